@@ -1,36 +1,294 @@
 package io.mongoditto.mapping;
 
+import io.mongoditto.change.DittoChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 /**
  * Turns MongoDB change events and snapshot documents of one collection into Ditto changes. Pure: no
  * I/O. Fed with events exactly as the server sends them (see MongoDB's change-streams spec).
+ *
+ * <p>Rules (docs/mapping.md explains them for users): an insert, a replace and a snapshot document
+ * become an upsert with {@code replace=true}; an update becomes an upsert of the complete new
+ * document ({@code fullDocument}) with the paths the sink must remove first (see {@link
+ * RemovedPaths}); an update whose document is gone ({@code fullDocument: null}) becomes nothing,
+ * because its delete event follows; a delete becomes a delete of the Ditto id, which under
+ * single_field / multiple_fields comes from the pre-image. A changed mapped id becomes a delete of
+ * the old Ditto document and an upsert of the new one.
  */
 public final class ChangeEventMapper {
 
   private final CollectionMapping mapping;
   private final ConversionStats stats;
+  private final BsonToDitto converter;
+  private final DittoIds ids;
 
   public ChangeEventMapper(CollectionMapping mapping, ConversionStats stats) {
     this.mapping = mapping;
     this.stats = stats;
+    this.converter = new BsonToDitto(stats);
+    this.ids = new DittoIds(mapping);
   }
 
   public CollectionMapping mapping() {
     return mapping;
   }
 
+  public ConversionStats stats() {
+    return stats;
+  }
+
   /**
    * Maps one data change event ({@code insert}, {@code update}, {@code replace}, {@code delete}).
    * Other operation types ({@code drop}, {@code invalidate}, {@code rename}, ...) are the caller's
-   * business and must not be passed here.
+   * business and must not be passed here; if they are, the result is an error saying so.
    */
   public MappingResult map(BsonDocument changeEvent) {
-    throw new UnsupportedOperationException("not yet implemented");
+    BsonValue mongoId = mongoIdOf(changeEvent);
+    long time = sourceTimeMillis(changeEvent);
+    try {
+      BsonValue op = changeEvent.get("operationType");
+      String operation = op != null && op.isString() ? op.asString().getValue() : null;
+      if (operation == null) {
+        throw new MappingException("operationType", "the change event has no operationType");
+      }
+      return switch (operation) {
+        case "insert" -> MappingResult.of(upsert(requireFullDocument(changeEvent, operation), List.of(), true, time));
+        case "replace" -> replace(changeEvent, time);
+        case "update" -> update(changeEvent, time);
+        case "delete" -> delete(changeEvent, time);
+        default -> throw new MappingException(
+            "operationType",
+            "'" + operation + "' is not a data change (insert, update, replace, delete); the source"
+                + " must handle it");
+      };
+    } catch (MappingException e) {
+      return MappingResult.failed(error(mongoId, e));
+    }
   }
 
   /** Maps one document read by the snapshot: an upsert with {@code replace=true}. */
   public MappingResult mapSnapshot(BsonDocument document, long readTimeMillis) {
-    throw new UnsupportedOperationException("not yet implemented");
+    try {
+      return MappingResult.of(upsert(document, List.of(), true, readTimeMillis));
+    } catch (MappingException e) {
+      return MappingResult.failed(error(document.get(DittoIds.MONGO_ID), e));
+    }
+  }
+
+  /**
+   * The Ditto id of a MongoDB document under this collection's mapping, for callers that need it
+   * without mapping a change (for example, to key an error record).
+   *
+   * @throws IllegalArgumentException with the specific reason when the document has no valid id
+   */
+  public Object dittoIdOf(BsonDocument document) {
+    try {
+      return ids.idOf(document);
+    } catch (MappingException e) {
+      throw new IllegalArgumentException(error(document.get(DittoIds.MONGO_ID), e).describe());
+    }
+  }
+
+  /** The exact command that enables the pre-images this collection's deletes need. */
+  public static String preImagesCommand(String mongoCollection) {
+    return "db.runCommand({collMod: \"" + mongoCollection
+        + "\", changeStreamPreAndPostImages: {enabled: true}})";
+  }
+
+  private MappingResult replace(BsonDocument event, long time) {
+    BsonDocument post = requireFullDocument(event, "replace");
+    BsonDocument pre = preImage(event);
+    Object newId = ids.idOf(post);
+    Object oldId = pre == null ? null : idOrNull(pre);
+    if (oldId != null && !oldId.equals(newId)) {
+      return idChange(oldId, post, time);
+    }
+    return MappingResult.of(upsert(post, List.of(), true, time));
+  }
+
+  private MappingResult update(BsonDocument event, long time) {
+    if (!event.containsKey("fullDocument")) {
+      throw new MappingException(
+          "fullDocument",
+          "the update event carries no fullDocument: open the change stream with"
+              + " fullDocument=updateLookup (or required/whenAvailable with post-images)");
+    }
+    BsonValue full = event.get("fullDocument");
+    if (full.isNull()) {
+      return MappingResult.nothing(); // deleted since: its delete event follows
+    }
+    if (!full.isDocument()) {
+      throw new MappingException("fullDocument", "is a " + full.getBsonType() + ", not a document");
+    }
+    BsonDocument post = full.asDocument();
+    BsonDocument pre = preImage(event);
+    BsonValue description = event.get("updateDescription");
+    BsonDocument updateDescription =
+        description != null && description.isDocument() ? description.asDocument() : null;
+    Object newId = ids.idOf(post);
+    if (pre != null) {
+      Object oldId = idOrNull(pre);
+      if (oldId == null) {
+        // The old state had no valid id, so Ditto never got it: the new state is whole and new.
+        return MappingResult.of(upsert(post, List.of(), true, time));
+      }
+      if (!oldId.equals(newId)) {
+        return idChange(oldId, post, time);
+      }
+    } else if (touchesIdField(updateDescription)) {
+      // Without a pre-image the old Ditto id is unknown: the old Ditto document may remain.
+      return new MappingResult(List.of(upsert(post, List.of(), true, time)), null, true);
+    }
+    if (updateDescription == null && pre == null) {
+      // No way to know what was removed: the complete document replaces the Ditto one.
+      return MappingResult.of(upsert(post, List.of(), true, time));
+    }
+    RemovedPaths.Rendered removed = RemovedPaths.render(RemovedPaths.of(updateDescription, post, pre));
+    return MappingResult.of(upsert(post, removed.paths(), removed.inexpressible(), time));
+  }
+
+  private MappingResult delete(BsonDocument event, long time) {
+    BsonDocument key = documentOrNull(event, "documentKey");
+    if (key != null && ids.hasIdFields(key)) {
+      return MappingResult.of(
+          DittoChange.delete(mapping.dittoCollection(), ids.idOf(key), time, DittoIds.sourceId(key.get(DittoIds.MONGO_ID))));
+    }
+    BsonDocument pre = preImage(event);
+    if (pre != null) {
+      return MappingResult.of(
+          DittoChange.delete(mapping.dittoCollection(), ids.idOf(pre), time, DittoIds.sourceId(pre.get(DittoIds.MONGO_ID))));
+    }
+    if (mapping.idMode() == IdMode.MATCH_IDS) {
+      throw new MappingException("documentKey", "the delete event carries no documentKey._id");
+    }
+    throw new MappingException(
+        String.join(",", ids.idFields()),
+        "a delete under " + mapping.idMode().name().toLowerCase(java.util.Locale.ROOT)
+            + " needs the pre-image to know the Ditto id, and the event has none: run "
+            + preImagesCommand(mapping.mongoCollection())
+            + " and open the change stream with fullDocumentBeforeChange=whenAvailable");
+  }
+
+  private MappingResult idChange(Object oldId, BsonDocument post, long time) {
+    BsonValue mongoId = post.get(DittoIds.MONGO_ID);
+    DittoChange delete = DittoChange.delete(mapping.dittoCollection(), oldId, time, DittoIds.sourceId(mongoId));
+    return new MappingResult(List.of(delete, upsert(post, List.of(), true, time)), null, true);
+  }
+
+  private DittoChange upsert(BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
+    Object id = ids.idOf(doc);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(DittoIds.MONGO_ID, id);
+    boolean matchIds = mapping.idMode() == IdMode.MATCH_IDS;
+    for (Map.Entry<String, BsonValue> e : doc.entrySet()) {
+      String field = e.getKey();
+      if (field.equals(DittoIds.MONGO_ID)) {
+        continue; // already the Ditto id (match_ids), or kept below as mongo_id
+      }
+      if (!matchIds && mapping.keepMongoId() && field.equals(CollectionMapping.MONGO_ID_FIELD)) {
+        throw new MappingException(
+            field, "the document already has a field '" + field + "', where keepMongoId puts the Mongo _id");
+      }
+      Object v = converter.value(e.getValue(), field);
+      if (v != BsonToDitto.OMITTED) {
+        body.put(field, v);
+      }
+    }
+    if (!matchIds && mapping.keepMongoId() && doc.containsKey(DittoIds.MONGO_ID)) {
+      Object v = converter.value(doc.get(DittoIds.MONGO_ID), CollectionMapping.MONGO_ID_FIELD);
+      if (v != BsonToDitto.OMITTED) {
+        body.put(CollectionMapping.MONGO_ID_FIELD, v);
+      }
+    }
+    long size = JsonSize.of(body);
+    if (size > JsonSize.DITTO_HARD_LIMIT_BYTES) {
+      throw new MappingException(
+          null,
+          "the mapped document is " + size + " bytes of JSON, above Ditto's hard limit of "
+              + JsonSize.DITTO_HARD_LIMIT_BYTES + " bytes (5 MiB); exclude large fields or the collection");
+    }
+    return DittoChange.upsert(
+        mapping.dittoCollection(), id, body, unsetPaths, replace, time,
+        DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+  }
+
+  private boolean touchesIdField(BsonDocument updateDescription) {
+    if (updateDescription == null || mapping.idMode() == IdMode.MATCH_IDS) {
+      return false; // the Mongo _id is immutable
+    }
+    BsonDocument disambiguated = documentOrNull(updateDescription, "disambiguatedPaths");
+    List<String> changed = new ArrayList<>();
+    BsonDocument updated = documentOrNull(updateDescription, "updatedFields");
+    if (updated != null) {
+      changed.addAll(updated.keySet());
+    }
+    BsonValue removed = updateDescription.get("removedFields");
+    if (removed != null && removed.isArray()) {
+      removed.asArray().forEach(v -> changed.add(v.asString().getValue()));
+    }
+    for (String dotted : changed) {
+      FieldPath path = FieldPath.parse(dotted, disambiguated == null ? null : disambiguated.get(dotted));
+      if (ids.idFields().contains(path.first())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Object idOrNull(BsonDocument doc) {
+    try {
+      return ids.idOf(doc);
+    } catch (MappingException e) {
+      return null;
+    }
+  }
+
+  private static BsonDocument requireFullDocument(BsonDocument event, String operation) {
+    BsonDocument full = documentOrNull(event, "fullDocument");
+    if (full == null) {
+      throw new MappingException("fullDocument", "the " + operation + " event carries no fullDocument");
+    }
+    return full;
+  }
+
+  private static BsonDocument preImage(BsonDocument event) {
+    return documentOrNull(event, "fullDocumentBeforeChange");
+  }
+
+  private static BsonDocument documentOrNull(BsonDocument doc, String key) {
+    BsonValue v = doc.get(key);
+    return v != null && v.isDocument() ? v.asDocument() : null;
+  }
+
+  private static BsonValue mongoIdOf(BsonDocument event) {
+    for (String key : List.of("documentKey", "fullDocument", "fullDocumentBeforeChange")) {
+      BsonDocument d = documentOrNull(event, key);
+      if (d != null && d.containsKey(DittoIds.MONGO_ID)) {
+        return d.get(DittoIds.MONGO_ID);
+      }
+    }
+    return null;
+  }
+
+  /** When the change was committed: wallTime, else clusterTime (seconds), else 0 (unknown). */
+  static long sourceTimeMillis(BsonDocument event) {
+    BsonValue wall = event.get("wallTime");
+    if (wall != null && wall.isDateTime()) {
+      return wall.asDateTime().getValue();
+    }
+    BsonValue cluster = event.get("clusterTime");
+    if (cluster != null && cluster.isTimestamp()) {
+      return cluster.asTimestamp().getTime() * 1000L;
+    }
+    return 0L;
+  }
+
+  private MappingError error(BsonValue mongoId, MappingException e) {
+    return new MappingError(mapping.mongoCollection(), DittoIds.sourceId(mongoId), e.field(), e.reason());
   }
 }
