@@ -1,0 +1,68 @@
+package io.mongoditto.localmongo;
+
+import de.bwaldvogel.mongo.bson.BsonTimestamp;
+import de.bwaldvogel.mongo.bson.Document;
+import java.time.Instant;
+
+/**
+ * One entry of the {@link ChangeEventLog}: what happened, as recorded at write time. Per-stream
+ * options (fullDocument modes, pipeline) are applied when a {@link ChangeStreamCursor} renders it.
+ *
+ * @param fullDocument the inserted or replacing document; for updates the post-image, only when
+ *     the collection had changeStreamPreAndPostImages enabled (else null)
+ * @param preImage the document before an update, replace or delete, only with pre-images enabled
+ * @param imagesEnabled whether the collection had changeStreamPreAndPostImages at write time
+ */
+record ChangeEvent(
+    long seq,
+    BsonTimestamp clusterTime,
+    Instant wallTime,
+    String operationType,
+    String db,
+    String coll,
+    Object documentId,
+    Document fullDocument,
+    Document preImage,
+    boolean imagesEnabled,
+    UpdateDescription updateDescription,
+    String toDb,
+    String toColl) {
+
+  static final String INSERT = "insert";
+  static final String UPDATE = "update";
+  static final String REPLACE = "replace";
+  static final String DELETE = "delete";
+  static final String DROP = "drop";
+  static final String RENAME = "rename";
+
+  /** An event before the log gave it its position and times. */
+  record Draft(
+      String operationType,
+      String db,
+      String coll,
+      Object documentId,
+      Document fullDocument,
+      Document preImage,
+      boolean imagesEnabled,
+      UpdateDescription updateDescription,
+      String toDb,
+      String toColl) {
+
+    static Draft ofDocument(String op, String ns, Object id, Document full, Document pre,
+        boolean images, UpdateDescription description) {
+      int dot = ns.indexOf('.');
+      return new Draft(op, ns.substring(0, dot), ns.substring(dot + 1), id, full, pre, images,
+          description, null, null);
+    }
+
+    static Draft ofCollection(String op, String db, String coll, String toDb, String toColl) {
+      return new Draft(op, db, coll, null, null, null, false, null, toDb, toColl);
+    }
+  }
+
+  /** True when the event ends a stream on its own collection (a real server then invalidates). */
+  boolean invalidatesCollection(String db, String coll) {
+    return (DROP.equals(operationType) || RENAME.equals(operationType))
+        && this.db.equals(db) && this.coll.equals(coll);
+  }
+}

@@ -1,0 +1,258 @@
+package io.mongoditto.localmongo;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.Cursor;
+import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.CursorNotFoundException;
+import de.bwaldvogel.mongo.exception.MongoServerError;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * mongo-java-server's memory backend with the parts that make it behave like a MongoDB 7.0
+ * replica set for change streams: it answers hello, opens change streams on its own
+ * {@link ChangeEventLog}, serves their getMore (waiting up to maxTimeMS for events, as a real
+ * server's awaitData cursors do), handles collMod and the changeStreamPreAndPostImages option,
+ * records renames and runs pipeline-style updates.
+ */
+final class ChangeStreamBackend extends MemoryBackend {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeStreamBackend.class);
+
+  /** A real server's default wait for a getMore on an awaitData cursor without maxTimeMS. */
+  static final long DEFAULT_AWAIT_MILLIS = 1000;
+  private static final int DEFAULT_FIRST_BATCH = 101;
+  private static final int MAX_GETMORE_BATCH = 1000;
+
+  private final ChangeEventLog log;
+  private final ReplicaSetHello hello;
+
+  ChangeStreamBackend(ChangeEventLog log, String replicaSetName) {
+    this.log = log;
+    this.hello = new ReplicaSetHello(replicaSetName, log);
+    version(ReplicaSetHello.MONGO_7_0);
+  }
+
+  @Override
+  protected Oplog createOplog() {
+    return new ChangeEventOplog(log);
+  }
+
+  @Override
+  public MemoryDatabase openOrCreateDatabase(String databaseName) {
+    return new ChangeStreamDatabase(databaseName, getCursorRegistry(), log);
+  }
+
+  @Override
+  public Document handleCommand(Channel channel, String databaseName, String command,
+      Document query) {
+    switch (command.toLowerCase(Locale.ROOT)) {
+      case "hello", "ismaster":
+        return hello.reply(channel, command, query);
+      case "aggregate":
+        if (isChangeStream(query)) {
+          return openChangeStream(databaseName, query);
+        }
+        break;
+      case "collmod":
+        return collMod(databaseName, query);
+      case "create": {
+        Document reply = super.handleCommand(channel, databaseName, command, query);
+        Object option = query.get(PreAndPostImageOptions.FIELD);
+        if (option != null) {
+          collection(databaseName, String.valueOf(query.get(command)))
+              .preAndPostImages(PreAndPostImageOptions.enabled(option));
+        }
+        return reply;
+      }
+      case "listcollections":
+        return withImageOptions(databaseName, super.handleCommand(channel, databaseName, command,
+            query));
+      case "renamecollection":
+        return rename(channel, databaseName, command, query);
+      case "update":
+        if (PipelineUpdates.hasPipeline(query)) {
+          return PipelineUpdates.run(this, resolveDatabase(databaseName), query, oplog);
+        }
+        break;
+      default:
+        break;
+    }
+    return super.handleCommand(channel, databaseName, command, query);
+  }
+
+  private static boolean isChangeStream(Document query) {
+    return query.get("pipeline") instanceof List<?> pipeline && !pipeline.isEmpty()
+        && pipeline.get(0) instanceof Document first && first.containsKey("$changeStream");
+  }
+
+  private Document openChangeStream(String databaseName, Document query) {
+    Object target = query.get("aggregate");
+    String coll = target instanceof String s ? s : null;
+    List<?> pipeline = (List<?>) query.get("pipeline");
+    Document first = (Document) pipeline.get(0);
+    ChangeStreamOptions options =
+        ChangeStreamOptions.parse(databaseName, coll, first.get("$changeStream"));
+    MongoDatabase database = resolveDatabase(databaseName);
+    Aggregation stages = null;
+    if (pipeline.size() > 1) {
+      List<Document> rest = new ArrayList<>();
+      for (Object stage : pipeline.subList(1, pipeline.size())) {
+        if (stage instanceof Document d && d.containsKey("$changeStream")) {
+          throw new MongoServerError(40602, "Location40602",
+              "$changeStream is only valid as the first stage in a pipeline.");
+        }
+        rest.add((Document) stage);
+      }
+      MongoCollection<?> collection = coll == null ? null : database.resolveCollection(coll, false);
+      stages = Aggregation.fromPipeline(rest, this::resolveDatabase, database, collection, oplog);
+    }
+    String namespace = coll != null ? databaseName + "." + coll : databaseName + ".$cmd.aggregate";
+    int batchSize = DEFAULT_FIRST_BATCH;
+    if (query.get("cursor") instanceof Document cursorSpec
+        && cursorSpec.get("batchSize") instanceof Number n) {
+      batchSize = n.intValue();
+    }
+    ChangeStreamCursor cursor;
+    ChangeStreamCursor.Batch batch;
+    try {
+      cursor = new ChangeStreamCursor(getCursorRegistry().generateCursorId(), log, options, stages,
+          this::lookup, namespace);
+      batch = cursor.nextBatch(batchSize, 0);
+    } catch (MongoServerError e) {
+      return ChangeStreamErrors.reply(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MongoServerError(11601, "Interrupted", "operation was interrupted");
+    }
+    long id = 0L;
+    if (!batch.exhausted()) {
+      getCursorRegistry().add(cursor);
+      id = cursor.getId();
+    }
+    LOG.debug("opened change stream {} on {} with {}", id, namespace, options);
+    return cursorReply("firstBatch", batch, id, namespace);
+  }
+
+  private Document cursorReply(String batchField, ChangeStreamCursor.Batch batch, long id,
+      String namespace) {
+    Document cursor = new Document(batchField, batch.documents())
+        .append("postBatchResumeToken", batch.postBatchResumeToken())
+        .append("id", id)
+        .append("ns", namespace);
+    return new Document("cursor", cursor)
+        .append("operationTime", log.currentTime())
+        .append("ok", 1.0);
+  }
+
+  @Override
+  protected Document handleGetMore(String databaseName, String command, Document query) {
+    Object rawId = query.get(command);
+    Cursor found = null;
+    if (rawId instanceof Number number) {
+      try {
+        found = getCursorRegistry().getCursor(number.longValue());
+      } catch (CursorNotFoundException e) {
+        found = null;
+      }
+    }
+    if (!(found instanceof ChangeStreamCursor cursor)) {
+      return super.handleGetMore(databaseName, command, query);
+    }
+    int batchSize = query.get("batchSize") instanceof Number n && n.intValue() > 0
+        ? Math.min(n.intValue(), MAX_GETMORE_BATCH) : MAX_GETMORE_BATCH;
+    long waitMillis = query.get("maxTimeMS") instanceof Number n ? n.longValue()
+        : DEFAULT_AWAIT_MILLIS;
+    ChangeStreamCursor.Batch batch;
+    try {
+      batch = cursor.nextBatch(batchSize, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+    } catch (MongoServerError e) {
+      getCursorRegistry().remove(cursor);
+      return ChangeStreamErrors.reply(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      getCursorRegistry().remove(cursor);
+      throw new MongoServerError(11600, "InterruptedAtShutdown", "interrupted at shutdown");
+    }
+    long id = cursor.getId();
+    if (batch.exhausted()) {
+      getCursorRegistry().remove(cursor);
+      id = 0L;
+    }
+    return cursorReply("nextBatch", batch, id, cursor.namespace());
+  }
+
+  private Document lookup(String db, String coll, Object id) {
+    MongoCollection<?> collection = resolveDatabase(db).resolveCollection(coll, false);
+    if (collection == null) {
+      return null;
+    }
+    return collection.handleQueryAsStream(new Document("_id", id)).findFirst().orElse(null);
+  }
+
+  private Document collMod(String databaseName, Document query) {
+    String name = String.valueOf(query.get("collMod"));
+    ChangeStreamCollection collection = findCollection(databaseName, name);
+    if (collection == null) {
+      throw ChangeStreamErrors.namespaceNotFound("ns does not exist: " + databaseName + "." + name);
+    }
+    Object option = query.get(PreAndPostImageOptions.FIELD);
+    if (option != null) {
+      collection.preAndPostImages(PreAndPostImageOptions.enabled(option));
+    }
+    return new Document("ok", 1.0);
+  }
+
+  private Document withImageOptions(String databaseName, Document reply) {
+    if (reply.get("cursor") instanceof Document cursor
+        && cursor.get("firstBatch") instanceof List<?> batch) {
+      for (Object entry : batch) {
+        if (entry instanceof Document description
+            && description.get("options") instanceof Document options) {
+          ChangeStreamCollection c =
+              findCollection(databaseName, String.valueOf(description.get("name")));
+          if (c != null && c.preAndPostImages()) {
+            options.put(PreAndPostImageOptions.FIELD, PreAndPostImageOptions.asListed());
+          }
+        }
+      }
+    }
+    return reply;
+  }
+
+  private Document rename(Channel channel, String databaseName, String command, Document query) {
+    Document reply = super.handleCommand(channel, databaseName, command, query);
+    String from = String.valueOf(query.get(command));
+    String to = String.valueOf(query.get("to"));
+    int f = from.indexOf('.');
+    int t = to.indexOf('.');
+    if (f > 0 && t > 0) {
+      log.append(ChangeEvent.Draft.ofCollection(ChangeEvent.RENAME, from.substring(0, f),
+          from.substring(f + 1), to.substring(0, t), to.substring(t + 1)));
+    }
+    return reply;
+  }
+
+  private ChangeStreamCollection findCollection(String databaseName, String name) {
+    MongoCollection<?> c = resolveDatabase(databaseName).resolveCollection(name, false);
+    return c instanceof ChangeStreamCollection csc ? csc : null;
+  }
+
+  private ChangeStreamCollection collection(String databaseName, String name) {
+    ChangeStreamCollection c = findCollection(databaseName, name);
+    if (c == null) {
+      throw ChangeStreamErrors.namespaceNotFound("ns does not exist: " + databaseName + "." + name);
+    }
+    return c;
+  }
+}
