@@ -1,0 +1,99 @@
+package io.mongoditto.cli;
+
+import com.mongodb.MongoException;
+import java.io.Console;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code mongo-ditto} command line: the embedded sync, the demo, and the operator commands
+ * that replace the Ditto setup guide's scripts.
+ */
+@Command(
+    name = "mongo-ditto",
+    mixinStandardHelpOptions = true,
+    version = "mongo-ditto 0.1.0-SNAPSHOT",
+    sortOptions = false,
+    description = "Keep Ditto collections equal to MongoDB collections, without Kafka or on Kafka Connect.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      SeedCommand.class,
+      CheckCommand.class,
+      EnableChangeStreamsCommand.class,
+      CreateIndexesCommand.class,
+      EncodePasswordCommand.class,
+      LocalMongoCommand.class,
+    },
+    footer = {
+      "",
+      "Settings come from --config files (the connector config JSON), then the environment"
+          + " (MONGODB_CONNECTION_STRING, MONGODB_DATABASE, DITTO_APP_ID, DITTO_API_KEY, DITTO_CLOUD_ENDPOINT),"
+          + " then flags.",
+      "",
+      "Exit codes: 0 ok, 1 failed or problems found, 2 wrong usage, 130 interrupted.",
+      "Docs: docs/cli.md"
+    })
+public final class MongoDittoCli {
+
+  private final Map<String, String> env;
+  private final InputStream stdin;
+  private final Console console;
+
+  @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Log more, and print stack traces of errors.")
+  boolean verbose;
+
+  public MongoDittoCli(Map<String, String> env, InputStream stdin, Console console) {
+    this.env = Map.copyOf(env);
+    this.stdin = stdin;
+    this.console = console;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  InputStream stdin() {
+    return stdin;
+  }
+
+  Console console() {
+    return console;
+  }
+
+  /** A command line over {@code cli} with the project's error handling. */
+  public static CommandLine commandLine(MongoDittoCli cli) {
+    CommandLine cmd = new CommandLine(cli);
+    cmd.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          var err = commandLine.getErr();
+          if (e instanceof UserException) {
+            err.println("error: " + e.getMessage());
+          } else if (e instanceof MongoException) {
+            err.println("error: MongoDB: " + e.getMessage());
+          } else {
+            err.println("error: " + e);
+          }
+          if (cli.verbose && !(e instanceof UserException && e.getCause() == null)) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return e instanceof InterruptedException ? ExitCodes.INTERRUPTED : ExitCodes.FAILED;
+        });
+    return cmd;
+  }
+
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose")) {
+      // Before the first logger is created: slf4j-simple reads its levels once.
+      System.setProperty("org.slf4j.simpleLogger.log.io.mongoditto", "info");
+    }
+    MongoDittoCli cli = new MongoDittoCli(System.getenv(), System.in, System.console());
+    int code = commandLine(cli).execute(args);
+    System.exit(code);
+  }
+}

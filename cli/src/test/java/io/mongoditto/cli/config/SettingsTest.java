@@ -1,0 +1,97 @@
+package io.mongoditto.cli.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mongoditto.cli.UserException;
+import io.mongoditto.mapping.IdMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SettingsTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void connectRestJsonThenEnvironmentThenFlags() throws Exception {
+    Path file = dir.resolve("source.json");
+    Files.writeString(file, """
+        {"name": "zava", "config": {
+          "connector.class": "io.mongoditto.source.MongoSourceConnector",
+          "mongodb.uri": "mongodb://from-file", "mongodb.database": "filedb",
+          "collections": "stores, customers,inventory, product_embeddings",
+          "collection.stores.id.mode": "single_field", "collection.stores.id.fields": "store_id",
+          "collection.customers.id.mode": "multiple_fields", "collection.customers.id.fields": "a,b",
+          "collection.product_embeddings.enabled": false, "tasks.max": 2}}
+        """);
+    MongoOptions options = new MongoOptions();
+    new CommandLine(options).parseArgs("-c", file.toString(), "--database", "flagdb");
+    Settings s = options.settings(Map.of("MONGODB_CONNECTION_STRING", "mongodb://from-env", "MONGODB_DATABASE", "envdb"));
+    assertEquals("mongodb://from-env", options.mongodbUri(s));
+    assertEquals("flagdb", options.databaseName(s));
+    assertEquals("2", s.get("tasks.max").orElseThrow());
+
+    List<CollectionsConfig.Entry> all = CollectionsConfig.all(s);
+    assertEquals(List.of("stores", "customers", "inventory", "product_embeddings"),
+        all.stream().map(CollectionsConfig.Entry::name).toList());
+    assertEquals(IdMode.SINGLE_FIELD, all.get(0).mapping().idMode());
+    assertEquals(List.of("store_id"), all.get(0).mapping().idFields());
+    assertEquals(List.of("a", "b"), all.get(1).mapping().idFields());
+    assertEquals(IdMode.MATCH_IDS, all.get(2).mapping().idMode());
+    assertFalse(all.get(3).enabled());
+    assertEquals(3, CollectionsConfig.enabled(s).size());
+  }
+
+  @Test
+  void connectEnvPlaceholdersAreResolved() throws Exception {
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"mongodb.uri\": \"${env:MY_URI}\", \"x\": \"a-${env:NOPE}\"}");
+    Settings s = Settings.load(file).resolveEnv(Map.of("MY_URI", "mongodb://resolved"));
+    assertEquals("mongodb://resolved", s.get("mongodb.uri").orElseThrow());
+    assertFalse(s.get("x").isPresent());
+  }
+
+  @Test
+  void theRepositorysZavaConfigReadsAsTheGuideMapsIt() {
+    Path file = Path.of(System.getProperty("project.root", "..")).resolve("config/zava-retail-source.json");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(file), "config/zava-retail-source.json not there yet");
+    List<CollectionsConfig.Entry> all = CollectionsConfig.all(Settings.load(file));
+    Map<String, String> expected = io.mongoditto.cli.seed.ZavaRetailSpec.connectorMapping();
+    assertEquals(8, all.size());
+    for (CollectionsConfig.Entry e : all) {
+      String mode = expected.getOrDefault("collection." + e.name() + ".id.mode", "match_ids");
+      assertEquals(mode.toUpperCase(), e.mapping().idMode().name(), e.name());
+      assertEquals(!"false".equals(expected.get("collection." + e.name() + ".enabled")), e.enabled(), e.name());
+    }
+  }
+
+  @Test
+  void propertiesFilesWork() throws Exception {
+    Path file = dir.resolve("source.properties");
+    Files.writeString(file, "mongodb.uri=mongodb://p\ncollections=orders\ncollection.orders.id.mode=single_field\n"
+        + "collection.orders.id.fields=order_id\n");
+    Settings s = Settings.load(file);
+    assertEquals("order_id", CollectionsConfig.all(s).get(0).mapping().idFields().get(0));
+  }
+
+  @Test
+  void badModeAndFieldCountsAreClearErrors() {
+    Settings bad = Settings.of(Map.of("collections", "x", "collection.x.id.mode", "by_magic"));
+    assertThrows(UserException.class, () -> CollectionsConfig.all(bad));
+    Settings noField = Settings.of(Map.of("collections", "x", "collection.x.id.mode", "single_field"));
+    assertThrows(UserException.class, () -> CollectionsConfig.all(noField));
+    assertThrows(UserException.class, () -> Settings.load(dir.resolve("missing.json")));
+  }
+
+  @Test
+  void redactsPasswords() {
+    assertEquals("mongodb://u:***@h1:27017,h2:27018", Redact.mongoUri("mongodb://u:p%40ss@h1:27017,h2:27018/db?replicaSet=rs"));
+    assertEquals("mongodb://h", Redact.mongoUri("mongodb://h"));
+  }
+}
