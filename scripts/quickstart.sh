@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# No-Docker quickstart: a real Kafka broker (KRaft, combined broker+controller) and a real
+# connect-distributed worker as separate JVMs, from the jars Maven resolved into
+# e2e/target/kafka-lib, with this project's plugin zip unpacked into a fresh plugin.path, plus the
+# local MongoDB and the local Ditto. Then it prints the curl commands that create both connectors.
+#
+#   scripts/quickstart.sh [start] [--no-build] [--kafka-only]
+#                                                start everything in the background (stops a previous run first);
+#                                                --kafka-only: broker and worker only, bring your own MongoDB/Ditto
+#   scripts/quickstart.sh stop                   stop what `start` started (by the pids it recorded)
+#   scripts/quickstart.sh status                 which processes are up
+#
+# Ports (environment): KAFKA_PORT=9092 CONTROLLER_PORT=9093 CONNECT_PORT=8083 MONGO_PORT=27017
+# DITTO_PORT=4000. Work dir: QUICKSTART_DIR (default target/quickstart). Logs: $QUICKSTART_DIR/logs.
+# The worker's config is the root connect-distributed.properties with the broker address, REST
+# port and plugin.path of this run; the connector configs read secrets through ${env:...}.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="${QUICKSTART_DIR:-$ROOT/target/quickstart}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${CONTROLLER_PORT:-9093}"
+CONNECT_PORT="${CONNECT_PORT:-8083}"
+MONGO_PORT="${MONGO_PORT:-27017}"
+DITTO_PORT="${DITTO_PORT:-4000}"
+DITTO_API_KEY="${DITTO_API_KEY:-local-dev-key}"
+MONGODB_DATABASE="${MONGODB_DATABASE:-zava}"
+VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$ROOT/pom.xml" | head -1)"
+LIB="$ROOT/e2e/target/kafka-lib"
+ZIP="$ROOT/connector/target/mongo-ditto-connector-$VERSION.zip"
+PIDS="$WORK/pids"
+
+log() { printf '[quickstart] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Waits until host:port accepts TCP connections, or the process behind pid died.
+wait_port() {
+  local name=$1 port=$2 pid=$3 timeout=${4:-60} i
+  for ((i = 0; i < timeout * 2; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || die "$name exited; see $WORK/logs/$name.log"
+    sleep 0.5
+  done
+  die "$name did not listen on port $port within ${timeout}s; see $WORK/logs/$name.log"
+}
+
+# Starts a command in the background with its output in logs/<name>.log and records its pid.
+spawn() {
+  local name=$1; shift
+  nohup "$@" >"$WORK/logs/$name.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$name $pid" >>"$PIDS"
+  echo "$pid"
+}
+
+stop_all() {
+  [[ -f "$PIDS" ]] || return 0
+  # reverse start order: worker before broker, so the worker leaves its group cleanly
+  tac "$PIDS" | while read -r name pid; do
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping $name (pid $pid)"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -f "$PIDS"
+}
+
+status() {
+  [[ -f "$PIDS" ]] || { log "nothing started"; return 0; }
+  while read -r name pid; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
+  done <"$PIDS"
+}
+
+write_broker_config() {
+  cat >"$WORK/server.properties" <<EOF
+# KRaft combined mode: one JVM is broker and controller.
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=localhost:$CONTROLLER_PORT
+listeners=PLAINTEXT://localhost:$KAFKA_PORT,CONTROLLER://localhost:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://localhost:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$WORK/kafka-data
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+# the cleaner's 128 MiB default dedupe buffer would not fit a small heap
+log.cleaner.dedupe.buffer.size=2097152
+EOF
+}
+
+write_worker_config() {
+  sed -e "s|^bootstrap.servers=.*|bootstrap.servers=localhost:$KAFKA_PORT|" \
+      -e "s|^listeners=.*|listeners=http://127.0.0.1:$CONNECT_PORT|" \
+      -e "s|^plugin.path=.*|plugin.path=$WORK/plugins|" \
+      "$ROOT/connect-distributed.properties" >"$WORK/connect-distributed.properties"
+}
+
+write_log_config() {
+  cat >"$WORK/log4j2.properties" <<'EOF'
+status = warn
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = out
+logger.kafka.name = kafka
+logger.kafka.level = WARN
+logger.kafkaorg.name = org.apache.kafka
+logger.kafkaorg.level = WARN
+logger.connect.name = org.apache.kafka.connect.runtime.rest
+logger.connect.level = INFO
+logger.worker.name = org.apache.kafka.connect.runtime.Worker
+logger.worker.level = INFO
+logger.ours.name = io.mongoditto
+logger.ours.level = INFO
+EOF
+}
+
+start_all() {
+  local build=1 kafka_only=0
+  for a in "$@"; do
+    case "$a" in
+      --no-build) build=0 ;;
+      --kafka-only) kafka_only=1 ;;
+      *) die "unknown option $a" ;;
+    esac
+  done
+  command -v java >/dev/null || die "java 17+ is required"
+  if ((build)); then
+    log "building the plugin zip and resolving Kafka $VERSION's jars (mvn -pl e2e -am package -DskipTests)"
+    (cd "$ROOT" && mvn -B -q -pl e2e -am package -DskipTests) || die "the build failed"
+  fi
+  [[ -f "$ZIP" ]] || die "no plugin zip at $ZIP: run without --no-build"
+  compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null || die "no Kafka jars in $LIB: run without --no-build"
+
+  stop_all
+  rm -rf "$WORK"
+  mkdir -p "$WORK/logs" "$WORK/plugins" "$WORK/kafka-data"
+
+  # A fresh plugin.path holding only the unpacked zip: the worker loads the plugin in isolation.
+  (cd "$WORK/plugins" && jar xf "$ZIP") || die "cannot unpack $ZIP"
+  write_broker_config
+  write_worker_config
+  write_log_config
+  local jvm=(java -XX:+UseSerialGC "-Dlog4j2.configurationFile=$WORK/log4j2.properties" -cp "$LIB/*")
+
+  log "formatting KRaft storage"
+  "${jvm[@]}" -Xmx128m kafka.tools.StorageTool format -t "$("${jvm[@]}" kafka.tools.StorageTool random-uuid)" \
+    -c "$WORK/server.properties" --standalone --ignore-formatted >"$WORK/logs/format.log" 2>&1 \
+    || die "storage format failed; see $WORK/logs/format.log"
+
+  log "starting the broker on localhost:$KAFKA_PORT"
+  local broker
+  broker=$(spawn kafka "${jvm[@]}" -Xmx256m kafka.Kafka "$WORK/server.properties")
+  wait_port kafka "$KAFKA_PORT" "$broker" 60
+
+  if ((kafka_only)); then
+    log "--kafka-only: bring your own MongoDB and Ditto (MONGODB_CONNECTION_STRING, DITTO_CLOUD_ENDPOINT)"
+  else
+    log "starting the local MongoDB on localhost:$MONGO_PORT"
+    local mongo
+    [[ -x "$ROOT/local-mongo.sh" ]] || die "local-mongo.sh is missing (or use --kafka-only)"
+    mongo=$(spawn local-mongo "$ROOT/local-mongo.sh" --port "$MONGO_PORT")
+    wait_port local-mongo "$MONGO_PORT" "$mongo" 120
+
+    log "starting the local Ditto on localhost:$DITTO_PORT"
+    local ditto
+    ditto=$(LOCAL_DITTO_STDERR="$WORK/logs/local-ditto-engine.log" \
+      spawn local-ditto "$ROOT/local-ditto.sh" --port "$DITTO_PORT" --api-key "$DITTO_API_KEY")
+    wait_port local-ditto "$DITTO_PORT" "$ditto" 180
+  fi
+
+  log "starting the Connect worker on http://localhost:$CONNECT_PORT (plugin.path=$WORK/plugins)"
+  local worker
+  # The connector configs name these variables through the env config provider: ${env:...}
+  worker=$(MONGODB_CONNECTION_STRING="${MONGODB_CONNECTION_STRING:-mongodb://127.0.0.1:$MONGO_PORT}" \
+    MONGODB_DATABASE="$MONGODB_DATABASE" \
+    DITTO_CLOUD_ENDPOINT="${DITTO_CLOUD_ENDPOINT:-http://127.0.0.1:$DITTO_PORT}" \
+    DITTO_API_KEY="$DITTO_API_KEY" \
+    spawn connect "${jvm[@]}" -Xmx384m org.apache.kafka.connect.cli.ConnectDistributed \
+      "$WORK/connect-distributed.properties")
+  wait_port connect "$CONNECT_PORT" "$worker" 90
+  local plugins=""
+  for _ in $(seq 1 60); do
+    plugins=$(curl -fsS "http://localhost:$CONNECT_PORT/connector-plugins" 2>/dev/null || true)
+    [[ -n "$plugins" ]] && break
+    sleep 0.5
+  done
+  grep -q 'io.mongoditto' <<<"$plugins" || log "WARNING: the worker lists no io.mongoditto plugin: $plugins"
+
+  print_next_steps
+}
+
+print_next_steps() {
+  local url="http://localhost:$CONNECT_PORT"
+  cat <<EOF
+
+Up: broker localhost:$KAFKA_PORT, worker $url, MongoDB mongodb://127.0.0.1:$MONGO_PORT ($MONGODB_DATABASE),
+Ditto http://127.0.0.1:$DITTO_PORT (API key in DITTO_API_KEY). Logs: $WORK/logs. Stop: $0 stop
+
+Create the connectors (configs in config/; the worker resolves their \${env:...} secrets):
+  curl -sS -X PUT -H 'Content-Type: application/json' $url/connectors/zava-retail-mongo/config \\
+       --data @<(jq '.config // .' $ROOT/config/zava-retail-source.json)
+  curl -sS -X PUT -H 'Content-Type: application/json' $url/connectors/ditto-sink/config \\
+       --data @<(jq '.config // .' $ROOT/config/ditto-sink.json)
+
+Check, pause, resume, offsets, delete:
+  curl -sS $url/connectors?expand=status
+  curl -sS $url/connectors/zava-retail-mongo/status
+  curl -sS -X PUT $url/connectors/zava-retail-mongo/pause
+  curl -sS -X PUT $url/connectors/zava-retail-mongo/resume
+  curl -sS $url/connectors/ditto-sink/offsets
+  curl -sS -X DELETE $url/connectors/ditto-sink
+EOF
+}
+
+cmd="${1:-start}"
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+  start) start_all "$@" ;;
+  stop) stop_all ;;
+  status) status ;;
+  --no-build) start_all --no-build "$@" ;;
+  *) die "usage: $0 [start [--no-build] | stop | status]" ;;
+esac
