@@ -27,7 +27,14 @@ public final class ChangeEventMapper {
   private final BsonToDitto converter;
   private final DittoIds ids;
 
+  /**
+   * @throws IllegalArgumentException when {@link CollectionMapping#problem()} reports one
+   */
   public ChangeEventMapper(CollectionMapping mapping, ConversionStats stats) {
+    String problem = mapping.problem();
+    if (problem != null) {
+      throw new IllegalArgumentException("collection '" + mapping.mongoCollection() + "': " + problem);
+    }
     this.mapping = mapping;
     this.stats = stats;
     this.converter = new BsonToDitto(stats);
@@ -108,7 +115,11 @@ public final class ChangeEventMapper {
     if (oldId != null && !oldId.equals(newId)) {
       return idChange(oldId, post, time);
     }
-    return MappingResult.of(upsert(post, List.of(), true, time));
+    // With a pre-image the removed paths are exact: the sink can clear them (objects while they
+    // are still objects, see RemovedPaths) instead of inferring them from replace=true alone.
+    List<String> removed =
+        oldId == null ? List.of() : RemovedPaths.render(RemovedPaths.of(null, post, pre)).paths();
+    return MappingResult.of(upsert(post, removed, true, time));
   }
 
   private MappingResult update(BsonDocument event, long time) {

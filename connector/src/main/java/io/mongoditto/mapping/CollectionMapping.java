@@ -44,6 +44,39 @@ public record CollectionMapping(
     return new CollectionMapping(collection, collection, IdMode.MULTIPLE_FIELDS, fields, false);
   }
 
+  /**
+   * What is wrong with this mapping, for the connector's config validation, or null when it is
+   * usable: SINGLE_FIELD needs exactly one field, MULTIPLE_FIELDS at least one, and id fields are
+   * distinct, non-blank, top-level (no dots) and not {@code _id}.
+   */
+  public String problem() {
+    if (idMode == IdMode.MATCH_IDS) {
+      return null; // idFields are ignored
+    }
+    String mode = idMode.name().toLowerCase(java.util.Locale.ROOT);
+    if (idMode == IdMode.SINGLE_FIELD && idFields.size() != 1) {
+      return mode + " needs exactly one id field, got " + idFields;
+    }
+    if (idFields.isEmpty()) {
+      return mode + " needs at least one id field";
+    }
+    if (new java.util.HashSet<>(idFields).size() != idFields.size()) {
+      return mode + " lists an id field twice: " + idFields;
+    }
+    for (String f : idFields) {
+      if (f == null || f.isBlank()) {
+        return mode + " has a blank id field";
+      }
+      if (f.equals("_id")) {
+        return mode + " cannot use _id as an id field (use match_ids)";
+      }
+      if (f.contains(".")) {
+        return mode + " id field '" + f + "' must be a top-level field (no dots)";
+      }
+    }
+    return null;
+  }
+
   /** Whether the Ditto id of a deleted document can only be known from a pre-image. */
   public boolean needsPreImages() {
     return idMode != IdMode.MATCH_IDS;

@@ -21,7 +21,14 @@ import org.bson.BsonValue;
  *       something else (maps recurse; arrays and scalars are leaves).
  * </ul>
  *
- * Paths through an array of the new document are dropped (the upsert sets arrays whole); paths
+ * <p>Why an object that became an array or a scalar must be cleared (seen on the Ditto engine
+ * 5.1.0): upserting {@code n: 5} over {@code n: {p: 1}} shows {@code n: 5}, but the old map keys
+ * survive underneath and come back when {@code n} becomes an object again ({@code {p: 1, r: 1}}),
+ * even if {@code n} is unset while it holds the scalar. Unsetting {@code n} while it still holds
+ * the map clears them. Without a pre-image such a change is invisible (only the new value is
+ * reported), which docs/mapping.md lists as a limitation.
+ *
+ * <p>Paths through an array of the new document are dropped (the upsert sets arrays whole); paths
  * covered by an ancestor in the set are dropped; the Mongo {@code _id} never changes.
  */
 final class RemovedPaths {

@@ -93,6 +93,7 @@ class InsertReplaceSnapshotTest {
         "{\"documentKey\": {\"_id\": \"tools\"}, \"fullDocument\": {\"_id\": \"tools\", \"label\": \"Tools\"}}");
     DittoChange c = single(CollectionMapping.matchIds("categories"), event);
     assertTrue(c.replace());
+    assertEquals(List.of(), c.unsetPaths());
     assertEquals(Map.of("_id", "tools", "label", "Tools"), c.document());
   }
 
@@ -100,6 +101,7 @@ class InsertReplaceSnapshotTest {
   void replaceThatDropsFieldsIsAReplaceOfTheNewDocument() {
     DittoChange c = single(CollectionMapping.singleField("products", "product_id"), Events.load("products-replace-preimage"));
     assertTrue(c.replace(), "replace=true makes the sink drop legacy_code and dims");
+    assertEquals(List.of("legacy_code", "dims"), c.unsetPaths(), "exact, from the pre-image");
     assertEquals(Map.of("_id", "P-42", "product_id", "P-42", "name", "Hammer v2", "price", 12.5), c.document());
   }
 

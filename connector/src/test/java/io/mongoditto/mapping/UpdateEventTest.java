@@ -186,4 +186,15 @@ class UpdateEventTest {
     assertTrue(c.replace());
     assertEquals(List.of(), c.unsetPaths());
   }
+
+  @Test
+  void objectThatBecomesAScalarOrArrayIsClearedWhenThePreImageShowsIt() {
+    // On Ditto an object overwritten by a scalar keeps its keys underneath (they come back when it
+    // becomes an object again), so it must be unset while it is still an object.
+    BsonDocument event = update("c",
+        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"n\": 5, \"m\": [1]}, \"removedFields\": [], \"truncatedArrays\": []},"
+            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"n\": {\"p\": 1}, \"m\": {\"q\": 1}, \"s\": 1},"
+            + " \"fullDocument\": {\"_id\": 1, \"n\": 5, \"m\": [1], \"s\": 1}}");
+    assertEquals(List.of("n", "m"), upsert(CollectionMapping.matchIds("c"), event).unsetPaths());
+  }
 }
