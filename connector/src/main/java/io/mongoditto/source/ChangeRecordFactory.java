@@ -1,0 +1,87 @@
+package io.mongoditto.source;
+
+import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.DittoChangeCodec;
+import io.mongoditto.mapping.MappingError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.bson.BsonDocument;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
+
+/**
+ * Turns mapped changes of one collection into schemaless Connect records: key = the Ditto {@code
+ * _id}, value = {@link DittoChangeCodec#toValue}, timestamp = source time. Bad documents become a
+ * record for the errors topic.
+ */
+final class ChangeRecordFactory {
+
+  static final String HEADER_REASON = "mongoditto.error.reason";
+  static final String HEADER_COLLECTION = "mongoditto.error.collection";
+  static final String HEADER_MONGO_ID = "mongoditto.error.mongo_id";
+  static final String HEADER_FIELD = "mongoditto.error.field";
+  static final String HEADER_DATABASE = "mongoditto.error.database";
+
+  private static final JsonWriterSettings RELAXED =
+      JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+
+  private final CollectionSettings settings;
+  private final String database;
+  private final Map<String, String> partition;
+  private final String errorsTopic;
+
+  ChangeRecordFactory(CollectionSettings settings, String database, String errorsTopic) {
+    this.settings = settings;
+    this.database = database;
+    this.partition = SourceOffsets.partition(database, settings.name());
+    this.errorsTopic = errorsTopic;
+  }
+
+  Map<String, String> partition() {
+    return partition;
+  }
+
+  /**
+   * Records for the changes of one event. Only the last carries the event's offset; earlier ones
+   * carry the offset before the event (when known), so a crash between them replays the event
+   * instead of skipping its tail.
+   */
+  List<SourceRecord> changeRecords(
+      List<DittoChange> changes, Map<String, ?> offset, Map<String, ?> previousOffset) {
+    List<SourceRecord> records = new ArrayList<>(changes.size());
+    for (int i = 0; i < changes.size(); i++) {
+      boolean last = i == changes.size() - 1;
+      Map<String, ?> o = last || previousOffset == null ? offset : previousOffset;
+      records.add(changeRecord(changes.get(i), o));
+    }
+    return records;
+  }
+
+  SourceRecord changeRecord(DittoChange change, Map<String, ?> offset) {
+    Long ts = change.sourceTimeMillis() > 0 ? change.sourceTimeMillis() : null;
+    return new SourceRecord(partition, offset, settings.topic(), null, null, change.id(), null,
+        DittoChangeCodec.toValue(change), ts);
+  }
+
+  /** A record for the errors topic, or null when none is configured. */
+  SourceRecord errorRecord(MappingError error, BsonDocument rawEvent, Map<String, ?> offset) {
+    if (errorsTopic == null) {
+      return null;
+    }
+    ConnectHeaders headers = new ConnectHeaders();
+    headers.addString(HEADER_REASON, error.reason());
+    headers.addString(HEADER_DATABASE, database);
+    headers.addString(HEADER_COLLECTION, settings.name());
+    if (error.sourceId() != null) {
+      headers.addString(HEADER_MONGO_ID, error.sourceId());
+    }
+    if (error.field() != null) {
+      headers.addString(HEADER_FIELD, error.field());
+    }
+    return new SourceRecord(partition, offset, errorsTopic, null, null, error.sourceId(), null,
+        rawEvent.toJson(RELAXED), null, headers);
+  }
+}

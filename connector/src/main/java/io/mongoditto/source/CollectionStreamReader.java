@@ -1,0 +1,313 @@
+package io.mongoditto.source;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
+import io.mongoditto.change.DittoChange;
+import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mapping.MappingError;
+import io.mongoditto.mapping.MappingResult;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one collection's change stream on its own thread and puts the records into the task's
+ * buffer. Resumes after the given token; an idle stream waits in the server (maxAwaitTime) and,
+ * where a server answers at once anyway, backs off instead of spinning. Stops for good, with a
+ * failure that says what happened, on a drop, rename or invalidate and on lost history.
+ */
+final class CollectionStreamReader implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(CollectionStreamReader.class);
+  static final int HISTORY_LOST = 286;
+  private static final Set<String> DATA_EVENTS = Set.of("insert", "update", "replace", "delete");
+  private static final Set<String> END_EVENTS = Set.of("drop", "rename", "dropDatabase", "invalidate");
+  private static final long MIN_BACKOFF_MS = 10;
+  private static final long MAX_RETRY_BACKOFF_MS = 30_000;
+  private static final int WARNED_IDS_LIMIT = 10_000;
+  private static final JsonWriterSettings RELAXED =
+      JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+
+  private final String connectorName;
+  private final MongoSourceConfig config;
+  private final CollectionSettings settings;
+  private final MongoDatabase database;
+  private final SourceBuffer buffer;
+  private final SourceTaskStats stats;
+  private final ChangeEventMapper mapper;
+  private final ChangeRecordFactory records;
+  private final String namespace;
+  /** Ids whose id-field change was already reported: WARN once per document, bounded. */
+  private final Set<String> warnedIdChanges = Collections.newSetFromMap(
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > WARNED_IDS_LIMIT;
+        }
+      });
+
+  /** The offset of the last event handed to the buffer: where a reopened stream resumes. */
+  private Map<String, ?> lastOffset;
+  private volatile boolean running = true;
+
+  CollectionStreamReader(String connectorName, MongoSourceConfig config, CollectionSettings settings,
+      MongoDatabase database, SourceBuffer buffer, SourceTaskStats stats, ChangeEventMapper mapper,
+      Map<String, ?> startOffset) {
+    this.connectorName = connectorName;
+    this.config = config;
+    this.settings = settings;
+    this.database = database;
+    this.buffer = buffer;
+    this.stats = stats;
+    this.mapper = mapper;
+    this.records = new ChangeRecordFactory(settings, config.database(), config.errorsTopic());
+    this.namespace = config.database() + "." + settings.name();
+    this.lastOffset = startOffset;
+  }
+
+  String collection() {
+    return settings.name();
+  }
+
+  void stop() {
+    running = false;
+  }
+
+  @Override
+  public void run() {
+    long retryBackoff = 1000;
+    while (running && !buffer.isClosed()) {
+      try {
+        stream();
+        return;
+      } catch (InterruptedException | MongoInterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (MongoSocketException | MongoTimeoutException e) {
+        if (!running || buffer.isClosed()) {
+          return;
+        }
+        // The driver already retried a resumable error once; keep trying with backoff, from the
+        // last event handed on, rather than failing the task on a network blip or an election.
+        log.warn("Change stream on {} lost its connection ({}); reopening in {} ms", namespace,
+            e.getClass().getSimpleName(), retryBackoff);
+        if (!sleep(retryBackoff)) {
+          return;
+        }
+        retryBackoff = Math.min(retryBackoff * 2, MAX_RETRY_BACKOFF_MS);
+      } catch (MongoCommandException e) {
+        if (!running || buffer.isClosed()) {
+          return;
+        }
+        if (e.getErrorCode() == HISTORY_LOST) {
+          fail(historyLostMessage());
+        } else {
+          fail("The change stream on " + namespace + " failed with MongoDB error " + e.getErrorCode()
+              + " (" + e.getErrorCodeName() + "): " + e.getErrorMessage());
+        }
+        return;
+      } catch (MongoException e) {
+        if (running && !buffer.isClosed()) {
+          fail("The change stream on " + namespace + " failed: " + e.getMessage());
+        }
+        return;
+      } catch (RuntimeException e) {
+        if (running && !buffer.isClosed()) {
+          log.error("Change stream reader of {} failed", namespace, e);
+          buffer.fail(new ConnectException("The change stream reader of " + namespace + " failed: " + e, e));
+        }
+        return;
+      }
+    }
+  }
+
+  private void stream() throws InterruptedException {
+    BsonDocument token = SourceOffsets.resumeToken(lastOffset);
+    MongoCollection<Document> collection = database.getCollection(settings.name());
+    // With post-images on, whenAvailable gives the document as of this change; otherwise the
+    // server looks up the current one (updateLookup), which may already be newer.
+    FullDocument fullDocument = postImagesEnabled() ? FullDocument.WHEN_AVAILABLE : FullDocument.UPDATE_LOOKUP;
+    ChangeStreamIterable<Document> iterable = collection.watch()
+        .fullDocument(fullDocument)
+        .fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE)
+        .maxAwaitTime(config.streamMaxAwaitMs(), TimeUnit.MILLISECONDS);
+    if (config.streamBatchSize() > 0) {
+      iterable.batchSize(config.streamBatchSize());
+    }
+    if (token != null) {
+      iterable.resumeAfter(token);
+    }
+    log.info("Streaming changes of {} to topic {} ({}; resume {})", namespace, settings.topic(),
+        settings.mapping().idMode().name().toLowerCase(), token == null ? "from now" : "after " + token.toJson());
+    try (MongoCursor<BsonDocument> cursor = iterable.withDocumentClass(BsonDocument.class).cursor()) {
+      if (lastOffset == null && cursor instanceof MongoChangeStreamCursor<?> cs && cs.getResumeToken() != null) {
+        // The position the stream starts at: the "previous" offset of the first event's records.
+        lastOffset = SourceOffsets.streamOffset(cs.getResumeToken());
+      }
+      long backoff = MIN_BACKOFF_MS;
+      while (running && !buffer.isClosed()) {
+        long started = System.nanoTime();
+        BsonDocument event = cursor.tryNext();
+        if (event == null) {
+          long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+          if (waitedMs < config.streamMaxAwaitMs() / 2) {
+            // The server did not hold the getMore: back off instead of spinning.
+            if (!sleep(backoff)) {
+              return;
+            }
+            backoff = Math.min(backoff * 2, Math.max(MIN_BACKOFF_MS, Math.min(config.streamMaxAwaitMs(), 500)));
+          }
+          continue;
+        }
+        backoff = MIN_BACKOFF_MS;
+        if (!handle(event)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private boolean postImagesEnabled() {
+    Document info = database.listCollections().filter(new Document("name", settings.name())).first();
+    Document options = info == null ? null : info.get("options", Document.class);
+    Document images = options == null ? null : options.get("changeStreamPreAndPostImages", Document.class);
+    return images != null && Boolean.TRUE.equals(images.getBoolean("enabled"));
+  }
+
+  /** False when this stream must end. */
+  private boolean handle(BsonDocument event) throws InterruptedException {
+    String op = event.containsKey("operationType") ? event.getString("operationType").getValue() : "";
+    BsonDocument token = event.getDocument("_id", null);
+    if (token == null) {
+      fail("A change event on " + namespace + " has no resume token (_id); a $project must not remove it");
+      return false;
+    }
+    stats.event(settings.name());
+    Map<String, ?> offset = SourceOffsets.streamOffset(token);
+    if (END_EVENTS.contains(op)) {
+      fail(endMessage(op, event));
+      return false;
+    }
+    if (!DATA_EVENTS.contains(op)) {
+      log.debug("Ignoring change event '{}' on {}", op, namespace);
+      return true;
+    }
+    MappingResult result;
+    try {
+      result = mapper.map(event);
+    } catch (RuntimeException e) {
+      // A mapper bug must not stop the stream silently nor pass as success: treat as a bad document.
+      log.error("Mapping a '{}' event on {} threw", op, namespace, e);
+      result = MappingResult.failed(new MappingError(settings.name(), sourceId(event), null,
+          "mapping failed: " + e));
+    }
+    if (result.failed()) {
+      stats.badDocument(settings.name());
+      SourceRecord errorRecord = records.errorRecord(result.error(), event, offset);
+      if (errorRecord == null) {
+        log.warn("Bad document skipped (no {} configured): {}", MongoSourceConfig.ERRORS_TOPIC,
+            result.error().describe());
+      } else {
+        log.warn("Bad document sent to {}: {}", config.errorsTopic(), result.error().describe());
+        if (!buffer.put(errorRecord)) {
+          return false;
+        }
+      }
+      lastOffset = offset;
+      return true;
+    }
+    List<DittoChange> changes = result.changes();
+    if (result.idChanged()) {
+      stats.idChange(settings.name());
+      String id = changes.isEmpty() ? sourceId(event) : changes.get(0).sourceId();
+      if (warnedIdChanges.add(String.valueOf(id))) {
+        log.warn("A mapped id field of document _id {} in {} changed (id fields must be immutable):"
+            + " deleting the old Ditto document and upserting the new one", id, namespace);
+      }
+    }
+    for (SourceRecord r : records.changeRecords(changes, offset, lastOffset)) {
+      if (!buffer.put(r)) {
+        return false;
+      }
+    }
+    stats.records(settings.name(), changes.size());
+    lastOffset = offset;
+    return true;
+  }
+
+  private static String sourceId(BsonDocument event) {
+    BsonDocument key = event.getDocument("documentKey", null);
+    BsonValue id = key == null ? null : key.get("_id");
+    if (id == null) {
+      return null;
+    }
+    if (id.isString()) {
+      return id.asString().getValue();
+    }
+    if (id.isObjectId()) {
+      return id.asObjectId().getValue().toHexString();
+    }
+    String json = new BsonDocument("v", id).toJson(RELAXED);
+    return json.substring(json.indexOf(':') + 1, json.length() - 1).trim();
+  }
+
+  private String endMessage(String op, BsonDocument event) {
+    String what = switch (op) {
+      case "drop" -> "was dropped";
+      case "dropDatabase" -> "was dropped with its database";
+      case "rename" -> "was renamed" + (event.containsKey("to") ? " to " + event.getDocument("to").toJson() : "");
+      default -> "invalidated its change stream (dropped or renamed)";
+    };
+    return "Collection " + namespace + " " + what + " (change event '" + op + "'). Its change stream"
+        + " stopped; nothing after this event was read. Recreate the collection (with"
+        + " changeStreamPreAndPostImages if its id mode needs them), then stop the connector, reset"
+        + " its offsets (PUT /connectors/" + connectorName + "/stop, DELETE /connectors/" + connectorName
+        + "/offsets) and resume it; or remove the collection from '" + MongoSourceConfig.COLLECTIONS + "'.";
+  }
+
+  private String historyLostMessage() {
+    return "The resume token stored for " + namespace + " is no longer in MongoDB's oplog (error 286,"
+        + " ChangeStreamHistoryLost): changes since the last committed offset cannot be read from the"
+        + " change stream, and " + MongoSourceConfig.HISTORY_LOST_POLICY + "=fail refuses to skip them."
+        + " To re-sync: PUT /connectors/" + connectorName + "/stop, DELETE /connectors/" + connectorName
+        + "/offsets, re-copy the existing documents, then PUT /connectors/" + connectorName + "/resume."
+        + " Consider a larger oplog (replSetResizeOplog) so the connector can be down longer.";
+  }
+
+  private void fail(String message) {
+    log.error(message);
+    buffer.fail(new ConnectException(message));
+  }
+
+  private boolean sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+      return running && !buffer.isClosed();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,596 @@
+package io.mongoditto.source;
+
+import io.mongoditto.mapping.CollectionMapping;
+import io.mongoditto.mapping.IdMode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The source connector's configuration, parsed once and immutable. Fixed keys live in {@link
+ * #CONFIG_DEF}; per-collection keys ({@code collection.<name>.<setting>}) are flat so they can be
+ * set through the REST API one by one, and are checked here: an unknown setting or a collection
+ * that is not listed in {@code collections} is an error on that very key.
+ */
+public final class MongoSourceConfig {
+
+  public static final String GROUP_CONNECTION = "Connection";
+  public static final String GROUP_COLLECTIONS = "Collections";
+  public static final String GROUP_TOPICS = "Topics";
+  public static final String GROUP_STREAM = "Change streams";
+
+  public static final String MONGODB_URI = "mongodb.uri";
+  public static final String MONGODB_DATABASE = "mongodb.database";
+  public static final String SERVER_SELECTION_TIMEOUT_MS = "mongodb.server.selection.timeout.ms";
+  public static final String TLS_ENABLED = "mongodb.tls.enabled";
+  public static final String TLS_ALLOW_INVALID_HOSTNAMES = "mongodb.tls.allow.invalid.hostnames";
+  public static final String TLS_TRUSTSTORE_PATH = "mongodb.tls.truststore.path";
+  public static final String TLS_TRUSTSTORE_PASSWORD = "mongodb.tls.truststore.password";
+  public static final String TLS_TRUSTSTORE_TYPE = "mongodb.tls.truststore.type";
+  public static final String TLS_KEYSTORE_PATH = "mongodb.tls.keystore.path";
+  public static final String TLS_KEYSTORE_PASSWORD = "mongodb.tls.keystore.password";
+  public static final String TLS_KEYSTORE_TYPE = "mongodb.tls.keystore.type";
+
+  public static final String COLLECTIONS = "collections";
+  public static final String COLLECTION_PREFIX = "collection.";
+  public static final String ENABLED = "enabled";
+  public static final String ID_MODE = "id.mode";
+  public static final String ID_FIELDS = "id.fields";
+  public static final String ID_KEEP_MONGO_ID = "id.keep.mongo.id";
+  public static final String DITTO_COLLECTION = "ditto.collection";
+  public static final String TOPIC = "topic";
+
+  public static final String TOPIC_PREFIX = "topic.prefix";
+  public static final String ERRORS_TOPIC = "errors.topic";
+
+  public static final String HISTORY_LOST_POLICY = "history.lost.policy";
+  public static final String POLL_MAX_BATCH_SIZE = "poll.max.batch.size";
+  public static final String POLL_AWAIT_MS = "poll.await.time.ms";
+  public static final String BUFFER_CAPACITY = "buffer.capacity";
+  public static final String STREAM_MAX_AWAIT_MS = "change.stream.max.await.time.ms";
+  public static final String STREAM_BATCH_SIZE = "change.stream.batch.size";
+
+  /** Internal: the collections one task streams, set by the connector in each task's config. */
+  public static final String TASK_COLLECTIONS = "task.collections";
+
+  /** The per-collection settings with their documentation, for validation and generated docs. */
+  public static final Map<String, String> COLLECTION_SETTINGS_DOCS;
+
+  static {
+    Map<String, String> docs = new LinkedHashMap<>();
+    docs.put(ENABLED, "true (default) or false. A disabled collection is not streamed.");
+    docs.put(ID_MODE, "How the Ditto _id is derived: match_ids (default; Ditto _id = Mongo _id, which"
+        + " must not be null, an array or an object), single_field (Ditto _id = the one top-level field"
+        + " in id.fields) or multiple_fields (Ditto _id = an object of the top-level fields in id.fields)."
+        + " single_field and multiple_fields need changeStreamPreAndPostImages on the collection.");
+    docs.put(ID_FIELDS, "Comma-separated top-level fields (not _id): exactly one for single_field,"
+        + " two or more for multiple_fields, none for match_ids. The fields stay in the document body;"
+        + " they must be present and never change.");
+    docs.put(ID_KEEP_MONGO_ID, "false (default) or true: with single_field/multiple_fields, also copy the"
+        + " Mongo _id into the Ditto document as field '" + CollectionMapping.MONGO_ID_FIELD + "'.");
+    docs.put(DITTO_COLLECTION, "The Ditto collection name. Default: the MongoDB collection name.");
+    docs.put(TOPIC, "The Kafka topic for this collection's changes. Default: <topic.prefix>.<collection>.");
+    COLLECTION_SETTINGS_DOCS = Collections.unmodifiableMap(docs);
+  }
+
+  /** What happens when the stored resume token is older than the oplog (error 286). */
+  public enum HistoryLostPolicy {
+    FAIL,
+    RESNAPSHOT;
+
+    public String configValue() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+  public static final ConfigDef CONFIG_DEF = buildConfigDef();
+
+  private final Password uri;
+  private final String database;
+  private final int serverSelectionTimeoutMs;
+  private final TlsSettings tls;
+  private final List<CollectionSettings> collections;
+  private final String errorsTopic;
+  private final HistoryLostPolicy historyLostPolicy;
+  private final int pollMaxBatchSize;
+  private final int pollAwaitMs;
+  private final int bufferCapacity;
+  private final int streamMaxAwaitMs;
+  private final int streamBatchSize;
+  private final List<String> taskCollections;
+
+  private MongoSourceConfig(AbstractConfig c, List<CollectionSettings> collections) {
+    this.uri = c.getPassword(MONGODB_URI);
+    this.database = c.getString(MONGODB_DATABASE);
+    this.serverSelectionTimeoutMs = c.getInt(SERVER_SELECTION_TIMEOUT_MS);
+    this.tls = new TlsSettings(
+        c.getBoolean(TLS_ENABLED),
+        c.getBoolean(TLS_ALLOW_INVALID_HOSTNAMES),
+        c.getString(TLS_TRUSTSTORE_PATH),
+        c.getPassword(TLS_TRUSTSTORE_PASSWORD),
+        c.getString(TLS_TRUSTSTORE_TYPE),
+        c.getString(TLS_KEYSTORE_PATH),
+        c.getPassword(TLS_KEYSTORE_PASSWORD),
+        c.getString(TLS_KEYSTORE_TYPE));
+    this.collections = List.copyOf(collections);
+    String errors = c.getString(ERRORS_TOPIC);
+    this.errorsTopic = errors == null || errors.isBlank() ? null : errors.trim();
+    this.historyLostPolicy =
+        HistoryLostPolicy.valueOf(c.getString(HISTORY_LOST_POLICY).toUpperCase(Locale.ROOT));
+    this.pollMaxBatchSize = c.getInt(POLL_MAX_BATCH_SIZE);
+    this.pollAwaitMs = c.getInt(POLL_AWAIT_MS);
+    this.bufferCapacity = c.getInt(BUFFER_CAPACITY);
+    this.streamMaxAwaitMs = c.getInt(STREAM_MAX_AWAIT_MS);
+    this.streamBatchSize = c.getInt(STREAM_BATCH_SIZE);
+    List<String> assigned = c.getList(TASK_COLLECTIONS);
+    this.taskCollections = assigned == null || assigned.isEmpty() ? null : List.copyOf(assigned);
+  }
+
+  /** Parses and validates; throws one {@link ConfigException} listing every problem. */
+  public static MongoSourceConfig of(Map<String, String> props) {
+    Parsed parsed = parse(props);
+    if (!parsed.errors().isEmpty()) {
+      StringBuilder sb = new StringBuilder("Invalid MongoDB source configuration:");
+      parsed.errors().forEach((key, msgs) -> msgs.forEach(m -> sb.append("\n  ").append(key).append(": ").append(m)));
+      throw new ConfigException(sb.toString());
+    }
+    return parsed.config();
+  }
+
+  /**
+   * Parses what can be parsed and collects every problem by config key; {@code config} is null when
+   * there are errors.
+   */
+  public static Parsed parse(Map<String, String> props) {
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    AbstractConfig base;
+    try {
+      base = new AbstractConfig(CONFIG_DEF, props, false);
+    } catch (ConfigException e) {
+      // The ConfigDef-level problems are reported per key by Connector.validate(); here one is enough.
+      String key = e.getMessage() != null && e.getMessage().contains("\"") ? keyOf(e.getMessage()) : COLLECTIONS;
+      errors.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getMessage());
+      return new Parsed(null, errors);
+    }
+    List<CollectionSettings> collections = parseCollections(base, props, errors);
+    if (HistoryLostPolicy.RESNAPSHOT.configValue().equalsIgnoreCase(base.getString(HISTORY_LOST_POLICY))) {
+      add(errors, HISTORY_LOST_POLICY, "'resnapshot' needs the initial snapshot, which this version"
+          + " does not have yet; use 'fail' and re-sync by resetting the connector's offsets");
+    }
+    if (!errors.isEmpty()) {
+      return new Parsed(null, errors);
+    }
+    return new Parsed(new MongoSourceConfig(base, collections), Map.of());
+  }
+
+  private static String keyOf(String message) {
+    int start = message.indexOf('"');
+    int end = message.indexOf('"', start + 1);
+    return end > start ? message.substring(start + 1, end) : COLLECTIONS;
+  }
+
+  private static List<CollectionSettings> parseCollections(
+      AbstractConfig base, Map<String, String> props, Map<String, List<String>> errors) {
+    List<String> names = base.getList(COLLECTIONS);
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (name.isBlank()) {
+        add(errors, COLLECTIONS, "contains an empty collection name");
+      } else if (!seen.add(name)) {
+        add(errors, COLLECTIONS, "lists collection '" + name + "' twice");
+      } else if (name.startsWith("system.") || name.contains("$")) {
+        add(errors, COLLECTIONS, "'" + name + "' is not a collection that can be streamed");
+      }
+    }
+    Map<String, Map<String, String>> settings = collectionKeys(props, seen, errors);
+    String prefix = base.getString(TOPIC_PREFIX);
+    List<CollectionSettings> result = new ArrayList<>();
+    Set<String> topics = new HashSet<>();
+    for (String name : new LinkedHashSet<>(names)) {
+      if (name.isBlank()) {
+        continue;
+      }
+      Map<String, String> s = settings.getOrDefault(name, Map.of());
+      CollectionSettings cs = parseCollection(name, s, prefix, errors);
+      if (cs != null) {
+        result.add(cs);
+        if (cs.enabled() && !topics.add(cs.topic())) {
+          add(errors, key(name, TOPIC), "topic '" + cs.topic() + "' is already used by another collection");
+        }
+      }
+    }
+    if (!names.isEmpty() && result.stream().noneMatch(CollectionSettings::enabled) && errors.isEmpty()) {
+      add(errors, COLLECTIONS, "no collection is enabled");
+    }
+    String errorsTopic = base.getString(ERRORS_TOPIC);
+    if (errorsTopic != null && !errorsTopic.isBlank() && topics.contains(errorsTopic.trim())) {
+      add(errors, ERRORS_TOPIC, "'" + errorsTopic + "' is also a collection's topic");
+    }
+    return result;
+  }
+
+  /** Groups {@code collection.<name>.<setting>} keys by collection; unknown ones become errors. */
+  private static Map<String, Map<String, String>> collectionKeys(
+      Map<String, String> props, Set<String> names, Map<String, List<String>> errors) {
+    Map<String, Map<String, String>> byCollection = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : props.entrySet()) {
+      String key = e.getKey();
+      if (!key.startsWith(COLLECTION_PREFIX)) {
+        continue;
+      }
+      String rest = key.substring(COLLECTION_PREFIX.length());
+      // Collection names may contain dots: take the longest listed name that leaves a known setting.
+      String owner = null;
+      String setting = null;
+      String ownerWithUnknownSetting = null;
+      for (String name : names) {
+        if (rest.startsWith(name + ".")) {
+          String candidate = rest.substring(name.length() + 1);
+          if (COLLECTION_SETTINGS_DOCS.containsKey(candidate)) {
+            if (owner == null || name.length() > owner.length()) {
+              owner = name;
+              setting = candidate;
+            }
+          } else if (ownerWithUnknownSetting == null || name.length() > ownerWithUnknownSetting.length()) {
+            ownerWithUnknownSetting = name;
+          }
+        }
+      }
+      if (owner != null) {
+        byCollection.computeIfAbsent(owner, k -> new LinkedHashMap<>()).put(setting, e.getValue());
+      } else if (ownerWithUnknownSetting != null) {
+        String unknown = rest.substring(ownerWithUnknownSetting.length() + 1);
+        add(errors, key, "unknown setting '" + unknown + "' for collection '" + ownerWithUnknownSetting
+            + "'; known settings: " + String.join(", ", COLLECTION_SETTINGS_DOCS.keySet()));
+      } else {
+        add(errors, key, "refers to a collection that is not listed in '" + COLLECTIONS
+            + "' (known settings per collection: " + String.join(", ", COLLECTION_SETTINGS_DOCS.keySet()) + ")");
+      }
+    }
+    return byCollection;
+  }
+
+  private static CollectionSettings parseCollection(
+      String name, Map<String, String> s, String prefix, Map<String, List<String>> errors) {
+    int before = errorCount(errors);
+    boolean enabled = parseBoolean(name, ENABLED, s.get(ENABLED), true, errors);
+    boolean keepMongoId = parseBoolean(name, ID_KEEP_MONGO_ID, s.get(ID_KEEP_MONGO_ID), false, errors);
+    IdMode mode = IdMode.MATCH_IDS;
+    String modeText = s.get(ID_MODE);
+    if (modeText != null && !modeText.isBlank()) {
+      try {
+        mode = IdMode.valueOf(modeText.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        add(errors, key(name, ID_MODE), "'" + modeText + "' is not one of match_ids, single_field, multiple_fields");
+      }
+    }
+    List<String> fields = new ArrayList<>();
+    String fieldsText = s.get(ID_FIELDS);
+    if (fieldsText != null) {
+      for (String f : fieldsText.split(",")) {
+        if (!f.isBlank()) {
+          fields.add(f.trim());
+        }
+      }
+    }
+    String fieldsKey = key(name, ID_FIELDS);
+    switch (mode) {
+      case MATCH_IDS -> {
+        if (!fields.isEmpty()) {
+          add(errors, fieldsKey, "match_ids takes the Mongo _id; remove id.fields or set id.mode");
+        }
+      }
+      case SINGLE_FIELD -> {
+        if (fields.size() != 1) {
+          add(errors, fieldsKey, "single_field needs exactly one field, got " + fields.size());
+        }
+      }
+      case MULTIPLE_FIELDS -> {
+        if (fields.size() < 2) {
+          add(errors, fieldsKey, "multiple_fields needs two or more fields, got " + fields.size());
+        } else if (new HashSet<>(fields).size() != fields.size()) {
+          add(errors, fieldsKey, "lists a field twice");
+        }
+      }
+    }
+    for (String f : fields) {
+      if (f.equals("_id")) {
+        add(errors, fieldsKey, "'_id' cannot be an id field; use id.mode=match_ids");
+      } else if (f.contains(".") || f.startsWith("$")) {
+        add(errors, fieldsKey, "'" + f + "' is not a top-level field name");
+      }
+    }
+    String ditto = s.getOrDefault(DITTO_COLLECTION, name).trim();
+    if (ditto.isEmpty()) {
+      add(errors, key(name, DITTO_COLLECTION), "must not be empty");
+    }
+    String topic = s.get(TOPIC);
+    if (topic == null || topic.isBlank()) {
+      topic = prefix == null || prefix.isBlank() ? name : prefix.trim() + "." + name;
+      if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+        add(errors, key(name, TOPIC), "the default topic '" + topic + "' is not a valid Kafka topic name; set this key");
+      }
+    } else {
+      topic = topic.trim();
+      if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+        add(errors, key(name, TOPIC), "'" + topic + "' is not a valid Kafka topic name");
+      }
+    }
+    if (errorCount(errors) != before) {
+      return null;
+    }
+    return new CollectionSettings(enabled, new CollectionMapping(name, ditto, mode, fields, keepMongoId), topic);
+  }
+
+  private static boolean parseBoolean(
+      String name, String setting, String value, boolean dflt, Map<String, List<String>> errors) {
+    if (value == null || value.isBlank()) {
+      return dflt;
+    }
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    add(errors, key(name, setting), "'" + value + "' is not true or false");
+    return dflt;
+  }
+
+  private static int errorCount(Map<String, List<String>> errors) {
+    return errors.values().stream().mapToInt(List::size).sum();
+  }
+
+  private static void add(Map<String, List<String>> errors, String key, String message) {
+    errors.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
+  }
+
+  public static String key(String collection, String setting) {
+    return COLLECTION_PREFIX + collection + "." + setting;
+  }
+
+  private static ConfigDef buildConfigDef() {
+    ConfigDef def = new ConfigDef();
+    int o = 0;
+    def.define(MONGODB_URI, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, new NonBlankPassword(), Importance.HIGH,
+        "MongoDB connection string (mongodb:// or mongodb+srv://), credentials included. Stored and"
+            + " shown as a password and never logged. Keep it out of the connector config with a Connect"
+            + " config provider, e.g. ${env:MONGODB_CONNECTION_STRING} or ${file:/etc/secrets/mongo.properties:uri}.",
+        GROUP_CONNECTION, ++o, Width.LONG, "MongoDB URI");
+    def.define(MONGODB_DATABASE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
+        Importance.HIGH, "The MongoDB database that holds the collections.",
+        GROUP_CONNECTION, ++o, Width.MEDIUM, "Database");
+    def.define(SERVER_SELECTION_TIMEOUT_MS, Type.INT, 30_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+        "How long the driver waits for a usable server before an operation fails (the task's own"
+            + " setting; validation uses at most 5000 ms).",
+        GROUP_CONNECTION, ++o, Width.SHORT, "Server selection timeout (ms)");
+    TlsRecommender tlsOnly = new TlsRecommender();
+    def.define(TLS_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
+        "Use TLS. Also turned on by tls=true or mongodb+srv:// in the URI.",
+        GROUP_CONNECTION, ++o, Width.SHORT, "TLS", List.of(TLS_ALLOW_INVALID_HOSTNAMES, TLS_TRUSTSTORE_PATH,
+            TLS_TRUSTSTORE_PASSWORD, TLS_TRUSTSTORE_TYPE, TLS_KEYSTORE_PATH, TLS_KEYSTORE_PASSWORD, TLS_KEYSTORE_TYPE));
+    def.define(TLS_ALLOW_INVALID_HOSTNAMES, Type.BOOLEAN, false, Importance.LOW,
+        "Accept a server certificate whose host name does not match (testing only).",
+        GROUP_CONNECTION, ++o, Width.SHORT, "TLS: allow invalid host names", List.of(), tlsOnly);
+    def.define(TLS_TRUSTSTORE_PATH, Type.STRING, "", Importance.MEDIUM,
+        "Trust store with the CA that signed the server certificate. Empty: the JVM's default trust store.",
+        GROUP_CONNECTION, ++o, Width.LONG, "TLS: trust store path", List.of(), tlsOnly);
+    def.define(TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+        "Password of the trust store.", GROUP_CONNECTION, ++o, Width.MEDIUM, "TLS: trust store password",
+        List.of(), tlsOnly);
+    def.define(TLS_TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), Importance.LOW,
+        "Trust store format.", GROUP_CONNECTION, ++o, Width.SHORT, "TLS: trust store type", List.of(),
+        new TlsRecommender(List.<Object>of("PKCS12", "JKS")));
+    def.define(TLS_KEYSTORE_PATH, Type.STRING, "", Importance.LOW,
+        "Key store with the client certificate, for X.509 authentication. Empty: none.",
+        GROUP_CONNECTION, ++o, Width.LONG, "TLS: key store path", List.of(), tlsOnly);
+    def.define(TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+        "Password of the key store and its key.", GROUP_CONNECTION, ++o, Width.MEDIUM, "TLS: key store password",
+        List.of(), tlsOnly);
+    def.define(TLS_KEYSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), Importance.LOW,
+        "Key store format.", GROUP_CONNECTION, ++o, Width.SHORT, "TLS: key store type", List.of(),
+        new TlsRecommender(List.<Object>of("PKCS12", "JKS")));
+
+    o = 0;
+    def.define(COLLECTIONS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList(), Importance.HIGH,
+        "The MongoDB collections to sync, comma-separated. Each one is configured with flat keys"
+            + " collection.<name>.<setting> (see the per-collection settings below); unknown settings and"
+            + " settings of collections not listed here are errors.",
+        GROUP_COLLECTIONS, ++o, Width.LONG, "Collections");
+
+    o = 0;
+    def.define(TOPIC_PREFIX, Type.STRING, "mongoditto", Importance.MEDIUM,
+        "The default topic of a collection is <topic.prefix>.<collection> (just <collection> when empty).",
+        GROUP_TOPICS, ++o, Width.MEDIUM, "Topic prefix");
+    def.define(ERRORS_TOPIC, Type.STRING, "", Importance.MEDIUM,
+        "Topic for documents that cannot be mapped (missing, null or array id fields, ...): the raw change"
+            + " event as a JSON string, with the reason, collection and Mongo _id in headers. Empty: such"
+            + " documents are logged at WARN and counted only. Either way the task keeps going.",
+        GROUP_TOPICS, ++o, Width.MEDIUM, "Errors topic");
+
+    o = 0;
+    def.define(HISTORY_LOST_POLICY, Type.STRING, HistoryLostPolicy.FAIL.configValue(),
+        ConfigDef.CaseInsensitiveValidString.in("fail", "resnapshot"), Importance.MEDIUM,
+        "What to do when the stored resume token is no longer in MongoDB's oplog (error 286,"
+            + " ChangeStreamHistoryLost): 'fail' stops the task with instructions (reset the offsets and"
+            + " re-sync); 'resnapshot' (not available yet) copies the collection again. Never jumps to now.",
+        GROUP_STREAM, ++o, Width.SHORT, "History lost policy", List.of(),
+        new FixedRecommender(List.<Object>of("fail", "resnapshot")));
+    def.define(POLL_MAX_BATCH_SIZE, Type.INT, 1000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+        "Most records one poll() hands to Connect.", GROUP_STREAM, ++o, Width.SHORT, "Poll batch size");
+    def.define(POLL_AWAIT_MS, Type.INT, 500, ConfigDef.Range.between(1, 60_000), Importance.LOW,
+        "How long poll() waits for a first record before returning none.",
+        GROUP_STREAM, ++o, Width.SHORT, "Poll wait (ms)");
+    def.define(BUFFER_CAPACITY, Type.INT, 10_000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+        "Records buffered between the change stream readers and poll(); a full buffer pauses reading.",
+        GROUP_STREAM, ++o, Width.SHORT, "Buffer capacity");
+    def.define(STREAM_MAX_AWAIT_MS, Type.INT, 1000, ConfigDef.Range.between(1, 60_000), Importance.LOW,
+        "How long the server holds an empty getMore on the change stream (maxAwaitTimeMS); also the"
+            + " longest a reader takes to notice a stop.",
+        GROUP_STREAM, ++o, Width.SHORT, "Change stream await (ms)");
+    def.define(STREAM_BATCH_SIZE, Type.INT, 0, ConfigDef.Range.between(0, 100_000), Importance.LOW,
+        "Change stream cursor batch size; 0 lets the server choose.",
+        GROUP_STREAM, ++o, Width.SHORT, "Change stream batch size");
+    def.defineInternal(TASK_COLLECTIONS, Type.LIST, "", Importance.LOW);
+    return def;
+  }
+
+  public Password uri() {
+    return uri;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public int serverSelectionTimeoutMs() {
+    return serverSelectionTimeoutMs;
+  }
+
+  public TlsSettings tls() {
+    return tls;
+  }
+
+  /** Every listed collection in configured order, disabled ones included. */
+  public List<CollectionSettings> collections() {
+    return collections;
+  }
+
+  public List<CollectionSettings> enabledCollections() {
+    return collections.stream().filter(CollectionSettings::enabled).toList();
+  }
+
+  /** The collections this task streams: its assignment, or every enabled one outside a task. */
+  public List<CollectionSettings> assignedCollections() {
+    if (taskCollections == null) {
+      return enabledCollections();
+    }
+    return enabledCollections().stream().filter(c -> taskCollections.contains(c.name())).toList();
+  }
+
+  /** The errors topic, or null when bad documents are only logged and counted. */
+  public String errorsTopic() {
+    return errorsTopic;
+  }
+
+  public HistoryLostPolicy historyLostPolicy() {
+    return historyLostPolicy;
+  }
+
+  public int pollMaxBatchSize() {
+    return pollMaxBatchSize;
+  }
+
+  public int pollAwaitMs() {
+    return pollAwaitMs;
+  }
+
+  public int bufferCapacity() {
+    return bufferCapacity;
+  }
+
+  public int streamMaxAwaitMs() {
+    return streamMaxAwaitMs;
+  }
+
+  public int streamBatchSize() {
+    return streamBatchSize;
+  }
+
+  /** Result of {@link #parse}: a config, or the errors by key. */
+  public record Parsed(MongoSourceConfig config, Map<String, List<String>> errors) {}
+
+  /** TLS settings for the driver. Passwords stay {@link Password}s so they never print. */
+  public record TlsSettings(
+      boolean enabled,
+      boolean allowInvalidHostnames,
+      String truststorePath,
+      Password truststorePassword,
+      String truststoreType,
+      String keystorePath,
+      Password keystorePassword,
+      String keystoreType) {}
+
+  private static final class NonBlankPassword implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || ((Password) value).value() == null || ((Password) value).value().isBlank()) {
+        throw new ConfigException(name, "[hidden]", "must not be empty");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty";
+    }
+  }
+
+  private static final class NonEmptyList implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || ((List<?>) value).isEmpty()) {
+        throw new ConfigException(name, value, "list at least one collection");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty list";
+    }
+  }
+
+  /** Shows the TLS details only when TLS is on. */
+  private static final class TlsRecommender implements ConfigDef.Recommender {
+    private final List<Object> values;
+
+    TlsRecommender() {
+      this(List.of());
+    }
+
+    TlsRecommender(List<Object> values) {
+      this.values = values;
+    }
+
+    @Override
+    public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+      return values;
+    }
+
+    @Override
+    public boolean visible(String name, Map<String, Object> parsedConfig) {
+      return Boolean.TRUE.equals(parsedConfig.get(TLS_ENABLED));
+    }
+  }
+
+  private static final class FixedRecommender implements ConfigDef.Recommender {
+    private final List<Object> values;
+
+    FixedRecommender(List<Object> values) {
+      this.values = values;
+    }
+
+    @Override
+    public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+      return values;
+    }
+
+    @Override
+    public boolean visible(String name, Map<String, Object> parsedConfig) {
+      return true;
+    }
+  }
+}

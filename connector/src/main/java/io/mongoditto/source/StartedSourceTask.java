@@ -1,0 +1,126 @@
+package io.mongoditto.source;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mapping.ConversionStats;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running state of one source task, owned in one place: the client, one reader thread per
+ * assigned collection and the buffer between them and {@code poll()}. Built completely or not at
+ * all (a failed start closes what it opened); {@link #close()} is prompt and idempotent.
+ */
+final class StartedSourceTask implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(StartedSourceTask.class);
+
+  private final MongoSourceConfig config;
+  private final MongoClient client;
+  private final SourceBuffer buffer;
+  private final SourceTaskStats stats;
+  private final ConversionStats conversionStats;
+  private final List<CollectionStreamReader> readers;
+  private final List<Thread> threads;
+  private volatile boolean closed;
+
+  private StartedSourceTask(MongoSourceConfig config, MongoClient client, SourceBuffer buffer,
+      SourceTaskStats stats, ConversionStats conversionStats, List<CollectionStreamReader> readers,
+      List<Thread> threads) {
+    this.config = config;
+    this.client = client;
+    this.buffer = buffer;
+    this.stats = stats;
+    this.conversionStats = conversionStats;
+    this.readers = readers;
+    this.threads = threads;
+  }
+
+  static StartedSourceTask start(String connectorName, MongoSourceConfig config, OffsetStorageReader offsets) {
+    List<CollectionSettings> assigned = config.assignedCollections();
+    MongoClient client = MongoClientFactory.create(config, config.serverSelectionTimeoutMs(), 0);
+    List<Thread> threads = new ArrayList<>();
+    SourceBuffer buffer = new SourceBuffer(config.bufferCapacity());
+    try {
+      MongoDatabase database = client.getDatabase(config.database());
+      SourceTaskStats stats = new SourceTaskStats();
+      ConversionStats conversionStats = new ConversionStats();
+      List<Map<String, String>> partitions = assigned.stream()
+          .map(c -> SourceOffsets.partition(config.database(), c.name())).toList();
+      Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
+      List<CollectionStreamReader> readers = new ArrayList<>();
+      for (CollectionSettings c : assigned) {
+        Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
+        readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats,
+            new ChangeEventMapper(c.mapping(), conversionStats), offset));
+      }
+      for (CollectionStreamReader reader : readers) {
+        Thread t = new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      log.info("Source task of {} started: collections {}", connectorName,
+          assigned.stream().map(CollectionSettings::name).toList());
+      return new StartedSourceTask(config, client, buffer, stats, conversionStats, readers, threads);
+    } catch (RuntimeException e) {
+      buffer.close();
+      threads.forEach(Thread::interrupt);
+      client.close();
+      throw e;
+    }
+  }
+
+  List<SourceRecord> poll() throws InterruptedException {
+    if (closed) {
+      return null;
+    }
+    return buffer.poll(config.pollMaxBatchSize(), config.pollAwaitMs());
+  }
+
+  SourceTaskStats stats() {
+    return stats;
+  }
+
+  ConversionStats conversionStats() {
+    return conversionStats;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    buffer.close();
+    readers.forEach(CollectionStreamReader::stop);
+    // Readers notice within one maxAwaitTime; closing the client afterwards ends any that are
+    // still inside a getMore, so stop() stays prompt.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.streamMaxAwaitMs() + 500L);
+    for (Thread t : threads) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left > 0) {
+        try {
+          t.join(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    client.close();
+    log.info("Source task stopped: {}; omitted values {}", stats, conversionStats.snapshot());
+  }
+
+  Collection<String> collections() {
+    return readers.stream().map(CollectionStreamReader::collection).toList();
+  }
+}

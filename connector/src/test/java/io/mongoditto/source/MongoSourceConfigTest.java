@@ -1,0 +1,152 @@
+package io.mongoditto.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mongoditto.mapping.IdMode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class MongoSourceConfigTest {
+
+  static Map<String, String> base() {
+    Map<String, String> p = new HashMap<>();
+    p.put("mongodb.uri", "mongodb://user:s3cret@localhost:27017");
+    p.put("mongodb.database", "zava");
+    p.put("collections", "customers,categories");
+    p.put("collection.customers.id.mode", "single_field");
+    p.put("collection.customers.id.fields", "customer_id");
+    return p;
+  }
+
+  @Test
+  void parsesCollectionsWithDefaults() {
+    MongoSourceConfig c = MongoSourceConfig.of(base());
+    assertEquals(2, c.collections().size());
+    CollectionSettings customers = c.collections().get(0);
+    assertEquals(IdMode.SINGLE_FIELD, customers.mapping().idMode());
+    assertEquals(List.of("customer_id"), customers.mapping().idFields());
+    assertEquals("customers", customers.mapping().dittoCollection());
+    assertEquals("mongoditto.customers", customers.topic());
+    assertFalse(customers.mapping().keepMongoId());
+    CollectionSettings categories = c.collections().get(1);
+    assertEquals(IdMode.MATCH_IDS, categories.mapping().idMode());
+    assertNull(c.errorsTopic());
+    assertEquals(MongoSourceConfig.HistoryLostPolicy.FAIL, c.historyLostPolicy());
+  }
+
+  @Test
+  void perCollectionOverrides() {
+    Map<String, String> p = base();
+    p.put("topic.prefix", "zava");
+    p.put("collection.categories.topic", "cats");
+    p.put("collection.categories.ditto.collection", "product_categories");
+    p.put("collection.customers.id.keep.mongo.id", "true");
+    p.put("collections", "customers,categories,product_embeddings");
+    p.put("collection.product_embeddings.enabled", "false");
+    p.put("errors.topic", "zava.errors");
+    MongoSourceConfig c = MongoSourceConfig.of(p);
+    assertEquals("cats", c.collections().get(1).topic());
+    assertEquals("product_categories", c.collections().get(1).mapping().dittoCollection());
+    assertEquals("zava.customers", c.collections().get(0).topic());
+    assertTrue(c.collections().get(0).mapping().keepMongoId());
+    assertEquals(List.of("customers", "categories"), c.enabledCollections().stream().map(CollectionSettings::name).toList());
+    assertEquals("zava.errors", c.errorsTopic());
+  }
+
+  @Test
+  void typoInCollectionSettingIsAnErrorOnThatKey() {
+    Map<String, String> p = base();
+    p.put("collection.customers.id.feilds", "customer_id");
+    Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
+    assertTrue(errors.get("collection.customers.id.feilds").get(0).contains("unknown setting 'id.feilds'"),
+        errors.toString());
+  }
+
+  @Test
+  void settingOfUnlistedCollectionIsAnErrorOnThatKey() {
+    Map<String, String> p = base();
+    p.put("collection.orders.id.mode", "match_ids");
+    Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
+    assertTrue(errors.get("collection.orders.id.mode").get(0).contains("not listed in 'collections'"), errors.toString());
+  }
+
+  @Test
+  void collectionNamesWithDotsResolveToTheLongestListedName() {
+    Map<String, String> p = base();
+    p.put("collections", "a,a.b");
+    p.remove("collection.customers.id.mode");
+    p.remove("collection.customers.id.fields");
+    p.put("collection.a.b.id.mode", "single_field");
+    p.put("collection.a.b.id.fields", "x");
+    MongoSourceConfig c = MongoSourceConfig.of(p);
+    assertEquals(IdMode.MATCH_IDS, c.collections().get(0).mapping().idMode());
+    assertEquals(IdMode.SINGLE_FIELD, c.collections().get(1).mapping().idMode());
+  }
+
+  @Test
+  void idFieldRules() {
+    assertError("collection.customers.id.fields", "exactly one", Map.of("collection.customers.id.fields", "a,b"));
+    assertError("collection.customers.id.fields", "'_id' cannot", Map.of("collection.customers.id.fields", "_id"));
+    assertError("collection.customers.id.fields", "not a top-level", Map.of("collection.customers.id.fields", "a.b"));
+    assertError("collection.customers.id.mode", "not one of", Map.of("collection.customers.id.mode", "by_field"));
+    assertError("collection.categories.id.fields", "match_ids takes", Map.of("collection.categories.id.fields", "x"));
+    assertError("collection.customers.id.fields", "two or more",
+        Map.of("collection.customers.id.mode", "multiple_fields"));
+    assertError("collection.customers.enabled", "not true or false", Map.of("collection.customers.enabled", "yes"));
+    assertError("collection.customers.topic", "not a valid Kafka topic", Map.of("collection.customers.topic", "a b"));
+    assertError("collections", "twice", Map.of("collections", "customers,customers"));
+    assertError("collections", "no collection is enabled",
+        Map.of("collection.customers.enabled", "false", "collection.categories.enabled", "false"));
+    assertError("collection.categories.topic", "already used", Map.of("collection.categories.topic", "mongoditto.customers"));
+  }
+
+  @Test
+  void multipleFieldsKeepsOrder() {
+    Map<String, String> p = base();
+    p.put("collection.customers.id.mode", "multiple_fields");
+    p.put("collection.customers.id.fields", "store_id, customer_id");
+    assertEquals(List.of("store_id", "customer_id"), MongoSourceConfig.of(p).collections().get(0).mapping().idFields());
+  }
+
+  @Test
+  void resnapshotIsRefusedUntilTheSnapshotExists() {
+    assertError("history.lost.policy", "needs the initial snapshot", Map.of("history.lost.policy", "resnapshot"));
+  }
+
+  @Test
+  void invalidConfigThrowsWithoutTheUri() {
+    Map<String, String> p = base();
+    p.put("collection.customers.id.feilds", "x");
+    ConfigException e = assertThrows(ConfigException.class, () -> MongoSourceConfig.of(p));
+    assertTrue(e.getMessage().contains("id.feilds"));
+    assertFalse(e.getMessage().contains("s3cret"));
+  }
+
+  @Test
+  void uriIsAPassword() {
+    assertEquals("[hidden]", MongoSourceConfig.of(base()).uri().toString());
+  }
+
+  @Test
+  void taskCollectionsRestrictTheAssignment() {
+    Map<String, String> p = base();
+    p.put(MongoSourceConfig.TASK_COLLECTIONS, "categories");
+    assertEquals(List.of("categories"),
+        MongoSourceConfig.of(p).assignedCollections().stream().map(CollectionSettings::name).toList());
+  }
+
+  private static void assertError(String key, String fragment, Map<String, String> overrides) {
+    Map<String, String> p = base();
+    p.putAll(overrides);
+    Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
+    assertTrue(errors.containsKey(key) && errors.get(key).stream().anyMatch(m -> m.contains(fragment)),
+        "expected an error on " + key + " containing '" + fragment + "', got " + errors);
+  }
+}
