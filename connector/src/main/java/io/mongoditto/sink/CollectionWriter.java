@@ -1,0 +1,128 @@
+package io.mongoditto.sink;
+
+import io.mongoditto.ditto.DittoHttpClient;
+import io.mongoditto.ditto.DittoResponse;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies one collection's collapsed batch with few statements, in this order: (a) one SELECT of
+ * the documents whose upsert needs the stored state (a replace, or paths to unset); (b) one UNSET
+ * per distinct set of paths; (c) one multi-document INSERT ... ON ID CONFLICT DO UPDATE; (d) one
+ * DELETE. Each {@code _id} has exactly one final op, so this order keeps every document's own
+ * order. Ids are split by kind (string, number, object) because the engine matches {@code _id IN
+ * :ids} only among ids of one kind (a mixed list matched nothing on 5.1.0).
+ */
+final class CollectionWriter {
+
+  private final DittoHttpClient client;
+  private final SinkCounters counters;
+  private final boolean registersOnly;
+
+  /**
+   * @param registersOnly v4 (DQL strict mode): nested objects are registers, replaced whole by an
+   *     upsert and refusing UNSET below them, so only top-level fields are unset
+   */
+  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly) {
+    this.client = client;
+    this.counters = counters;
+    this.registersOnly = registersOnly;
+  }
+
+  /** @throws io.mongoditto.ditto.DittoException as the client classifies it */
+  void apply(String collection, List<FinalOp> ops) {
+    List<FinalOp.Upsert> upserts = new ArrayList<>();
+    List<Object> deletes = new ArrayList<>();
+    for (FinalOp op : ops) {
+      if (op instanceof FinalOp.Upsert u) {
+        upserts.add(u);
+      } else {
+        deletes.add(op.id());
+      }
+    }
+    Map<Object, Map<String, Object>> stored = readStored(collection, upserts);
+    unsetRemovedPaths(collection, upserts, stored);
+    if (!upserts.isEmpty()) {
+      List<Map<String, Object>> docs = new ArrayList<>(upserts.size());
+      for (FinalOp.Upsert u : upserts) {
+        Map<String, Object> doc = u.document();
+        if (!doc.containsKey("_id")) {
+          doc = new LinkedHashMap<>(doc);
+          doc.put("_id", u.id());
+        }
+        docs.add(doc);
+      }
+      execute(Dql.upsert(collection), Map.of(Dql.DOCS, docs));
+      counters.documentsUpserted.addAndGet(docs.size());
+    }
+    for (List<Object> ids : byKind(deletes).values()) {
+      execute(Dql.delete(collection), Map.of(Dql.IDS, ids));
+    }
+    counters.documentsDeleted.addAndGet(deletes.size());
+  }
+
+  private Map<Object, Map<String, Object>> readStored(String collection, List<FinalOp.Upsert> upserts) {
+    List<Object> ids = new ArrayList<>();
+    for (FinalOp.Upsert u : upserts) {
+      if (u.replace() || !u.unsetPaths().isEmpty()) {
+        ids.add(u.id());
+      }
+    }
+    Map<Object, Map<String, Object>> stored = new HashMap<>();
+    for (List<Object> group : byKind(ids).values()) {
+      DittoResponse r = execute(Dql.select(collection), Map.of(Dql.IDS, group));
+      for (Map<String, Object> doc : r.items()) {
+        stored.put(DocumentId.normalize(doc.get("_id")), doc);
+      }
+    }
+    return stored;
+  }
+
+  private void unsetRemovedPaths(
+      String collection, List<FinalOp.Upsert> upserts, Map<Object, Map<String, Object>> stored) {
+    Map<List<List<String>>, List<Object>> idsByPaths = new LinkedHashMap<>();
+    for (FinalOp.Upsert u : upserts) {
+      Map<String, Object> current = stored.get(u.id());
+      if (current == null) {
+        continue; // nothing stored: nothing to remove
+      }
+      List<List<String>> paths = new ArrayList<>();
+      for (String p : u.unsetPaths()) {
+        paths.addAll(FieldPaths.resolve(current, p));
+      }
+      if (u.replace()) {
+        paths.addAll(FieldPaths.removed(current, u.document()));
+      }
+      if (registersOnly) {
+        paths = FieldPaths.topLevelAbsentFrom(paths, u.document());
+      }
+      List<List<String>> pruned = FieldPaths.prune(paths);
+      if (!pruned.isEmpty()) {
+        idsByPaths.computeIfAbsent(pruned, k -> new ArrayList<>()).add(u.id());
+      }
+    }
+    for (Map.Entry<List<List<String>>, List<Object>> e : idsByPaths.entrySet()) {
+      for (List<Object> ids : byKind(e.getValue()).values()) {
+        execute(Dql.unset(collection, e.getKey()), Map.of(Dql.IDS, ids));
+        counters.unsetStatements.incrementAndGet();
+      }
+    }
+  }
+
+  private DittoResponse execute(String statement, Map<String, Object> args) {
+    counters.statements.incrementAndGet();
+    return client.execute(statement, args);
+  }
+
+  private static Map<DocumentId.Kind, List<Object>> byKind(List<Object> ids) {
+    Map<DocumentId.Kind, List<Object>> out = new EnumMap<>(DocumentId.Kind.class);
+    for (Object id : ids) {
+      out.computeIfAbsent(DocumentId.kind(id), k -> new ArrayList<>()).add(id);
+    }
+    return out;
+  }
+}

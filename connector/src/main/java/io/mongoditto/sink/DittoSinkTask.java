@@ -1,0 +1,195 @@
+package io.mongoditto.sink;
+
+import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.DittoChangeCodec;
+import io.mongoditto.ditto.ApiVersion;
+import io.mongoditto.ditto.DittoException;
+import io.mongoditto.ditto.DittoHttpClient;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@link DittoChange} records to Ditto. Records are grouped per collection (keeping Kafka
+ * order), collapsed per {@code _id} in batches, and applied with few statements. A record Ditto
+ * rejects (400) is isolated by splitting its batch and reported to the errant record reporter
+ * (dead-letter queue); auth failures and exhausted retries fail the task. Offsets are committed only
+ * for records Ditto acknowledged (or that were reported), see {@link #preCommit}.
+ */
+public final class DittoSinkTask extends SinkTask {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DittoSinkTask.class);
+
+  private DittoSinkConfig config;
+  private DittoHttpClient client;
+  private CollectionWriter writer;
+  private ErrantRecordReporter reporter;
+  private final SinkCounters counters = new SinkCounters();
+  private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
+
+  /** A record read into a change for a collection. */
+  private record Entry(SinkRecord record, String collection, DittoChange change) {}
+
+  @Override
+  public String version() {
+    return DittoSinkConnector.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    config = new DittoSinkConfig(props);
+    client = new DittoHttpClient(config.clientSettings());
+    writer = new CollectionWriter(client, counters, config.clientSettings().apiVersion() == ApiVersion.V4);
+    try {
+      reporter = context.errantRecordReporter();
+    } catch (NoSuchMethodError | NoClassDefFoundError e) {
+      reporter = null; // a worker older than Kafka 2.6
+    }
+    LOG.info("Ditto sink task started: {}", client.executeUri());
+  }
+
+  public SinkCounters counters() {
+    return counters;
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    List<Future<Void>> reports = new ArrayList<>();
+    Map<String, List<Entry>> byCollection = new LinkedHashMap<>();
+    for (SinkRecord record : records) {
+      counters.records.incrementAndGet();
+      try {
+        Entry e = read(record);
+        byCollection.computeIfAbsent(e.collection(), k -> new ArrayList<>()).add(e);
+      } catch (DittoChangeCodec.InvalidChangeException | DataException e) {
+        report(record, new DataException("not a Ditto change record: " + e.getMessage(), e), reports);
+      }
+    }
+    int batchSize = config.batchSize();
+    for (Map.Entry<String, List<Entry>> e : byCollection.entrySet()) {
+      List<Entry> all = e.getValue();
+      for (int from = 0; from < all.size(); from += batchSize) {
+        counters.batches.incrementAndGet();
+        applyIsolatingBadRecords(e.getKey(), all.subList(from, Math.min(all.size(), from + batchSize)), reports);
+      }
+    }
+    for (Future<Void> f : reports) {
+      awaitReport(f);
+    }
+    // Everything in this call is now applied or reported: only now may its offsets be committed.
+    for (SinkRecord r : records) {
+      acknowledged.merge(new TopicPartition(r.topic(), r.kafkaPartition()), r.kafkaOffset() + 1, Math::max);
+    }
+  }
+
+  private Entry read(SinkRecord record) {
+    String mapped = config.collectionFor(record.topic());
+    if (record.value() == null) {
+      if (record.key() == null) {
+        throw new DataException("a tombstone without a key names no document");
+      }
+      String collection = mapped != null ? mapped : lastSegment(record.topic());
+      return new Entry(record, collection, DittoChange.delete(collection, record.key(), 0L, null));
+    }
+    DittoChange change = DittoChangeCodec.fromValue(record.value());
+    return new Entry(record, mapped != null ? mapped : change.collection(), change);
+  }
+
+  static String lastSegment(String topic) {
+    int dot = topic.lastIndexOf('.');
+    return dot >= 0 && dot < topic.length() - 1 ? topic.substring(dot + 1) : topic;
+  }
+
+  /** Applies the batch; on a 400 splits it in halves (in order) until the bad records are alone. */
+  private void applyIsolatingBadRecords(String collection, List<Entry> batch, List<Future<Void>> reports) {
+    List<DittoChange> changes = new ArrayList<>(batch.size());
+    for (Entry e : batch) {
+      changes.add(e.change());
+    }
+    try {
+      writer.apply(collection, BatchCollapser.collapse(changes));
+    } catch (DittoException.BadRequest bad) {
+      if (batch.size() == 1) {
+        Entry only = batch.get(0);
+        LOG.warn("Ditto rejected record {}-{}@{} (collection {}, _id {}): {}", only.record().topic(),
+            only.record().kafkaPartition(), only.record().kafkaOffset(), collection, only.change().id(), bad.dittoError());
+        report(only.record(), new DataException("Ditto rejected the document (collection " + collection
+            + ", _id " + only.change().id() + "): " + bad.dittoError(), bad), reports);
+        return;
+      }
+      int half = batch.size() / 2;
+      applyIsolatingBadRecords(collection, batch.subList(0, half), reports);
+      applyIsolatingBadRecords(collection, batch.subList(half, batch.size()), reports);
+    } catch (DittoException.AuthFailure auth) {
+      throw new ConnectException(auth.getMessage(), auth);
+    } catch (DittoException.RetriesExhausted gone) {
+      throw new ConnectException("Ditto stayed unavailable; the records of this batch are not committed and will"
+          + " be redelivered after the task restarts: " + gone.getMessage(), gone);
+    } catch (DittoException other) {
+      throw new ConnectException(other.getMessage(), other);
+    }
+  }
+
+  private void report(SinkRecord record, RuntimeException error, List<Future<Void>> reports) {
+    counters.badRecords.incrementAndGet();
+    if (reporter == null) {
+      throw new ConnectException("record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
+          + " cannot be written and no dead-letter queue is configured (errors.tolerance=all,"
+          + " errors.deadletterqueue.topic.name): " + error.getMessage(), error);
+    }
+    reports.add(reporter.report(record, error));
+  }
+
+  private static void awaitReport(Future<Void> f) {
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      throw new ConnectException("reporting a bad record failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectException("interrupted while reporting a bad record", e);
+    }
+  }
+
+  /** Only offsets of records Ditto acknowledged (put() returned normally for them). */
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    currentOffsets.forEach((tp, current) -> {
+      Long acked = acknowledged.get(tp);
+      if (acked != null) {
+        commit.put(tp, new OffsetAndMetadata(Math.min(acked, current.offset())));
+      }
+    });
+    return commit;
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    partitions.forEach(acknowledged::remove);
+  }
+
+  @Override
+  public void stop() {
+    if (client != null) {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.mongoditto.sink;
+
+import static io.mongoditto.sink.Docs.norm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mongoditto.change.DittoChange;
+import io.mongoditto.ditto.ApiVersion;
+import io.mongoditto.ditto.DittoException;
+import io.mongoditto.ditto.DittoHttpClient;
+import io.mongoditto.ditto.RetryPolicy;
+import io.mongoditto.localditto.LocalDitto;
+import io.mongoditto.localditto.LocalDittoClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The statements the sink builds, checked on the real Ditto engine (local Ditto). */
+class CollectionWriterEngineTest {
+
+  private static LocalDitto ditto;
+  private static LocalDittoClient reader;
+  private static final SinkCounters counters = new SinkCounters();
+
+  @BeforeAll
+  static void start() {
+    ditto = LocalDitto.start();
+    reader = new LocalDittoClient(ditto);
+  }
+
+  @AfterAll
+  static void stop() {
+    ditto.close();
+  }
+
+  private static CollectionWriter writer(ApiVersion version) {
+    return new CollectionWriter(new DittoHttpClient(new DittoHttpClient.Settings(ditto.endpoint(), ditto.apiKey(),
+        version, Duration.ofSeconds(10), RetryPolicy.defaults(), false)), counters, version == ApiVersion.V4);
+  }
+
+  private static void apply(String collection, DittoChange... changes) {
+    writer(ApiVersion.V5).apply(collection, BatchCollapser.collapse(List.of(changes)));
+  }
+
+  private static DittoChange up(String c, Object id, Map<String, Object> doc, List<String> unset, boolean replace) {
+    return DittoChange.upsert(c, id, doc, unset, replace, 0, null);
+  }
+
+  private static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private static Object stored(String collection, Object id) {
+    return Docs.byId(reader.select(collection)).get(norm(id));
+  }
+
+  @Test
+  void replaceLeavesExactlyTheNewDocumentNestedKeysIncluded() {
+    apply("w1", up("w1", "a", map("_id", "a", "keep", 1, "gone", 2, "n", map("p", 1, "q", map("r", 1, "s", 2)),
+        "arr", List.of(1, 2, 3)), List.of(), true));
+    Map<String, Object> next = map("_id", "a", "keep", 1, "n", map("p", 1, "q", map("r", 1)), "arr", List.of(9));
+    apply("w1", up("w1", "a", next, List.of(), true));
+    assertEquals(norm(next), stored("w1", "a"));
+  }
+
+  @Test
+  void unsetPathsWithAwkwardNamesAreRemovedAndMissingPathsLeaveNoTrace() {
+    Map<String, Object> first = map("_id", "w", "x.y", 1, "sp ace", 2, "$d", 3, "ünï", 4, "we`ird", 5,
+        "n", map("a.b", 1, "k", 2), "s", 7);
+    apply("w2", up("w2", "w", first, List.of(), false));
+    Map<String, Object> next = map("_id", "w", "n", map("k", 2), "s", 7);
+    // "n.a.b" names the key "a.b" inside n; "nope.deep" and "s.t" do not exist (s is a scalar)
+    apply("w2", up("w2", "w", next, List.of("x.y", "sp ace", "$d", "ünï", "we`ird", "n.a.b", "nope.deep", "s.t"), false));
+    assertEquals(norm(next), stored("w2", "w"));
+  }
+
+  @Test
+  void withoutReplaceFieldsNotListedSurvive() {
+    apply("w3", up("w3", "a", map("_id", "a", "other", 1, "v", 1), List.of(), false));
+    apply("w3", up("w3", "a", map("_id", "a", "v", 2), List.of(), false));
+    assertEquals(norm(map("_id", "a", "other", 1, "v", 2)), stored("w3", "a"));
+  }
+
+  @Test
+  void stringNumericAndCompositeIdsInOneBatch() {
+    Map<String, Object> composite = map("store", "s1", "n", 2);
+    apply("w4",
+        up("w4", "s", map("_id", "s", "v", 1, "old", 1), List.of(), false),
+        up("w4", 42, map("_id", 42, "v", 1, "old", 1), List.of(), false),
+        up("w4", composite, map("_id", composite, "v", 1, "old", 1), List.of(), false),
+        up("w4", "d", map("_id", "d"), List.of(), false),
+        up("w4", 43L, map("_id", 43L), List.of(), false));
+    assertEquals(5, reader.select("w4").size());
+    apply("w4",
+        up("w4", "s", map("_id", "s", "v", 2), List.of(), true),
+        up("w4", 42L, map("_id", 42L, "v", 2), List.of("old"), false),
+        up("w4", map("n", 2, "store", "s1"), map("_id", composite, "v", 2), List.of(), true),
+        DittoChange.delete("w4", "d", 0, null),
+        DittoChange.delete("w4", 43, 0, null));
+    Map<Object, Object> all = Docs.byId(reader.select("w4"));
+    assertEquals(Docs.byId(List.of(
+        map("_id", "s", "v", 2),
+        map("_id", 42, "v", 2),
+        map("_id", composite, "v", 2))), all);
+  }
+
+  @Test
+  void deleteThenUpsertInOneBatchIsTheNewDocumentOnly() {
+    apply("w5", up("w5", "a", map("_id", "a", "old", 1, "n", map("p", 1)), List.of(), false));
+    apply("w5",
+        DittoChange.delete("w5", "a", 0, null),
+        up("w5", "a", map("_id", "a", "n", map("q", 1)), List.of(), false));
+    assertEquals(norm(map("_id", "a", "n", map("q", 1))), stored("w5", "a"));
+  }
+
+  @Test
+  void v4ApiReplacesNestedObjectsAndStillRemovesTopLevelFields() {
+    CollectionWriter v4 = writer(ApiVersion.V4);
+    v4.apply("w6", BatchCollapser.collapse(List.of(up("w6", "a", map("_id", "a", "t", 1, "u", 1, "n", map("p", 1, "q", 2)), List.of(), true))));
+    Map<String, Object> next = map("_id", "a", "n", map("p", 1));
+    v4.apply("w6", BatchCollapser.collapse(List.of(up("w6", "a", next, List.of("n.q", "u"), true))));
+    assertEquals(norm(next), stored("w6", "a"));
+  }
+
+  @Test
+  void aBadDocumentIsABadRequest() {
+    DittoException.BadRequest e = assertThrows(DittoException.BadRequest.class,
+        () -> apply("w7", up("w7", "big", map("_id", "big", "s", "x".repeat(5 * 1024 * 1024 + 10)), List.of(), false)));
+    assertTrue(e.dittoError().contains("exceeds limit"), e.dittoError());
+  }
+}

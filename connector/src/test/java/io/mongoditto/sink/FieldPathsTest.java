@@ -1,0 +1,45 @@
+package io.mongoditto.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FieldPathsTest {
+
+  @Test
+  void removedRecursesIntoMapsAndTreatsArraysAndScalarsAsLeaves() {
+    Map<String, Object> stored = Map.of("_id", "a", "gone", 1, "n", Map.of("p", 1, "q", Map.of("r", 1, "s", 2)),
+        "arr", List.of(1, 2), "m", Map.of("k", 1), "s", "x");
+    Map<String, Object> next = Map.of("_id", "a", "n", Map.of("p", 2, "q", Map.of("r", 1)), "arr", List.of(1),
+        "m", 5, "s", Map.of("t", 1));
+    assertEquals(
+        List.of(List.of("gone"), List.of("n", "q", "s")),
+        FieldPaths.prune(FieldPaths.removed(stored, next)));
+  }
+
+  @Test
+  void resolveFindsOnlyExistingPathsAndReadsDotsInNames() {
+    Map<String, Object> doc = Map.of("a", Map.of("b", 1), "x.y", 2, "n", 3);
+    assertEquals(List.of(List.of("a", "b")), FieldPaths.resolve(doc, "a.b"));
+    assertEquals(List.of(List.of("x.y")), FieldPaths.resolve(doc, "x.y"));
+    assertEquals(List.of(), FieldPaths.resolve(doc, "a.c"));
+    assertEquals(List.of(), FieldPaths.resolve(doc, "n.q"), "below a scalar is not a path");
+    assertEquals(List.of(), FieldPaths.resolve(doc, "missing.deep.path"));
+  }
+
+  @Test
+  void pruneDropsDuplicatesChildrenOfListedPathsAndId() {
+    assertEquals(List.of(List.of("a"), List.of("b", "c")), FieldPaths.prune(List.of(
+        List.of("a", "x"), List.of("a"), List.of("b", "c"), List.of("b", "c"), List.of("_id"))));
+  }
+
+  @Test
+  void dqlQuotesEveryIdentifier() {
+    assertEquals("UPDATE `c` UNSET `a`.`b.c`, `we``ird $ü` WHERE _id IN :ids",
+        Dql.unset("c", List.of(List.of("a", "b.c"), List.of("we`ird $ü"))));
+    assertEquals("INSERT INTO `order_items` DOCUMENTS (:docs) ON ID CONFLICT DO UPDATE", Dql.upsert("order_items"));
+    assertEquals("DELETE FROM `c` WHERE _id IN :ids", Dql.delete("c"));
+  }
+}
