@@ -115,7 +115,7 @@ final class ChangeStreamBackend extends MemoryBackend {
         rest.add((Document) stage);
       }
       MongoCollection<?> collection = coll == null ? null : database.resolveCollection(coll, false);
-      stages = Aggregation.fromPipeline(rest, this::resolveDatabase, database, collection, oplog);
+      stages = Aggregation.fromPipeline(PipelineStages.translate(rest), this::resolveDatabase, database, collection, oplog);
     }
     String namespace = coll != null ? databaseName + "." + coll : databaseName + ".$cmd.aggregate";
     int batchSize = DEFAULT_FIRST_BATCH;

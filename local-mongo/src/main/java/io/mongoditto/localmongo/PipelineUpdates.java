@@ -6,7 +6,6 @@ import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -48,7 +47,7 @@ final class PipelineUpdates {
         Document filter = update.get("q") instanceof Document q ? q : new Document();
         boolean multi = Boolean.TRUE.equals(update.get("multi"));
         @SuppressWarnings("unchecked")
-        List<Document> pipeline = new ArrayList<>((List<Document>) update.get("u"));
+        List<Document> pipeline = PipelineStages.translate((List<Document>) update.get("u"));
         synchronized (collection) {
           List<Document> targets = collection.handleQueryAsStream(filter)
               .limit(multi ? Long.MAX_VALUE : 1)
