@@ -26,11 +26,24 @@ public final class ChangeEventMapper {
   private final ConversionStats stats;
   private final BsonToDitto converter;
   private final DittoIds ids;
+  private final DocumentFilter filter;
+  private final FieldTransforms transforms;
 
   /**
    * @throws IllegalArgumentException when {@link CollectionMapping#problem()} reports one
    */
   public ChangeEventMapper(CollectionMapping mapping, ConversionStats stats) {
+    this(mapping, stats, DocumentFilter.ALL, FieldTransforms.NONE);
+  }
+
+  /**
+   * A mapper that also filters documents (a document that stops matching is deleted from Ditto,
+   * one that starts matching is upserted whole) and transforms fields.
+   *
+   * @throws IllegalArgumentException when {@link CollectionMapping#problem()} reports one
+   */
+  public ChangeEventMapper(
+      CollectionMapping mapping, ConversionStats stats, DocumentFilter filter, FieldTransforms transforms) {
     String problem = mapping.problem();
     if (problem != null) {
       throw new IllegalArgumentException("collection '" + mapping.mongoCollection() + "': " + problem);
@@ -39,6 +52,8 @@ public final class ChangeEventMapper {
     this.stats = stats;
     this.converter = new BsonToDitto(stats);
     this.ids = new DittoIds(mapping);
+    this.filter = java.util.Objects.requireNonNull(filter, "filter");
+    this.transforms = java.util.Objects.requireNonNull(transforms, "transforms");
   }
 
   public CollectionMapping mapping() {
@@ -64,7 +79,7 @@ public final class ChangeEventMapper {
         throw new MappingException("operationType", "the change event has no operationType");
       }
       return switch (operation) {
-        case "insert" -> MappingResult.of(upsert(requireFullDocument(changeEvent, operation), List.of(), true, time));
+        case "insert" -> insert(changeEvent, time);
         case "replace" -> replace(changeEvent, time);
         case "update" -> update(changeEvent, time);
         case "delete" -> delete(changeEvent, time);
@@ -81,6 +96,9 @@ public final class ChangeEventMapper {
   /** Maps one document read by the snapshot: an upsert with {@code replace=true}. */
   public MappingResult mapSnapshot(BsonDocument document, long readTimeMillis) {
     try {
+      if (!matches(document)) {
+        return MappingResult.nothing(); // the snapshot query filters on the server too
+      }
       return MappingResult.of(upsert(document, List.of(), true, readTimeMillis));
     } catch (MappingException e) {
       return MappingResult.failed(error(document.get(DittoIds.MONGO_ID), e));
@@ -107,18 +125,29 @@ public final class ChangeEventMapper {
         + "\", changeStreamPreAndPostImages: {enabled: true}})";
   }
 
+  private MappingResult insert(BsonDocument event, long time) {
+    BsonDocument post = requireFullDocument(event, "insert");
+    if (!matches(post)) {
+      return MappingResult.nothing();
+    }
+    return MappingResult.of(upsert(post, List.of(), true, time));
+  }
+
   private MappingResult replace(BsonDocument event, long time) {
     BsonDocument post = requireFullDocument(event, "replace");
     BsonDocument pre = preImage(event);
     Object newId = ids.idOf(post);
     Object oldId = pre == null ? null : idOrNull(pre);
     if (oldId != null && !oldId.equals(newId)) {
-      return idChange(oldId, post, time);
+      return idChange(oldId, pre, post, time);
+    }
+    if (!matches(post)) {
+      return pre != null && !matches(pre) ? MappingResult.nothing() : deleteOf(newId, post, time);
     }
     // With a pre-image the removed paths are exact: the sink can clear them (objects while they
     // are still objects, see RemovedPaths) instead of inferring them from replace=true alone.
     List<String> removed =
-        oldId == null ? List.of() : RemovedPaths.render(RemovedPaths.of(null, post, pre)).paths();
+        oldId == null || !matches(pre) ? List.of() : sinkPaths(RemovedPaths.of(null, post, pre)).paths();
     return MappingResult.of(upsert(post, removed, true, time));
   }
 
@@ -142,34 +171,49 @@ public final class ChangeEventMapper {
     BsonDocument updateDescription =
         description != null && description.isDocument() ? description.asDocument() : null;
     Object newId = ids.idOf(post);
+    boolean postMatches = matches(post);
     if (pre != null) {
       Object oldId = idOrNull(pre);
       if (oldId == null) {
         // The old state had no valid id, so Ditto never got it: the new state is whole and new.
-        return MappingResult.of(upsert(post, List.of(), true, time));
+        return postMatches ? MappingResult.of(upsert(post, List.of(), true, time)) : MappingResult.nothing();
       }
       if (!oldId.equals(newId)) {
-        return idChange(oldId, post, time);
+        return idChange(oldId, pre, post, time);
+      }
+      boolean preMatches = matches(pre);
+      if (!postMatches) {
+        return preMatches ? deleteOf(newId, post, time) : MappingResult.nothing(); // stops matching
+      }
+      if (!preMatches) {
+        return MappingResult.of(upsert(post, List.of(), true, time)); // starts matching: whole
       }
     } else if (touchesIdField(updateDescription)) {
       // Without a pre-image the old Ditto id is unknown: the old Ditto document may remain.
-      return new MappingResult(List.of(upsert(post, List.of(), true, time)), null, true);
+      List<DittoChange> changes =
+          List.of(postMatches ? upsert(post, List.of(), true, time) : delete(newId, post, time));
+      return new MappingResult(changes, null, true);
+    } else if (!postMatches) {
+      return deleteOf(newId, post, time); // may have matched before: a harmless delete if not
     }
     if (updateDescription == null && pre == null) {
       // No way to know what was removed: the complete document replaces the Ditto one.
       return MappingResult.of(upsert(post, List.of(), true, time));
     }
-    RemovedPaths.Rendered removed = RemovedPaths.render(RemovedPaths.of(updateDescription, post, pre));
+    RemovedPaths.Rendered removed = sinkPaths(RemovedPaths.of(updateDescription, post, pre));
     return MappingResult.of(upsert(post, removed.paths(), removed.inexpressible(), time));
   }
 
   private MappingResult delete(BsonDocument event, long time) {
     BsonDocument key = documentOrNull(event, "documentKey");
+    BsonDocument pre = preImage(event);
+    if (pre != null && !matches(pre)) {
+      return MappingResult.nothing(); // it never reached Ditto
+    }
     if (key != null && ids.hasIdFields(key)) {
       return MappingResult.of(
           DittoChange.delete(mapping.dittoCollection(), ids.idOf(key), time, DittoIds.sourceId(key.get(DittoIds.MONGO_ID))));
     }
-    BsonDocument pre = preImage(event);
     if (pre != null) {
       return MappingResult.of(
           DittoChange.delete(mapping.dittoCollection(), ids.idOf(pre), time, DittoIds.sourceId(pre.get(DittoIds.MONGO_ID))));
@@ -185,14 +229,53 @@ public final class ChangeEventMapper {
             + " and open the change stream with fullDocumentBeforeChange=whenAvailable");
   }
 
-  private MappingResult idChange(Object oldId, BsonDocument post, long time) {
-    BsonValue mongoId = post.get(DittoIds.MONGO_ID);
-    DittoChange delete = DittoChange.delete(mapping.dittoCollection(), oldId, time, DittoIds.sourceId(mongoId));
-    return new MappingResult(List.of(delete, upsert(post, List.of(), true, time)), null, true);
+  private MappingResult idChange(Object oldId, BsonDocument pre, BsonDocument post, long time) {
+    List<DittoChange> changes = new ArrayList<>(2);
+    if (matches(pre)) {
+      changes.add(delete(oldId, post, time));
+    }
+    if (matches(post)) {
+      changes.add(upsert(post, List.of(), true, time));
+    }
+    return new MappingResult(changes, null, true);
+  }
+
+  private MappingResult deleteOf(Object id, BsonDocument doc, long time) {
+    return MappingResult.of(delete(id, doc, time));
+  }
+
+  private DittoChange delete(Object id, BsonDocument doc, long time) {
+    return DittoChange.delete(mapping.dittoCollection(), id, time, DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+  }
+
+  /** Removed source paths as the sink sees them: rendered, then excluded or renamed. */
+  private RemovedPaths.Rendered sinkPaths(List<FieldPath> paths) {
+    RemovedPaths.Rendered rendered = RemovedPaths.render(paths);
+    if (transforms.isEmpty()) {
+      return rendered;
+    }
+    List<String> out = new ArrayList<>();
+    for (String p : rendered.paths()) {
+      String t = transforms.transformPath(p);
+      if (t != null && !out.contains(t)) {
+        out.add(t);
+      }
+    }
+    return new RemovedPaths.Rendered(out, rendered.inexpressible());
+  }
+
+  private boolean matches(BsonDocument doc) {
+    try {
+      return filter.matches(doc);
+    } catch (RuntimeException e) {
+      throw new MappingException(null, "the collection filter could not be evaluated: " + e);
+    }
   }
 
   private DittoChange upsert(BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
     Object id = ids.idOf(doc);
+    BsonDocument source = doc;
+    doc = transforms.apply(doc);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(DittoIds.MONGO_ID, id);
     boolean matchIds = mapping.idMode() == IdMode.MATCH_IDS;
@@ -210,8 +293,8 @@ public final class ChangeEventMapper {
         body.put(field, v);
       }
     }
-    if (!matchIds && mapping.keepMongoId() && doc.containsKey(DittoIds.MONGO_ID)) {
-      Object v = converter.value(doc.get(DittoIds.MONGO_ID), CollectionMapping.MONGO_ID_FIELD);
+    if (!matchIds && mapping.keepMongoId() && source.containsKey(DittoIds.MONGO_ID)) {
+      Object v = converter.value(source.get(DittoIds.MONGO_ID), CollectionMapping.MONGO_ID_FIELD);
       if (v != BsonToDitto.OMITTED) {
         body.put(CollectionMapping.MONGO_ID_FIELD, v);
       }
@@ -225,7 +308,7 @@ public final class ChangeEventMapper {
     }
     return DittoChange.upsert(
         mapping.dittoCollection(), id, body, unsetPaths, replace, time,
-        DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+        DittoIds.sourceId(source.get(DittoIds.MONGO_ID)));
   }
 
   private boolean touchesIdField(BsonDocument updateDescription) {
