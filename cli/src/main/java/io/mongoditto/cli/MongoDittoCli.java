@@ -21,12 +21,16 @@ import picocli.CommandLine.Option;
     description = "Keep Ditto collections equal to MongoDB collections, without Kafka or on Kafka Connect.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DemoCommand.class,
+      RunCommand.class,
+      VerifyCommand.class,
       SeedCommand.class,
       CheckCommand.class,
       EnableChangeStreamsCommand.class,
       CreateIndexesCommand.class,
       EncodePasswordCommand.class,
       LocalMongoCommand.class,
+      LocalDittoCommand.class,
     },
     footer = {
       "",

@@ -1,0 +1,105 @@
+package io.mongoditto.cli;
+
+import io.mongoditto.cli.config.CollectionsConfig;
+import io.mongoditto.cli.config.DittoOptions;
+import io.mongoditto.cli.config.Keys;
+import io.mongoditto.cli.config.MongoOptions;
+import io.mongoditto.cli.config.Redact;
+import io.mongoditto.cli.config.Settings;
+import io.mongoditto.cli.embedded.EmbeddedSync;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "run",
+    header = "Run the sync in this process, without Kafka (offsets in a file) until Ctrl-C.",
+    description = {
+      "Runs the same source and sink connectors a Kafka Connect cluster would, in one process:",
+      "MongoDB change streams -> mapped Ditto changes -> Ditto's HTTP API. Source offsets are kept in",
+      "--offsets and written only for changes Ditto acknowledged; the next start resumes from there.",
+      "Records that cannot be written go to --dead-letters (JSON lines)."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @ParentCommand private MongoDittoCli cli;
+  @Spec private CommandSpec spec;
+  @Mixin private MongoOptions mongo;
+  @Mixin private DittoOptions ditto;
+
+  @Option(names = "--offsets", paramLabel = "FILE", defaultValue = "data/mongo-ditto.offsets",
+      description = "Offsets file (default ${DEFAULT-VALUE}).")
+  private Path offsets;
+
+  @Option(names = "--dead-letters", paramLabel = "FILE", defaultValue = "data/dead-letters.jsonl",
+      description = "Where records that cannot be written go (default ${DEFAULT-VALUE}).")
+  private Path deadLetters;
+
+  @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Print a status line this often (default ${DEFAULT-VALUE}; 0 = never).")
+  private int statusInterval;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = ditto.apply(mongo.settings(cli.env()));
+    String uri = mongo.mongodbUri(settings);
+    String database = mongo.databaseName(settings);
+    Commands.requireCollections(settings);
+    DittoOptions.requireDitto(settings);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("Syncing %s / %s -> %s (collections: %s)%n", Redact.mongoUri(uri), database,
+        settings.get(Keys.DITTO_ENDPOINT).orElseThrow(),
+        String.join(", ", CollectionsConfig.enabled(settings).stream().map(CollectionsConfig.Entry::name).toList()));
+    out.printf("Offsets: %s. Press Ctrl-C to stop.%n", offsets.toAbsolutePath());
+    out.flush();
+    EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(settings.asMap(), offsets, deadLetters, Duration.ofSeconds(1)));
+    Thread hook = new Thread(sync::close, "mongo-ditto-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long nextStatus = System.nanoTime();
+    while (!sync.awaitStopped(Duration.ofMillis(500))) {
+      if (statusInterval > 0 && System.nanoTime() >= nextStatus) {
+        nextStatus = System.nanoTime() + Duration.ofSeconds(statusInterval).toNanos();
+        printStatus(out, sync);
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Ctrl-C: the hook is already closing the sync.
+    }
+    sync.close();
+    if (sync.failure() != null) {
+      throw new UserException("the sync stopped: " + sync.failure().getMessage(), sync.failure());
+    }
+    printStatus(out, sync);
+    return ExitCodes.OK;
+  }
+
+  static void printStatus(PrintWriter out, EmbeddedSync sync) {
+    Map<String, Long> applied = sync.stats().applied();
+    StringBuilder sb = new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString()).append(" applied:");
+    if (applied.isEmpty()) {
+      sb.append(" nothing yet");
+    }
+    applied.forEach((c, n) -> sb.append(' ').append(c).append('=').append(n));
+    long lag = sync.stats().lastLagMillis();
+    if (lag >= 0) {
+      sb.append(", lag ").append(lag).append(" ms");
+    }
+    if (sync.deadLetters() > 0) {
+      sb.append(", dead letters ").append(sync.deadLetters()).append(" (").append(sync.deadLetterFile()).append(')');
+    }
+    out.println(sb);
+    out.flush();
+  }
+}

@@ -1,0 +1,89 @@
+package io.mongoditto.cli;
+
+import com.mongodb.client.MongoClient;
+import io.mongoditto.cli.config.CollectionsConfig;
+import io.mongoditto.cli.config.DittoOptions;
+import io.mongoditto.cli.config.MongoOptions;
+import io.mongoditto.cli.config.Settings;
+import io.mongoditto.cli.verify.SyncVerifier;
+import io.mongoditto.ditto.DittoHttpClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "verify",
+    header = "Compare MongoDB with Ditto per collection: counts, and a sample of documents.",
+    description = {
+      "For every enabled collection: MongoDB's document count against Ditto's",
+      "(SELECT COUNT(*) AS n FROM <collection>), and with --sample N that many random documents",
+      "mapped as the connector maps them, compared field by field with Ditto's.",
+      "Exit code 1 on any mismatch."
+    })
+final class VerifyCommand implements Callable<Integer> {
+
+  @ParentCommand private MongoDittoCli cli;
+  @Spec private CommandSpec spec;
+  @Mixin private MongoOptions mongo;
+  @Mixin private DittoOptions ditto;
+
+  @Option(names = "--sample", paramLabel = "N", defaultValue = "0",
+      description = "Also compare N random documents per collection (default ${DEFAULT-VALUE}).")
+  private int sample;
+
+  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
+      description = "Retry until everything matches or this many seconds passed (default ${DEFAULT-VALUE}).")
+  private int waitSeconds;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = ditto.apply(mongo.settings(cli.env()));
+    String uri = mongo.mongodbUri(settings);
+    String database = mongo.databaseName(settings);
+    Commands.requireCollections(settings);
+    List<CollectionsConfig.Entry> collections = CollectionsConfig.enabled(settings);
+    PrintWriter out = spec.commandLine().getOut();
+    long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+    try (MongoClient client = MongoClients.connect(uri); DittoHttpClient dittoClient = Ditto.client(settings)) {
+      SyncVerifier verifier = new SyncVerifier(client.getDatabase(database), dittoClient);
+      while (true) {
+        List<SyncVerifier.Result> results = new ArrayList<>();
+        for (CollectionsConfig.Entry e : collections) {
+          results.add(verifier.verify(e, sample));
+        }
+        boolean ok = results.stream().allMatch(SyncVerifier.Result::matches);
+        if (ok || System.nanoTime() >= deadline) {
+          print(out, results);
+          return ok ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  static void print(PrintWriter out, List<SyncVerifier.Result> results) {
+    out.printf(Locale.ROOT, "%-20s %12s %12s  %s%n", "collection", "MongoDB", "Ditto", "result");
+    int mismatches = 0;
+    for (SyncVerifier.Result r : results) {
+      String verdict = r.matches() ? "OK" : "MISMATCH";
+      if (r.sampled() > 0) {
+        verdict += " (" + r.sampled() + " sampled, " + r.differences().size() + " difference(s))";
+      }
+      out.printf(Locale.ROOT, "%-20s %,12d %,12d  %s%n", r.mongoCollection(), r.mongoCount(), r.dittoCount(), verdict);
+      for (String d : r.differences().subList(0, Math.min(10, r.differences().size()))) {
+        out.println("    " + d);
+      }
+      mismatches += r.matches() ? 0 : 1;
+    }
+    out.println(mismatches == 0 ? "All collections match." : mismatches + " collection(s) differ.");
+    out.flush();
+  }
+}

@@ -1,0 +1,260 @@
+package io.mongoditto.cli.embedded;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.mongoditto.change.DittoChangeCodec;
+import io.mongoditto.sink.DittoSinkTask;
+import io.mongoditto.source.MongoSourceConnector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.FileOffsetBackingStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process, without Kafka: Debezium's embedded engine runs our
+ * {@link MongoSourceConnector} (its tasks, with offsets in a file), and every batch the source
+ * produces is handed to a {@link DittoSinkTask} this class starts itself, exactly as a Connect
+ * worker would: {@code put}, then {@code preCommit}. Only when the sink acknowledged a batch are its
+ * source records marked processed, so the source offsets written to the file never run ahead of
+ * Ditto: a crash at any point replays, it never loses (idempotent upserts make the replay
+ * harmless).
+ *
+ * <p>{@link #close()} stops it (once; safe from a shutdown hook); the next start with the same
+ * offsets file resumes where the last acknowledged batch ended.
+ */
+public final class EmbeddedSync implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSync.class);
+
+  /**
+   * How to run.
+   *
+   * @param settings the source and sink connector settings (one flat map; each ignores the other's keys)
+   * @param offsetsFile where source offsets are kept between runs
+   * @param deadLetterFile where records that cannot be written go (JSON lines)
+   * @param offsetFlushInterval how often acknowledged offsets are written to the file
+   */
+  public record Options(Map<String, String> settings, Path offsetsFile, Path deadLetterFile, Duration offsetFlushInterval) {
+    public Options {
+      settings = Map.copyOf(settings);
+    }
+  }
+
+  private final Options options;
+  private final SyncStats stats = new SyncStats();
+  private final DittoSinkTask sink = new DittoSinkTask();
+  private final DeadLetterFile deadLetters;
+  private final EmbeddedSinkContext sinkContext;
+  private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
+  private final String errorsTopic;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch tasksStarted = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private Thread engineThread;
+  private boolean closed;
+
+  private EmbeddedSync(Options options) {
+    this.options = options;
+    this.deadLetters = new DeadLetterFile(options.deadLetterFile());
+    this.sinkContext = new EmbeddedSinkContext(options.settings(), deadLetters);
+    this.errorsTopic = options.settings().getOrDefault("errors.topic", "");
+  }
+
+  /** Starts the sink task, then the source through the engine (in its own thread). */
+  public static EmbeddedSync start(Options options) {
+    EmbeddedSync sync = new EmbeddedSync(options);
+    sync.startAll();
+    return sync;
+  }
+
+  private void startAll() {
+    sink.initialize(sinkContext);
+    sink.start(options.settings());
+    Properties props = new Properties();
+    props.putAll(options.settings());
+    props.setProperty("name", options.settings().getOrDefault("name", "mongo-ditto-embedded"));
+    props.setProperty("connector.class", MongoSourceConnector.class.getName());
+    props.setProperty("tasks.max", options.settings().getOrDefault("tasks.max", "1"));
+    props.setProperty("offset.storage", FileOffsetBackingStore.class.getName());
+    props.setProperty("offset.storage.file.filename", options.offsetsFile().toAbsolutePath().toString());
+    props.setProperty("offset.flush.interval.ms", Long.toString(options.offsetFlushInterval().toMillis()));
+    // One batch at a time through the sink, in source order.
+    props.setProperty("record.processing.order", "ORDERED");
+    props.setProperty("record.processing.threads", "1");
+    try {
+      java.nio.file.Files.createDirectories(options.offsetsFile().toAbsolutePath().getParent());
+    } catch (java.io.IOException e) {
+      throw new ConnectException("cannot create the directory of the offsets file " + options.offsetsFile(), e);
+    }
+    engine =
+        DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+            .using(props)
+            .notifying(new BatchHandler())
+            .using(new DebeziumEngine.ConnectorCallback() {
+              @Override
+              public void taskStarted() {
+                tasksStarted.countDown();
+              }
+            })
+            .using((success, message, error) -> {
+              if (!success) {
+                failure.compareAndSet(null, error != null ? error : new ConnectException(message));
+                LOG.error("The sync stopped: {}", message, error);
+              }
+              tasksStarted.countDown();
+              stopped.countDown();
+            })
+            .build();
+    engineThread = new Thread(engine, "mongo-ditto-engine");
+    engineThread.start();
+  }
+
+  /** Waits until the source task runs (or the engine failed); true if it runs. */
+  public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    return tasksStarted.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure.get() == null && stopped.getCount() > 0;
+  }
+
+  /** Waits until the engine stopped, for whatever reason. */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public boolean isRunning() {
+    return stopped.getCount() > 0;
+  }
+
+  /** Why it stopped, if it failed. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  public SyncStats stats() {
+    return stats;
+  }
+
+  public long deadLetters() {
+    return deadLetters.count();
+  }
+
+  public Path deadLetterFile() {
+    return deadLetters.file();
+  }
+
+  /** Hands each source batch to the sink; marks it processed only after the sink acknowledged it. */
+  private final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+    @Override
+    public void handleBatch(
+        List<RecordChangeEvent<SourceRecord>> events,
+        DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+        throws InterruptedException {
+      synchronized (EmbeddedSync.this) {
+        deliver(events);
+      }
+      for (RecordChangeEvent<SourceRecord> e : events) {
+        committer.markProcessed(e);
+      }
+      committer.markBatchFinished();
+    }
+  }
+
+  private void deliver(List<RecordChangeEvent<SourceRecord>> events) {
+    List<SinkRecord> batch = new ArrayList<>(events.size());
+    Map<TopicPartition, OffsetAndMetadata> current = new LinkedHashMap<>();
+    List<TopicPartition> newPartitions = new ArrayList<>();
+    Map<String, Long> perCollection = new HashMap<>();
+    long newest = 0;
+    long oldest = Long.MAX_VALUE;
+    for (RecordChangeEvent<SourceRecord> e : events) {
+      SourceRecord r = e.record();
+      if (!errorsTopic.isEmpty() && errorsTopic.equals(r.topic())) {
+        deadLetters.reportSourceError(r);
+        continue;
+      }
+      TopicPartition tp = new TopicPartition(r.topic(), 0);
+      if (!nextOffset.containsKey(tp)) {
+        nextOffset.put(tp, 0L);
+        newPartitions.add(tp);
+      }
+      long offset = nextOffset.merge(tp, 1L, Long::sum) - 1;
+      batch.add(new SinkRecord(r.topic(), 0, r.keySchema(), r.key(), r.valueSchema(), r.value(), offset,
+          r.timestamp(), TimestampType.CREATE_TIME, r.headers()));
+      current.put(tp, new OffsetAndMetadata(offset + 1));
+      if (r.value() instanceof Map<?, ?> value) {
+        Object collection = value.get(DittoChangeCodec.COLLECTION);
+        perCollection.merge(String.valueOf(collection), 1L, Long::sum);
+        if (value.get(DittoChangeCodec.SOURCE_TIME) instanceof Number ts && ts.longValue() > 0) {
+          newest = Math.max(newest, ts.longValue());
+          oldest = Math.min(oldest, ts.longValue());
+        }
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (!newPartitions.isEmpty()) {
+      sinkContext.assign(newPartitions);
+      sink.open(newPartitions);
+    }
+    sink.put(batch);
+    Map<TopicPartition, OffsetAndMetadata> acknowledged = sink.preCommit(current);
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> c : current.entrySet()) {
+      OffsetAndMetadata acked = acknowledged.get(c.getKey());
+      if (acked == null || acked.offset() < c.getValue().offset()) {
+        // Never mark a source record processed that Ditto has not acknowledged.
+        throw new ConnectException("the Ditto sink did not acknowledge " + c.getKey() + " up to " + c.getValue().offset());
+      }
+    }
+    perCollection.forEach(stats::recordApplied);
+    stats.batchApplied(newest, oldest == Long.MAX_VALUE ? 0 : oldest);
+  }
+
+  /** Stops the engine (once), then the sink. Safe to call from a shutdown hook and more than once. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    try {
+      if (engine != null) {
+        engine.close();
+      }
+      if (engineThread != null) {
+        engineThread.join(TimeUnit.SECONDS.toMillis(30));
+      }
+    } catch (Exception e) {
+      LOG.warn("Stopping the engine: {}", e.toString());
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      synchronized (this) {
+        sink.close(List.copyOf(nextOffset.keySet()));
+        sink.stop();
+      }
+      deadLetters.close();
+      stopped.countDown();
+    }
+  }
+}
