@@ -119,11 +119,14 @@ final class ChangeEventLog {
     }
   }
 
-  /** The oldest position a stream may resume from: events after it are all retained. */
+  /**
+   * The oldest position a stream may resume from. Like a real server, which needs the resume
+   * token's own oplog entry, this is the oldest retained event once any event was forgotten.
+   */
   long oldestResumablePosition() {
     lock.lock();
     try {
-      return lastSeq - size;
+      return lastEvictedTime == null ? 0 : lastSeq - size + 1;
     } finally {
       lock.unlock();
     }
