@@ -90,6 +90,9 @@ public final class ChangeEventMapper {
       };
     } catch (MappingException e) {
       return MappingResult.failed(error(mongoId, e));
+    } catch (org.bson.BsonInvalidOperationException e) {
+      // A field of the event has an unexpected type: not an event MongoDB sends; never crash on it.
+      return MappingResult.failed(error(mongoId, new MappingException(null, "malformed change event: " + e.getMessage())));
     }
   }
 

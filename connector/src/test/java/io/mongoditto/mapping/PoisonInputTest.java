@@ -166,4 +166,15 @@ class PoisonInputTest {
     assertTrue(e.getMessage().contains("field 'k'"), e.getMessage());
     assertEquals("v", m.dittoIdOf(new BsonDocument("k", new BsonString("v"))));
   }
+
+  @Test
+  void malformedEventIsAnErrorNotACrash() {
+    BsonDocument event = Events.event("update", "c", "{\"documentKey\": {\"_id\": 1},"
+        + " \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [42], \"truncatedArrays\": []},"
+        + " \"fullDocument\": {\"_id\": 1}}");
+    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(event);
+    assertTrue(r.failed());
+    assertTrue(r.error().reason().startsWith("malformed change event"), r.error().reason());
+    assertEquals("1", r.error().sourceId());
+  }
 }
