@@ -11,11 +11,11 @@ import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.seed.ZavaRetailGenerator;
 import io.mongoditto.cli.seed.ZavaRetailSeeder;
 import io.mongoditto.cli.seed.ZavaRetailSpec;
+import io.mongoditto.cli.verify.PipelineProbe;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localmongo.LocalMongo;
-import io.mongoditto.mapping.IdMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -145,7 +145,11 @@ final class DemoCommand implements Callable<Integer> {
         throw new UserException("the sync did not start: " + describe(sync.failure()));
       }
       SyncVerifier verifier = new SyncVerifier(db, ditto);
-      probe(db, verifier, synced, sync);
+      try {
+        PipelineProbe.awaitStreaming(db, verifier, synced, Duration.ofSeconds(60), sync::isRunning);
+      } catch (IllegalStateException e) {
+        throw new UserException(e.getMessage() + ": " + describe(sync.failure()));
+      }
       out.println("Pipeline is streaming. Loading the dataset into MongoDB while it syncs to Ditto:");
       out.flush();
 
@@ -201,40 +205,6 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       boolean ok = results.stream().allMatch(SyncVerifier.Result::matches) && sync.failure() == null;
       return ok ? ExitCodes.OK : ExitCodes.FAILED;
-    }
-  }
-
-  /**
-   * Round-trips one document per synced collection before loading: proves each change stream is
-   * open (a stream with no offset starts "now", so writes made before it opened would be missed).
-   */
-  private static void probe(MongoDatabase db, SyncVerifier verifier, List<CollectionsConfig.Entry> synced,
-      EmbeddedSync sync) throws InterruptedException {
-    for (CollectionsConfig.Entry e : synced) {
-      Document probe = new Document("_id", "mongo-ditto-probe").append("probe", true);
-      if (e.mapping().idMode() != IdMode.MATCH_IDS) {
-        e.mapping().idFields().forEach(f -> probe.append(f, -1));
-      }
-      db.getCollection(e.name()).insertOne(probe);
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    for (CollectionsConfig.Entry e : synced) {
-      while (verifier.dittoCount(e.mapping().dittoCollection()) < 1) {
-        if (System.nanoTime() > deadline || !sync.isRunning()) {
-          throw new UserException("the sync did not deliver a probe document to " + e.name() + " within 60 s: "
-              + describe(sync.failure()));
-        }
-        Thread.sleep(100);
-      }
-      db.getCollection(e.name()).deleteOne(Filters.eq("_id", "mongo-ditto-probe"));
-    }
-    for (CollectionsConfig.Entry e : synced) {
-      while (verifier.dittoCount(e.mapping().dittoCollection()) > 0) {
-        if (System.nanoTime() > deadline) {
-          throw new UserException("the probe document of " + e.name() + " was not deleted in Ditto within 60 s");
-        }
-        Thread.sleep(100);
-      }
     }
   }
 

@@ -58,9 +58,20 @@ public final class SyncVerifier {
     int sampled = 0;
     if (sample > 0) {
       ChangeEventMapper mapper = new ChangeEventMapper(entry.mapping(), new ConversionStats());
-      List<BsonDocument> docs = db.getCollection(mongo, BsonDocument.class)
-          .aggregate(List.of(new Document("$sample", new Document("size", sample))))
-          .into(new ArrayList<>());
+      // Random positions rather than $sample: the local MongoDB's $sample is not reliable.
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(mongoCount * 31 + sample);
+      java.util.TreeSet<Integer> positions = new java.util.TreeSet<>();
+      while (positions.size() < Math.min(sample, mongoCount)) {
+        positions.add(rnd.nextInt((int) Math.min(Integer.MAX_VALUE, mongoCount)));
+      }
+      List<BsonDocument> docs = new ArrayList<>();
+      for (int position : positions) {
+        BsonDocument d = db.getCollection(mongo, BsonDocument.class).find()
+            .sort(new Document("_id", 1)).skip(position).limit(1).first();
+        if (d != null) {
+          docs.add(d);
+        }
+      }
       for (BsonDocument doc : docs) {
         MappingResult mapped = mapper.mapSnapshot(doc, 0);
         if (mapped.failed() || mapped.changes().isEmpty()) {
