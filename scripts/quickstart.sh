@@ -106,22 +106,20 @@ write_worker_config() {
 }
 
 write_log_config() {
+  # WARN by default (the broker's per-partition INFO lines drown everything); INFO where an
+  # operator looks: worker lifecycle, REST requests and this project's connectors.
   cat >"$WORK/log4j2.properties" <<'EOF'
 status = warn
 appender.out.type = Console
 appender.out.name = out
 appender.out.layout.type = PatternLayout
 appender.out.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = INFO
+rootLogger.level = WARN
 rootLogger.appenderRef.out.ref = out
-logger.kafka.name = kafka
-logger.kafka.level = WARN
-logger.kafkaorg.name = org.apache.kafka
-logger.kafkaorg.level = WARN
-logger.connect.name = org.apache.kafka.connect.runtime.rest
-logger.connect.level = INFO
 logger.worker.name = org.apache.kafka.connect.runtime.Worker
 logger.worker.level = INFO
+logger.rest.name = org.apache.kafka.connect.runtime.rest.RestServer
+logger.rest.level = INFO
 logger.ours.name = io.mongoditto
 logger.ours.level = INFO
 EOF

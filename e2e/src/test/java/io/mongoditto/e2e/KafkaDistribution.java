@@ -14,18 +14,16 @@ import java.util.List;
  */
 final class KafkaDistribution {
 
+  // WARN by default (the broker's per-partition INFO lines drown everything); INFO where an
+  // operator looks: worker lifecycle and this project's connectors.
   private static final String LOG_CONFIG = String.join("\n",
       "status = warn",
       "appender.out.type = Console",
       "appender.out.name = out",
       "appender.out.layout.type = PatternLayout",
       "appender.out.layout.pattern = [%d] %p %m (%c)%n",
-      "rootLogger.level = INFO",
+      "rootLogger.level = WARN",
       "rootLogger.appenderRef.out.ref = out",
-      "logger.kafka.name = kafka",
-      "logger.kafka.level = WARN",
-      "logger.kafkaorg.name = org.apache.kafka",
-      "logger.kafkaorg.level = WARN",
       "logger.worker.name = org.apache.kafka.connect.runtime.Worker",
       "logger.worker.level = INFO",
       "logger.ours.name = io.mongoditto",
