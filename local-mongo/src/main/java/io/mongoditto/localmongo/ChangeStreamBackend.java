@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ final class ChangeStreamBackend extends MemoryBackend {
 
   private final ChangeEventLog log;
   private final ReplicaSetHello hello;
+  private final FailPoints failPoints = new FailPoints();
 
   ChangeStreamBackend(ChangeEventLog log, String replicaSetName) {
     this.log = log;
@@ -56,9 +58,21 @@ final class ChangeStreamBackend extends MemoryBackend {
   @Override
   public Document handleCommand(Channel channel, String databaseName, String command,
       Document query) {
-    switch (command.toLowerCase(Locale.ROOT)) {
+    String name = command.toLowerCase(Locale.ROOT);
+    if (!name.equals("hello") && !name.equals("ismaster")) {
+      Optional<FailPoints.Failure> failure = failPoints.trigger(command);
+      if (failure.isPresent()) {
+        if (failure.get().closeConnection() && channel != null) {
+          channel.close();
+        }
+        return failure.get().reply();
+      }
+    }
+    switch (name) {
       case "hello", "ismaster":
         return hello.reply(channel, command, query);
+      case "configurefailpoint":
+        return failPoints.configure(query);
       case "aggregate":
         if (isChangeStream(query)) {
           return openChangeStream(databaseName, query);

@@ -35,6 +35,8 @@ final class ChangeStreamCursor extends AbstractCursor {
 
   private long position;
   private BsonTimestamp positionTime;
+  /** The log position of the last event this stream returned (its token ends a batch). */
+  private long lastReturned = -1;
   private ChangeEvent invalidatedBy;
   private boolean exhausted;
   private MongoServerError deferredError;
@@ -84,8 +86,9 @@ final class ChangeStreamCursor extends AbstractCursor {
       }
       position = token.position();
       positionTime = new BsonTimestamp(token.clusterTime());
-      if (at != null && !token.invalidate() && o.coll() != null
+      if (at != null && token.kind() == ResumeToken.Kind.EVENT && o.coll() != null
           && at.invalidatesCollection(o.db(), o.coll())) {
+        // resuming after the drop/rename this stream returned: the invalidate comes next
         invalidatedBy = at;
       }
     } else if (o.startAtOperationTime() != null) {
@@ -151,6 +154,7 @@ final class ChangeStreamCursor extends AbstractCursor {
           }
           if (rendered != null) {
             out.add(rendered);
+            lastReturned = event.seq();
           }
           if (options.coll() != null && event.invalidatesCollection(options.db(), options.coll())) {
             invalidatedBy = event;
@@ -173,14 +177,15 @@ final class ChangeStreamCursor extends AbstractCursor {
         break;
       }
     }
-    Document postBatch = exhausted && invalidatedBy != null
-        ? ResumeToken.of(log, invalidatedBy.seq(), invalidatedBy.clusterTime(), true).toDocument()
-        : ResumeToken.of(log, position, positionTime, false).toDocument();
+    ResumeToken.Kind kind = exhausted && invalidatedBy != null ? ResumeToken.Kind.INVALIDATE
+        : lastReturned == position ? ResumeToken.Kind.EVENT : ResumeToken.Kind.HIGH_WATER_MARK;
+    Document postBatch = ResumeToken.of(log, position, positionTime, kind).toDocument();
     return new Batch(out, postBatch, exhausted);
   }
 
   private Document invalidateEvent(ChangeEvent cause) {
-    return new Document("_id", ResumeToken.of(log, cause.seq(), cause.clusterTime(), true)
+    return new Document("_id", ResumeToken.of(log, cause.seq(), cause.clusterTime(),
+        ResumeToken.Kind.INVALIDATE)
         .toDocument())
         .append("operationType", "invalidate")
         .append("clusterTime", cause.clusterTime())
@@ -189,7 +194,7 @@ final class ChangeStreamCursor extends AbstractCursor {
 
   /** The event as this stream shows it, or null when the user's pipeline filtered it out. */
   private Document render(ChangeEvent e) {
-    Document token = ResumeToken.of(log, e.seq(), e.clusterTime(), false).toDocument();
+    Document token = ResumeToken.of(log, e.seq(), e.clusterTime(), ResumeToken.Kind.EVENT).toDocument();
     Document doc = new Document("_id", token)
         .append("operationType", e.operationType())
         .append("clusterTime", e.clusterTime())

@@ -9,22 +9,29 @@ import java.util.HexFormat;
  * names the server run, a position in the {@link ChangeEventLog} and that event's cluster time, so
  * a token is checked exactly instead of being replayed from somewhere.
  *
- * @param position the log sequence number of the event (or of the last event a batch scanned)
- * @param invalidate true for the token of a synthetic invalidate event
+ * @param position the log sequence number of the event (or of the last entry a batch scanned)
+ * @param kind what the token stands for: an event, the invalidate after one, or a
+ *     postBatchResumeToken marking how far a stream scanned without an event there
  */
-record ResumeToken(int runId, long position, long clusterTime, boolean invalidate) {
+record ResumeToken(int runId, long position, long clusterTime, Kind kind) {
+
+  enum Kind { EVENT, INVALIDATE, HIGH_WATER_MARK }
 
   private static final String VERSION = "82";
   private static final int LENGTH = 2 + 8 + 16 + 16 + 2;
 
-  static ResumeToken of(ChangeEventLog log, long position, BsonTimestamp time, boolean invalidate) {
-    return new ResumeToken(log.runId(), position, time == null ? 0 : time.getValue(), invalidate);
+  static ResumeToken of(ChangeEventLog log, long position, BsonTimestamp time, Kind kind) {
+    return new ResumeToken(log.runId(), position, time == null ? 0 : time.getValue(), kind);
+  }
+
+  boolean invalidate() {
+    return kind == Kind.INVALIDATE;
   }
 
   Document toDocument() {
     HexFormat hex = HexFormat.of().withUpperCase();
     String data = VERSION + hex.toHexDigits(runId) + hex.toHexDigits(clusterTime)
-        + hex.toHexDigits(position) + (invalidate ? "01" : "00");
+        + hex.toHexDigits(position) + hex.toHexDigits((byte) kind.ordinal());
     return new Document("_data", data);
   }
 
@@ -39,11 +46,11 @@ record ResumeToken(int runId, long position, long clusterTime, boolean invalidat
       int run = hex.fromHexDigits(data, 2, 10);
       long time = hex.fromHexDigitsToLong(data, 10, 26);
       long position = hex.fromHexDigitsToLong(data, 26, 42);
-      String flag = data.substring(42);
-      if (position < 0 || !(flag.equals("00") || flag.equals("01"))) {
+      int kind = hex.fromHexDigits(data, 42, 44);
+      if (position < 0 || kind >= Kind.values().length) {
         return null;
       }
-      return new ResumeToken(run, position, time, flag.equals("01"));
+      return new ResumeToken(run, position, time, Kind.values()[kind]);
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -221,4 +221,36 @@ class ChangeEventShapesTest {
     assertFalse(stream.hasNext(), "an invalidated stream is closed");
     stream.close();
   }
+  @Test
+  void onlyRealChangesEmitEvents() {
+    coll.insertOne(doc("{_id: 1, a: 1, b: 1}"));
+    try (MongoCursor<BsonDocument> stream = watch(FullDocument.DEFAULT,
+        FullDocumentBeforeChange.OFF)) {
+      coll.updateOne(Filters.eq("_id", 1), Updates.set("a", 1)); // same value: no event
+      org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoBulkWriteException.class,
+          () -> coll.insertMany(List.of(doc("{_id: 2}"), doc("{_id: 1}"), doc("{_id: 3}"))));
+      coll.updateMany(Filters.in("_id", 1, 2), Updates.set("m", true));
+      coll.updateOne(Filters.eq("_id", 1), Updates.rename("b", "c"));
+
+      BsonDocument inserted = next(stream);
+      assertEquals("insert", inserted.getString("operationType").getValue());
+      assertEquals(doc("{_id: 2}"), inserted.getDocument("documentKey"),
+          "the duplicate and the documents after it in an ordered insert emit nothing");
+      assertEquals(doc("{_id: 1}"), next(stream).getDocument("documentKey"));
+      assertEquals(doc("{_id: 2}"), next(stream).getDocument("documentKey"));
+      assertDescription("{updatedFields: {c: 1}, removedFields: ['b'], truncatedArrays: []}",
+          next(stream));
+    }
+  }
+
+  @Test
+  void droppingTheDatabaseDropsAndInvalidatesACollectionStream() {
+    coll.insertOne(doc("{_id: 1}"));
+    try (MongoCursor<BsonDocument> stream = watch(FullDocument.DEFAULT,
+        FullDocumentBeforeChange.OFF)) {
+      db.drop();
+      assertEquals("drop", next(stream).getString("operationType").getValue());
+      assertEquals("invalidate", next(stream).getString("operationType").getValue());
+    }
+  }
 }

@@ -42,7 +42,7 @@ class UnifiedSpecRunnerTest {
       "updateOne", "updateMany", "replaceOne", "deleteOne", "deleteMany", "findOneAndUpdate",
       "findOneAndReplace", "findOneAndDelete", "dropCollection", "createCollection",
       "modifyCollection", "runCommand", "rename", "createIndex", "dropIndex",
-      "assertCollectionExists", "assertCollectionNotExists");
+      "assertCollectionExists", "assertCollectionNotExists", "failPoint");
 
   /** Change events local-mongo does not produce (only shown with showExpandedEvents). */
   private static final Set<String> LOCAL_UNSUPPORTED_EVENTS =
@@ -159,8 +159,8 @@ class UnifiedSpecRunnerTest {
       BsonDocument op = v.asDocument();
       String name = op.getString("name").getValue();
       if (!OPERATIONS.contains(name)) {
-        return Optional.of("needs operation '" + name + "' (fail points are not available"
-            + " through this runner)");
+        return Optional.of("needs operation '" + name + "', which this runner does not"
+            + " implement");
       }
     }
     if (mongo.isLocal()) {

@@ -55,6 +55,7 @@ final class UnifiedTestCase implements AutoCloseable {
   private record Observed(String commandName, String databaseName, BsonDocument command) {}
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final UnifiedMatcher matcher = new UnifiedMatcher(entities);
+  private final List<String> failPoints = new ArrayList<>();
 
   UnifiedTestCase(String connectionString, BsonDocument file, BsonDocument test) {
     this.connectionString = connectionString;
@@ -215,6 +216,13 @@ final class UnifiedTestCase implements AutoCloseable {
           }
         } while (System.currentTimeMillis() < deadline);
         throw new AssertionError("no change event within " + ITERATE_GUARD_MILLIS + " ms");
+      }
+      case "failPoint" -> {
+        BsonDocument failPoint = args.getDocument("failPoint");
+        ((MongoClient) entities.get(args.getString("client").getValue()))
+            .getDatabase("admin").runCommand(failPoint);
+        failPoints.add(failPoint.getString("configureFailPoint").getValue());
+        return null;
       }
       case "close" -> {
         ((AutoCloseable) target).close();
@@ -445,6 +453,14 @@ final class UnifiedTestCase implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!failPoints.isEmpty()) {
+      try (MongoClient client = MongoClients.create(connectionString)) {
+        for (String name : failPoints) {
+          client.getDatabase("admin").runCommand(new BsonDocument("configureFailPoint",
+              new BsonString(name)).append("mode", new BsonString("off")));
+        }
+      }
+    }
     for (int i = closeables.size() - 1; i >= 0; i--) {
       try {
         closeables.get(i).close();
