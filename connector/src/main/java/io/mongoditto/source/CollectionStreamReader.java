@@ -190,10 +190,13 @@ final class CollectionStreamReader implements Runnable {
   }
 
   private boolean postImagesEnabled() {
-    Document info = database.listCollections().filter(new Document("name", settings.name())).first();
-    Document options = info == null ? null : info.get("options", Document.class);
-    Document images = options == null ? null : options.get("changeStreamPreAndPostImages", Document.class);
-    return images != null && Boolean.TRUE.equals(images.getBoolean("enabled"));
+    // Matched by name rather than with a filter: not every server honours listCollections filters.
+    for (Document info : database.listCollections()) {
+      if (settings.name().equals(info.getString("name"))) {
+        return SourceConnectionCheck.preImagesEnabled(info);
+      }
+    }
+    return false;
   }
 
   /** False when this stream must end. */

@@ -1,0 +1,433 @@
+package io.mongoditto.source;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.ChangeStreamPreAndPostImagesOptions;
+import com.mongodb.client.model.CreateCollectionOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.mongoditto.localmongo.LocalMongo;
+import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mapping.ConversionStats;
+import io.mongoditto.mapping.MappingResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.bson.BsonDocument;
+import org.bson.Document;
+import org.bson.UuidRepresentation;
+import org.bson.types.Decimal128;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The source connector on a real in-JVM Connect cluster (1 broker, 1 worker), driven only through
+ * the worker's REST API, against the local MongoDB. The whole suite shares one cluster.
+ */
+class MongoSourceConnectClusterTest {
+
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final List<String> ZAVA = List.of(
+      "stores", "customers", "categories", "products", "product_embeddings", "inventory", "orders", "order_items");
+  private static final Map<String, String> BUSINESS_ID = Map.of(
+      "stores", "store_id", "customers", "customer_id", "products", "product_id", "orders", "order_id");
+
+  private static EmbeddedConnectCluster connect;
+  private static LocalMongo mongo;
+  private static MongoClient client;
+  private static TopicContents topics;
+
+  @BeforeAll
+  static void start() {
+    mongo = LocalMongo.start();
+    client = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+        .applyConnectionString(new com.mongodb.ConnectionString(mongo.connectionString()))
+        .uuidRepresentation(UuidRepresentation.STANDARD).build());
+    Map<String, String> workerProps = new HashMap<>();
+    workerProps.put("plugin.discovery", "service_load");
+    workerProps.put("offset.flush.interval.ms", "1000");
+    // A departed worker's tasks move at once instead of after the default five minutes.
+    workerProps.put("scheduled.rebalance.max.delay.ms", "1000");
+    connect = new EmbeddedConnectCluster.Builder().name("mongo-source-it").numWorkers(1)
+        .numBrokers(1).workerProps(workerProps).build();
+    connect.start();
+    topics = new TopicContents(connect.kafka().bootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (connect != null) {
+        connect.stop();
+      }
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+      if (mongo != null) {
+        mongo.close();
+      }
+    }
+  }
+
+  /** The shipped Zava Retail config with this test's URI, database and topics. */
+  private static Map<String, String> zavaConfig(String database, String prefix) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> file = TopicContents.JSON.readValue(
+        Files.readAllBytes(Path.of("..", "config", "zava-retail-source.json")), Map.class);
+    Map<String, String> config = new HashMap<>();
+    file.forEach((k, v) -> config.put(k, String.valueOf(v)));
+    config.put("mongodb.uri", mongo.connectionString());
+    config.put("mongodb.database", database);
+    config.put("topic.prefix", prefix);
+    config.put("errors.topic", prefix + ".errors");
+    config.put("topic.creation.default.replication.factor", "1");
+    config.put("topic.creation.default.partitions", "1");
+    return config;
+  }
+
+  private static MongoDatabase createZava(String name) {
+    MongoDatabase db = client.getDatabase(name);
+    for (String c : ZAVA) {
+      CreateCollectionOptions options = new CreateCollectionOptions();
+      if (BUSINESS_ID.containsKey(c)) {
+        options.changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true));
+      }
+      db.createCollection(c, options);
+    }
+    return db;
+  }
+
+  @Test
+  void zavaRetailThroughTheWholeConnectorLifecycle() throws Exception {
+    String name = "zava-retail-mongo-lifecycle";
+    String prefix = "zl";
+    MongoDatabase db = createZava("zava_lifecycle");
+    Map<String, String> config = zavaConfig(db.getName(), prefix);
+    assertEquals("3", config.get("tasks.max"));
+
+    connect.configureConnector(name, config);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "three tasks");
+    assertTasksSplitCollections(name);
+    warmUp(db, prefix);
+
+    ZavaWriter writer = new ZavaWriter(db);
+    writer.phase(1);
+    Object poisonId = db.getCollection("customers").insertOne(new Document("name", "no customer_id"))
+        .getInsertedId().asObjectId().getValue().toHexString();
+    assertConverged(db, prefix);
+    assertUpdateShapes(prefix);
+    assertPoisonInErrorsTopic(prefix, poisonId);
+    assertTrue(topics.read(prefix + ".product_embeddings").isEmpty(), "product_embeddings is disabled");
+
+    // pause: nothing is produced while paused; resume delivers what happened meanwhile
+    connect.pauseConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksArePaused(name, 3, "paused");
+    Map<String, Integer> counts = recordCounts(prefix);
+    writer.phase(2);
+    Thread.sleep(2000);
+    assertEquals(counts, recordCounts(prefix), "no records while paused");
+    connect.resumeConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "resumed after pause");
+    assertConverged(db, prefix);
+
+    // stop: the tasks go away, offsets are visible; changes made while stopped arrive after resume
+    connect.stopConnector(name);
+    connect.assertions().assertConnectorIsStopped(name, "stopped");
+    ConnectorOffsets offsets = connect.connectorOffsets(name);
+    Set<String> namespaces = new HashSet<>();
+    for (ConnectorOffset o : offsets.offsets()) {
+      namespaces.add(String.valueOf(o.partition().get(SourceOffsets.NAMESPACE)));
+      assertTrue(o.offset().get(SourceOffsets.RESUME_TOKEN) instanceof String, o.toString());
+    }
+    assertEquals(Set.of("stores", "customers", "categories", "products", "inventory", "orders", "order_items")
+        .stream().map(c -> db.getName() + "." + c).collect(java.util.stream.Collectors.toSet()), namespaces);
+    writer.phase(3);
+    connect.resumeConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "resumed after stop");
+    assertConverged(db, prefix);
+
+    // restart a worker: a new one joins, the old one leaves; its tasks carry on from the offsets
+    Set<WorkerHandle> before = new HashSet<>(connect.workers());
+    WorkerHandle added = connect.addWorker();
+    for (WorkerHandle w : before) {
+      connect.removeWorker(w);
+    }
+    writer.phase(4);
+    connect.assertions().assertExactlyNumWorkersAreUp(1, "one worker");
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "running on " + added.url());
+    assertConverged(db, prefix);
+
+    connect.deleteConnector(name);
+    connect.assertions().assertConnectorDoesNotExist(name, "deleted");
+  }
+
+  @Test
+  void lostHistoryFailsTheTaskWithInstructionsAndProducesNothing() throws Exception {
+    try (LocalMongo small = LocalMongo.builder().historySize(20).start();
+        MongoClient c = MongoClients.create(small.connectionString())) {
+      String name = "history-lost";
+      MongoDatabase db = c.getDatabase("hist");
+      db.createCollection("categories");
+      Map<String, String> config = new HashMap<>();
+      config.put("connector.class", MongoSourceConnector.class.getName());
+      config.put("tasks.max", "1");
+      config.put("mongodb.uri", small.connectionString());
+      config.put("mongodb.database", "hist");
+      config.put("collections", "categories");
+      config.put("topic.prefix", "hist");
+      config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+      config.put("key.converter.schemas.enable", "false");
+      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+      config.put("value.converter.schemas.enable", "false");
+      config.put("topic.creation.default.replication.factor", "1");
+      config.put("topic.creation.default.partitions", "1");
+      connect.configureConnector(name, config);
+      connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
+      MongoCollection<Document> cats = db.getCollection("categories");
+      AtomicInteger n = new AtomicInteger();
+      await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> {
+        cats.insertOne(new Document("_id", "warm-" + n.incrementAndGet()));
+        return !topics.read("hist.categories").isEmpty();
+      });
+      connect.stopConnector(name);
+      connect.assertions().assertConnectorIsStopped(name, "stopped");
+      int produced = topics.read("hist.categories").size();
+      for (int i = 0; i < 50; i++) {
+        cats.insertOne(new Document("_id", "later-" + i));
+      }
+      connect.resumeConnector(name);
+      connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "the task fails on error 286");
+      ConnectorStateInfo status = connect.connectorStatus(name);
+      String trace = status.tasks().get(0).trace();
+      assertTrue(trace.contains("ChangeStreamHistoryLost") && trace.contains("DELETE /connectors/" + name + "/offsets"),
+          trace);
+      Thread.sleep(1000);
+      assertEquals(produced, topics.read("hist.categories").size(), "never a silent jump to now");
+      connect.deleteConnector(name);
+    }
+  }
+
+  @Test
+  void droppedCollectionStopsItsStreamWithAClearTaskError() throws Exception {
+    String name = "dropped";
+    MongoDatabase db = client.getDatabase("dropdb");
+    db.createCollection("categories");
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", MongoSourceConnector.class.getName());
+    config.put("tasks.max", "1");
+    config.put("mongodb.uri", mongo.connectionString());
+    config.put("mongodb.database", "dropdb");
+    config.put("collections", "categories");
+    config.put("topic.prefix", "dropped");
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("key.converter.schemas.enable", "false");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "false");
+    config.put("topic.creation.default.replication.factor", "1");
+    config.put("topic.creation.default.partitions", "1");
+    connect.configureConnector(name, config);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
+    MongoCollection<Document> cats = db.getCollection("categories");
+    AtomicInteger n = new AtomicInteger();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> {
+      cats.insertOne(new Document("_id", "warm-" + n.incrementAndGet()));
+      return !topics.read("dropped.categories").isEmpty();
+    });
+    cats.drop();
+    connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "the task fails on a drop");
+    String trace = connect.connectorStatus(name).tasks().get(0).trace();
+    assertTrue(trace.contains("dropdb.categories was dropped"), trace);
+    connect.deleteConnector(name);
+  }
+
+  @Test
+  void validationThroughRestReportsTheTypoOnItsKey() throws Exception {
+    Map<String, String> config = zavaConfig("zava_validate", "zv");
+    createZava("zava_validate");
+    config.put("name", "zava-validate");
+    config.put("collection.customers.id.feilds", "customer_id");
+    var infos = connect.validateConnectorConfig(MongoSourceConnector.class.getSimpleName(), config);
+    List<String> errorKeys = new ArrayList<>();
+    infos.configs().forEach(i -> {
+      if (i.configValue() != null && !i.configValue().errors().isEmpty()) {
+        errorKeys.add(i.configValue().name());
+      }
+    });
+    assertEquals(List.of("collection.customers.id.feilds"), errorKeys);
+  }
+
+  private static void assertTasksSplitCollections(String name) {
+    List<TaskInfo> tasks = connect.taskConfigs(name);
+    assertEquals(3, tasks.size());
+    Set<String> all = new HashSet<>();
+    for (TaskInfo t : tasks) {
+      String assigned = t.config().get(MongoSourceConfig.TASK_COLLECTIONS);
+      assertFalse(assigned == null || assigned.isBlank(), "every task streams something");
+      for (String c : assigned.split(",")) {
+        assertTrue(all.add(c), c + " assigned twice");
+      }
+    }
+    assertEquals(Set.of("stores", "customers", "categories", "products", "inventory", "orders", "order_items"), all);
+  }
+
+  /** Streams open asynchronously: write a marker per collection until it shows up, then remove them. */
+  private static void warmUp(MongoDatabase db, String prefix) {
+    for (String c : ZAVA) {
+      if (c.equals("product_embeddings")) {
+        continue;
+      }
+      MongoCollection<Document> coll = db.getCollection(c);
+      AtomicInteger n = new AtomicInteger();
+      await().atMost(CONVERGE).pollInterval(Duration.ofMillis(300)).until(() -> {
+        coll.insertOne(ZavaWriter.doc(c, "warm-" + n.incrementAndGet()).append("warmup", true));
+        return !topics.read(prefix + "." + c).isEmpty();
+      });
+      coll.deleteMany(Filters.eq("warmup", true));
+    }
+  }
+
+  /** Every enabled collection's topic folds to exactly the mapped MongoDB documents. */
+  private static void assertConverged(MongoDatabase db, String prefix) {
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      for (String c : ZAVA) {
+        if (c.equals("product_embeddings")) {
+          continue;
+        }
+        assertEquals(expected(db, c), DittoStateFold.fold(topics.read(prefix + "." + c)), "collection " + c);
+      }
+    });
+  }
+
+  /** The Ditto state MongoDB implies now: each document mapped as a snapshot copy would be. */
+  private static Map<String, Object> expected(MongoDatabase db, String collection) throws Exception {
+    MongoSourceConfig config = MongoSourceConfig.of(zavaConfig(db.getName(), "x"));
+    CollectionSettings settings = config.collections().stream().filter(s -> s.name().equals(collection)).findFirst()
+        .orElseThrow();
+    ChangeEventMapper mapper = new ChangeEventMapper(settings.mapping(), new ConversionStats());
+    Map<String, Object> state = new TreeMap<>();
+    for (BsonDocument doc : db.getCollection(collection, BsonDocument.class).find()) {
+      MappingResult r = mapper.mapSnapshot(doc, 0);
+      if (r.failed()) {
+        continue; // the poison document: checked in the errors topic
+      }
+      state.put(TopicContents.idKey(r.changes().get(0).id()), TopicContents.normalize(r.changes().get(0).document()));
+    }
+    return state;
+  }
+
+  /** The $unset and the whole-sub-object $set of phase 1 reach the topic as removed paths, keyed by the Ditto id. */
+  private static void assertUpdateShapes(String prefix) {
+    List<TopicContents.Rec> stores = topics.read(prefix + ".stores");
+    TopicContents.Rec unset = stores.stream()
+        .filter(r -> "store-1-1".equals(r.key()) && r.valueMap().containsKey("unset")).findFirst().orElseThrow();
+    assertTrue(((List<?>) unset.valueMap().get("unset")).contains("nested.b"), unset.toString());
+    assertEquals("upsert", unset.valueMap().get("op"));
+    assertTrue(unset.timestamp() > 0);
+    TopicContents.Rec wholeSet = stores.stream()
+        .filter(r -> "store-1-2".equals(r.key()) && r.valueMap().containsKey("unset")).findFirst().orElseThrow();
+    List<?> removed = (List<?>) wholeSet.valueMap().get("unset");
+    assertTrue(removed.contains("nested") || removed.containsAll(List.of("nested.a", "nested.b")), wholeSet.toString());
+    TopicContents.Rec delete = stores.stream()
+        .filter(r -> "store-1-4".equals(r.key()) && "delete".equals(r.valueMap().get("op"))).findFirst().orElseThrow();
+    assertFalse(delete.valueMap().containsKey("doc"));
+  }
+
+  private static void assertPoisonInErrorsTopic(String prefix, Object poisonId) {
+    List<TopicContents.Rec> errors = topics.read(prefix + ".errors");
+    assertEquals(1, errors.size(), errors.toString());
+    TopicContents.Rec e = errors.get(0);
+    assertEquals("customers", e.headers().get(ChangeRecordFactory.HEADER_COLLECTION));
+    assertTrue(e.headers().get(ChangeRecordFactory.HEADER_MONGO_ID).contains(poisonId.toString()), e.headers().toString());
+    assertEquals("customer_id", e.headers().get(ChangeRecordFactory.HEADER_FIELD), e.headers().toString());
+    assertTrue(e.headers().get(ChangeRecordFactory.HEADER_REASON).contains("missing"), e.headers().toString());
+    assertTrue(e.value() instanceof String s && s.contains("no customer_id"), String.valueOf(e.value()));
+  }
+
+  private static Map<String, Integer> recordCounts(String prefix) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String c : ZAVA) {
+      counts.put(c, topics.read(prefix + "." + c).size());
+    }
+    return counts;
+  }
+
+  /** Inserts, nested $set, $unset, whole-sub-object $set, replace and delete on every Zava collection. */
+  static final class ZavaWriter {
+    private final MongoDatabase db;
+
+    ZavaWriter(MongoDatabase db) {
+      this.db = db;
+    }
+
+    static Document doc(String collection, String key) {
+      Document d = new Document();
+      String field = BUSINESS_ID.get(collection);
+      if (field != null) {
+        d.append(field, collection.replaceAll("s$", "").replace("categorie", "category") + "-" + key);
+      } else if (collection.equals("categories")) {
+        d.append("_id", "category-" + key);
+      } else {
+        d.append("_id", UUID.nameUUIDFromBytes((collection + key).getBytes()));
+      }
+      return d.append("name", collection + " " + key)
+          .append("nested", new Document("a", 1).append("b", 2))
+          .append("tags", List.of("x", "y"))
+          .append("price", new Decimal128(new java.math.BigDecimal("12.34")))
+          .append("updated", new Date(1_764_000_000_000L))
+          .append("qty", 3L);
+    }
+
+    private static org.bson.conversions.Bson idFilter(String collection, Document d) {
+      String field = BUSINESS_ID.get(collection);
+      return field == null ? Filters.eq("_id", d.get("_id")) : Filters.eq(field, d.get(field));
+    }
+
+    void phase(int p) {
+      for (String c : ZAVA) {
+        MongoCollection<Document> coll = db.getCollection(c);
+        List<Document> docs = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+          docs.add(doc(c, p + "-" + i));
+        }
+        coll.insertMany(docs.stream().map(Document::new).toList());
+        coll.updateOne(idFilter(c, docs.get(0)),
+            Updates.combine(Updates.set("nested.a", 10), Updates.set("name", "renamed"), Updates.unset("nested.b")));
+        coll.updateOne(idFilter(c, docs.get(1)), Updates.set("nested", new Document("c", 3)));
+        Document replacement = new Document();
+        String field = BUSINESS_ID.get(c);
+        if (field != null) {
+          replacement.append(field, docs.get(2).get(field));
+        }
+        coll.replaceOne(idFilter(c, docs.get(2)), replacement.append("other", true));
+        coll.deleteOne(idFilter(c, docs.get(3)));
+        coll.updateOne(idFilter(c, docs.get(0)), Updates.unset("tags"));
+        coll.updateOne(idFilter(c, docs.get(4)), Updates.inc("qty", 1));
+      }
+    }
+  }
+}
