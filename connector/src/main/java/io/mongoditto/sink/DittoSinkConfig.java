@@ -91,9 +91,12 @@ public final class DittoSinkConfig extends AbstractConfig {
     def.define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.between(100, 600_000), Importance.MEDIUM,
         "Time for one HTTP request to Ditto; a request that takes longer is abandoned and retried.",
         GROUP_RETRIES, ++o, Width.SHORT, "Request timeout (ms)");
-    def.define(RETRY_MAX_DURATION_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+    def.define(RETRY_MAX_DURATION_MS, Type.LONG, 240_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
         "How long one statement is retried on 408, 429, 5xx, timeouts and I/O errors before the task fails"
-            + " (its records are not committed, so Connect redelivers them after a restart).",
+            + " (its records are not committed, so Connect redelivers them after a restart). Keep it plus "
+            + REQUEST_TIMEOUT_MS + " below the consumer's max.poll.interval.ms (5 minutes by default;"
+            + " consumer.override.max.poll.interval.ms raises it), or the worker's consumer leaves its group"
+            + " while the task waits.",
         GROUP_RETRIES, ++o, Width.SHORT, "Retry deadline (ms)");
     def.define(RETRY_BACKOFF_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
         "First backoff between retries; it doubles per attempt (with jitter) up to " + RETRY_BACKOFF_MAX_MS
