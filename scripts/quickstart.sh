@@ -24,7 +24,6 @@ CONNECT_PORT="${CONNECT_PORT:-8083}"
 MONGO_PORT="${MONGO_PORT:-27017}"
 DITTO_PORT="${DITTO_PORT:-4000}"
 DITTO_API_KEY="${DITTO_API_KEY:-local-dev-key}"
-MONGODB_DATABASE="${MONGODB_DATABASE:-zava}"
 VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$ROOT/pom.xml" | head -1)"
 LIB="$ROOT/e2e/target/kafka-lib"
 ZIP="$ROOT/connector/target/mongo-ditto-connector-$VERSION.zip"
@@ -164,12 +163,12 @@ start_all() {
   wait_port kafka "$KAFKA_PORT" "$broker" 60
 
   if ((kafka_only)); then
-    log "--kafka-only: bring your own MongoDB and Ditto (MONGODB_CONNECTION_STRING, DITTO_CLOUD_ENDPOINT)"
+    log "--kafka-only: bring your own MongoDB and Ditto (MONGODB_CONNECTION_STRING, DITTO_ENDPOINT)"
   else
     log "starting the local MongoDB on localhost:$MONGO_PORT"
     local mongo
     [[ -x "$ROOT/local-mongo.sh" ]] || die "local-mongo.sh is missing (or use --kafka-only)"
-    mongo=$(spawn local-mongo "$ROOT/local-mongo.sh" --port "$MONGO_PORT")
+    mongo=$(LOCAL_MONGO_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" spawn local-mongo "$ROOT/local-mongo.sh" --port "$MONGO_PORT")
     wait_port local-mongo "$MONGO_PORT" "$mongo" 120
 
     log "starting the local Ditto on localhost:$DITTO_PORT"
@@ -182,9 +181,8 @@ start_all() {
   log "starting the Connect worker on http://localhost:$CONNECT_PORT (plugin.path=$WORK/plugins)"
   local worker
   # The connector configs name these variables through the env config provider: ${env:...}
-  worker=$(MONGODB_CONNECTION_STRING="${MONGODB_CONNECTION_STRING:-mongodb://127.0.0.1:$MONGO_PORT}" \
-    MONGODB_DATABASE="$MONGODB_DATABASE" \
-    DITTO_CLOUD_ENDPOINT="${DITTO_CLOUD_ENDPOINT:-http://127.0.0.1:$DITTO_PORT}" \
+  worker=$(MONGODB_CONNECTION_STRING="${MONGODB_CONNECTION_STRING:-mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true}" \
+    DITTO_ENDPOINT="${DITTO_ENDPOINT:-http://127.0.0.1:$DITTO_PORT}" \
     DITTO_API_KEY="$DITTO_API_KEY" \
     spawn connect "${jvm[@]}" -Xmx384m org.apache.kafka.connect.cli.ConnectDistributed \
       "$WORK/connect-distributed.properties")
@@ -204,14 +202,14 @@ print_next_steps() {
   local url="http://localhost:$CONNECT_PORT"
   cat <<EOF
 
-Up: broker localhost:$KAFKA_PORT, worker $url, MongoDB mongodb://127.0.0.1:$MONGO_PORT ($MONGODB_DATABASE),
+Up: broker localhost:$KAFKA_PORT, worker $url, MongoDB mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true,
 Ditto http://127.0.0.1:$DITTO_PORT (API key in DITTO_API_KEY). Logs: $WORK/logs. Stop: $0 stop
 
 Create the connectors (configs in config/; the worker resolves their \${env:...} secrets):
   curl -sS -X PUT -H 'Content-Type: application/json' $url/connectors/zava-retail-mongo/config \\
-       --data @<(jq '.config // .' $ROOT/config/zava-retail-source.json)
+       --data @$ROOT/config/zava-retail-source.json
   curl -sS -X PUT -H 'Content-Type: application/json' $url/connectors/ditto-sink/config \\
-       --data @<(jq '.config // .' $ROOT/config/ditto-sink.json)
+       --data @$ROOT/config/ditto-sink.json
 
 Check, pause, resume, offsets, delete:
   curl -sS $url/connectors?expand=status

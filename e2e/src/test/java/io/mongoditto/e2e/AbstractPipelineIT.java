@@ -50,16 +50,23 @@ abstract class AbstractPipelineIT {
 
   private PipelineEnvironment env;
   private MongoDatabase db;
+  private final Map<String, String> sourceConfig = ConnectorConfigs.source();
+  private Map<String, String> sinkConfig;
 
-  /** Starts the environment; may skip (Assumptions) when it cannot run on this machine. */
-  protected abstract PipelineEnvironment startEnvironment();
+  /**
+   * Starts the environment; may skip (Assumptions) when it cannot run on this machine. It points the
+   * configs at its MongoDB and Ditto with {@link ConnectorConfigs#bind} (through the worker's
+   * environment where the configs read ${env:...}).
+   */
+  protected abstract PipelineEnvironment startEnvironment(Map<String, String> source, Map<String, String> sink);
 
   @BeforeAll
   void startAll() {
     Assumptions.assumeTrue(ConnectorConfigs.sinkFile().isPresent(),
-        "no sink connector config yet (config/ditto-sink-local.json or config/ditto-sink.json): the"
+        "no sink connector config yet (config/ditto-sink.json or config/ditto-sink-local.json): the"
             + " pipeline cannot be created as an operator would");
-    env = startEnvironment();
+    sinkConfig = ConnectorConfigs.sink();
+    env = startEnvironment(sourceConfig, sinkConfig);
     db = env.mongo().getDatabase(DATABASE);
     // As docker/mongo-enable-pre-post-images.js does: the collections exist, with pre- and
     // post-images (single_field collections need them for deletes).
@@ -89,8 +96,8 @@ abstract class AbstractPipelineIT {
   @Test
   @Order(2)
   void bothConnectorsAreCreatedOverRestAndRun() {
-    env.connect().putConnectorConfig(ConnectorConfigs.SOURCE_NAME, ConnectorConfigs.source());
-    env.connect().putConnectorConfig(ConnectorConfigs.SINK_NAME, ConnectorConfigs.sink());
+    env.connect().putConnectorConfig(ConnectorConfigs.SOURCE_NAME, sourceConfig);
+    env.connect().putConnectorConfig(ConnectorConfigs.SINK_NAME, sinkConfig);
     awaitState(ConnectorConfigs.SOURCE_NAME, "RUNNING");
     awaitState(ConnectorConfigs.SINK_NAME, "RUNNING");
     // The source streams from where it started: wait until a first change has made the whole trip.

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,12 +25,18 @@ import java.util.stream.Collectors;
  */
 final class DeploymentChecks {
 
-  /** Everything the checks read, parsed. */
+  /**
+   * Everything the checks read, parsed.
+   *
+   * @param sinks every sink config (config/ditto-sink*.json and the compose ones), by file name
+   * @param composeSinks the sink configs the compose curl sequence creates (docker/connectors/)
+   */
   record Inputs(
       JsonNode compose,
       Properties worker,
       Map<String, String> source,
       Map<String, Map<String, String>> sinks,
+      Map<String, Map<String, String>> composeSinks,
       String projectVersion,
       String pluginFinalName,
       String assemblyBaseDirectory,
@@ -38,6 +45,8 @@ final class DeploymentChecks {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern SED_SET = Pattern.compile("s\\|\\^([a-z.]+)=\\.\\*\\|\\1=([^|]*)\\|");
   private static final String DEFAULT_TOPIC_PREFIX = "mongoditto";
+  /** The local Ditto in compose is plain http on another host than the worker's. */
+  private static final Set<String> COMPOSE_ONLY_SINK_KEYS = Set.of("ditto.allow.insecure.http");
 
   private final Inputs in;
   private final List<String> problems = new ArrayList<>();
@@ -48,6 +57,7 @@ final class DeploymentChecks {
 
   static List<String> problems(Inputs inputs) {
     DeploymentChecks c = new DeploymentChecks(inputs);
+    c.composeSinkMatchesConfigSink();
     c.workerRestPort();
     c.brokerListeners();
     c.pluginMount();
@@ -56,6 +66,29 @@ final class DeploymentChecks {
     c.envVariables();
     c.replicaSet();
     return List.copyOf(c.problems);
+  }
+
+  // --- the compose sink config is config/ditto-sink.json plus plain http to the local-ditto service
+  private void composeSinkMatchesConfigSink() {
+    Map<String, String> reference = in.sinks().get("config/ditto-sink.json");
+    if (reference == null) {
+      problem("no config/ditto-sink.json");
+      return;
+    }
+    for (Map.Entry<String, Map<String, String>> sink : in.composeSinks().entrySet()) {
+      Map<String, String> diff = new TreeMap<>();
+      Set<String> keys = new TreeSet<>(reference.keySet());
+      keys.addAll(sink.getValue().keySet());
+      for (String key : keys) {
+        if (!java.util.Objects.equals(reference.get(key), sink.getValue().get(key))
+            && !COMPOSE_ONLY_SINK_KEYS.contains(key)) {
+          diff.put(key, sink.getValue().get(key) + " (config/ditto-sink.json: " + reference.get(key) + ")");
+        }
+      }
+      if (!diff.isEmpty()) {
+        problem(sink.getKey() + " drifted from config/ditto-sink.json: " + diff);
+      }
+    }
   }
 
   // --- the worker's REST port: published by the connect service, the port the worker listens on
@@ -135,7 +168,10 @@ final class DeploymentChecks {
   // --- the sink reaches the local Ditto service on the port it listens on
   private void dittoEndpoint() {
     Map<String, String> connectEnv = environment("connect");
-    for (Map.Entry<String, Map<String, String>> sink : in.sinks().entrySet()) {
+    if (in.composeSinks().isEmpty()) {
+      problem("no sink config for the compose setup (docker/connectors/ditto-sink.json)");
+    }
+    for (Map.Entry<String, Map<String, String>> sink : in.composeSinks().entrySet()) {
       Optional<String> endpointValue = sink.getValue().entrySet().stream()
           .filter(e -> e.getKey().contains("endpoint") || e.getKey().endsWith(".url"))
           .map(Map.Entry::getValue).findFirst();
@@ -148,6 +184,10 @@ final class DeploymentChecks {
       if (!service(uri.getHost()).isPresent()) {
         problem(sink.getKey() + " endpoint " + endpoint + " names no compose service");
         continue;
+      }
+      if ("http".equals(uri.getScheme()) && !"true".equals(sink.getValue().get("ditto.allow.insecure.http"))) {
+        problem(sink.getKey() + " talks plain http to " + uri.getHost()
+            + ", which the sink refuses for a non-loopback host unless ditto.allow.insecure.http=true");
       }
       int port = uri.getPort() == -1 ? 80 : uri.getPort();
       String command = String.join(" ", stringList(service(uri.getHost()).get().path("command")));
@@ -176,18 +216,20 @@ final class DeploymentChecks {
     if (sourceTopics.isEmpty()) {
       problem("the source config enables no collection");
     }
-    Set<String> unread = new TreeSet<>(sourceTopics);
-    for (Map<String, String> sink : in.sinks().values()) {
-      if (sink.containsKey("topics.regex")) {
-        Pattern p = Pattern.compile(sink.get("topics.regex"));
+    // each sink config is an alternative (local, cloud, compose): each must read every topic
+    for (Map.Entry<String, Map<String, String>> sink : in.sinks().entrySet()) {
+      Set<String> unread = new TreeSet<>(sourceTopics);
+      Map<String, String> config = sink.getValue();
+      if (config.containsKey("topics.regex")) {
+        Pattern p = Pattern.compile(config.get("topics.regex"));
         unread.removeIf(t -> p.matcher(t).matches());
       }
-      if (sink.containsKey("topics")) {
-        Arrays.stream(sink.get("topics").split(",")).map(String::trim).forEach(unread::remove);
+      if (config.containsKey("topics")) {
+        Arrays.stream(config.get("topics").split(",")).map(String::trim).forEach(unread::remove);
       }
-    }
-    if (!unread.isEmpty()) {
-      problem("no sink reads the source topics " + unread + " (sinks' topics / topics.regex)");
+      if (!unread.isEmpty()) {
+        problem(sink.getKey() + " reads none of the source topics " + unread + " (topics / topics.regex)");
+      }
     }
     String errorsTopic = in.source().getOrDefault("errors.topic", "");
     for (Map.Entry<String, Map<String, String>> sink : in.sinks().entrySet()) {
@@ -214,8 +256,8 @@ final class DeploymentChecks {
   // --- ${env:NAME} in a connector config needs NAME on the connect service and the env provider
   private void envVariables() {
     Map<String, String> connectEnv = environment("connect");
-    Map<String, Map<String, String>> configs = new LinkedHashMap<>(in.sinks());
-    configs.put("source config", in.source());
+    Map<String, Map<String, String>> configs = new LinkedHashMap<>(in.composeSinks());
+    configs.put("the source config", in.source());
     boolean usesEnv = false;
     for (Map.Entry<String, Map<String, String>> config : configs.entrySet()) {
       for (String value : config.getValue().values()) {

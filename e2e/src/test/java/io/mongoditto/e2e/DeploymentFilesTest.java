@@ -28,7 +28,7 @@ class DeploymentFilesTest {
   @Test
   void theRealDeploymentFilesAgree() {
     Assumptions.assumeTrue(DeploymentInputs.connectorConfigsPresent(),
-        "config/" + DeploymentInputs.SOURCE_CONFIG + " and config/ditto-sink*.json are not there yet");
+        "config/" + DeploymentInputs.SOURCE_CONFIG + " and config/ditto-sink.json are not there yet");
     assertEquals(List.of(), DeploymentChecks.problems(DeploymentInputs.load()));
   }
 
@@ -59,15 +59,15 @@ class DeploymentFilesTest {
         broken("the broker's host listener is not published",
             in -> withCompose(in, c -> ports(c, "kafka").set(0, c.textNode("9099:9099"))), "not published"),
         broken("the sink endpoint is not the local Ditto's port",
-            in -> withCompose(in, c -> env(c, "connect").put("DITTO_CLOUD_ENDPOINT", "http://local-ditto:4001")),
+            in -> withCompose(in, c -> env(c, "connect").put("DITTO_ENDPOINT", "http://local-ditto:4001")),
             "listens on 4000"),
         broken("the sink endpoint names no service",
-            in -> withCompose(in, c -> env(c, "connect").put("DITTO_CLOUD_ENDPOINT", "http://ditto:4000")),
+            in -> withCompose(in, c -> env(c, "connect").put("DITTO_ENDPOINT", "http://ditto:4000")),
             "names no compose service"),
         broken("the connect service's API key is not the local Ditto's",
             in -> withCompose(in, c -> env(c, "connect").put("DITTO_API_KEY", "other")), "API key"),
         broken("another project version than the mounted plugin dir",
-            in -> new DeploymentChecks.Inputs(in.compose(), in.worker(), in.source(), in.sinks(), "9.9.9",
+            in -> new DeploymentChecks.Inputs(in.compose(), in.worker(), in.source(), in.sinks(), in.composeSinks(), "9.9.9",
                 in.pluginFinalName(), in.assemblyBaseDirectory(), in.replicaSetInitScript()),
             "does not mount the assembly output ./connector/target/mongo-ditto-connector-9.9.9"),
         broken("plugin.path is not where the plugin is mounted",
@@ -75,8 +75,12 @@ class DeploymentFilesTest {
                 "plugin.path=/opt/plugins")), "but plugin.path=/opt/plugins"),
         broken("plugin discovery scans",
             in -> withWorker(in, "plugin.discovery", "hybrid_warn"), "plugin.discovery is not service_load"),
-        broken("no sink reads a source topic",
-            in -> withSink(in, "topics.regex", "other\\..*"), "no sink reads the source topics"),
+        broken("a sink does not read a source topic",
+            in -> withSink(in, "topics.regex", "other\\..*"), "reads none of the source topics"),
+        broken("the compose sink config drifts from config/ditto-sink.json",
+            in -> withComposeSink(in, "ditto.batch.size", "7"), "drifted from config/ditto-sink.json"),
+        broken("the compose sink refuses plain http to the local-ditto service",
+            in -> withComposeSink(in, "ditto.allow.insecure.http", "false"), "ditto.allow.insecure.http=true"),
         broken("a config reads an env variable the connect service lacks",
             in -> withCompose(in, c -> env(c, "connect").remove("MONGODB_CONNECTION_STRING")),
             "does not set MONGODB_CONNECTION_STRING"),
@@ -104,16 +108,21 @@ class DeploymentFilesTest {
     Map<String, String> source = new LinkedHashMap<>();
     source.put("connector.class", "io.mongoditto.source.MongoSourceConnector");
     source.put("mongodb.uri", "${env:MONGODB_CONNECTION_STRING}");
-    source.put("mongodb.database", "${env:MONGODB_DATABASE}");
+    source.put("mongodb.database", "zava");
     source.put("collections", "stores,customers,product_embeddings");
     source.put("collection.product_embeddings.enabled", "false");
     source.put("topic.prefix", "zava");
     Map<String, String> sink = new LinkedHashMap<>();
     sink.put("connector.class", "io.mongoditto.sink.DittoSinkConnector");
-    sink.put("topics.regex", "zava\\..*");
-    sink.put("ditto.endpoint", "${env:DITTO_CLOUD_ENDPOINT}");
+    sink.put("topics.regex", "zava\\.(stores|customers)");
+    sink.put("ditto.endpoint", "${env:DITTO_ENDPOINT}");
     sink.put("ditto.api.key", "${env:DITTO_API_KEY}");
-    return new DeploymentChecks.Inputs(real.compose(), real.worker(), source, Map.of("sink", sink),
+    sink.put("ditto.batch.size", "500");
+    Map<String, String> composeSink = new LinkedHashMap<>(sink);
+    composeSink.put("ditto.allow.insecure.http", "true");
+    return new DeploymentChecks.Inputs(real.compose(), real.worker(), source,
+        Map.of("config/ditto-sink.json", sink, "docker/connectors/ditto-sink.json", composeSink),
+        Map.of("docker/connectors/ditto-sink.json", composeSink),
         real.projectVersion(), real.pluginFinalName(), real.assemblyBaseDirectory(), real.replicaSetInitScript());
   }
 
@@ -121,30 +130,47 @@ class DeploymentFilesTest {
     return Arguments.of(what, mutation, expected);
   }
 
+  private static DeploymentChecks.Inputs withComposeSink(DeploymentChecks.Inputs in, String key, String value) {
+    Map<String, Map<String, String>> compose = new LinkedHashMap<>();
+    in.composeSinks().forEach((name, config) -> {
+      Map<String, String> copy = new LinkedHashMap<>(config);
+      copy.put(key, value);
+      compose.put(name, copy);
+    });
+    Map<String, Map<String, String>> all = new LinkedHashMap<>(in.sinks());
+    all.putAll(compose);
+    return new DeploymentChecks.Inputs(in.compose(), in.worker(), in.source(), all, compose, in.projectVersion(),
+        in.pluginFinalName(), in.assemblyBaseDirectory(), in.replicaSetInitScript());
+  }
+
   private static DeploymentChecks.Inputs withWorker(DeploymentChecks.Inputs in, String key, String value) {
     Properties p = new Properties();
     p.putAll(in.worker());
     p.setProperty(key, value);
-    return new DeploymentChecks.Inputs(in.compose(), p, in.source(), in.sinks(), in.projectVersion(),
+    return new DeploymentChecks.Inputs(in.compose(), p, in.source(), in.sinks(), in.composeSinks(), in.projectVersion(),
         in.pluginFinalName(), in.assemblyBaseDirectory(), in.replicaSetInitScript());
   }
 
   private static DeploymentChecks.Inputs withSink(DeploymentChecks.Inputs in, String key, String value) {
-    Map<String, Map<String, String>> sinks = new LinkedHashMap<>();
-    in.sinks().forEach((name, config) -> {
-      Map<String, String> copy = new LinkedHashMap<>(config);
-      copy.put(key, value);
-      copy.remove("topics");
-      sinks.put(name, copy);
-    });
-    return new DeploymentChecks.Inputs(in.compose(), in.worker(), in.source(), sinks, in.projectVersion(),
-        in.pluginFinalName(), in.assemblyBaseDirectory(), in.replicaSetInitScript());
+    UnaryOperator<Map<String, Map<String, String>>> edit = sinks -> {
+      Map<String, Map<String, String>> out = new LinkedHashMap<>();
+      sinks.forEach((name, config) -> {
+        Map<String, String> copy = new LinkedHashMap<>(config);
+        copy.put(key, value);
+        copy.remove("topics");
+        out.put(name, copy);
+      });
+      return out;
+    };
+    return new DeploymentChecks.Inputs(in.compose(), in.worker(), in.source(), edit.apply(in.sinks()),
+        edit.apply(in.composeSinks()), in.projectVersion(), in.pluginFinalName(), in.assemblyBaseDirectory(),
+        in.replicaSetInitScript());
   }
 
   private static DeploymentChecks.Inputs withCompose(DeploymentChecks.Inputs in, java.util.function.Consumer<ObjectNode> edit) {
     ObjectNode copy = in.compose().deepCopy();
     edit.accept(copy);
-    return new DeploymentChecks.Inputs(copy, in.worker(), in.source(), in.sinks(), in.projectVersion(),
+    return new DeploymentChecks.Inputs(copy, in.worker(), in.source(), in.sinks(), in.composeSinks(), in.projectVersion(),
         in.pluginFinalName(), in.assemblyBaseDirectory(), in.replicaSetInitScript());
   }
 

@@ -32,7 +32,8 @@ final class DeploymentInputs {
           YAML.readTree(ProjectFiles.dockerCompose().toFile()),
           properties(ProjectFiles.connectDistributedProperties()),
           connectorConfig(ProjectFiles.config().resolve(SOURCE_CONFIG)),
-          sinkConfigs(),
+          allSinkConfigs(),
+          composeSinkConfigs(),
           projectVersion(),
           xmlElement(root.resolve("connector/pom.xml"), "finalName"),
           xmlElement(root.resolve("connector/src/assembly/plugin.xml"), "baseDirectory"),
@@ -43,7 +44,8 @@ final class DeploymentInputs {
   }
 
   static boolean connectorConfigsPresent() {
-    return Files.isRegularFile(ProjectFiles.config().resolve(SOURCE_CONFIG)) && !sinkConfigs().isEmpty();
+    return Files.isRegularFile(ProjectFiles.config().resolve(SOURCE_CONFIG))
+        && Files.isRegularFile(ProjectFiles.config().resolve("ditto-sink.json"));
   }
 
   static String projectVersion() {
@@ -68,13 +70,28 @@ final class DeploymentInputs {
 
   /** config/ditto-sink*.json by file name. */
   static Map<String, Map<String, String>> sinkConfigs() {
+    return sinkConfigs(ProjectFiles.config(), "config/");
+  }
+
+  /** The sink configs the compose curl sequence uses: docker/connectors/ditto-sink*.json. */
+  static Map<String, Map<String, String>> composeSinkConfigs() {
+    return sinkConfigs(ProjectFiles.root().resolve("docker/connectors"), "docker/connectors/");
+  }
+
+  static Map<String, Map<String, String>> allSinkConfigs() {
+    Map<String, Map<String, String>> all = new TreeMap<>(sinkConfigs());
+    all.putAll(composeSinkConfigs());
+    return all;
+  }
+
+  private static Map<String, Map<String, String>> sinkConfigs(Path dir, String label) {
     Map<String, Map<String, String>> sinks = new TreeMap<>();
-    if (!Files.isDirectory(ProjectFiles.config())) {
+    if (!Files.isDirectory(dir)) {
       return sinks;
     }
-    try (Stream<Path> files = Files.list(ProjectFiles.config())) {
+    try (Stream<Path> files = Files.list(dir)) {
       files.filter(f -> f.getFileName().toString().matches("ditto-sink.*\\.json"))
-          .forEach(f -> sinks.put("config/" + f.getFileName(), connectorConfig(f)));
+          .forEach(f -> sinks.put(label + f.getFileName(), connectorConfig(f)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

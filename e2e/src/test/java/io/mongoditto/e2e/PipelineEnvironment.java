@@ -5,7 +5,7 @@ import io.mongoditto.localditto.LocalDittoClient;
 
 /**
  * Where an end-to-end run happens: a Connect worker reached over REST (whose environment carries
- * MONGODB_CONNECTION_STRING, DITTO_CLOUD_ENDPOINT and DITTO_API_KEY for the configs' ${env:...}),
+ * the values the configs read through ${env:...}),
  * the MongoDB it reads (as the test sees it) and the Ditto it writes.
  */
 interface PipelineEnvironment extends AutoCloseable {

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
 import io.mongoditto.localmongo.LocalMongo;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -15,16 +16,17 @@ import java.util.Map;
 class QuickstartPipelineIT extends AbstractPipelineIT {
 
   @Override
-  protected PipelineEnvironment startEnvironment() {
+  protected PipelineEnvironment startEnvironment(Map<String, String> source, Map<String, String> sink) {
     LocalMongo mongo = LocalMongo.start();
     LocalDitto ditto = null;
     ConnectTopology topology = null;
     try {
       ditto = LocalDitto.start();
-      topology = ConnectTopology.start("quickstart", Map.of(
-          "MONGODB_CONNECTION_STRING", mongo.connectionString(),
-          "DITTO_CLOUD_ENDPOINT", ditto.endpoint(),
-          "DITTO_API_KEY", ditto.apiKey()));
+      Map<String, String> workerEnv = new HashMap<>();
+      ConnectorConfigs.bind(source, "mongodb.uri", mongo.connectionString(), workerEnv);
+      ConnectorConfigs.bind(sink, "ditto.endpoint", ditto.endpoint(), workerEnv);
+      ConnectorConfigs.bind(sink, "ditto.api.key", ditto.apiKey(), workerEnv);
+      topology = ConnectTopology.start("quickstart", workerEnv);
       return new Local(mongo, ditto, topology);
     } catch (RuntimeException e) {
       if (topology != null) {
