@@ -146,4 +146,14 @@ class ResumeAndHistoryTest {
       assertEquals(7, id(next(after)));
     }
   }
+  @Test
+  void aStreamThatFallsBehindTheRetainedHistoryFailsWith286() {
+    try (MongoCursor<BsonDocument> stream = open(s -> s)) {
+      for (int i = 0; i < HISTORY + 2; i++) {
+        insert(i); // nobody reads: the stream's next event is forgotten
+      }
+      MongoCommandException lost = assertThrows(MongoCommandException.class, () -> next(stream));
+      assertEquals(286, lost.getErrorCode());
+    }
+  }
 }
