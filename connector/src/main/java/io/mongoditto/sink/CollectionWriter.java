@@ -1,5 +1,7 @@
 package io.mongoditto.sink;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoResponse;
 import java.util.ArrayList;
@@ -19,18 +21,27 @@ import java.util.Map;
  */
 final class CollectionWriter {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final DittoHttpClient client;
   private final SinkCounters counters;
   private final boolean registersOnly;
+  private final long maxRequestBytes;
 
   /**
    * @param registersOnly v4 (DQL strict mode): nested objects are registers, replaced whole by an
    *     upsert and refusing UNSET below them, so only top-level fields are unset
    */
   CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly) {
+    this(client, counters, registersOnly, DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES);
+  }
+
+  /** @param maxRequestBytes documents of one upsert statement, in JSON bytes (one larger document goes alone) */
+  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes) {
     this.client = client;
     this.counters = counters;
     this.registersOnly = registersOnly;
+    this.maxRequestBytes = maxRequestBytes;
   }
 
   /** @throws io.mongoditto.ditto.DittoException as the client classifies it */
@@ -56,7 +67,9 @@ final class CollectionWriter {
         }
         docs.add(doc);
       }
-      execute(Dql.upsert(collection), Map.of(Dql.DOCS, docs));
+      for (List<Map<String, Object>> chunk : bySize(docs)) {
+        execute(Dql.upsert(collection), Map.of(Dql.DOCS, chunk));
+      }
       counters.documentsUpserted.addAndGet(docs.size());
     }
     for (List<Object> ids : byKind(deletes).values()) {
@@ -110,6 +123,35 @@ final class CollectionWriter {
         execute(Dql.unset(collection, e.getKey()), Map.of(Dql.IDS, ids));
         counters.unsetStatements.incrementAndGet();
       }
+    }
+  }
+
+  /** Splits the upsert so no request grows past the byte budget (large documents, big batches). */
+  private List<List<Map<String, Object>>> bySize(List<Map<String, Object>> docs) {
+    List<List<Map<String, Object>>> chunks = new ArrayList<>();
+    List<Map<String, Object>> current = new ArrayList<>();
+    long bytes = 0;
+    for (Map<String, Object> doc : docs) {
+      long size = jsonSize(doc);
+      if (!current.isEmpty() && bytes + size > maxRequestBytes) {
+        chunks.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(doc);
+      bytes += size;
+    }
+    if (!current.isEmpty()) {
+      chunks.add(current);
+    }
+    return chunks;
+  }
+
+  private static long jsonSize(Map<String, Object> doc) {
+    try {
+      return JSON.writeValueAsBytes(doc).length;
+    } catch (JsonProcessingException e) {
+      return 0; // the client reports the encoding error with the statement
     }
   }
 

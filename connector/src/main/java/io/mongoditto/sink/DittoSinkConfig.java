@@ -24,6 +24,7 @@ public final class DittoSinkConfig extends AbstractConfig {
   public static final String ALLOW_INSECURE_HTTP = "ditto.allow.insecure.http";
   public static final String COLLECTION_MAP = "ditto.topic.collection.map";
   public static final String BATCH_SIZE = "ditto.batch.size";
+  public static final String MAX_REQUEST_BYTES = "ditto.max.request.bytes";
   public static final String REQUEST_TIMEOUT_MS = "ditto.request.timeout.ms";
   public static final String RETRY_MAX_DURATION_MS = "ditto.retry.max.duration.ms";
   public static final String RETRY_BACKOFF_MS = "ditto.retry.backoff.ms";
@@ -31,6 +32,8 @@ public final class DittoSinkConfig extends AbstractConfig {
 
   /** Chosen from the micro-benchmark (docs/sink-connector.md): throughput keeps rising up to 500. */
   public static final int DEFAULT_BATCH_SIZE = 500;
+
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
 
   private static final String GROUP_DITTO = "Ditto";
   private static final String GROUP_COLLECTIONS = "Collections";
@@ -87,6 +90,12 @@ public final class DittoSinkConfig extends AbstractConfig {
             + " multi-document upsert, one delete, unsets), so larger batches are much faster; Ditto's guide"
             + " recommends 100-500.",
         GROUP_BATCHING, ++o, Width.SHORT, "Batch size");
+    def.define(MAX_REQUEST_BYTES, Type.LONG, DEFAULT_MAX_REQUEST_BYTES, ConfigDef.Range.between(64 * 1024, 256L * 1024 * 1024),
+        Importance.LOW,
+        "Largest JSON size of the documents in one upsert request: a batch of large documents is sent in several"
+            + " upserts instead of one huge request. A single document larger than this still goes alone (Ditto's"
+            + " hard limit per document is 5 MiB).",
+        GROUP_BATCHING, ++o, Width.SHORT, "Max request bytes");
     o = 0;
     def.define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.between(100, 600_000), Importance.MEDIUM,
         "Time for one HTTP request to Ditto; a request that takes longer is abandoned and retried.",
@@ -120,6 +129,10 @@ public final class DittoSinkConfig extends AbstractConfig {
 
   public int batchSize() {
     return getInt(BATCH_SIZE);
+  }
+
+  public long maxRequestBytes() {
+    return getLong(MAX_REQUEST_BYTES);
   }
 
   /** The configured collection for a topic, or null. */

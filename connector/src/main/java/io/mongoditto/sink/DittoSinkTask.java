@@ -53,7 +53,8 @@ public final class DittoSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     config = new DittoSinkConfig(props);
     client = new DittoHttpClient(config.clientSettings());
-    writer = new CollectionWriter(client, counters, config.clientSettings().apiVersion() == ApiVersion.V4);
+    writer = new CollectionWriter(client, counters, config.clientSettings().apiVersion() == ApiVersion.V4,
+        config.maxRequestBytes());
     try {
       reporter = context.errantRecordReporter();
     } catch (NoSuchMethodError | NoClassDefFoundError e) {

@@ -132,6 +132,20 @@ class CollectionWriterEngineTest {
   }
 
   @Test
+  void largeBatchesAreSplitIntoUpsertsWithinTheByteBudget() {
+    SinkCounters local = new SinkCounters();
+    CollectionWriter small = new CollectionWriter(new DittoHttpClient(new DittoHttpClient.Settings(ditto.endpoint(),
+        ditto.apiKey(), ApiVersion.V5, Duration.ofSeconds(10), RetryPolicy.defaults(), false)), local, false, 1000);
+    List<DittoChange> changes = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      changes.add(up("w8", "d" + i, map("_id", "d" + i, "pad", "x".repeat(300)), List.of(), false));
+    }
+    small.apply("w8", BatchCollapser.collapse(changes));
+    assertEquals(10, reader.select("w8").size());
+    assertTrue(local.statements() >= 4 && local.statements() <= 5, "~3 docs per 1000-byte upsert: " + local.statements());
+  }
+
+  @Test
   void aBadDocumentIsABadRequest() {
     DittoException.BadRequest e = assertThrows(DittoException.BadRequest.class,
         () -> apply("w7", up("w7", "big", map("_id", "big", "s", "x".repeat(5 * 1024 * 1024 + 10)), List.of(), false)));
