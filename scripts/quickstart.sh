@@ -170,6 +170,13 @@ start_all() {
     [[ -x "$ROOT/local-mongo.sh" ]] || die "local-mongo.sh is missing (or use --kafka-only)"
     mongo=$(LOCAL_MONGO_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" spawn local-mongo "$ROOT/local-mongo.sh" --port "$MONGO_PORT")
     wait_port local-mongo "$MONGO_PORT" "$mongo" 120
+    log "creating the source's collections with pre- and post-images"
+    local plugin_dir
+    plugin_dir=$(echo "$WORK"/plugins/*/)
+    MONGODB_CONNECTION_STRING="mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true" \
+      java -Xmx128m -cp "${plugin_dir}lib/*" "$ROOT/scripts/PrepareCollections.java" \
+      "$ROOT/config/zava-retail-source.json" >"$WORK/logs/prepare-collections.log" 2>&1 \
+      || die "preparing the collections failed; see $WORK/logs/prepare-collections.log"
 
     log "starting the local Ditto on localhost:$DITTO_PORT"
     local ditto
@@ -210,6 +217,12 @@ Create the connectors (configs in config/; the worker resolves their \${env:...}
        --data @$ROOT/config/zava-retail-source.json
   curl -sS -X PUT -H 'Content-Type: application/json' $url/connectors/ditto-sink/config \\
        --data @$ROOT/config/ditto-sink.json
+
+Write to MongoDB (the source streams changes from the moment it starts), then read Ditto:
+  MONGODB_CONNECTION_STRING='mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true' MONGODB_DATABASE=zava \\
+       $ROOT/mongo-ditto seed --scale 0.01
+  curl -sS -H "Authorization: Bearer \$DITTO_API_KEY" -H 'Content-Type: application/json' \\
+       -d '{"statement":"SELECT COUNT(*) AS n FROM orders"}' http://127.0.0.1:$DITTO_PORT/api/v5/store/execute
 
 Check, pause, resume, offsets, delete:
   curl -sS $url/connectors?expand=status
