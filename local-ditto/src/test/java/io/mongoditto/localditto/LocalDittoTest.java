@@ -116,9 +116,15 @@ class LocalDittoTest {
       assertEquals(400, post(proxy.endpoint(), "v5", ditto.apiKey(), "{\"statement\":\"SELECT * FROM t1 WHERE _id = 'POISON'\"}").statusCode());
       assertEquals(200, post(proxy.endpoint(), "v5", ditto.apiKey(), select).statusCode());
 
+      proxy.delay(Duration.ofMillis(400));
+      long start = System.nanoTime();
+      assertEquals(200, post(proxy.endpoint(), "v5", ditto.apiKey(), select).statusCode());
+      assertTrue(System.nanoTime() - start >= 400_000_000L, "delayed");
+
       proxy.clear();
       assertEquals(200, post(proxy.endpoint(), "v5", ditto.apiKey(), select).statusCode());
-      assertTrue(proxy.faultedCount() >= 4);
+      assertEquals(5, proxy.faultedCount());
+      assertEquals(8, proxy.requestCount());
     }
   }
 }
