@@ -12,6 +12,9 @@ import java.time.Instant;
  *     the collection had changeStreamPreAndPostImages enabled (else null)
  * @param preImage the document before an update, replace or delete, only with pre-images enabled
  * @param imagesEnabled whether the collection had changeStreamPreAndPostImages at write time
+ * @param collectionUuid the collection's UUID (shown as collectionUUID with showExpandedEvents)
+ * @param operationDescription details of a DDL event (rename, create, createIndexes, ...)
+ * @param expandedOnly a DDL event only streams with showExpandedEvents see
  */
 record ChangeEvent(
     long seq,
@@ -26,7 +29,10 @@ record ChangeEvent(
     boolean imagesEnabled,
     UpdateDescription updateDescription,
     String toDb,
-    String toColl) {
+    String toColl,
+    java.util.UUID collectionUuid,
+    Document operationDescription,
+    boolean expandedOnly) {
 
   static final String INSERT = "insert";
   static final String UPDATE = "update";
@@ -34,6 +40,10 @@ record ChangeEvent(
   static final String DELETE = "delete";
   static final String DROP = "drop";
   static final String RENAME = "rename";
+  static final String CREATE = "create";
+  static final String CREATE_INDEXES = "createIndexes";
+  static final String DROP_INDEXES = "dropIndexes";
+  static final String MODIFY = "modify";
 
   /** An event before the log gave it its position and times. */
   record Draft(
@@ -46,17 +56,35 @@ record ChangeEvent(
       boolean imagesEnabled,
       UpdateDescription updateDescription,
       String toDb,
-      String toColl) {
+      String toColl,
+      java.util.UUID collectionUuid,
+      Document operationDescription,
+      boolean expandedOnly) {
 
-    static Draft ofDocument(String op, String ns, Object id, Document full, Document pre,
-        boolean images, UpdateDescription description) {
+    static Draft ofDocument(String op, String ns, java.util.UUID uuid, Object id, Document full,
+        Document pre, boolean images, UpdateDescription description) {
       int dot = ns.indexOf('.');
       return new Draft(op, ns.substring(0, dot), ns.substring(dot + 1), id, full, pre, images,
-          description, null, null);
+          description, null, null, uuid, null, false);
     }
 
     static Draft ofCollection(String op, String db, String coll, String toDb, String toColl) {
-      return new Draft(op, db, coll, null, null, null, false, null, toDb, toColl);
+      return new Draft(op, db, coll, null, null, null, false, null, toDb, toColl, null, null,
+          false);
+    }
+
+    /** A rename, with the expanded event's operationDescription. */
+    static Draft ofRename(String db, String coll, java.util.UUID uuid, String toDb, String toColl,
+        Document description) {
+      return new Draft(RENAME, db, coll, null, null, null, false, null, toDb, toColl, uuid,
+          description, false);
+    }
+
+    /** A DDL event only streams with showExpandedEvents see. */
+    static Draft ofDdl(String op, String db, String coll, java.util.UUID uuid,
+        Document description) {
+      return new Draft(op, db, coll, null, null, null, false, null, null, null, uuid, description,
+          true);
     }
   }
 

@@ -60,7 +60,7 @@ final class ChangeEventLog {
       BsonTimestamp time = nextClusterTime(now);
       ChangeEvent event = new ChangeEvent(++lastSeq, time, now, d.operationType(), d.db(), d.coll(),
           d.documentId(), d.fullDocument(), d.preImage(), d.imagesEnabled(), d.updateDescription(),
-          d.toDb(), d.toColl());
+          d.toDb(), d.toColl(), d.collectionUuid(), d.operationDescription(), d.expandedOnly());
       store(event);
       appended.signalAll();
       return event;

@@ -94,6 +94,8 @@ final class ChangeStreamBackend extends MemoryBackend {
             query));
       case "renamecollection":
         return rename(channel, databaseName, command, query);
+      case "createindexes", "dropindexes":
+        return indexCommand(channel, databaseName, command, query);
       case "update":
         if (PipelineUpdates.hasPipeline(query)) {
           return PipelineUpdates.run(this, resolveDatabase(databaseName), query, oplog);
@@ -224,6 +226,12 @@ final class ChangeStreamBackend extends MemoryBackend {
     if (option != null) {
       collection.preAndPostImages(PreAndPostImageOptions.enabled(option));
     }
+    Document changes = query.clone();
+    changes.remove("collMod");
+    changes.keySet().removeIf(k -> k.startsWith("$") || k.equals("lsid")
+        || k.equals("txnNumber"));
+    log.append(ChangeEvent.Draft.ofDdl(ChangeEvent.MODIFY, databaseName, name,
+        collection.getUuid(), changes));
     return new Document("ok", 1.0);
   }
 
@@ -245,16 +253,148 @@ final class ChangeStreamBackend extends MemoryBackend {
   }
 
   private Document rename(Channel channel, String databaseName, String command, Document query) {
-    Document reply = super.handleCommand(channel, databaseName, command, query);
     String from = String.valueOf(query.get(command));
     String to = String.valueOf(query.get("to"));
     int f = from.indexOf('.');
     int t = to.indexOf('.');
-    if (f > 0 && t > 0) {
-      log.append(ChangeEvent.Draft.ofCollection(ChangeEvent.RENAME, from.substring(0, f),
-          from.substring(f + 1), to.substring(0, t), to.substring(t + 1)));
+    if (f <= 0 || t <= 0) {
+      return super.handleCommand(channel, databaseName, command, query);
     }
+    String fromDb = from.substring(0, f);
+    String fromColl = from.substring(f + 1);
+    String toDb = to.substring(0, t);
+    String toColl = to.substring(t + 1);
+    ChangeStreamCollection source = findCollection(fromDb, fromColl);
+    ChangeStreamCollection target = findCollection(toDb, toColl);
+    // mongo-java-server moves a collection without re-registering its secondary indexes under
+    // the new name (dropping it later fails): move them by hand, without change events.
+    List<Document> secondary = source == null ? List.of()
+        : indexes(channel, fromDb, fromColl).stream()
+            .filter(i -> !"_id_".equals(i.get("name"))).toList();
+    for (Document index : secondary) {
+      super.handleCommand(channel, fromDb, "dropIndexes",
+          new Document("dropIndexes", fromColl).append("index", index.get("name")));
+    }
+    Document reply;
+    try {
+      reply = super.handleCommand(channel, databaseName, command, query);
+    } catch (RuntimeException e) {
+      recreate(channel, fromDb, fromColl, secondary);
+      throw e;
+    }
+    recreate(channel, toDb, toColl, secondary);
+    Document description = new Document("to", new Document("db", toDb).append("coll", toColl));
+    if (target != null && Boolean.TRUE.equals(query.get("dropTarget"))) {
+      description.append("dropTarget", target.getUuid());
+    }
+    log.append(ChangeEvent.Draft.ofRename(fromDb, fromColl,
+        source == null ? null : source.getUuid(), toDb, toColl, description));
     return reply;
+  }
+
+  private void recreate(Channel channel, String db, String coll, List<Document> indexes) {
+    if (!indexes.isEmpty()) {
+      List<Document> specs = new ArrayList<>();
+      for (Document index : indexes) {
+        Document spec = index.clone();
+        spec.remove("v");
+        spec.remove("ns");
+        specs.add(spec);
+      }
+      super.handleCommand(channel, db, "createIndexes",
+          new Document("createIndexes", coll).append("indexes", specs));
+    }
+  }
+
+  /** createIndexes / dropIndexes, recorded for streams with showExpandedEvents. */
+  private Document indexCommand(Channel channel, String databaseName, String command,
+      Document query) {
+    String name = String.valueOf(query.get(command));
+    boolean create = command.equalsIgnoreCase("createIndexes");
+    List<Document> before = create ? List.of() : indexes(channel, databaseName, name);
+    ChangeStreamCollection existing = findCollection(databaseName, name);
+    int countBefore = existing == null ? 0 : existing.getNumIndexes();
+    Document reply = create ? super.handleCommand(channel, databaseName, command, query)
+        : dropIndexes(databaseName, name, query.get("index"), before);
+    ChangeStreamCollection collection = findCollection(databaseName, name);
+    if (collection == null || collection.getNumIndexes() == countBefore) {
+      return reply;
+    }
+    List<Object> changed = new ArrayList<>();
+    if (create) {
+      if (query.get("indexes") instanceof List<?> specs) {
+        for (Object spec : specs) {
+          if (spec instanceof Document d) {
+            changed.add(new Document("v", 2).append("key", d.get("key"))
+                .append("name", d.get("name")));
+          }
+        }
+      }
+    } else {
+      List<Object> remaining = new ArrayList<>();
+      indexes(channel, databaseName, name).forEach(i -> remaining.add(i.get("name")));
+      before.stream().filter(i -> !remaining.contains(i.get("name"))).forEach(changed::add);
+    }
+    log.append(ChangeEvent.Draft.ofDdl(create ? ChangeEvent.CREATE_INDEXES
+        : ChangeEvent.DROP_INDEXES, databaseName, name, collection.getUuid(),
+        new Document("indexes", changed)));
+    return reply;
+  }
+
+  /**
+   * dropIndexes done here: mongo-java-server looks the index description up by name only and so
+   * may delete another collection's same-named index, breaking that collection's later drop.
+   */
+  private Document dropIndexes(String databaseName, String name, Object which,
+      List<Document> existing) {
+    MongoDatabase database = resolveDatabase(databaseName);
+    MongoCollection<?> collection = database.resolveCollection(name, false);
+    if (collection == null) {
+      throw ChangeStreamErrors.namespaceNotFound("ns not found " + databaseName + "." + name);
+    }
+    List<String> names = new ArrayList<>();
+    if ("*".equals(which)) {
+      existing.stream().map(i -> String.valueOf(i.get("name"))).filter(n -> !n.equals("_id_"))
+          .forEach(names::add);
+    } else if (which instanceof String n) {
+      names.add(n);
+    } else if (which instanceof List<?> list) {
+      list.forEach(n -> names.add(String.valueOf(n)));
+    } else if (which instanceof Document key) {
+      existing.stream().filter(i -> key.equals(i.get("key")))
+          .map(i -> String.valueOf(i.get("name"))).findFirst()
+          .ifPresentOrElse(names::add, () -> {
+            throw new MongoServerError(27, "IndexNotFound", "can't find index with key: " + key);
+          });
+    }
+    for (String index : names) {
+      if (index.equals("_id_")) {
+        throw new MongoServerError(72, "InvalidOptions", "cannot drop _id index");
+      }
+      if (existing.stream().noneMatch(i -> index.equals(i.get("name")))) {
+        throw new MongoServerError(27, "IndexNotFound", "index not found with name [" + index + "]");
+      }
+    }
+    MongoCollection<?> descriptions = database.resolveCollection("system.indexes", false);
+    for (String index : names) {
+      collection.dropIndex(index);
+      if (descriptions != null) {
+        descriptions.deleteDocuments(new Document("ns", collection.getFullName())
+            .append("name", index), 1);
+      }
+    }
+    return new Document("nIndexesWas", existing.size()).append("ok", 1.0);
+  }
+
+  private List<Document> indexes(Channel channel, String databaseName, String collection) {
+    List<Document> out = new ArrayList<>();
+    Document reply = super.handleCommand(channel, databaseName, "listIndexes",
+        new Document("listIndexes", collection));
+    if (reply.get("cursor") instanceof Document cursor
+        && cursor.get("firstBatch") instanceof List<?> batch) {
+      batch.forEach(i -> out.add((Document) i));
+    }
+    return out;
   }
 
   private ChangeStreamCollection findCollection(String databaseName, String name) {

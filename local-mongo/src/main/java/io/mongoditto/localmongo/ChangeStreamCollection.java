@@ -116,8 +116,8 @@ final class ChangeStreamCollection extends MemoryCollection {
     if (log == null) {
       return;
     }
-    log.append(ChangeEvent.Draft.ofDocument(op, getFullName(), id, full, pre, preAndPostImages,
-        description));
+    log.append(ChangeEvent.Draft.ofDocument(op, getFullName(), getUuid(), id, full, pre,
+        preAndPostImages, description));
   }
 
   static boolean isPipeline(Object update) {

@@ -199,6 +199,9 @@ final class ChangeStreamCursor extends AbstractCursor {
         .append("operationType", e.operationType())
         .append("clusterTime", e.clusterTime())
         .append("wallTime", e.wallTime());
+    if (options.showExpandedEvents() && e.collectionUuid() != null) {
+      doc.append("collectionUUID", e.collectionUuid());
+    }
     switch (e.operationType()) {
       case ChangeEvent.INSERT -> {
         doc.append("fullDocument", e.fullDocument().cloneDeeply());
@@ -227,9 +230,18 @@ final class ChangeStreamCursor extends AbstractCursor {
         appendPreImage(doc, e);
         appendKey(doc, e);
       }
-      case ChangeEvent.RENAME -> doc.append("ns", ns(e.db(), e.coll()))
-          .append("to", ns(e.toDb(), e.toColl()));
-      default -> doc.append("ns", ns(e.db(), e.coll()));
+      case ChangeEvent.RENAME -> {
+        doc.append("ns", ns(e.db(), e.coll())).append("to", ns(e.toDb(), e.toColl()));
+        if (options.showExpandedEvents() && e.operationDescription() != null) {
+          doc.append("operationDescription", e.operationDescription().cloneDeeply());
+        }
+      }
+      default -> {
+        doc.append("ns", ns(e.db(), e.coll()));
+        if (e.operationDescription() != null) {
+          doc.append("operationDescription", e.operationDescription().cloneDeeply());
+        }
+      }
     }
     return applyUserStages(doc, token);
   }

@@ -70,6 +70,9 @@ record ChangeStreamOptions(
   }
 
   boolean watches(ChangeEvent event) {
+    if (event.expandedOnly() && !showExpandedEvents) {
+      return false;
+    }
     if (db == null) {
       return !isInternalDatabase(event.db());
     }

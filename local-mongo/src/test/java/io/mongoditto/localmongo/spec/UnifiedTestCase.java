@@ -321,7 +321,8 @@ final class UnifiedTestCase implements AutoCloseable {
       case "rename" -> {
         MongoCollection<BsonDocument> c = coll(target);
         c.renameCollection(new MongoNamespace(c.getNamespace().getDatabaseName(),
-            args.getString("to").getValue()));
+            args.getString("to").getValue()), new com.mongodb.client.model.RenameCollectionOptions()
+            .dropTarget(args.getBoolean("dropTarget", org.bson.BsonBoolean.FALSE).getValue()));
         return null;
       }
       case "createIndex" -> {
