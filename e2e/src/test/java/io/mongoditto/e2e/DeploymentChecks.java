@@ -201,9 +201,9 @@ final class DeploymentChecks {
       sink.getValue().entrySet().stream()
           .filter(e -> e.getKey().contains("api.key"))
           .map(e -> resolveEnv(e.getValue(), connectEnv))
-          .filter(key -> !key.equals(dittoEnv.get("DITTO_API_KEY")))
-          .forEach(key -> problem(sink.getKey() + " presents an API key other than the DITTO_API_KEY of service "
-              + uri.getHost()));
+          .filter(key -> !key.equals(dittoEnv.get("LOCAL_DITTO_API_KEY")))
+          .forEach(key -> problem(sink.getKey() + " presents an API key other than the LOCAL_DITTO_API_KEY of"
+              + " service " + uri.getHost()));
       if (!command.contains("0.0.0.0")) {
         problem("service " + uri.getHost() + " listens on loopback only: the worker cannot reach it");
       }
