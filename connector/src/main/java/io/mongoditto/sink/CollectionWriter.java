@@ -107,9 +107,10 @@ final class CollectionWriter {
       for (String p : u.unsetPaths()) {
         paths.addAll(FieldPaths.resolve(current, p));
       }
-      if (u.replace()) {
-        paths.addAll(FieldPaths.removed(current, u.document()));
-      }
+      // a map the upsert turns into a scalar/array must go first, or its keys reappear later
+      paths.addAll(u.replace()
+          ? FieldPaths.removed(current, u.document())
+          : FieldPaths.mapsTurnedNonMaps(current, u.document()));
       if (registersOnly) {
         paths = FieldPaths.topLevelAbsentFrom(paths, u.document());
       }

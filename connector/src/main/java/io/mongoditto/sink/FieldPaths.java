@@ -40,14 +40,31 @@ final class FieldPaths {
     }
   }
 
-  /** Paths present in {@code stored} but absent from {@code next}; maps recurse, arrays and scalars are leaves. */
+  /**
+   * What a replace must unset: paths present in {@code stored} but absent from {@code next}, plus
+   * {@link #mapsTurnedNonMaps maps that next turns into something else}; maps recurse, arrays and
+   * scalars are leaves.
+   */
   static List<List<String>> removed(Map<String, Object> stored, Map<String, Object> next) {
     List<List<String>> out = new ArrayList<>();
-    removed(stored, next, new ArrayList<>(), out);
+    walk(stored, next, new ArrayList<>(), out, true);
     return out;
   }
 
-  private static void removed(Map<?, ?> stored, Map<?, ?> next, List<String> prefix, List<List<String>> out) {
+  /**
+   * Paths holding a map in {@code stored} and a non-map (scalar, array, null) in {@code next}.
+   * Why: on the engine (5.1.0) upserting a scalar over a map hides the map's keys rather than
+   * removing them, and they reappear once the field is a map again, even if the scalar was unset
+   * meanwhile; only unsetting the field while it still holds the map clears them.
+   */
+  static List<List<String>> mapsTurnedNonMaps(Map<String, Object> stored, Map<String, Object> next) {
+    List<List<String>> out = new ArrayList<>();
+    walk(stored, next, new ArrayList<>(), out, false);
+    return out;
+  }
+
+  private static void walk(Map<?, ?> stored, Map<?, ?> next, List<String> prefix, List<List<String>> out,
+      boolean absentToo) {
     for (Map.Entry<?, ?> e : stored.entrySet()) {
       String key = String.valueOf(e.getKey());
       if (prefix.isEmpty() && key.equals("_id")) {
@@ -55,9 +72,15 @@ final class FieldPaths {
       }
       prefix.add(key);
       if (!next.containsKey(key)) {
-        out.add(List.copyOf(prefix));
-      } else if (e.getValue() instanceof Map<?, ?> a && next.get(key) instanceof Map<?, ?> b) {
-        removed(a, b, prefix, out);
+        if (absentToo) {
+          out.add(List.copyOf(prefix));
+        }
+      } else if (e.getValue() instanceof Map<?, ?> a) {
+        if (next.get(key) instanceof Map<?, ?> b) {
+          walk(a, b, prefix, out, absentToo);
+        } else {
+          out.add(List.copyOf(prefix));
+        }
       }
       prefix.remove(prefix.size() - 1);
     }

@@ -151,4 +151,68 @@ class CollectionWriterEngineTest {
         () -> apply("w7", up("w7", "big", map("_id", "big", "s", "x".repeat(5 * 1024 * 1024 + 10)), List.of(), false)));
     assertTrue(e.dittoError().contains("exceeds limit"), e.dittoError());
   }
+
+  // Engine 5.1.0: a scalar or array upserted over a map hides the map's keys instead of removing
+  // them; they come back when the field is a map again (even after unsetting the scalar).
+  @Test
+  void replaceOfAMapByAScalarLeavesNoKeysToReappear() {
+    apply("t1", up("t1", "a", map("_id", "a", "n", map("p", 1)), List.of(), true));
+    apply("t1", up("t1", "a", map("_id", "a", "n", 5), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", 5)), stored("t1", "a"));
+    apply("t1", up("t1", "a", map("_id", "a", "n", map("r", 1)), List.of(), false));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t1", "a"));
+  }
+
+  @Test
+  void nestedMapReplacedByAScalarLeavesNoKeysToReappear() {
+    apply("t2", up("t2", "a", map("_id", "a", "a", map("n", map("p", 1), "k", 1)), List.of(), true));
+    apply("t2", up("t2", "a", map("_id", "a", "a", map("n", 5, "k", 1)), List.of(), true));
+    apply("t2", up("t2", "a", map("_id", "a", "a", map("n", map("r", 1), "k", 1)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "a", map("n", map("r", 1), "k", 1))), stored("t2", "a"));
+  }
+
+  @Test
+  void mapReplacedByAnArrayOrNullLeavesNoKeysToReappear() {
+    apply("t3",
+        up("t3", "a", map("_id", "a", "n", map("p", 1)), List.of(), true),
+        up("t3", "b", map("_id", "b", "n", map("p", 1)), List.of(), true));
+    apply("t3",
+        up("t3", "a", map("_id", "a", "n", List.of(1, 2)), List.of(), true),
+        up("t3", "b", map("_id", "b", "n", null), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", List.of(1, 2))), stored("t3", "a"));
+    assertEquals(norm(map("_id", "b", "n", null)), stored("t3", "b"));
+    apply("t3",
+        up("t3", "a", map("_id", "a", "n", map("r", 1)), List.of(), true),
+        up("t3", "b", map("_id", "b", "n", map("r", 1)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t3", "a"));
+    assertEquals(norm(map("_id", "b", "n", map("r", 1))), stored("t3", "b"));
+  }
+
+  @Test
+  void arrayReplacedByAMapAndBackIsExact() {
+    apply("t4", up("t4", "a", map("_id", "a", "n", List.of(1, map("p", 1))), List.of(), true));
+    apply("t4", up("t4", "a", map("_id", "a", "n", map("r", 1)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t4", "a"));
+    apply("t4", up("t4", "a", map("_id", "a", "n", List.of(2)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", List.of(2))), stored("t4", "a"));
+  }
+
+  // Without replace the sink reads the stored document only when the change carries unset paths;
+  // then it also clears maps the new document turns into something else.
+  @Test
+  void mergeUpsertWithUnsetPathsAlsoClearsAMapTurnedScalar() {
+    apply("t5", up("t5", "a", map("_id", "a", "n", map("p", 1), "x", 1, "y", 1), List.of(), true));
+    apply("t5", up("t5", "a", map("_id", "a", "n", 5, "x", 1), List.of("y"), false));
+    apply("t5", up("t5", "a", map("_id", "a", "n", map("r", 1), "x", 1), List.of(), false));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1), "x", 1)), stored("t5", "a"));
+  }
+
+  @Test
+  void v4ApiMapReplacedByAScalarLeavesNoKeysToReappear() {
+    CollectionWriter v4 = writer(ApiVersion.V4);
+    v4.apply("t6", BatchCollapser.collapse(List.of(up("t6", "a", map("_id", "a", "n", map("p", 1)), List.of(), true))));
+    v4.apply("t6", BatchCollapser.collapse(List.of(up("t6", "a", map("_id", "a", "n", 5), List.of(), true))));
+    v4.apply("t6", BatchCollapser.collapse(List.of(up("t6", "a", map("_id", "a", "n", map("r", 1)), List.of(), true))));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t6", "a"));
+  }
 }
