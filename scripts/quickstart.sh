@@ -146,7 +146,11 @@ start_all() {
   mkdir -p "$WORK/logs" "$WORK/plugins" "$WORK/kafka-data"
 
   # A fresh plugin.path holding only the unpacked zip: the worker loads the plugin in isolation.
-  (cd "$WORK/plugins" && jar xf "$ZIP") || die "cannot unpack $ZIP"
+  if command -v unzip >/dev/null; then
+    unzip -q "$ZIP" -d "$WORK/plugins" || die "cannot unpack $ZIP"
+  else
+    (cd "$WORK/plugins" && jar xf "$ZIP") || die "cannot unpack $ZIP"
+  fi
   write_broker_config
   write_worker_config
   write_log_config

@@ -39,6 +39,14 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void theAssemblyAlsoWritesTheUnpackedDirectoryTheComposeFileMounts() throws java.io.IOException {
+    String assembly = java.nio.file.Files.readString(
+        ProjectFiles.root().resolve("connector/src/assembly/plugin.xml"));
+    assertTrue(assembly.contains("<format>dir</format>"), "connector/src/assembly/plugin.xml: no dir format");
+    assertTrue(assembly.contains("<format>zip</format>"), "connector/src/assembly/plugin.xml: no zip format");
+  }
+
+  @Test
   void everyEnabledCollectionHasItsTopic() {
     Map<String, String> source = Map.of("collections", "stores, product_embeddings,orders",
         "collection.product_embeddings.enabled", "false", "collection.orders.topic", "o", "topic.prefix", "zava");
