@@ -23,10 +23,14 @@ final class CollectionWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Default longest {@code _id IN} list (0 = a batch's ids in one statement); see docs/sink-connector.md. */
+  static final int IDS_PER_STATEMENT = 0;
+
   private final DittoHttpClient client;
   private final SinkCounters counters;
   private final boolean registersOnly;
   private final long maxRequestBytes;
+  private final int idsPerStatement;
 
   /**
    * @param registersOnly v4 (DQL strict mode): nested objects are registers, replaced whole by an
@@ -38,6 +42,13 @@ final class CollectionWriter {
 
   /** @param maxRequestBytes documents of one upsert statement, in JSON bytes (one larger document goes alone) */
   CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes) {
+    this(client, counters, registersOnly, maxRequestBytes, IDS_PER_STATEMENT);
+  }
+
+  /** @param idsPerStatement longest {@code _id IN :ids} list of one SELECT, UNSET or DELETE */
+  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes,
+      int idsPerStatement) {
+    this.idsPerStatement = idsPerStatement;
     this.client = client;
     this.counters = counters;
     this.registersOnly = registersOnly;
@@ -72,7 +83,7 @@ final class CollectionWriter {
       }
       counters.documentsUpserted.addAndGet(docs.size());
     }
-    for (List<Object> ids : byKind(deletes).values()) {
+    for (List<Object> ids : byKind(deletes)) {
       execute(Dql.delete(collection), Map.of(Dql.IDS, ids));
     }
     counters.documentsDeleted.addAndGet(deletes.size());
@@ -86,7 +97,7 @@ final class CollectionWriter {
       }
     }
     Map<Object, Map<String, Object>> stored = new HashMap<>();
-    for (List<Object> group : byKind(ids).values()) {
+    for (List<Object> group : byKind(ids)) {
       DittoResponse r = execute(Dql.select(collection), Map.of(Dql.IDS, group));
       for (Map<String, Object> doc : r.items()) {
         stored.put(DocumentId.normalize(doc.get("_id")), doc);
@@ -120,7 +131,7 @@ final class CollectionWriter {
       }
     }
     for (Map.Entry<List<List<String>>, List<Object>> e : idsByPaths.entrySet()) {
-      for (List<Object> ids : byKind(e.getValue()).values()) {
+      for (List<Object> ids : byKind(e.getValue())) {
         execute(Dql.unset(collection, e.getKey()), Map.of(Dql.IDS, ids));
         counters.unsetStatements.incrementAndGet();
       }
@@ -161,10 +172,18 @@ final class CollectionWriter {
     return client.execute(statement, args);
   }
 
-  private static Map<DocumentId.Kind, List<Object>> byKind(List<Object> ids) {
-    Map<DocumentId.Kind, List<Object>> out = new EnumMap<>(DocumentId.Kind.class);
+  /** The ids grouped by kind (a mixed list matches nothing), each group cut to {@link #idsPerStatement}. */
+  private List<List<Object>> byKind(List<Object> ids) {
+    Map<DocumentId.Kind, List<Object>> kinds = new EnumMap<>(DocumentId.Kind.class);
     for (Object id : ids) {
-      out.computeIfAbsent(DocumentId.kind(id), k -> new ArrayList<>()).add(id);
+      kinds.computeIfAbsent(DocumentId.kind(id), k -> new ArrayList<>()).add(id);
+    }
+    List<List<Object>> out = new ArrayList<>();
+    for (List<Object> group : kinds.values()) {
+      int step = idsPerStatement > 0 ? idsPerStatement : group.size();
+      for (int from = 0; from < group.size(); from += step) {
+        out.add(group.subList(from, Math.min(group.size(), from + step)));
+      }
     }
     return out;
   }

@@ -215,4 +215,25 @@ class CollectionWriterEngineTest {
     v4.apply("t6", BatchCollapser.collapse(List.of(up("t6", "a", map("_id", "a", "n", map("r", 1)), List.of(), true))));
     assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t6", "a"));
   }
+
+  @Test
+  void shortIdListsStillReachEveryDocument() {
+    SinkCounters local = new SinkCounters();
+    CollectionWriter chunked = new CollectionWriter(new DittoHttpClient(new DittoHttpClient.Settings(ditto.endpoint(),
+        ditto.apiKey(), ApiVersion.V5, Duration.ofSeconds(10), RetryPolicy.defaults(), false)), local, false,
+        DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES, 2);
+    List<DittoChange> first = new java.util.ArrayList<>();
+    List<DittoChange> second = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      first.add(up("t7", "d" + i, map("_id", "d" + i, "gone", 1, "v", 1), List.of(), false));
+      second.add(i < 3 ? up("t7", "d" + i, map("_id", "d" + i, "v", 2), List.of(), true) : DittoChange.delete("t7", "d" + i, 0, null));
+    }
+    chunked.apply("t7", BatchCollapser.collapse(first));
+    long before = local.statements();
+    chunked.apply("t7", BatchCollapser.collapse(second));
+    assertEquals(Docs.byId(List.of(map("_id", "d0", "v", 2), map("_id", "d1", "v", 2), map("_id", "d2", "v", 2))),
+        Docs.byId(reader.select("t7")));
+    // 3 replaces: 2 SELECTs + 2 UNSETs + 1 upsert; 2 deletes: 1 DELETE
+    assertEquals(6, local.statements() - before);
+  }
 }

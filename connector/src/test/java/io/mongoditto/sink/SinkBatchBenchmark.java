@@ -64,4 +64,52 @@ class SinkBatchBenchmark {
       }
     }
   }
+
+  /**
+   * Batch 500, the {@code _id IN :ids} lists cut to several lengths (0 = one list per batch):
+   * replaces (SELECT + upsert), replaces dropping a field (SELECT + UNSET + upsert), deletes.
+   * Each configuration runs twice on its own collection and the second round is printed.
+   */
+  @Test
+  void inListLength() {
+    int batch = 500;
+    int total = 10_000;
+    try (LocalDitto ditto = LocalDitto.start()) {
+      DittoHttpClient client = new DittoHttpClient(new DittoHttpClient.Settings(ditto.endpoint(), ditto.apiKey(),
+          ApiVersion.V5, Duration.ofSeconds(60), RetryPolicy.defaults(), false));
+      System.out.printf("%-8s %14s %18s %12s%n", "in-list", "replace d/s", "replace+unset d/s", "delete d/s");
+      for (int round = 0; round < 2; round++) {
+        for (int chunk : new int[] {250, 0, 100, 50, 20}) {
+          CollectionWriter writer = new CollectionWriter(client, new SinkCounters(), false,
+              DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES, chunk);
+          String collection = "in_" + chunk + "_" + round;
+          run(writer, collection, total, batch, n -> DittoChange.upsert(collection, "p-" + n, product(n, 0), List.of(), false, 0, null));
+          double replace = run(writer, collection, total, batch,
+              n -> DittoChange.upsert(collection, "p-" + n, product(n, 1), List.of(), true, 0, null));
+          double unset = run(writer, collection, total, batch, n -> {
+            Map<String, Object> d = product(n, 2);
+            d.remove("description");
+            return DittoChange.upsert(collection, "p-" + n, d, List.of(), true, 0, null);
+          });
+          double delete = run(writer, collection, total, batch, n -> DittoChange.delete(collection, "p-" + n, 0, null));
+          if (round == 1) {
+            System.out.printf("%-8s %14.0f %18.0f %12.0f%n", chunk == 0 ? "all" : chunk, replace, unset, delete);
+          }
+        }
+      }
+    }
+  }
+
+  private static double run(CollectionWriter writer, String collection, int total, int batch,
+      java.util.function.IntFunction<DittoChange> change) {
+    long start = System.nanoTime();
+    for (int from = 0; from < total; from += batch) {
+      List<DittoChange> changes = new ArrayList<>(batch);
+      for (int n = from; n < Math.min(total, from + batch); n++) {
+        changes.add(change.apply(n));
+      }
+      writer.apply(collection, BatchCollapser.collapse(changes));
+    }
+    return total * 1e9 / Math.max(1, System.nanoTime() - start);
+  }
 }
