@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.bson.Document;
@@ -112,6 +113,12 @@ abstract class AbstractPipelineIT {
   @Test
   @Order(2)
   void bothConnectorsAreCreatedOverRestAndRun() {
+    if (existingDocumentsExpected() != null) {
+      // written before the source exists: what startup.mode says about them is checked in step 3
+      db.getCollection("categories").insertOne(new Document("_id", "pre1").append("name", "Existing")
+          .append("tags", List.of("x")));
+      db.getCollection("stores").insertOne(new Document("store_id", "s0").append("name", "Old Town"));
+    }
     env.connect().putConnectorConfig(ConnectorConfigs.SOURCE_NAME, sourceConfig);
     env.connect().putConnectorConfig(ConnectorConfigs.SINK_NAME, sinkConfig);
     awaitState(ConnectorConfigs.SOURCE_NAME, "RUNNING");
@@ -161,6 +168,11 @@ abstract class AbstractPipelineIT {
     expected.put("categories", byId(
         doc("_id", "c1", "name", "Hand tools", "parent", "c0"),
         doc("_id", "c2", "name", "Paint")));
+    if (Boolean.TRUE.equals(existingDocumentsExpected())) {
+      // startup.mode initial: the documents that existed before the source started were copied
+      expected.get("stores").put("s0", doc("_id", "s0", "store_id", "s0", "name", "Old Town"));
+      expected.get("categories").put("pre1", doc("_id", "pre1", "name", "Existing", "tags", List.of("x")));
+    }
     expected.put("inventory", byId(doc("_id", INVENTORY_ID, "store_id", "s1", "product_id", "p1",
         "quantity", 8, "location", doc("aisle", 5))));
     expected.put("orders", byId(doc("_id", "o1", "order_id", "o1", "customer_id", "cu1", "total", 12.5,
@@ -180,10 +192,14 @@ abstract class AbstractPipelineIT {
 
     env.connect().put("connectors/" + ConnectorConfigs.SOURCE_NAME + "/resume", null).requireStatus(202);
     awaitState(ConnectorConfigs.SOURCE_NAME, "RUNNING");
-    awaitDitto(Map.of("categories", byId(
+    Map<Object, Map<String, Object>> categories = byId(
         doc("_id", "c1", "name", "Hand tools", "parent", "c0"),
         doc("_id", "c2", "name", "Paint"),
-        doc("_id", "c3", "name", "Garden"))));
+        doc("_id", "c3", "name", "Garden"));
+    if (Boolean.TRUE.equals(existingDocumentsExpected())) {
+      categories.put("pre1", doc("_id", "pre1", "name", "Existing", "tags", List.of("x")));
+    }
+    awaitDitto(Map.of("categories", categories));
   }
 
   @Test
@@ -200,6 +216,19 @@ abstract class AbstractPipelineIT {
   }
 
   // --- helpers
+
+  /**
+   * Whether documents that exist before the source starts must reach Ditto, per the config's
+   * startup.mode: true for initial/snapshot_only (copied), false for latest/timestamp (only later
+   * changes), null when the config does not say (then no such documents are written).
+   */
+  private Boolean existingDocumentsExpected() {
+    String mode = sourceConfig.get("startup.mode");
+    if (mode == null) {
+      return null;
+    }
+    return Set.of("initial", "snapshot_only").contains(mode.trim().toLowerCase(java.util.Locale.ROOT));
+  }
 
   private void awaitFirstChangeThrough() {
     MongoCollection<Document> categories = db.getCollection("categories");
