@@ -5,17 +5,19 @@ import java.util.Objects;
 
 /**
  * Everything the source needs about one configured MongoDB collection: whether it is synced, how
- * its documents map to Ditto and which topic carries its changes. Immutable.
+ * its documents map to Ditto, which topic carries its changes and how it starts. Immutable.
  *
  * @param enabled a disabled collection is listed but not streamed (e.g. product_embeddings)
  * @param mapping the id mapping handed to the mapper
  * @param topic the Kafka topic of its changes
+ * @param startupMode what the collection does when it has no stored offset
  */
-public record CollectionSettings(boolean enabled, CollectionMapping mapping, String topic) {
+public record CollectionSettings(boolean enabled, CollectionMapping mapping, String topic, StartupMode startupMode) {
 
   public CollectionSettings {
     Objects.requireNonNull(mapping, "mapping");
     Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(startupMode, "startupMode");
   }
 
   public String name() {

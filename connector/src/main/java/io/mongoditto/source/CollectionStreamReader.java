@@ -25,7 +25,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
+import org.bson.conversions.Bson;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
@@ -71,6 +75,8 @@ final class CollectionStreamReader implements Runnable {
   /** The offset of the last event handed to the buffer: where a reopened stream resumes. */
   private Map<String, ?> lastOffset;
   private volatile boolean running = true;
+  /** Set after lost history under policy resnapshot: copy again although no offset says so. */
+  private boolean forceSnapshot;
 
   CollectionStreamReader(String connectorName, MongoSourceConfig config, CollectionSettings settings,
       MongoDatabase database, SourceBuffer buffer, SourceTaskStats stats, ChangeEventMapper mapper,
@@ -100,7 +106,7 @@ final class CollectionStreamReader implements Runnable {
     long retryBackoff = 1000;
     while (running && !buffer.isClosed()) {
       try {
-        stream();
+        readCollection();
         return;
       } catch (InterruptedException | MongoInterruptedException e) {
         Thread.currentThread().interrupt();
@@ -120,6 +126,16 @@ final class CollectionStreamReader implements Runnable {
       } catch (MongoCommandException e) {
         if (!running || buffer.isClosed()) {
           return;
+        }
+        if (e.getErrorCode() == HISTORY_LOST && config.historyLostPolicy() == MongoSourceConfig.HistoryLostPolicy.RESNAPSHOT) {
+          // Copy the collection again and stream from a position taken before that copy: upserts
+          // and deletes are idempotent, so this converges to the current state without a gap.
+          stats.resnapshot(settings.name());
+          log.warn("The resume position of {} is no longer in MongoDB's oplog (error 286);"
+              + " history.lost.policy=resnapshot: copying the collection again", namespace);
+          lastOffset = null;
+          forceSnapshot = true;
+          continue;
         }
         if (e.getErrorCode() == HISTORY_LOST) {
           fail(historyLostMessage());
@@ -143,24 +159,140 @@ final class CollectionStreamReader implements Runnable {
     }
   }
 
-  private void stream() throws InterruptedException {
-    BsonDocument token = SourceOffsets.resumeToken(lastOffset);
-    MongoCollection<Document> collection = database.getCollection(settings.name());
+  private void readCollection() throws InterruptedException {
+    if (needsSnapshot()) {
+      if (!snapshot()) {
+        return;
+      }
+      forceSnapshot = false;
+      if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
+        log.info("Snapshot of {} complete; startup mode snapshot_only: not streaming it", namespace);
+        return;
+      }
+    }
+    stream();
+  }
+
+  /** A stored snapshot offset continues its copy; otherwise only a collection without offset copies. */
+  private boolean needsSnapshot() {
+    if (SourceOffsets.resumeToken(lastOffset) != null) {
+      return false;
+    }
+    if (SourceOffsets.snapshotStartToken(lastOffset) != null) {
+      return true;
+    }
+    return forceSnapshot || settings.startupMode() == StartupMode.INITIAL
+        || settings.startupMode() == StartupMode.SNAPSHOT_ONLY;
+  }
+
+  private ChangeStreamIterable<Document> watch() {
     // With post-images on, whenAvailable gives the document as of this change; otherwise the
     // server looks up the current one (updateLookup), which may already be newer.
     FullDocument fullDocument = postImagesEnabled() ? FullDocument.WHEN_AVAILABLE : FullDocument.UPDATE_LOOKUP;
-    ChangeStreamIterable<Document> iterable = collection.watch()
+    ChangeStreamIterable<Document> iterable = database.getCollection(settings.name()).watch()
         .fullDocument(fullDocument)
         .fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE)
         .maxAwaitTime(config.streamMaxAwaitMs(), TimeUnit.MILLISECONDS);
     if (config.streamBatchSize() > 0) {
       iterable.batchSize(config.streamBatchSize());
     }
+    return iterable;
+  }
+
+  /**
+   * Copies the collection in {@code _id} order, chunk by chunk, without writing to MongoDB. The
+   * stream position is taken before the first read, so every change made during the copy is
+   * streamed afterwards; each record's offset holds that position and the last copied {@code _id},
+   * so a restart continues after it. False when the reader must end.
+   */
+  private boolean snapshot() throws InterruptedException {
+    BsonDocument startToken = SourceOffsets.snapshotStartToken(lastOffset);
+    BsonValue lastId = SourceOffsets.snapshotLastId(lastOffset);
+    if (startToken == null) {
+      try (MongoCursor<BsonDocument> cursor = watch().withDocumentClass(BsonDocument.class).cursor()) {
+        // The driver exposes the position only once a batch was processed. An event this returns
+        // happened before the copy starts, so the copy reflects it and resuming after it is safe.
+        BsonDocument event = cursor.tryNext();
+        startToken = cursor instanceof MongoChangeStreamCursor<?> cs ? cs.getResumeToken() : null;
+        if (startToken == null && event != null) {
+          startToken = event.getDocument("_id", null);
+        }
+      }
+      if (startToken == null) {
+        fail("MongoDB gave no stream position (postBatchResumeToken) for " + namespace + " before the"
+            + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
+        return false;
+      }
+      lastId = null;
+    }
+    MongoCollection<BsonDocument> collection = database.getCollection(settings.name(), BsonDocument.class);
+    long total = collection.estimatedDocumentCount();
+    log.info("Snapshot of {}: about {} documents{}, chunks of {}", namespace, total,
+        lastId == null ? "" : ", continuing after _id " + lastId, config.snapshotChunkSize());
+    long copied = 0;
+    long started = System.nanoTime();
+    long lastLog = started;
+    while (running && !buffer.isClosed()) {
+      Bson filter = lastId == null ? new BsonDocument() : Filters.gt("_id", lastId);
+      List<BsonDocument> chunk = collection.find(filter).sort(Sorts.ascending("_id"))
+          .limit(config.snapshotChunkSize()).into(new java.util.ArrayList<>());
+      long readTime = System.currentTimeMillis();
+      for (BsonDocument doc : chunk) {
+        lastId = doc.get("_id");
+        Map<String, ?> offset = SourceOffsets.snapshotOffset(startToken, lastId);
+        if (!emit(mapSnapshot(doc, readTime), doc, offset)) {
+          return false;
+        }
+      }
+      copied += chunk.size();
+      stats.snapshotCopied(settings.name(), chunk.size());
+      long now = System.nanoTime();
+      if (now - lastLog > TimeUnit.SECONDS.toNanos(10)) {
+        lastLog = now;
+        double rate = copied / Math.max(0.001, (now - started) / 1e9);
+        log.info("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, copied, total,
+            Math.round(rate), rate > 0 ? Math.max(0, Math.round((total - copied) / rate)) : "?");
+      }
+      if (chunk.size() < config.snapshotChunkSize()) {
+        log.info("Snapshot of {} done: {} documents copied in {} s", namespace, copied,
+            Math.round((System.nanoTime() - started) / 1e9));
+        // Nothing copied: the offset must still say where the stream starts.
+        if (lastOffset == null || SourceOffsets.snapshotStartToken(lastOffset) == null) {
+          lastOffset = SourceOffsets.snapshotOffset(startToken, lastId);
+        }
+        return running && !buffer.isClosed();
+      }
+    }
+    return false;
+  }
+
+  private MappingResult mapSnapshot(BsonDocument doc, long readTime) {
+    try {
+      return mapper.mapSnapshot(doc, readTime);
+    } catch (RuntimeException e) {
+      log.error("Mapping a snapshot document of {} threw", namespace, e);
+      return MappingResult.failed(new MappingError(settings.name(), render(doc.get("_id")), null, "mapping failed: " + e));
+    }
+  }
+
+  private void stream() throws InterruptedException {
+    BsonDocument token = SourceOffsets.resumeToken(lastOffset);
+    if (token == null) {
+      token = SourceOffsets.snapshotStartToken(lastOffset);
+    }
+    ChangeStreamIterable<Document> iterable = watch();
+    String from;
     if (token != null) {
       iterable.resumeAfter(token);
+      from = "after " + token.toJson();
+    } else if (settings.startupMode() == StartupMode.TIMESTAMP && config.startupTimestamp() != null) {
+      iterable.startAtOperationTime(new BsonTimestamp(config.startupTimestamp().intValue(), 0));
+      from = "at cluster time " + config.startupTimestamp();
+    } else {
+      from = "now";
     }
-    log.info("Streaming changes of {} to topic {} ({}; resume {})", namespace, settings.topic(),
-        settings.mapping().idMode().name().toLowerCase(), token == null ? "from now" : "after " + token.toJson());
+    log.info("Streaming changes of {} to topic {} ({}; from {})", namespace, settings.topic(),
+        settings.mapping().idMode().name().toLowerCase(), from);
     try (MongoCursor<BsonDocument> cursor = iterable.withDocumentClass(BsonDocument.class).cursor()) {
       if (lastOffset == null && cursor instanceof MongoChangeStreamCursor<?> cs && cs.getResumeToken() != null) {
         // The position the stream starts at: the "previous" offset of the first event's records.
@@ -226,9 +358,14 @@ final class CollectionStreamReader implements Runnable {
       result = MappingResult.failed(new MappingError(settings.name(), sourceId(event), null,
           "mapping failed: " + e));
     }
+    return emit(result, event, offset);
+  }
+
+  /** Hands the records of one event or snapshot document to the buffer; false when stopping. */
+  private boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset) throws InterruptedException {
     if (result.failed()) {
       stats.badDocument(settings.name());
-      SourceRecord errorRecord = records.errorRecord(result.error(), event, offset);
+      SourceRecord errorRecord = records.errorRecord(result.error(), raw, offset);
       if (errorRecord == null) {
         log.warn("Bad document skipped (no {} configured): {}", MongoSourceConfig.ERRORS_TOPIC,
             result.error().describe());
@@ -244,7 +381,7 @@ final class CollectionStreamReader implements Runnable {
     List<DittoChange> changes = result.changes();
     if (result.idChanged()) {
       stats.idChange(settings.name());
-      String id = changes.isEmpty() ? sourceId(event) : changes.get(0).sourceId();
+      String id = changes.isEmpty() ? null : changes.get(0).sourceId();
       if (warnedIdChanges.add(String.valueOf(id))) {
         log.warn("A mapped id field of document _id {} in {} changed (id fields must be immutable):"
             + " deleting the old Ditto document and upserting the new one", id, namespace);
@@ -262,7 +399,10 @@ final class CollectionStreamReader implements Runnable {
 
   private static String sourceId(BsonDocument event) {
     BsonDocument key = event.getDocument("documentKey", null);
-    BsonValue id = key == null ? null : key.get("_id");
+    return render(key == null ? null : key.get("_id"));
+  }
+
+  private static String render(BsonValue id) {
     if (id == null) {
       return null;
     }

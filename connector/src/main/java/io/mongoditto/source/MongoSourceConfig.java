@@ -53,6 +53,10 @@ public final class MongoSourceConfig {
   public static final String ID_KEEP_MONGO_ID = "id.keep.mongo.id";
   public static final String DITTO_COLLECTION = "ditto.collection";
   public static final String TOPIC = "topic";
+  public static final String STARTUP_MODE = "startup.mode";
+  public static final String STARTUP_TIMESTAMP = "startup.timestamp";
+  public static final String SNAPSHOT_CHUNK_SIZE = "snapshot.chunk.size";
+  public static final String GROUP_STARTUP = "Startup and snapshot";
 
   public static final String TOPIC_PREFIX = "topic.prefix";
   public static final String ERRORS_TOPIC = "errors.topic";
@@ -84,6 +88,8 @@ public final class MongoSourceConfig {
         + " Mongo _id into the Ditto document as field '" + CollectionMapping.MONGO_ID_FIELD + "'.");
     docs.put(DITTO_COLLECTION, "The Ditto collection name. Default: the MongoDB collection name.");
     docs.put(TOPIC, "The Kafka topic for this collection's changes. Default: <topic.prefix>.<collection>.");
+    docs.put(STARTUP_MODE, "Overrides the connector's startup.mode for this collection:"
+        + " initial, latest, timestamp or snapshot_only.");
     COLLECTION_SETTINGS_DOCS = Collections.unmodifiableMap(docs);
   }
 
@@ -113,6 +119,8 @@ public final class MongoSourceConfig {
   private final int bufferCapacity;
   private final int streamMaxAwaitMs;
   private final int streamBatchSize;
+  private final Long startupTimestamp;
+  private final int snapshotChunkSize;
   private final List<String> taskCollections;
 
   private MongoSourceConfig(AbstractConfig c, List<CollectionSettings> collections) {
@@ -138,6 +146,8 @@ public final class MongoSourceConfig {
     this.bufferCapacity = c.getInt(BUFFER_CAPACITY);
     this.streamMaxAwaitMs = c.getInt(STREAM_MAX_AWAIT_MS);
     this.streamBatchSize = c.getInt(STREAM_BATCH_SIZE);
+    this.startupTimestamp = c.getLong(STARTUP_TIMESTAMP);
+    this.snapshotChunkSize = c.getInt(SNAPSHOT_CHUNK_SIZE);
     List<String> assigned = c.getList(TASK_COLLECTIONS);
     this.taskCollections = assigned == null || assigned.isEmpty() ? null : List.copyOf(assigned);
   }
@@ -169,9 +179,9 @@ public final class MongoSourceConfig {
       return new Parsed(null, errors);
     }
     List<CollectionSettings> collections = parseCollections(base, props, errors);
-    if (HistoryLostPolicy.RESNAPSHOT.configValue().equalsIgnoreCase(base.getString(HISTORY_LOST_POLICY))) {
-      add(errors, HISTORY_LOST_POLICY, "'resnapshot' needs the initial snapshot, which this version"
-          + " does not have yet; use 'fail' and re-sync by resetting the connector's offsets");
+    if (base.getLong(STARTUP_TIMESTAMP) == null
+        && collections.stream().anyMatch(c -> c.enabled() && c.startupMode() == StartupMode.TIMESTAMP)) {
+      add(errors, STARTUP_TIMESTAMP, "startup mode 'timestamp' needs the cluster time to start from (epoch seconds)");
     }
     if (!errors.isEmpty()) {
       return new Parsed(null, errors);
@@ -207,7 +217,7 @@ public final class MongoSourceConfig {
         continue;
       }
       Map<String, String> s = settings.getOrDefault(name, Map.of());
-      CollectionSettings cs = parseCollection(name, s, prefix, errors);
+      CollectionSettings cs = parseCollection(name, s, prefix, defaultMode(base), errors);
       if (cs != null) {
         result.add(cs);
         if (cs.enabled() && !topics.add(cs.topic())) {
@@ -266,9 +276,22 @@ public final class MongoSourceConfig {
     return byCollection;
   }
 
-  private static CollectionSettings parseCollection(
-      String name, Map<String, String> s, String prefix, Map<String, List<String>> errors) {
+  private static StartupMode defaultMode(AbstractConfig base) {
+    return StartupMode.parse(base.getString(STARTUP_MODE));
+  }
+
+  private static CollectionSettings parseCollection(String name, Map<String, String> s, String prefix,
+      StartupMode defaultMode, Map<String, List<String>> errors) {
     int before = errorCount(errors);
+    StartupMode startup = defaultMode;
+    String startupText = s.get(STARTUP_MODE);
+    if (startupText != null && !startupText.isBlank()) {
+      try {
+        startup = StartupMode.parse(startupText);
+      } catch (IllegalArgumentException e) {
+        add(errors, key(name, STARTUP_MODE), "'" + startupText + "' is not one of initial, latest, timestamp, snapshot_only");
+      }
+    }
     boolean enabled = parseBoolean(name, ENABLED, s.get(ENABLED), true, errors);
     boolean keepMongoId = parseBoolean(name, ID_KEEP_MONGO_ID, s.get(ID_KEEP_MONGO_ID), false, errors);
     IdMode mode = IdMode.MATCH_IDS;
@@ -335,7 +358,7 @@ public final class MongoSourceConfig {
     if (errorCount(errors) != before) {
       return null;
     }
-    return new CollectionSettings(enabled, new CollectionMapping(name, ditto, mode, fields, keepMongoId), topic);
+    return new CollectionSettings(enabled, new CollectionMapping(name, ditto, mode, fields, keepMongoId), topic, startup);
   }
 
   private static boolean parseBoolean(
@@ -427,7 +450,8 @@ public final class MongoSourceConfig {
         ConfigDef.CaseInsensitiveValidString.in("fail", "resnapshot"), Importance.MEDIUM,
         "What to do when the stored resume token is no longer in MongoDB's oplog (error 286,"
             + " ChangeStreamHistoryLost): 'fail' stops the task with instructions (reset the offsets and"
-            + " re-sync); 'resnapshot' (not available yet) copies the collection again. Never jumps to now.",
+            + " re-sync); 'resnapshot' copies the collection again (idempotent upserts) and streams on from a"
+            + " position taken before that copy, logged and counted. Never jumps to now.",
         GROUP_STREAM, ++o, Width.SHORT, "History lost policy", List.of(),
         new FixedRecommender(List.<Object>of("fail", "resnapshot")));
     def.define(POLL_MAX_BATCH_SIZE, Type.INT, 1000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
@@ -445,6 +469,23 @@ public final class MongoSourceConfig {
     def.define(STREAM_BATCH_SIZE, Type.INT, 0, ConfigDef.Range.between(0, 100_000), Importance.LOW,
         "Change stream cursor batch size; 0 lets the server choose.",
         GROUP_STREAM, ++o, Width.SHORT, "Change stream batch size");
+    o = 0;
+    def.define(STARTUP_MODE, Type.STRING, StartupMode.INITIAL.configValue(),
+        ConfigDef.CaseInsensitiveValidString.in("initial", "latest", "timestamp", "snapshot_only"), Importance.HIGH,
+        "What a collection without a stored offset does first: 'initial' copies the existing documents"
+            + " (without writing to MongoDB; resumable after the last copied _id) and then streams from a"
+            + " position taken before the copy, so no change is lost; 'latest' streams from now; 'timestamp'"
+            + " streams from startup.timestamp; 'snapshot_only' copies and stops. A collection with an offset"
+            + " always continues from it. Override per collection with collection.<name>.startup.mode.",
+        GROUP_STARTUP, ++o, Width.SHORT, "Startup mode", List.of(),
+        new FixedRecommender(List.<Object>of("initial", "latest", "timestamp", "snapshot_only")));
+    def.define(STARTUP_TIMESTAMP, Type.LONG, null, Importance.MEDIUM,
+        "For startup mode 'timestamp': the cluster time (epoch seconds) to stream from, inclusive.",
+        GROUP_STARTUP, ++o, Width.SHORT, "Startup timestamp");
+    def.define(SNAPSHOT_CHUNK_SIZE, Type.INT, 1000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+        "Documents read per snapshot query (in _id order); the last copied _id is in every record's"
+            + " offset, so a restart continues there.",
+        GROUP_STARTUP, ++o, Width.SHORT, "Snapshot chunk size");
     def.defineInternal(TASK_COLLECTIONS, Type.LIST, "", Importance.LOW);
     return def;
   }
@@ -509,6 +550,15 @@ public final class MongoSourceConfig {
 
   public int streamBatchSize() {
     return streamBatchSize;
+  }
+
+  /** Epoch seconds of the cluster time that startup mode timestamp starts from, or null. */
+  public Long startupTimestamp() {
+    return startupTimestamp;
+  }
+
+  public int snapshotChunkSize() {
+    return snapshotChunkSize;
   }
 
   /** Result of {@link #parse}: a config, or the errors by key. */

@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 
@@ -66,6 +67,28 @@ public final class MongoSourceConnector extends SourceConnector {
     // after the last committed token; nothing stops duplicates upstream of that. Ditto applies
     // idempotent upserts, so at-least-once is what we promise.
     return ExactlyOnceSupport.UNSUPPORTED;
+  }
+
+  /**
+   * Accepts offsets written through {@code PATCH /connectors/NAME/offsets} when they have our
+   * shape, and resets ({@code DELETE .../offsets}, null offsets): a collection without an offset
+   * starts per its startup mode, e.g. a new snapshot under {@code initial}.
+   */
+  @Override
+  public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+    String database = connectorConfig.get(MongoSourceConfig.MONGODB_DATABASE);
+    for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
+      Object ns = e.getKey() == null ? null : e.getKey().get(SourceOffsets.NAMESPACE);
+      if (!(ns instanceof String s) || (database != null && !s.startsWith(database + "."))) {
+        throw new ConnectException("partition " + e.getKey() + " is not one of this connector's: expected {\""
+            + SourceOffsets.NAMESPACE + "\": \"" + database + ".<collection>\"}");
+      }
+      String problem = SourceOffsets.problemWith(e.getValue());
+      if (problem != null) {
+        throw new ConnectException("offset for " + ns + " rejected: " + problem);
+      }
+    }
+    return true;
   }
 
   /**

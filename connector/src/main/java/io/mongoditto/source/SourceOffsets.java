@@ -1,20 +1,27 @@
 package io.mongoditto.source;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
 /**
  * The shape of the source's Connect offsets. One source partition per namespace ({@code {"ns":
- * "db.coll"}}); the offset is the resume token of the last event handed to Connect as canonical
- * Extended JSON ({@code {"resume_token": "{\"_data\": \"...\"}"}}). The initial snapshot adds its
- * own keys (e.g. the last copied {@code _id}) beside it, so stream offsets stay readable.
+ * "db.coll"}}). A streaming offset holds the resume token of the last event handed to Connect, as
+ * canonical Extended JSON: {@code {"resume_token": "{\"_data\": \"...\"}"}}. While the initial
+ * snapshot copies a collection, the offset holds the stream position taken before the copy began
+ * and the last copied {@code _id}: {@code {"snapshot_start_token": "...", "snapshot_last_id":
+ * "{\"_id\": ...}"}}; a restart continues the copy after that {@code _id}, then streams from the
+ * start position. Values are strings so the offset survives any converter unchanged.
  */
 public final class SourceOffsets {
 
   public static final String NAMESPACE = "ns";
   public static final String RESUME_TOKEN = "resume_token";
+  public static final String SNAPSHOT_START_TOKEN = "snapshot_start_token";
+  public static final String SNAPSHOT_LAST_ID = "snapshot_last_id";
 
   private static final JsonWriterSettings CANONICAL =
       JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
@@ -29,9 +36,53 @@ public final class SourceOffsets {
     return Map.of(RESUME_TOKEN, resumeToken.toJson(CANONICAL));
   }
 
-  /** The resume token stored in an offset, or null when the offset holds none. */
+  /** An offset inside the snapshot; {@code lastId} null means nothing copied yet. */
+  public static Map<String, Object> snapshotOffset(BsonDocument startToken, BsonValue lastId) {
+    Map<String, Object> offset = new HashMap<>();
+    offset.put(SNAPSHOT_START_TOKEN, startToken.toJson(CANONICAL));
+    if (lastId != null) {
+      offset.put(SNAPSHOT_LAST_ID, new BsonDocument("_id", lastId).toJson(CANONICAL));
+    }
+    return Map.copyOf(offset);
+  }
+
+  /** The resume token of a streaming offset, or null when the offset holds none. */
   public static BsonDocument resumeToken(Map<String, ?> offset) {
-    if (offset == null || !(offset.get(RESUME_TOKEN) instanceof String json) || json.isBlank()) {
+    return document(offset, RESUME_TOKEN);
+  }
+
+  /** Where the stream of a snapshot offset starts, or null when the offset is not a snapshot's. */
+  public static BsonDocument snapshotStartToken(Map<String, ?> offset) {
+    return document(offset, SNAPSHOT_START_TOKEN);
+  }
+
+  /** The last copied {@code _id} of a snapshot offset, or null. */
+  public static BsonValue snapshotLastId(Map<String, ?> offset) {
+    BsonDocument d = document(offset, SNAPSHOT_LAST_ID);
+    return d == null ? null : d.get("_id");
+  }
+
+  /** Whether this is an offset the connector wrote (for {@code alterOffsets}); null means reset. */
+  public static String problemWith(Map<String, ?> offset) {
+    if (offset == null) {
+      return null;
+    }
+    try {
+      if (resumeToken(offset) != null) {
+        return null;
+      }
+      if (snapshotStartToken(offset) != null) {
+        return null;
+      }
+    } catch (RuntimeException e) {
+      return "not Extended JSON: " + e.getMessage();
+    }
+    return "an offset needs '" + RESUME_TOKEN + "' or '" + SNAPSHOT_START_TOKEN + "' (with optional '"
+        + SNAPSHOT_LAST_ID + "'), each a JSON string";
+  }
+
+  private static BsonDocument document(Map<String, ?> offset, String key) {
+    if (offset == null || !(offset.get(key) instanceof String json) || json.isBlank()) {
       return null;
     }
     return BsonDocument.parse(json);

@@ -12,6 +12,24 @@ public final class SourceTaskStats {
   private final Map<String, LongAdder> records = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> badDocuments = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> idChanges = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> snapshotCopied = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> resnapshots = new ConcurrentHashMap<>();
+
+  void snapshotCopied(String collection, int n) {
+    add(snapshotCopied, collection, n);
+  }
+
+  void resnapshot(String collection) {
+    add(resnapshots, collection, 1);
+  }
+
+  public Map<String, Long> snapshotCopied() {
+    return copy(snapshotCopied);
+  }
+
+  public Map<String, Long> resnapshots() {
+    return copy(resnapshots);
+  }
 
   void event(String collection) {
     add(events, collection, 1);
@@ -58,6 +76,6 @@ public final class SourceTaskStats {
   @Override
   public String toString() {
     return "events=" + events() + " records=" + records() + " badDocuments=" + badDocuments()
-        + " idChanges=" + idChanges();
+        + " idChanges=" + idChanges() + " snapshotCopied=" + snapshotCopied() + " resnapshots=" + resnapshots();
   }
 }

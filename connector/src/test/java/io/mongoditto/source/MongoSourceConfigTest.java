@@ -116,8 +116,24 @@ class MongoSourceConfigTest {
   }
 
   @Test
-  void resnapshotIsRefusedUntilTheSnapshotExists() {
-    assertError("history.lost.policy", "needs the initial snapshot", Map.of("history.lost.policy", "resnapshot"));
+  void startupModesPerConnectorAndPerCollection() {
+    Map<String, String> p = base();
+    p.put("startup.mode", "latest");
+    p.put("collection.categories.startup.mode", "snapshot_only");
+    p.put("history.lost.policy", "resnapshot");
+    p.put("snapshot.chunk.size", "50");
+    MongoSourceConfig c = MongoSourceConfig.of(p);
+    assertEquals(StartupMode.LATEST, c.collections().get(0).startupMode());
+    assertEquals(StartupMode.SNAPSHOT_ONLY, c.collections().get(1).startupMode());
+    assertEquals(MongoSourceConfig.HistoryLostPolicy.RESNAPSHOT, c.historyLostPolicy());
+    assertEquals(50, c.snapshotChunkSize());
+    assertEquals(StartupMode.INITIAL, MongoSourceConfig.of(base()).collections().get(0).startupMode());
+    assertError("collection.categories.startup.mode", "not one of", Map.of("collection.categories.startup.mode", "now"));
+    assertError("startup.timestamp", "needs the cluster time", Map.of("collection.categories.startup.mode", "timestamp"));
+    Map<String, String> t = base();
+    t.put("startup.mode", "timestamp");
+    t.put("startup.timestamp", "1764000000");
+    assertEquals(1764000000L, MongoSourceConfig.of(t).startupTimestamp());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.mongoditto.source;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoClient;
@@ -184,6 +185,148 @@ class MongoSourceConnectClusterTest {
 
     connect.deleteConnector(name);
     connect.assertions().assertConnectorDoesNotExist(name, "deleted");
+  }
+
+  @Test
+  void initialSnapshotResumesMidCollectionAndHandsOverToTheStreamWithoutLoss() throws Exception {
+    String name = "zava-snapshot";
+    String prefix = "zs";
+    int orders = 20_000;
+    int untouchedFrom = 200;
+    MongoDatabase db = createZava("zava_snap");
+    for (String c : ZAVA) {
+      int n = c.equals("orders") ? orders : c.equals("categories") ? 20 : 300;
+      List<Document> docs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        docs.add(ZavaWriter.doc(c, "s-" + i));
+      }
+      db.getCollection(c).insertMany(docs);
+    }
+    // The snapshot must not write: nothing else writes categories, so its stream must stay empty.
+    var quiet = db.getCollection("categories").watch().cursor();
+    Map<String, String> config = zavaConfig(db.getName(), prefix);
+    config.put("snapshot.chunk.size", "100");
+    config.put("buffer.capacity", "200");
+    connect.configureConnector(name, config);
+
+    AtomicInteger written = new AtomicInteger();
+    Thread writer = new Thread(() -> {
+      MongoCollection<Document> o = db.getCollection("orders");
+      MongoCollection<Document> items = db.getCollection("order_items");
+      for (int i = 0; i < 300; i++) {
+        o.updateOne(Filters.eq("order_id", "order-s-" + (i % untouchedFrom)), Updates.inc("qty", 1));
+        o.insertOne(ZavaWriter.doc("orders", "during-" + i));
+        items.deleteOne(Filters.eq("_id", ZavaWriter.doc("order_items", "s-" + i).get("_id")));
+        items.updateOne(Filters.eq("_id", ZavaWriter.doc("order_items", "s-" + (i + 1)).get("_id")),
+            Updates.unset("nested.b"));
+        written.incrementAndGet();
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "concurrent-writes");
+    writer.start();
+
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertTrue(topics.read(prefix + ".orders").size() >= orders / 10, () -> statusText(name)));
+    connect.stopConnector(name);
+    connect.assertions().assertConnectorIsStopped(name, "stopped mid-copy");
+    int copiedBeforeStop = untouchedCopies(prefix, untouchedFrom, orders);
+    Map<String, ?> ordersOffset = connect.connectorOffsets(name).offsets().stream()
+        .filter(o -> (db.getName() + ".orders").equals(o.partition().get(SourceOffsets.NAMESPACE)))
+        .findFirst().orElseThrow().offset();
+    assertTrue(ordersOffset.containsKey(SourceOffsets.SNAPSHOT_LAST_ID),
+        "stopped in the middle of the orders copy: " + ordersOffset + " after " + copiedBeforeStop + " copies");
+
+    connect.resumeConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "resumed");
+    writer.join();
+    assertEquals(300, written.get());
+    assertConverged(db, prefix);
+
+    int copies = untouchedCopies(prefix, untouchedFrom, orders);
+    assertTrue(copies >= orders - untouchedFrom, "every document copied");
+    assertTrue(copies < orders - untouchedFrom + copiedBeforeStop / 2,
+        "the copy continued after the last copied _id instead of starting over: " + copies + " copies, "
+            + copiedBeforeStop + " before the stop");
+    assertNull(quiet.tryNext(), "the snapshot wrote to MongoDB");
+    quiet.close();
+    connect.deleteConnector(name);
+  }
+
+  /** Records on the orders topic for seeded orders the concurrent writer never touches: snapshot copies. */
+  private static int untouchedCopies(String prefix, int untouchedFrom, int orders) {
+    Set<String> untouched = new HashSet<>();
+    for (int i = untouchedFrom; i < orders; i++) {
+      untouched.add("order-s-" + i);
+    }
+    return (int) topics.read(prefix + ".orders").stream().filter(r -> untouched.contains(r.key())).count();
+  }
+
+  @Test
+  void resnapshotPolicyCopiesAgainAfterLostHistoryAndConverges() throws Exception {
+    try (LocalMongo small = LocalMongo.builder().historySize(20).start();
+        MongoClient c = MongoClients.create(small.connectionString())) {
+      String name = "history-resnapshot";
+      MongoDatabase db = c.getDatabase("resnap");
+      db.createCollection("categories");
+      Map<String, String> config = plainConfig(small, "resnap", "categories", "resnap");
+      config.put("history.lost.policy", "resnapshot");
+      connect.configureConnector(name, config);
+      connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
+      MongoCollection<Document> cats = db.getCollection("categories");
+      AtomicInteger n = new AtomicInteger();
+      await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        cats.insertOne(new Document("_id", "warm-" + n.incrementAndGet()).append("v", 0));
+        assertFalse(topics.read("resnap.categories").isEmpty(), () -> statusText(name));
+      });
+      connect.stopConnector(name);
+      connect.assertions().assertConnectorIsStopped(name, "stopped");
+      for (int i = 0; i < 50; i++) {
+        cats.insertOne(new Document("_id", "later-" + i).append("v", i));
+      }
+      cats.updateMany(Filters.regex("_id", "^warm-"), Updates.set("v", 99));
+      connect.resumeConnector(name);
+      connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running after resnapshot");
+      ChangeEventMapper mapper = new ChangeEventMapper(
+          io.mongoditto.mapping.CollectionMapping.matchIds("categories"), new ConversionStats());
+      await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        Map<String, Object> expected = new TreeMap<>();
+        for (BsonDocument doc : db.getCollection("categories", BsonDocument.class).find()) {
+          var change = mapper.mapSnapshot(doc, 0).changes().get(0);
+          expected.put(TopicContents.idKey(change.id()), TopicContents.normalize(change.document()));
+        }
+        assertEquals(expected, DittoStateFold.fold(topics.read("resnap.categories")));
+      });
+      connect.deleteConnector(name);
+    }
+  }
+
+  private static String statusText(String name) {
+    ConnectorStateInfo status = connect.connectorStatus(name);
+    StringBuilder sb = new StringBuilder("connector " + status.connector().state());
+    status.tasks().forEach(t -> sb.append("\ntask ").append(t.id()).append(' ').append(t.state()).append(' ')
+        .append(t.trace() == null ? "" : t.trace().lines().limit(8).toList()));
+    return sb.toString();
+  }
+
+  private static Map<String, String> plainConfig(LocalMongo server, String database, String collections, String prefix) {
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", MongoSourceConnector.class.getName());
+    config.put("tasks.max", "1");
+    config.put("mongodb.uri", server.connectionString());
+    config.put("mongodb.database", database);
+    config.put("collections", collections);
+    config.put("topic.prefix", prefix);
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("key.converter.schemas.enable", "false");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "false");
+    config.put("topic.creation.default.replication.factor", "1");
+    config.put("topic.creation.default.partitions", "1");
+    return config;
   }
 
   @Test
