@@ -87,6 +87,16 @@ class DockerPipelineIT extends AbstractPipelineIT {
     }
 
     @Override
+    public void stopWorker() {
+      worker.stopWorker();
+    }
+
+    @Override
+    public void startWorker() {
+      worker.startStoppedWorker();
+    }
+
+    @Override
     public String diagnostics() {
       return worker.diagnostics();
     }

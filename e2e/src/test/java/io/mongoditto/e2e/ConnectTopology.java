@@ -15,14 +15,19 @@ final class ConnectTopology implements AutoCloseable {
 
   private final Path workDir;
   private final BrokerProcess broker;
-  private final ConnectWorkerProcess worker;
   private final Path pluginPath;
+  private final String bootstrapServers;
+  private final Map<String, String> workerEnv;
+  private ConnectWorkerProcess worker;
 
-  private ConnectTopology(Path workDir, BrokerProcess broker, ConnectWorkerProcess worker, Path pluginPath) {
+  private ConnectTopology(Path workDir, BrokerProcess broker, ConnectWorkerProcess worker, Path pluginPath,
+      String bootstrapServers, Map<String, String> workerEnv) {
     this.workDir = workDir;
     this.broker = broker;
     this.worker = worker;
     this.pluginPath = pluginPath;
+    this.bootstrapServers = bootstrapServers;
+    this.workerEnv = Map.copyOf(workerEnv);
   }
 
   /** Broker and worker; {@code workerEnv} is what the connector configs read through ${env:...}. */
@@ -34,7 +39,7 @@ final class ConnectTopology implements AutoCloseable {
       Path plugins = PluginDirectory.unpack(PluginDirectory.zip(), workDir.resolve("plugins"));
       ConnectWorkerProcess worker = ConnectWorkerProcess.start(kafka, workDir, broker.bootstrapServers(),
           plugins, workerEnv);
-      return new ConnectTopology(workDir, broker, worker, plugins);
+      return new ConnectTopology(workDir, broker, worker, plugins, broker.bootstrapServers(), workerEnv);
     } catch (RuntimeException e) {
       broker.close();
       throw e;
@@ -47,7 +52,7 @@ final class ConnectTopology implements AutoCloseable {
     KafkaDistribution kafka = KafkaDistribution.fromBuild();
     Path plugins = PluginDirectory.unpack(PluginDirectory.zip(), workDir.resolve("plugins"));
     ConnectWorkerProcess worker = ConnectWorkerProcess.start(kafka, workDir, bootstrapServers, plugins, workerEnv);
-    return new ConnectTopology(workDir, null, worker, plugins);
+    return new ConnectTopology(workDir, null, worker, plugins, bootstrapServers, workerEnv);
   }
 
   /** target/e2e/<name>: kept after the run, with every process's log, for post-mortems. */
@@ -58,6 +63,19 @@ final class ConnectTopology implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Stops the worker (SIGTERM, as a restart or rolling upgrade does); {@link #startStoppedWorker()}
+   * brings a new worker process up on the same REST port, group and internal topics.
+   */
+  void stopWorker() {
+    worker.close();
+  }
+
+  void startStoppedWorker() {
+    worker = ConnectWorkerProcess.start(KafkaDistribution.fromBuild(), workDir, bootstrapServers, pluginPath,
+        workerEnv, worker.restPort());
   }
 
   ConnectRest rest() {

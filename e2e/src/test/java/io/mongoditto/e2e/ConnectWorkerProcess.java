@@ -19,15 +19,26 @@ final class ConnectWorkerProcess implements AutoCloseable {
 
   private final JavaProcess process;
   private final ConnectRest rest;
+  private final int restPort;
 
-  private ConnectWorkerProcess(JavaProcess process, ConnectRest rest) {
+  private ConnectWorkerProcess(JavaProcess process, ConnectRest rest, int restPort) {
     this.process = process;
     this.rest = rest;
+    this.restPort = restPort;
+  }
+
+  int restPort() {
+    return restPort;
   }
 
   static ConnectWorkerProcess start(KafkaDistribution kafka, Path workDir, String bootstrapServers,
       Path pluginPath, Map<String, String> env) {
-    int restPort = FreePorts.next();
+    return start(kafka, workDir, bootstrapServers, pluginPath, env, FreePorts.next());
+  }
+
+  /** On a given REST port, e.g. the port of a worker this one replaces. */
+  static ConnectWorkerProcess start(KafkaDistribution kafka, Path workDir, String bootstrapServers,
+      Path pluginPath, Map<String, String> env, int restPort) {
     Properties config = workerProperties(ProjectFiles.connectDistributedProperties(), bootstrapServers,
         restPort, pluginPath);
     Path file = workDir.resolve("connect-distributed.properties");
@@ -35,7 +46,7 @@ final class ConnectWorkerProcess implements AutoCloseable {
     JavaProcess process = JavaProcess.start("connect", kafka, "384m", workDir, env,
         "org.apache.kafka.connect.cli.ConnectDistributed", file.toString());
     ConnectWorkerProcess worker =
-        new ConnectWorkerProcess(process, new ConnectRest("http://127.0.0.1:" + restPort));
+        new ConnectWorkerProcess(process, new ConnectRest("http://127.0.0.1:" + restPort), restPort);
     try {
       // 200 on GET /connectors only once the worker joined its group and read the config topic
       FreePorts.await("the Connect worker's REST API on port " + restPort, Duration.ofSeconds(120),

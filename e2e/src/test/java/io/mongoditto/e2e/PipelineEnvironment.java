@@ -16,6 +16,12 @@ interface PipelineEnvironment extends AutoCloseable {
 
   LocalDittoClient ditto();
 
+  /** Stops the Connect worker process (the broker, MongoDB and Ditto keep running). */
+  void stopWorker();
+
+  /** Starts a new worker process in place of the stopped one; returns once its REST API answers. */
+  void startWorker();
+
   /** Logs and locations for a failure message. */
   String diagnostics();
 

@@ -71,6 +71,16 @@ class QuickstartPipelineIT extends AbstractPipelineIT {
     }
 
     @Override
+    public void stopWorker() {
+      topology.stopWorker();
+    }
+
+    @Override
+    public void startWorker() {
+      topology.startStoppedWorker();
+    }
+
+    @Override
     public String diagnostics() {
       return topology.diagnostics() + "\nlocal Ditto log: " + ditto.logFile();
     }
