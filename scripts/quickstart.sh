@@ -222,7 +222,7 @@ Create the connectors (configs in config/; the worker resolves their \${env:...}
   curl -sS -X PUT -H 'Content-Type: application/json' $url/connectors/ditto-sink/config \\
        --data @$ROOT/config/ditto-sink.json
 
-Write to MongoDB (the source streams changes from the moment it starts), then read Ditto:
+Write to MongoDB (before or after: with startup.mode=initial the source copies what exists, then streams), then read Ditto:
   MONGODB_CONNECTION_STRING='mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true' MONGODB_DATABASE=zava \\
        $ROOT/mongo-ditto seed --scale 0.01
   curl -sS -H "Authorization: Bearer \$DITTO_API_KEY" -H 'Content-Type: application/json' \\
