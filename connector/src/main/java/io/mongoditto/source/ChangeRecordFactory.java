@@ -66,6 +66,14 @@ final class ChangeRecordFactory {
         DittoChangeCodec.toValue(change), ts);
   }
 
+  /** A heartbeat: carries the stream's position as offset; the sink never reads this topic. */
+  SourceRecord heartbeatRecord(String topic, Map<String, ?> offset) {
+    String ns = partition.get(SourceOffsets.NAMESPACE);
+    long now = System.currentTimeMillis();
+    return new SourceRecord(partition, offset, topic, null, null, ns, null,
+        Map.of(SourceOffsets.NAMESPACE, ns, "ts", now), now);
+  }
+
   /** A record for the errors topic, or null when none is configured. */
   SourceRecord errorRecord(MappingError error, BsonDocument rawEvent, Map<String, ?> offset) {
     if (errorsTopic == null) {

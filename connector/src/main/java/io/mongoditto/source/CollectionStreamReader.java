@@ -77,6 +77,7 @@ final class CollectionStreamReader implements Runnable {
   private volatile boolean running = true;
   /** Set after lost history under policy resnapshot: copy again although no offset says so. */
   private boolean forceSnapshot;
+  private long lastRecordNanos = System.nanoTime();
 
   CollectionStreamReader(String connectorName, MongoSourceConfig config, CollectionSettings settings,
       MongoDatabase database, SourceBuffer buffer, SourceTaskStats stats, ChangeEventMapper mapper,
@@ -304,6 +305,9 @@ final class CollectionStreamReader implements Runnable {
         BsonDocument event = cursor.tryNext();
         if (event == null) {
           long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+          if (!heartbeat(cursor)) {
+            return;
+          }
           if (waitedMs < config.streamMaxAwaitMs() / 2) {
             // The server did not hold the getMore: back off instead of spinning.
             if (!sleep(backoff)) {
@@ -314,11 +318,38 @@ final class CollectionStreamReader implements Runnable {
           continue;
         }
         backoff = MIN_BACKOFF_MS;
+        lastRecordNanos = System.nanoTime();
         if (!handle(event)) {
           return;
         }
       }
     }
+  }
+
+  /**
+   * On an idle stream, hands Connect the stream's current position (postBatchResumeToken) now and
+   * then, so a collection that rarely changes does not keep a token that falls out of the oplog.
+   * False when stopping.
+   */
+  private boolean heartbeat(MongoCursor<BsonDocument> cursor) throws InterruptedException {
+    if (config.heartbeatIntervalMs() <= 0 || !(cursor instanceof MongoChangeStreamCursor<?> cs)) {
+      return true;
+    }
+    long now = System.nanoTime();
+    if (now - lastRecordNanos < TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs())) {
+      return true;
+    }
+    lastRecordNanos = now;
+    BsonDocument position = cs.getResumeToken();
+    if (position == null || position.equals(SourceOffsets.resumeToken(lastOffset))) {
+      return true;
+    }
+    Map<String, ?> offset = SourceOffsets.streamOffset(position);
+    if (!buffer.put(records.heartbeatRecord(config.heartbeatTopic(), offset))) {
+      return false;
+    }
+    lastOffset = offset;
+    return true;
   }
 
   private boolean postImagesEnabled() {

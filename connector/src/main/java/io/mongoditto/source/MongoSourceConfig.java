@@ -60,6 +60,8 @@ public final class MongoSourceConfig {
 
   public static final String TOPIC_PREFIX = "topic.prefix";
   public static final String ERRORS_TOPIC = "errors.topic";
+  public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+  public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
 
   public static final String HISTORY_LOST_POLICY = "history.lost.policy";
   public static final String POLL_MAX_BATCH_SIZE = "poll.max.batch.size";
@@ -121,6 +123,8 @@ public final class MongoSourceConfig {
   private final int streamBatchSize;
   private final Long startupTimestamp;
   private final int snapshotChunkSize;
+  private final int heartbeatIntervalMs;
+  private final String heartbeatTopic;
   private final List<String> taskCollections;
 
   private MongoSourceConfig(AbstractConfig c, List<CollectionSettings> collections) {
@@ -148,6 +152,11 @@ public final class MongoSourceConfig {
     this.streamBatchSize = c.getInt(STREAM_BATCH_SIZE);
     this.startupTimestamp = c.getLong(STARTUP_TIMESTAMP);
     this.snapshotChunkSize = c.getInt(SNAPSHOT_CHUNK_SIZE);
+    this.heartbeatIntervalMs = c.getInt(HEARTBEAT_INTERVAL_MS);
+    String hb = c.getString(HEARTBEAT_TOPIC);
+    String prefix = c.getString(TOPIC_PREFIX);
+    this.heartbeatTopic = hb != null && !hb.isBlank() ? hb.trim()
+        : (prefix == null || prefix.isBlank() ? "" : prefix.trim() + ".") + "heartbeat";
     List<String> assigned = c.getList(TASK_COLLECTIONS);
     this.taskCollections = assigned == null || assigned.isEmpty() ? null : List.copyOf(assigned);
   }
@@ -224,6 +233,13 @@ public final class MongoSourceConfig {
           add(errors, key(name, TOPIC), "topic '" + cs.topic() + "' is already used by another collection");
         }
       }
+    }
+    String heartbeat = base.getString(HEARTBEAT_TOPIC);
+    if (heartbeat == null || heartbeat.isBlank()) {
+      heartbeat = (prefix == null || prefix.isBlank() ? "" : prefix.trim() + ".") + "heartbeat";
+    }
+    if (base.getInt(HEARTBEAT_INTERVAL_MS) > 0 && topics.contains(heartbeat.trim())) {
+      add(errors, HEARTBEAT_TOPIC, "'" + heartbeat + "' is also a collection's topic; set another");
     }
     if (!names.isEmpty() && result.stream().noneMatch(CollectionSettings::enabled) && errors.isEmpty()) {
       add(errors, COLLECTIONS, "no collection is enabled");
@@ -444,6 +460,16 @@ public final class MongoSourceConfig {
             + " event as a JSON string, with the reason, collection and Mongo _id in headers. Empty: such"
             + " documents are logged at WARN and counted only. Either way the task keeps going.",
         GROUP_TOPICS, ++o, Width.MEDIUM, "Errors topic");
+    def.define(HEARTBEAT_INTERVAL_MS, Type.INT, 0, ConfigDef.Range.between(0, 86_400_000), Importance.MEDIUM,
+        "When a collection's stream has had no change for this long, send its current stream position"
+            + " to the heartbeat topic, so the stored offset keeps up with the oplog and a restart after a"
+            + " quiet period does not fail with error 286 (recommended: 60000 for collections that rarely"
+            + " change). 0 turns heartbeats off.",
+        GROUP_TOPICS, ++o, Width.SHORT, "Heartbeat interval (ms)");
+    def.define(HEARTBEAT_TOPIC, Type.STRING, "", Importance.LOW,
+        "Topic for heartbeats (key = namespace, value = {ns, ts}). Default: <topic.prefix>.heartbeat."
+            + " Sinks must not consume it.",
+        GROUP_TOPICS, ++o, Width.MEDIUM, "Heartbeat topic");
 
     o = 0;
     def.define(HISTORY_LOST_POLICY, Type.STRING, HistoryLostPolicy.FAIL.configValue(),
@@ -559,6 +585,15 @@ public final class MongoSourceConfig {
 
   public int snapshotChunkSize() {
     return snapshotChunkSize;
+  }
+
+  /** 0 when heartbeats are off. */
+  public int heartbeatIntervalMs() {
+    return heartbeatIntervalMs;
+  }
+
+  public String heartbeatTopic() {
+    return heartbeatTopic;
   }
 
   /** Result of {@link #parse}: a config, or the errors by key. */

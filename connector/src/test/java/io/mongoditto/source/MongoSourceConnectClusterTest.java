@@ -304,6 +304,47 @@ class MongoSourceConnectClusterTest {
     }
   }
 
+  @Test
+  void heartbeatsKeepAQuietCollectionsPositionInsideTheOplog() throws Exception {
+    try (LocalMongo small = LocalMongo.builder().historySize(20).start();
+        MongoClient c = MongoClients.create(small.connectionString())) {
+      String name = "heartbeats";
+      MongoDatabase db = c.getDatabase("hb");
+      db.createCollection("categories");
+      db.createCollection("stores");
+      Map<String, String> config = plainConfig(small, "hb", "categories,stores", "hb");
+      config.put("startup.mode", "latest");
+      config.put("heartbeat.interval.ms", "300");
+      config.put("change.stream.max.await.time.ms", "200");
+      connect.configureConnector(name, config);
+      connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
+      for (String coll : List.of("categories", "stores")) {
+        AtomicInteger n = new AtomicInteger();
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+          db.getCollection(coll).insertOne(new Document("_id", "warm-" + n.incrementAndGet()));
+          assertFalse(topics.read("hb." + coll).isEmpty(), () -> statusText(name));
+        });
+      }
+      // Only stores changes: far more events than the server keeps, while categories stays quiet.
+      for (int i = 0; i < 60; i++) {
+        db.getCollection("stores").insertOne(new Document("_id", "busy-" + i));
+        Thread.sleep(40);
+      }
+      await().atMost(CONVERGE).untilAsserted(() ->
+          assertEquals(60, topics.read("hb.stores").stream().filter(r -> String.valueOf(r.key()).startsWith("busy-")).count()));
+      Thread.sleep(1500); // let the quiet stream send a heartbeat after the last busy write
+      assertFalse(topics.read("hb.heartbeat").isEmpty(), "heartbeats were sent");
+      connect.stopConnector(name);
+      connect.assertions().assertConnectorIsStopped(name, "stopped");
+      connect.resumeConnector(name);
+      connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running again");
+      db.getCollection("categories").insertOne(new Document("_id", "after-restart"));
+      await().atMost(CONVERGE).untilAsserted(() -> assertTrue(
+          topics.read("hb.categories").stream().anyMatch(r -> "after-restart".equals(r.key())), () -> statusText(name)));
+      connect.deleteConnector(name);
+    }
+  }
+
   private static String statusText(String name) {
     ConnectorStateInfo status = connect.connectorStatus(name);
     StringBuilder sb = new StringBuilder("connector " + status.connector().state());
