@@ -11,7 +11,6 @@ import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.seed.ZavaRetailGenerator;
 import io.mongoditto.cli.seed.ZavaRetailSeeder;
 import io.mongoditto.cli.seed.ZavaRetailSpec;
-import io.mongoditto.cli.verify.PipelineProbe;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.localditto.LocalDitto;
@@ -23,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,10 +39,10 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "demo",
     header = "The Zava Retail demo: local MongoDB and Ditto, seed, live sync, live changes, compare.",
     description = {
-      "Starts the local MongoDB and the local Ditto, runs the embedded sync, loads the Zava Retail",
-      "dataset while it streams (a progress line per collection), applies a burst of live updates,",
-      "replaces, inserts and deletes, waits until Ditto caught up, then prints the MongoDB and Ditto",
-      "counts per collection, a field-by-field sample comparison and the sync lag.",
+      "Starts the local MongoDB and the local Ditto, loads the Zava Retail dataset, runs the embedded",
+      "sync (initial copy, then change streams; a progress line per collection), applies a burst of live",
+      "updates, replaces, inserts and deletes half-way, waits until Ditto caught up, then prints the",
+      "MongoDB and Ditto counts per collection, a field-by-field sample comparison and the sync lag.",
       "Exit code 0 when every collection matches. No Kafka, Docker, MongoDB or Ditto account needed."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -138,6 +138,19 @@ final class DemoCommand implements Callable<Integer> {
       db.createCollection(name);
       db.runCommand(new Document("collMod", name).append("changeStreamPreAndPostImages", new Document("enabled", true)));
     }
+    out.println("Loading the Zava Retail dataset into MongoDB:");
+    out.flush();
+    try (ProgressDisplay progress = new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
+      ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, progress);
+    }
+    Map<String, Long> mongoCounts = new LinkedHashMap<>();
+    for (CollectionsConfig.Entry e : synced) {
+      mongoCounts.put(e.name(), db.getCollection(e.name()).countDocuments());
+    }
+    long toCopy = mongoCounts.values().stream().mapToLong(Long::longValue).sum();
+
+    out.printf(Locale.ROOT, "Syncing %,d documents to Ditto (initial copy, then the change streams):%n", toCopy);
+    out.flush();
     try (EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(settings.asMap(),
             work.resolve("offsets.dat"), work.resolve("dead-letters.jsonl"), Duration.ofSeconds(1)));
         DittoHttpClient ditto = Ditto.client(settings)) {
@@ -145,43 +158,27 @@ final class DemoCommand implements Callable<Integer> {
         throw new UserException("the sync did not start: " + describe(sync.failure()));
       }
       SyncVerifier verifier = new SyncVerifier(db, ditto);
-      try {
-        PipelineProbe.awaitStreaming(db, verifier, synced, Duration.ofSeconds(60), sync::isRunning);
-      } catch (IllegalStateException e) {
-        throw new UserException(e.getMessage() + ": " + describe(sync.failure()));
-      }
-      out.println("Pipeline is streaming. Loading the dataset into MongoDB while it syncs to Ditto:");
-      out.flush();
-
-      Map<String, Integer> plannedCounts = dataset.plannedCounts();
+      int burst;
       try (ProgressDisplay progress = new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
-        Thread updater = new Thread(() -> {
-          while (!Thread.currentThread().isInterrupted()) {
-            for (CollectionsConfig.Entry e : synced) {
-              progress.update(e.name() + " -> Ditto", sync.stats().applied(e.mapping().dittoCollection()),
-                  plannedCounts.getOrDefault(e.name(), -1));
-            }
-            try {
-              Thread.sleep(200);
-            } catch (InterruptedException ie) {
-              return;
-            }
-          }
-        }, "demo-progress");
-        updater.setDaemon(true);
-        updater.start();
-        try {
-          ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, null);
-          applyLiveChanges(db, dataset, liveChanges, seed);
-          awaitConverged(verifier, synced, sync, Duration.ofSeconds(timeoutSeconds));
-        } finally {
-          updater.interrupt();
-          updater.join();
+        Runnable show = () -> {
           for (CollectionsConfig.Entry e : synced) {
-            progress.finish(e.name() + " -> Ditto", sync.stats().applied(e.mapping().dittoCollection()));
+            progress.update(e.name(), sync.stats().applied(e.mapping().dittoCollection()), mongoCounts.get(e.name()));
           }
+        };
+        // Live changes once half is copied: they meet the copy and the stream hand-over.
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        while (applied(sync, synced) < toCopy / 2 && sync.isRunning() && System.nanoTime() < deadline) {
+          show.run();
+          Thread.sleep(200);
+        }
+        burst = applyLiveChanges(db, dataset, liveChanges, seed);
+        awaitConverged(verifier, synced, sync, deadline, show);
+        for (CollectionsConfig.Entry e : synced) {
+          progress.finish(e.name(), sync.stats().applied(e.mapping().dittoCollection()));
         }
       }
+      out.printf(Locale.ROOT, "Applied %,d live changes (updates with $unset, replaces, inserts, deletes) while syncing.%n",
+          burst);
       long lagMillis = measureLag(db, ditto);
 
       List<SyncVerifier.Result> results = new ArrayList<>();
@@ -203,13 +200,21 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.printf(Locale.ROOT, "Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
       out.flush();
-      boolean ok = results.stream().allMatch(SyncVerifier.Result::matches) && sync.failure() == null;
+      boolean ok = results.stream().allMatch(SyncVerifier.Result::matches) && sync.failure() == null && lagMillis >= 0;
       return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
   }
 
+  private static long applied(EmbeddedSync sync, List<CollectionsConfig.Entry> synced) {
+    long n = 0;
+    for (CollectionsConfig.Entry e : synced) {
+      n += sync.stats().applied(e.mapping().dittoCollection());
+    }
+    return n;
+  }
+
   /** A burst of live changes of every kind while the sync streams. */
-  static void applyLiveChanges(MongoDatabase db, ZavaRetailSpec dataset, int count, long seed) {
+  static int applyLiveChanges(MongoDatabase db, ZavaRetailSpec dataset, int count, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5eed);
     List<Object> itemIds = db.getCollection(ZavaRetailSpec.ORDER_ITEMS).find().limit(Math.max(1, count))
         .map(d -> d.get("_id")).into(new ArrayList<>());
@@ -248,12 +253,13 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
+    return count;
   }
 
   private static void awaitConverged(SyncVerifier verifier, List<CollectionsConfig.Entry> synced, EmbeddedSync sync,
-      Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+      long deadline, Runnable show) throws InterruptedException {
     while (true) {
+      show.run();
       if (!sync.isRunning()) {
         throw new UserException("the sync stopped: " + describe(sync.failure()));
       }
@@ -267,7 +273,7 @@ final class DemoCommand implements Callable<Integer> {
       if (equal || System.nanoTime() > deadline) {
         return;
       }
-      Thread.sleep(500);
+      Thread.sleep(250);
     }
   }
 
