@@ -71,6 +71,17 @@ public final class DittoHttpClient implements AutoCloseable {
     }
   }
 
+  /** Told about each HTTP attempt of a statement, for metrics. Called on the executing thread. */
+  public interface RequestObserver {
+    RequestObserver NONE = new RequestObserver() {};
+
+    /** One HTTP request of {@code bytes} request body is about to be sent (first try or retry). */
+    default void sending(int bytes) {}
+
+    /** A transient failure is going to be retried after a backoff. */
+    default void retrying() {}
+  }
+
   private final HttpClient http;
   private final URI executeUri;
   private final Settings settings;
@@ -103,6 +114,11 @@ public final class DittoHttpClient implements AutoCloseable {
 
   /** Executes one statement, retrying transient failures up to the policy's deadline. */
   public DittoResponse execute(String statement, Map<String, Object> args) {
+    return execute(statement, args, RequestObserver.NONE);
+  }
+
+  /** As {@link #execute(String, Map)}, telling {@code observer} about each attempt and retry. */
+  public DittoResponse execute(String statement, Map<String, Object> args, RequestObserver observer) {
     byte[] body;
     try {
       Map<String, Object> request = new LinkedHashMap<>();
@@ -118,6 +134,7 @@ public final class DittoHttpClient implements AutoCloseable {
       if (closed) {
         throw new DittoException("the Ditto client was closed", 0, null);
       }
+      observer.sending(body.length);
       Attempt result = attemptOnce(statement, body);
       if (result.response != null) {
         return result.response;
@@ -131,6 +148,7 @@ public final class DittoHttpClient implements AutoCloseable {
                 + " attempts); last error: " + result.failure, result.status, attempt, result.cause);
       }
       LOG.warn("Ditto request failed ({}), retry {} in {} ms", result.failure, attempt, wait.toMillis());
+      observer.retrying();
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {

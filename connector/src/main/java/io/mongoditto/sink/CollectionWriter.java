@@ -2,6 +2,7 @@ package io.mongoditto.sink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoResponse;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ final class CollectionWriter {
   private final boolean registersOnly;
   private final long maxRequestBytes;
   private final int idsPerStatement;
+  private final SinkMetrics metrics;
 
   /**
    * @param registersOnly v4 (DQL strict mode): nested objects are registers, replaced whole by an
@@ -48,6 +50,13 @@ final class CollectionWriter {
   /** @param idsPerStatement longest {@code _id IN :ids} list of one SELECT, UNSET or DELETE */
   CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes,
       int idsPerStatement) {
+    this(client, counters, registersOnly, maxRequestBytes, idsPerStatement, new SinkMetrics(null));
+  }
+
+  /** @param metrics per-collection metrics the statements are counted in */
+  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes,
+      int idsPerStatement, SinkMetrics metrics) {
+    this.metrics = metrics;
     this.idsPerStatement = idsPerStatement;
     this.client = client;
     this.counters = counters;
@@ -57,6 +66,7 @@ final class CollectionWriter {
 
   /** @throws io.mongoditto.ditto.DittoException as the client classifies it */
   void apply(String collection, List<FinalOp> ops) {
+    SinkMetrics.Collection m = metrics.collection(collection);
     List<FinalOp.Upsert> upserts = new ArrayList<>();
     List<Object> deletes = new ArrayList<>();
     for (FinalOp op : ops) {
@@ -66,8 +76,8 @@ final class CollectionWriter {
         deletes.add(op.id());
       }
     }
-    Map<Object, Map<String, Object>> stored = readStored(collection, upserts);
-    unsetRemovedPaths(collection, upserts, stored);
+    Map<Object, Map<String, Object>> stored = readStored(collection, upserts, m);
+    unsetRemovedPaths(collection, upserts, stored, m);
     if (!upserts.isEmpty()) {
       List<Map<String, Object>> docs = new ArrayList<>(upserts.size());
       for (FinalOp.Upsert u : upserts) {
@@ -79,17 +89,20 @@ final class CollectionWriter {
         docs.add(doc);
       }
       for (List<Map<String, Object>> chunk : bySize(docs)) {
-        execute(Dql.upsert(collection), Map.of(Dql.DOCS, chunk));
+        execute(Dql.upsert(collection), Map.of(Dql.DOCS, chunk), m);
+        m.upserts.add(chunk.size());
       }
       counters.documentsUpserted.addAndGet(docs.size());
     }
     for (List<Object> ids : byKind(deletes)) {
-      execute(Dql.delete(collection), Map.of(Dql.IDS, ids));
+      execute(Dql.delete(collection), Map.of(Dql.IDS, ids), m);
+      m.deletes.add(ids.size());
     }
     counters.documentsDeleted.addAndGet(deletes.size());
   }
 
-  private Map<Object, Map<String, Object>> readStored(String collection, List<FinalOp.Upsert> upserts) {
+  private Map<Object, Map<String, Object>> readStored(String collection, List<FinalOp.Upsert> upserts,
+      SinkMetrics.Collection m) {
     List<Object> ids = new ArrayList<>();
     for (FinalOp.Upsert u : upserts) {
       if (u.replace() || !u.unsetPaths().isEmpty()) {
@@ -98,7 +111,7 @@ final class CollectionWriter {
     }
     Map<Object, Map<String, Object>> stored = new HashMap<>();
     for (List<Object> group : byKind(ids)) {
-      DittoResponse r = execute(Dql.select(collection), Map.of(Dql.IDS, group));
+      DittoResponse r = execute(Dql.select(collection), Map.of(Dql.IDS, group), m);
       for (Map<String, Object> doc : r.items()) {
         stored.put(DocumentId.normalize(doc.get("_id")), doc);
       }
@@ -107,7 +120,8 @@ final class CollectionWriter {
   }
 
   private void unsetRemovedPaths(
-      String collection, List<FinalOp.Upsert> upserts, Map<Object, Map<String, Object>> stored) {
+      String collection, List<FinalOp.Upsert> upserts, Map<Object, Map<String, Object>> stored,
+      SinkMetrics.Collection m) {
     Map<List<List<String>>, List<Object>> idsByPaths = new LinkedHashMap<>();
     for (FinalOp.Upsert u : upserts) {
       Map<String, Object> current = stored.get(u.id());
@@ -132,8 +146,10 @@ final class CollectionWriter {
     }
     for (Map.Entry<List<List<String>>, List<Object>> e : idsByPaths.entrySet()) {
       for (List<Object> ids : byKind(e.getValue())) {
-        execute(Dql.unset(collection, e.getKey()), Map.of(Dql.IDS, ids));
+        execute(Dql.unset(collection, e.getKey()), Map.of(Dql.IDS, ids), m);
         counters.unsetStatements.incrementAndGet();
+        m.unsetStatements.increment();
+        m.unsetPaths.add((long) e.getKey().size() * ids.size());
       }
     }
   }
@@ -167,9 +183,14 @@ final class CollectionWriter {
     }
   }
 
-  private DittoResponse execute(String statement, Map<String, Object> args) {
+  private DittoResponse execute(String statement, Map<String, Object> args, SinkMetrics.Collection m) {
     counters.statements.incrementAndGet();
-    return client.execute(statement, args);
+    try {
+      return client.execute(statement, args, m.observer);
+    } catch (DittoException e) {
+      m.errors.increment();
+      throw e;
+    }
   }
 
   /** The ids grouped by kind (a mixed list matches nothing), each group cut to {@link #idsPerStatement}. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -39,6 +40,7 @@ public final class DittoSinkTask extends SinkTask {
   private CollectionWriter writer;
   private ErrantRecordReporter reporter;
   private final SinkCounters counters = new SinkCounters();
+  private SinkMetrics metrics;
   private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
 
   /** A record read into a change for a collection. */
@@ -53,14 +55,25 @@ public final class DittoSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     config = new DittoSinkConfig(props);
     client = new DittoHttpClient(config.clientSettings());
+    metrics = new SinkMetrics(pluginMetrics());
     writer = new CollectionWriter(client, counters, config.clientSettings().apiVersion() == ApiVersion.V4,
-        config.maxRequestBytes());
+        config.maxRequestBytes(), CollectionWriter.IDS_PER_STATEMENT, metrics);
     try {
       reporter = context.errantRecordReporter();
     } catch (NoSuchMethodError | NoClassDefFoundError e) {
       reporter = null; // a worker older than Kafka 2.6
     }
     LOG.info("Ditto sink task started: {}", client.executeUri());
+  }
+
+  /** The worker's plugin metrics for this task (KIP-877, Kafka 4.1+), or null where there are none. */
+  private PluginMetrics pluginMetrics() {
+    try {
+      return context.pluginMetrics();
+    } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException e) {
+      LOG.info("this worker has no plugin metrics (Kafka before 4.1): sink metrics are not exported");
+      return null;
+    }
   }
 
   public SinkCounters counters() {
@@ -78,9 +91,12 @@ public final class DittoSinkTask extends SinkTask {
       counters.records.incrementAndGet();
       try {
         Entry e = read(record);
+        metrics.collection(e.collection()).records.increment();
         byCollection.computeIfAbsent(e.collection(), k -> new ArrayList<>()).add(e);
       } catch (DittoChangeCodec.InvalidChangeException | DataException e) {
-        report(record, new DataException("not a Ditto change record: " + e.getMessage(), e), reports);
+        String collection = topicCollection(record.topic());
+        metrics.collection(collection).records.increment();
+        report(record, collection, new DataException("not a Ditto change record: " + e.getMessage(), e), reports);
       }
     }
     int batchSize = config.batchSize();
@@ -88,6 +104,7 @@ public final class DittoSinkTask extends SinkTask {
       List<Entry> all = e.getValue();
       for (int from = 0; from < all.size(); from += batchSize) {
         counters.batches.incrementAndGet();
+        metrics.collection(e.getKey()).batches.increment();
         applyIsolatingBadRecords(e.getKey(), all.subList(from, Math.min(all.size(), from + batchSize)), reports);
       }
     }
@@ -106,11 +123,17 @@ public final class DittoSinkTask extends SinkTask {
       if (record.key() == null) {
         throw new DataException("a tombstone without a key names no document");
       }
-      String collection = mapped != null ? mapped : lastSegment(record.topic());
+      String collection = topicCollection(record.topic());
       return new Entry(record, collection, DittoChange.delete(collection, record.key(), 0L, null));
     }
     DittoChange change = DittoChangeCodec.fromValue(record.value());
     return new Entry(record, mapped != null ? mapped : change.collection(), change);
+  }
+
+  /** The collection a topic maps to, else the topic's last segment (for tombstones and unreadable records). */
+  private String topicCollection(String topic) {
+    String mapped = config.collectionFor(topic);
+    return mapped != null ? mapped : lastSegment(topic);
   }
 
   static String lastSegment(String topic) {
@@ -126,12 +149,17 @@ public final class DittoSinkTask extends SinkTask {
     }
     try {
       writer.apply(collection, BatchCollapser.collapse(changes));
+      long newest = 0;
+      for (DittoChange c : changes) {
+        newest = Math.max(newest, c.sourceTimeMillis());
+      }
+      metrics.collection(collection).lag.applied(newest);
     } catch (DittoException.BadRequest bad) {
       if (batch.size() == 1) {
         Entry only = batch.get(0);
         LOG.warn("Ditto rejected record {}-{}@{} (collection {}, _id {}): {}", only.record().topic(),
             only.record().kafkaPartition(), only.record().kafkaOffset(), collection, only.change().id(), bad.dittoError());
-        report(only.record(), new DataException("Ditto rejected the document (collection " + collection
+        report(only.record(), collection, new DataException("Ditto rejected the document (collection " + collection
             + ", _id " + only.change().id() + "): " + bad.dittoError(), bad), reports);
         return;
       }
@@ -148,7 +176,7 @@ public final class DittoSinkTask extends SinkTask {
     }
   }
 
-  private void report(SinkRecord record, RuntimeException error, List<Future<Void>> reports) {
+  private void report(SinkRecord record, String collection, RuntimeException error, List<Future<Void>> reports) {
     counters.badRecords.incrementAndGet();
     if (reporter == null) {
       throw new ConnectException("record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
@@ -156,6 +184,7 @@ public final class DittoSinkTask extends SinkTask {
           + " errors.deadletterqueue.topic.name): " + error.getMessage(), error);
     }
     reports.add(reporter.report(record, error));
+    metrics.collection(collection).deadLettered.increment();
   }
 
   private static void awaitReport(Future<Void> f) {
@@ -191,6 +220,9 @@ public final class DittoSinkTask extends SinkTask {
   public void stop() {
     if (client != null) {
       client.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 }

@@ -1,0 +1,74 @@
+package io.mongoditto.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.junit.jupiter.api.Test;
+
+/** Registration through Kafka's own plugin metrics implementation (what a Connect worker hands a task). */
+class MetricGroupTest {
+
+  private static Object value(Metrics metrics, String name, Map<String, String> tags) {
+    return metrics.metrics().get(new MetricName(name, "plugins", "", tags)).metricValue();
+  }
+
+  @Test
+  void perCollectionCountersAndGaugesCarryTheCollectionTagAndAreRemovedOnClose() throws Exception {
+    try (Metrics metrics = new Metrics(); PluginMetricsImpl plugin = new PluginMetricsImpl(metrics,
+        Map.of("connector", "c1", "task", "0"))) {
+      record Holder(Counter writes, SyncLag lag) {}
+      AtomicLong now = new AtomicLong(10_000);
+      PerCollectionMetrics<Holder> per = new PerCollectionMetrics<>(new MetricGroup(plugin, Map.of()),
+          g -> new Holder(g.counter("writes-total", "writes"), new SyncLag(now::get).register(g)));
+      per.get("orders").writes().add(3);
+      per.get("orders").writes().increment();
+      per.get("stores").writes().increment();
+      per.get("orders").lag().applied(7_000);
+      per.get("orders").lag().applied(6_000); // a replayed older change does not move it back
+      now.set(12_000);
+
+      Map<String, String> orders = Map.of("connector", "c1", "task", "0", "collection", "orders");
+      assertEquals(4L, value(metrics, "writes-total", orders));
+      assertEquals(1L, value(metrics, "writes-total", Map.of("connector", "c1", "task", "0", "collection", "stores")));
+      assertEquals(7_000L, value(metrics, "last-source-time-ms", orders));
+      assertEquals(5_000L, value(metrics, "sync-lag-ms", orders));
+      assertEquals(3_000L, value(metrics, "apply-lag-ms", orders));
+      assertEquals(-1L, value(metrics, "sync-lag-ms", Map.of("connector", "c1", "task", "0", "collection", "stores")),
+          "no change with a source time applied yet");
+
+      per.close();
+      assertFalse(metrics.metrics().keySet().stream().anyMatch(n -> n.group().equals("plugins")),
+          "close removes the group's metrics: " + metrics.metrics().keySet());
+    }
+  }
+
+  @Test
+  void withoutPluginMetricsValuesAreKeptButNotExported() {
+    MetricGroup group = new MetricGroup(null, Map.of());
+    Counter c = group.with("collection", "x").counter("writes-total", "writes");
+    c.add(2);
+    assertEquals(2, c.count());
+    group.close();
+  }
+
+  @Test
+  void syncLagIgnoresUnknownSourceTimes() {
+    AtomicLong now = new AtomicLong(1_000);
+    SyncLag lag = new SyncLag(now::get);
+    lag.applied(0);
+    assertEquals(SyncLag.UNKNOWN, lag.lagMillis());
+    assertEquals(SyncLag.UNKNOWN, lag.lastAppliedAtMillis());
+    lag.applied(900);
+    now.set(2_000);
+    assertEquals(1_100, lag.lagMillis());
+    assertEquals(100, lag.applyLagMillis());
+    assertEquals(1_000, lag.lastAppliedAtMillis());
+    assertTrue(lag.lagMillis() >= 0);
+  }
+}
