@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +36,14 @@ final class ChangeStreamBackend extends MemoryBackend {
   static final long DEFAULT_AWAIT_MILLIS = 1000;
   private static final int DEFAULT_FIRST_BATCH = 101;
   private static final int MAX_GETMORE_BATCH = 1000;
+  /** Like a real server's cursorTimeoutMillis: streams nobody read for 10 minutes are closed. */
+  static final long CURSOR_IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   private final ChangeEventLog log;
   private final ReplicaSetHello hello;
   private final FailPoints failPoints = new FailPoints();
   private final CollectionCommands collections;
+  private final Set<ChangeStreamCursor> openStreams = ConcurrentHashMap.newKeySet();
 
   ChangeStreamBackend(ChangeEventLog log, String replicaSetName) {
     this.log = log;
@@ -147,7 +152,9 @@ final class ChangeStreamBackend extends MemoryBackend {
     }
     long id = 0L;
     if (!batch.exhausted()) {
+      closeIdleStreams();
       getCursorRegistry().add(cursor);
+      openStreams.add(cursor);
       id = cursor.getId();
     }
     LOG.debug("opened change stream {} on {} with {}", id, namespace, options);
@@ -179,6 +186,28 @@ final class ChangeStreamBackend extends MemoryBackend {
     if (!(found instanceof ChangeStreamCursor cursor)) {
       return super.handleGetMore(databaseName, command, query);
     }
+    try {
+      return getMore(cursor, query);
+    } finally {
+      if (cursor.isEmpty()) {
+        openStreams.remove(cursor);
+      }
+    }
+  }
+
+  /** Streams abandoned by their clients (never killed) would otherwise stay open forever. */
+  private void closeIdleStreams() {
+    for (ChangeStreamCursor stream : openStreams) {
+      if (stream.idleFor(CURSOR_IDLE_NANOS)) {
+        openStreams.remove(stream);
+        getCursorRegistry().remove(stream);
+        LOG.info("closed change stream {} on {}: idle for 10 minutes", stream.getId(),
+            stream.namespace());
+      }
+    }
+  }
+
+  private Document getMore(ChangeStreamCursor cursor, Document query) {
     int batchSize = query.get("batchSize") instanceof Number n && n.intValue() > 0
         ? Math.min(n.intValue(), MAX_GETMORE_BATCH) : MAX_GETMORE_BATCH;
     long waitMillis = query.get("maxTimeMS") instanceof Number n ? n.longValue()

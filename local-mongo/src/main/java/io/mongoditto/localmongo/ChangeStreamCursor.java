@@ -38,8 +38,9 @@ final class ChangeStreamCursor extends AbstractCursor {
   /** The log position of the last event this stream returned (its token ends a batch). */
   private long lastReturned = -1;
   private ChangeEvent invalidatedBy;
-  private boolean exhausted;
+  private volatile boolean exhausted;
   private MongoServerError deferredError;
+  private volatile long lastUsedNanos = System.nanoTime();
 
   ChangeStreamCursor(long id, ChangeEventLog log, ChangeStreamOptions options,
       Aggregation userStages, DocumentLookup lookup, String namespace) {
@@ -116,6 +117,20 @@ final class ChangeStreamCursor extends AbstractCursor {
    *     missing required pre/post-image, a pipeline that removed the resume token)
    */
   synchronized Batch nextBatch(int max, long waitNanos) throws InterruptedException {
+    lastUsedNanos = System.nanoTime();
+    try {
+      return readBatch(max, waitNanos);
+    } finally {
+      lastUsedNanos = System.nanoTime();
+    }
+  }
+
+  /** True when no batch was started or finished during the last {@code idleNanos}. */
+  boolean idleFor(long idleNanos) {
+    return System.nanoTime() - lastUsedNanos > idleNanos;
+  }
+
+  private Batch readBatch(int max, long waitNanos) throws InterruptedException {
     if (deferredError != null) {
       exhausted = true;
       throw deferredError;
