@@ -9,6 +9,7 @@ import org.apache.kafka.connect.source.SourceTask;
 public final class MongoSourceTask extends SourceTask {
 
   private volatile StartedSourceTask started;
+  private SourceTaskMetrics metrics;
 
   @Override
   public String version() {
@@ -20,6 +21,12 @@ public final class MongoSourceTask extends SourceTask {
     MongoSourceConfig config = MongoSourceConfig.of(props);
     String name = props.getOrDefault("name", "mongo-source");
     started = StartedSourceTask.start(name, config, context.offsetStorageReader());
+    try {
+      metrics = SourceTaskMetrics.register(context.pluginMetrics(), started);
+    } catch (RuntimeException e) {
+      started.close();
+      throw e;
+    }
   }
 
   @Override
@@ -33,6 +40,9 @@ public final class MongoSourceTask extends SourceTask {
     StartedSourceTask s = started;
     if (s != null) {
       s.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 

@@ -120,6 +120,10 @@ final class StartedSourceTask implements AutoCloseable {
     log.info("Source task stopped: {}; omitted values {}", stats, conversionStats.snapshot());
   }
 
+  int bufferedRecords() {
+    return buffer.size();
+  }
+
   Collection<String> collections() {
     return readers.stream().map(CollectionStreamReader::collection).toList();
   }

@@ -144,6 +144,8 @@ class MongoSourceConnectClusterTest {
     assertUpdateShapes(prefix);
     assertPoisonInErrorsTopic(prefix, poisonId);
     assertTrue(topics.read(prefix + ".product_embeddings").isEmpty(), "product_embeddings is disabled");
+    assertEquals(1L, metric(name, "customers", "bad-documents-total"));
+    assertTrue(metric(name, "stores", "records-total") >= 11, "phase 1 made 11 changes to stores");
 
     // pause: nothing is produced while paused; resume delivers what happened meanwhile
     connect.pauseConnector(name);
@@ -343,6 +345,21 @@ class MongoSourceConnectClusterTest {
           topics.read("hb.categories").stream().anyMatch(r -> "after-restart".equals(r.key())), () -> statusText(name)));
       connect.deleteConnector(name);
     }
+  }
+
+  /** A per-collection gauge of the connector's tasks, read over JMX as any operator would. */
+  private static long metric(String connector, String collection, String attribute) throws Exception {
+    javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    List<String> seen = new ArrayList<>();
+    for (javax.management.ObjectName n : server.queryNames(null, null)) {
+      if (collection.equals(n.getKeyProperty("collection")) && connector.equals(n.getKeyProperty("connector"))) {
+        return ((Number) server.getAttribute(n, attribute)).longValue();
+      }
+      if (n.getKeyProperty("collection") != null) {
+        seen.add(n.toString());
+      }
+    }
+    throw new AssertionError("no metrics for " + connector + "/" + collection + " among " + seen);
   }
 
   private static String statusText(String name) {
