@@ -1,0 +1,169 @@
+package io.mongoditto.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.mongoditto.localmongo.LocalMongo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The task on its own (no Connect runtime) against the local MongoDB: startup modes and stop. */
+class MongoSourceTaskTest {
+
+  private static LocalMongo mongo;
+  private static MongoClient client;
+
+  @BeforeAll
+  static void startMongo() {
+    mongo = LocalMongo.start();
+    client = MongoClients.create(mongo.connectionString());
+  }
+
+  @AfterAll
+  static void stopMongo() {
+    client.close();
+    mongo.close();
+  }
+
+  private static Map<String, String> props(String db, String mode) {
+    Map<String, String> p = new HashMap<>();
+    p.put("name", "task-test");
+    p.put("mongodb.uri", mongo.connectionString());
+    p.put("mongodb.database", db);
+    p.put("collections", "categories");
+    p.put("startup.mode", mode);
+    p.put("snapshot.chunk.size", "3");
+    p.put("change.stream.max.await.time.ms", "200");
+    return p;
+  }
+
+  private static MongoSourceTask start(Map<String, String> props) {
+    MongoSourceTask task = new MongoSourceTask();
+    task.initialize(new SourceTaskContext() {
+      @Override
+      public Map<String, String> configs() {
+        return props;
+      }
+
+      @Override
+      public OffsetStorageReader offsetStorageReader() {
+        return new OffsetStorageReader() {
+          @Override
+          public <T> Map<String, Object> offset(Map<String, T> partition) {
+            return null;
+          }
+
+          @Override
+          public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+            return Map.of();
+          }
+        };
+      }
+
+      @Override
+      public PluginMetrics pluginMetrics() {
+        return null;
+      }
+    });
+    task.start(props);
+    return task;
+  }
+
+  /** Polls until {@code n} records arrived or the time is up. */
+  private static List<SourceRecord> poll(MongoSourceTask task, int n, long millis) throws InterruptedException {
+    List<SourceRecord> out = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + millis;
+    while (out.size() < n && System.currentTimeMillis() < deadline) {
+      List<SourceRecord> batch = task.poll();
+      if (batch != null) {
+        out.addAll(batch);
+      }
+    }
+    return out;
+  }
+
+  private static Set<Object> keys(List<SourceRecord> records) {
+    return records.stream().map(SourceRecord::key).collect(Collectors.toSet());
+  }
+
+  @Test
+  void snapshotOnlyCopiesInChunksAndDoesNotStream() throws Exception {
+    MongoCollection<Document> cats = client.getDatabase("t_snap").getCollection("categories");
+    for (int i = 0; i < 10; i++) {
+      cats.insertOne(new Document("_id", "c" + i));
+    }
+    MongoSourceTask task = start(props("t_snap", "snapshot_only"));
+    try {
+      List<SourceRecord> copied = poll(task, 10, 10_000);
+      assertEquals(10, copied.size());
+      assertEquals("c9", copied.get(9).key());
+      assertTrue(copied.get(9).sourceOffset().containsKey(SourceOffsets.SNAPSHOT_LAST_ID));
+      cats.insertOne(new Document("_id", "later"));
+      assertEquals(List.of(), poll(task, 1, 1500), "snapshot_only does not stream");
+      assertEquals(Map.of("categories", 10L), task.stats().snapshotCopied());
+    } finally {
+      task.stop();
+    }
+  }
+
+  @Test
+  void latestSkipsExistingDocumentsAndStreamsNewOnes() throws Exception {
+    MongoCollection<Document> cats = client.getDatabase("t_latest").getCollection("categories");
+    cats.insertOne(new Document("_id", "old"));
+    MongoSourceTask task = start(props("t_latest", "latest"));
+    try {
+      List<SourceRecord> got = new ArrayList<>();
+      for (int i = 0; i < 20 && got.isEmpty(); i++) {
+        cats.insertOne(new Document("_id", "new-" + i));
+        got.addAll(poll(task, 1, 500));
+      }
+      assertTrue(!got.isEmpty() && !keys(got).contains("old"), keys(got).toString());
+    } finally {
+      task.stop();
+    }
+  }
+
+  @Test
+  void timestampStreamsFromTheGivenClusterTime() throws Exception {
+    MongoCollection<Document> cats = client.getDatabase("t_ts").getCollection("categories");
+    long start = System.currentTimeMillis() / 1000 - 1;
+    cats.insertOne(new Document("_id", "before-start-of-task"));
+    Map<String, String> p = props("t_ts", "timestamp");
+    p.put("startup.timestamp", Long.toString(start));
+    MongoSourceTask task = start(p);
+    try {
+      assertTrue(keys(poll(task, 1, 10_000)).contains("before-start-of-task"),
+          "a change made before the task started but after startup.timestamp is streamed");
+    } finally {
+      task.stop();
+    }
+  }
+
+  @Test
+  void stopIsPromptWhileStreamsAreIdle() throws Exception {
+    client.getDatabase("t_stop").getCollection("categories").insertOne(new Document("_id", "x"));
+    MongoSourceTask task = start(props("t_stop", "latest"));
+    poll(task, 1, 500);
+    long began = System.nanoTime();
+    task.stop();
+    long tookMs = (System.nanoTime() - began) / 1_000_000;
+    assertTrue(tookMs < 2000, "stop() took " + tookMs + " ms");
+    assertEquals(null, task.poll());
+  }
+}
