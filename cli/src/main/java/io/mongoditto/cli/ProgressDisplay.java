@@ -77,7 +77,7 @@ public final class ProgressDisplay implements AutoCloseable {
   public synchronized void finish(String item, long done) {
     Line line = lines.computeIfAbsent(item, k -> new Line(clock.getAsLong()));
     line.done = done;
-    line.total = Math.max(line.total, done);
+    line.total = done;
     if (!line.finished) {
       line.finished = true;
       line.finishedNanos = clock.getAsLong();

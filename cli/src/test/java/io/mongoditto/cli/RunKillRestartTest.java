@@ -11,7 +11,6 @@ import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.seed.ZavaRetailGenerator;
 import io.mongoditto.cli.seed.ZavaRetailSeeder;
 import io.mongoditto.cli.seed.ZavaRetailSpec;
-import io.mongoditto.cli.verify.PipelineProbe;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoHttpClient;
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded runner as its own process, killed with SIGKILL in the middle of a sync and started
+ * The embedded runner as its own process, killed with SIGKILL in the middle of its initial copy
+ * (with changes made while it is down) and started
  * again on the same offsets file: afterwards `verify` finds MongoDB and Ditto equal, document counts
  * and sampled documents alike.
  */
@@ -68,30 +68,31 @@ class RunKillRestartTest {
               Duration.ofSeconds(30)), false))) {
         SyncVerifier verifier = new SyncVerifier(db, dittoClient);
 
+        ZavaRetailSpec spec = new ZavaRetailSpec(0.05, 99);
+        ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(spec, 1000), false, null);
+        long total = 0;
+        for (CollectionsConfig.Entry e : synced) {
+          total += db.getCollection(e.name()).countDocuments();
+        }
+
         Process first = startRunner(config, offsets, env, "first");
         try {
-          PipelineProbe.awaitStreaming(db, verifier, synced, Duration.ofSeconds(90), first::isAlive);
-          // Load in the background and kill the runner once part of it reached Ditto.
-          ZavaRetailSpec spec = new ZavaRetailSpec(0.05, 99);
-          Thread loader = new Thread(() -> ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(spec, 200), false, null));
-          loader.start();
+          // Kill it (SIGKILL) mid-copy, right after an offsets flush that follows some progress.
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-          while (verifier.dittoCount("orders") < 300 && System.nanoTime() < deadline) {
+          while (dittoTotal(verifier, synced) < 2_000 && first.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
           }
-          assertTrue(verifier.dittoCount("orders") >= 300, "the first runner synced part of the orders");
-          // Kill right after an offsets flush that follows that progress (flushes come every second).
           long progressAt = System.currentTimeMillis();
-          while (Files.getLastModifiedTime(offsets).toMillis() <= progressAt && System.nanoTime() < deadline) {
+          while ((!Files.exists(offsets) || Files.getLastModifiedTime(offsets).toMillis() <= progressAt)
+              && first.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
           }
+          assertTrue(first.isAlive(), () -> "the first runner died:\n" + log("first"));
           first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-          long ordersAtKill = verifier.dittoCount("orders");
-          loader.join();
-          assertTrue(ordersAtKill < db.getCollection("orders").countDocuments(),
-              "killed mid-sync: " + ordersAtKill + " of " + db.getCollection("orders").countDocuments() + " orders in Ditto");
-          // Changes while it is down: they must be picked up from the offsets too.
-          DemoCommand.applyLiveChanges(db, spec, 150, 5);
+          long atKill = dittoTotal(verifier, synced);
+          assertTrue(atKill >= 2_000 && atKill < total, "killed mid-copy: " + atKill + " of " + total + " documents in Ditto");
+          // Changes while it is down must arrive too.
+          DemoCommand.applyLiveChanges(db, spec, 300, 5);
         } finally {
           first.destroyForcibly();
         }
@@ -110,9 +111,51 @@ class RunKillRestartTest {
     }
   }
 
+  private static long dittoTotal(SyncVerifier verifier, List<CollectionsConfig.Entry> synced) {
+    long n = 0;
+    for (CollectionsConfig.Entry e : synced) {
+      n += verifier.dittoCount(e.mapping().dittoCollection());
+    }
+    return n;
+  }
+
+  private String classpath;
+
+  /**
+   * The test classpath with every class directory copied: other builds in the same tree may
+   * recompile target/classes while the runner processes load classes from it.
+   */
+  private String frozenClasspath() throws Exception {
+    if (classpath == null) {
+      List<String> entries = new ArrayList<>();
+      int i = 0;
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        Path p = Path.of(entry);
+        if (Files.isDirectory(p)) {
+          Path copy = dir.resolve("cp-" + i++);
+          try (var paths = Files.walk(p)) {
+            for (Path src : (Iterable<Path>) paths::iterator) {
+              Path dst = copy.resolve(p.relativize(src).toString());
+              if (Files.isDirectory(src)) {
+                Files.createDirectories(dst);
+              } else {
+                Files.copy(src, dst);
+              }
+            }
+          }
+          entries.add(copy.toString());
+        } else {
+          entries.add(entry);
+        }
+      }
+      classpath = String.join(File.pathSeparator, entries);
+    }
+    return classpath;
+  }
+
   private Process startRunner(Path config, Path offsets, Map<String, String> env, String name) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", frozenClasspath(),
         MongoDittoCli.class.getName(), "run", "-c", config.toString(), "--offsets", offsets.toString(),
         "--dead-letters", dir.resolve("dead-letters.jsonl").toString(), "--status-interval", "2"));
     ProcessBuilder pb = new ProcessBuilder(command);
