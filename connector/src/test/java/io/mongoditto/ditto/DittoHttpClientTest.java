@@ -108,9 +108,27 @@ class DittoHttpClientTest {
       proxy.clear();
     });
     healer.start();
-    DittoResponse r = client().execute("SELECT * FROM cl2", Map.of());
+    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    DittoResponse r = client().execute("SELECT * FROM cl2", Map.of(), new DittoHttpClient.RequestObserver() {
+      @Override
+      public void sending(int n) {
+        sent.incrementAndGet();
+        bytes.addAndGet(n);
+      }
+
+      @Override
+      public void retrying() {
+        retried.incrementAndGet();
+      }
+    });
     healer.join();
     assertEquals("select", r.queryType());
+    // the observer (metrics) sees every attempt: one per wait plus the successful one
+    assertEquals(waits.size(), retried.get());
+    assertEquals(waits.size() + 1, sent.get());
+    assertEquals(sent.get() * (long) "{\"statement\":\"SELECT * FROM cl2\",\"args\":{}}".length(), bytes.get());
     assertTrue(waits.stream().anyMatch(d -> d.equals(Duration.ofSeconds(1))), "Retry-After honoured: " + waits);
     assertTrue(waits.stream().anyMatch(d -> d.toMillis() < 1000), "503 without Retry-After backs off: " + waits);
   }
