@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -266,18 +268,17 @@ abstract class AbstractPipelineIT {
 
   /** Waits until each named Ditto collection holds exactly the expected documents. */
   private void awaitDitto(Map<String, Map<Object, Map<String, Object>>> expected) {
-    long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
-    Map<String, Object> mismatches = Map.of();
-    while (System.nanoTime() < deadline) {
-      failFastIfFailed();
-      mismatches = mismatches(expected);
-      if (mismatches.isEmpty()) {
-        return;
-      }
-      sleep(500);
+    try {
+      Awaitility.await("Ditto equal to the expected state").atMost(SYNC_TIMEOUT)
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> {
+            failFastIfFailed();
+            Map<String, Object> mismatches = mismatches(expected);
+            assertTrue(mismatches.isEmpty(), () -> "per collection, expected vs actual: " + mismatches);
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + env.diagnostics(), e);
     }
-    throw new AssertionError("Ditto did not reach the expected state within " + SYNC_TIMEOUT
-        + "; per collection, expected vs actual: " + mismatches + "\n" + env.diagnostics());
   }
 
   private Map<String, Object> mismatches(Map<String, Map<Object, Map<String, Object>>> expected) {
@@ -313,14 +314,12 @@ abstract class AbstractPipelineIT {
   }
 
   private void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      sleep(250);
+    try {
+      Awaitility.await(what).atMost(SYNC_TIMEOUT).pollInterval(Duration.ofMillis(250))
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + env.diagnostics(), e);
     }
-    throw new AssertionError(what + ": not within " + SYNC_TIMEOUT + "\n" + env.diagnostics());
   }
 
   private static void sleep(long ms) {

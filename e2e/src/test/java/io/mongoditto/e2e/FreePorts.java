@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Free TCP ports for child processes, and waiting until one listens. */
 final class FreePorts {
@@ -33,19 +35,13 @@ final class FreePorts {
 
   /** Polls {@code ready} until true; {@code alive} throws with the process log when it died. */
   static void await(String what, Duration timeout, BooleanSupplier ready, Runnable alive) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      alive.run();
-      if (ready.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + what, e);
-      }
+    try {
+      Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+        alive.run();
+        return ready.getAsBoolean();
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(what + " not ready within " + timeout, e);
     }
-    throw new IllegalStateException(what + " not ready within " + timeout);
   }
 }
