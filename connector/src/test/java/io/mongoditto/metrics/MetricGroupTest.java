@@ -71,4 +71,30 @@ class MetricGroupTest {
     assertEquals(1_000, lag.lastAppliedAtMillis());
     assertTrue(lag.lagMillis() >= 0);
   }
+
+  /** The MBean names docs/metrics.md gives (and the Prometheus rules match), from Kafka's own JMX reporter. */
+  @Test
+  void jmxNamesAsDocumented() throws Exception {
+    org.apache.kafka.common.metrics.JmxReporter jmx = new org.apache.kafka.common.metrics.JmxReporter();
+    try (Metrics metrics = new Metrics(new org.apache.kafka.common.metrics.MetricConfig(), java.util.List.of(jmx),
+        org.apache.kafka.common.utils.Time.SYSTEM,
+        new org.apache.kafka.common.metrics.KafkaMetricsContext("kafka.connect"));
+        PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, Map.of("connector", "doc-sink", "task", "0"))) {
+      PerCollectionMetrics<Counter> per = new PerCollectionMetrics<>(new MetricGroup(plugin, Map.of()),
+          g -> g.counter("documents-upserted-total", "upserts"));
+      per.get("orders").add(5);
+      per.get("a,b").add(1);
+      javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      javax.management.ObjectName plain =
+          new javax.management.ObjectName("kafka.connect:type=plugins,connector=doc-sink,task=0,collection=orders");
+      assertEquals(5L, server.getAttribute(plain, "documents-upserted-total"));
+      assertEquals("type=plugins,connector=doc-sink,task=0,collection=orders",
+          server.queryNames(plain, null).iterator().next().getKeyPropertyListString(), "key order the exporter sees");
+      javax.management.ObjectName quoted =
+          new javax.management.ObjectName("kafka.connect:type=plugins,connector=doc-sink,task=0,collection=\"a,b\"");
+      assertEquals(1L, server.getAttribute(quoted, "documents-upserted-total"));
+      per.close();
+      assertFalse(server.isRegistered(plain), "removed with the group");
+    }
+  }
 }
