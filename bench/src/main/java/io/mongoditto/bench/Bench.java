@@ -38,7 +38,7 @@ final class Bench {
       Map<String, Long> counts = ZavaData.seed(zava, options.scale());
       long documents = ZavaData.total(counts);
       step("seeded %,d documents %s", documents, counts);
-      table.add(new Row("Data: Zava Retail documents (7 synced collections)", String.format(Locale.ROOT, "%,d", documents),
+      table.add(new Row("Data: Zava Retail documents (7 synced collections)", documents, String.format(Locale.ROOT, "%,d", documents),
           "", "", "", "", "scale " + options.scale() + "; product_embeddings left out, as the guide's mapping does"));
 
       step("limit: driver find() scan (after one warm-up pass)");
@@ -115,9 +115,9 @@ final class Bench {
     }
     double p99 = lag.percentile(99);
     String note = String.format(Locale.ROOT,
-        "embedded runner; MongoDB insert sent -> counted in Ditto (poll every %.0f ms); writer achieved %,.0f/s%s",
+        "embedded runner; inserts (10 per insertMany every 10 ms) from sent to counted in Ditto (poll every %.0f ms); writer achieved %,.0f/s%s",
         lag.pollMillis(), lag.achievedRate(), lag.problem() == null ? "" : "; " + lag.problem());
-    return new Row(figure, String.format(Locale.ROOT, "%.0f ms / %.0f ms", lag.percentile(50), p99), "", "",
+    return new Row(figure, p99, String.format(Locale.ROOT, "%.0f ms / %.0f ms", lag.percentile(50), p99), "", "",
         "p99 < 1 s (guide: 10 s)", p99 < 1000 && lag.problem() == null ? "pass" : "MISSED", note);
   }
 

@@ -80,10 +80,9 @@ final class KafkaSourceBench implements AutoCloseable {
       String topicPrefix, int events) throws InterruptedException {
     try {
       connect.configureConnector(name, config);
-      connect.assertions().assertConnectorAndAtLeastNumTasksAreRunning(name, 1, name + " running");
       long probes = probe(db, collection, topicPrefix);
       if (probes == 0) {
-        return Outcome.failed(name + ": no probe document reached Kafka in 60 s");
+        return Outcome.failed(name + ": no probe document reached Kafka in 60 s; " + status(name));
       }
       long start = System.nanoTime();
       Thread writer = InsertLoad.burstInBackground(db.getCollection(collection), 1, events);
@@ -122,7 +121,8 @@ final class KafkaSourceBench implements AutoCloseable {
       connect.configureConnector(name, config);
       TopicCounter.Progress p = counter.awaitCount(topicPrefix, documents, TIMEOUT);
       if (!p.reached(documents)) {
-        return Outcome.failed(name + ": " + p.count() + " of " + documents + " documents in Kafka after " + TIMEOUT);
+        return Outcome.failed(name + ": " + p.count() + " of " + documents + " documents in Kafka after " + TIMEOUT
+            + "; " + status(name));
       }
       return new Outcome(p.ratePerSecond(), p.count(), null);
     } catch (RuntimeException | AssertionError e) {
@@ -161,6 +161,14 @@ final class KafkaSourceBench implements AutoCloseable {
     c.put("topic.creation.default.replication.factor", "1");
     c.put("topic.creation.default.partitions", "1");
     return c;
+  }
+
+  private String status(String name) {
+    try {
+      return "status " + connect.connectorStatus(name);
+    } catch (RuntimeException e) {
+      return "no status: " + e.getMessage();
+    }
   }
 
   private void deleteQuietly(String name) {

@@ -56,7 +56,7 @@ final class SyncFigures {
     String heapFigure = "Peak heap of the embedded initial sync (" + (options.scale() >= 1.0 ? "full size" : "scale " + options.scale()) + ")";
     String heapValue = String.format(Locale.ROOT, "%s used (%s live after GC)", Units.bytes(r.peakUsed()), Units.bytes(r.peakAfterGc()));
     boolean pass = r.ok() && mismatch == null;
-    table.add(new Row(heapFigure, r.peakUsed() > 0 ? heapValue : "n/a", "-Xmx" + options.childHeap(),
+    table.add(new Row(heapFigure, r.peakUsed() > 0 ? r.peakUsed() : Double.NaN, r.peakUsed() > 0 ? heapValue : "n/a", "-Xmx" + options.childHeap(),
         r.maxHeap() > 0 ? Units.ratio((double) r.peakUsed() / r.maxHeap()) : "",
         "completes with -Xmx512m", pass ? "pass" : "MISSED",
         pass ? "sampled every 20 ms via MemoryMXBean; live = heap pools' usage after their last collection"

@@ -1,15 +1,19 @@
 package io.mongoditto.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * Counts the records in the topics whose names start with a prefix, from their end offsets (no
@@ -31,28 +35,32 @@ final class TopicCounter implements AutoCloseable {
     }
   }
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Admin admin;
 
   TopicCounter(String bootstrapServers) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    admin = Admin.create(p);
   }
 
-  long count(String prefix) {
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (Map.Entry<String, List<PartitionInfo>> t : consumer.listTopics(Duration.ofSeconds(10)).entrySet()) {
-      if (t.getKey().startsWith(prefix)) {
-        for (PartitionInfo p : t.getValue()) {
-          partitions.add(new TopicPartition(p.topic(), p.partition()));
+  long count(String prefix) throws InterruptedException {
+    try {
+      List<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream()
+          .filter(t -> t.startsWith(prefix)).toList();
+      if (topics.isEmpty()) {
+        return 0;
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+        for (TopicPartitionInfo p : d.partitions()) {
+          latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
         }
       }
+      return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+          .mapToLong(r -> r.offset()).sum();
+    } catch (ExecutionException | TimeoutException e) {
+      return 0; // a topic being created: count again at the next poll
     }
-    if (partitions.isEmpty()) {
-      return 0;
-    }
-    return consumer.endOffsets(partitions, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Polls until the topics hold {@code target} records or the timeout passes. */
@@ -78,6 +86,6 @@ final class TopicCounter implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close();
+    admin.close(Duration.ofSeconds(5));
   }
 }
