@@ -63,6 +63,8 @@ final class CollectionStreamReader implements Runnable {
   private final ChangeEventMapper mapper;
   private final ChangeRecordFactory records;
   private final String namespace;
+  /** Limits the copy threads of all collections of one task. */
+  private final java.util.concurrent.Semaphore snapshotPermits;
   /** Ids whose id-field change was already reported: WARN once per document, bounded. */
   private final Set<String> warnedIdChanges = Collections.newSetFromMap(
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -73,7 +75,7 @@ final class CollectionStreamReader implements Runnable {
       });
 
   /** The offset of the last event handed to the buffer: where a reopened stream resumes. */
-  private Map<String, ?> lastOffset;
+  private volatile Map<String, ?> lastOffset;
   private volatile boolean running = true;
   /** Set after lost history under policy resnapshot: copy again although no offset says so. */
   private boolean forceSnapshot;
@@ -81,7 +83,8 @@ final class CollectionStreamReader implements Runnable {
 
   CollectionStreamReader(String connectorName, MongoSourceConfig config, CollectionSettings settings,
       MongoDatabase database, SourceBuffer buffer, SourceTaskStats stats, ChangeEventMapper mapper,
-      Map<String, ?> startOffset) {
+      Map<String, ?> startOffset, java.util.concurrent.Semaphore snapshotPermits) {
+    this.snapshotPermits = snapshotPermits;
     this.connectorName = connectorName;
     this.config = config;
     this.settings = settings;
@@ -208,7 +211,9 @@ final class CollectionStreamReader implements Runnable {
    */
   private boolean snapshot() throws InterruptedException {
     BsonDocument startToken = SourceOffsets.snapshotStartToken(lastOffset);
-    BsonValue lastId = SourceOffsets.snapshotLastId(lastOffset);
+    MongoCollection<BsonDocument> collection = database.getCollection(settings.name(), BsonDocument.class);
+    long total = collection.estimatedDocumentCount();
+    SnapshotProgress progress;
     if (startToken == null) {
       try (MongoCursor<BsonDocument> cursor = watch().withDocumentClass(BsonDocument.class).cursor()) {
         // The driver exposes the position only once a batch was processed. An event this returns
@@ -224,47 +229,137 @@ final class CollectionStreamReader implements Runnable {
             + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
         return false;
       }
-      lastId = null;
+      progress = SnapshotProgress.split(startToken, boundaries(collection, total));
+    } else {
+      progress = SnapshotProgress.fromOffset(lastOffset, startToken);
     }
-    MongoCollection<BsonDocument> collection = database.getCollection(settings.name(), BsonDocument.class);
-    long total = collection.estimatedDocumentCount();
-    log.info("Snapshot of {}: about {} documents{}, chunks of {}", namespace, total,
-        lastId == null ? "" : ", continuing after _id " + lastId, config.snapshotChunkSize());
-    long copied = 0;
-    long started = System.nanoTime();
-    long lastLog = started;
-    while (running && !buffer.isClosed()) {
-      Bson filter = lastId == null ? new BsonDocument() : Filters.gt("_id", lastId);
-      List<BsonDocument> chunk = collection.find(filter).sort(Sorts.ascending("_id"))
-          .limit(config.snapshotChunkSize()).into(new java.util.ArrayList<>());
-      long readTime = System.currentTimeMillis();
-      for (BsonDocument doc : chunk) {
-        lastId = doc.get("_id");
-        Map<String, ?> offset = SourceOffsets.snapshotOffset(startToken, lastId);
-        if (!emit(mapSnapshot(doc, readTime), doc, offset)) {
-          return false;
-        }
+    log.info("Snapshot of {}: about {} documents, {} range(s), chunks of {}{}", namespace, total, progress.size(),
+        config.snapshotChunkSize(), SourceOffsets.snapshotStartToken(lastOffset) == null ? "" : ", continuing");
+    SnapshotRun run = new SnapshotRun(collection, progress, total);
+    boolean complete = progress.size() == 1 ? run.copy(0) : run.copyConcurrently();
+    if (!complete) {
+      return false;
+    }
+    log.info("Snapshot of {} done: {} documents copied in {} s", namespace, run.copied.get(),
+        Math.round((System.nanoTime() - run.started) / 1e9));
+    // Nothing copied: the offset must still say where the stream starts.
+    if (SourceOffsets.snapshotStartToken(lastOffset) == null) {
+      lastOffset = progress.offset();
+    }
+    return running && !buffer.isClosed();
+  }
+
+  /** Split points for snapshot.parallelism ranges of about equal size (none for small collections). */
+  private List<BsonValue> boundaries(MongoCollection<BsonDocument> collection, long total) {
+    int parts = config.snapshotParallelism();
+    List<BsonValue> points = new java.util.ArrayList<>();
+    if (parts < 2 || total < 2L * config.snapshotChunkSize()) {
+      return points;
+    }
+    for (int i = 1; i < parts; i++) {
+      BsonDocument at = collection.find().sort(Sorts.ascending("_id")).skip((int) (total * i / parts))
+          .projection(new BsonDocument("_id", new org.bson.BsonInt32(1))).limit(1).first();
+      if (at != null && (points.isEmpty() || !points.get(points.size() - 1).equals(at.get("_id")))) {
+        points.add(at.get("_id"));
       }
-      copied += chunk.size();
-      stats.snapshotCopied(settings.name(), chunk.size());
+    }
+    return points;
+  }
+
+  /** One copy of one collection, by one or more threads. */
+  private final class SnapshotRun {
+    final MongoCollection<BsonDocument> collection;
+    final SnapshotProgress progress;
+    final long total;
+    final java.util.concurrent.atomic.AtomicLong copied = new java.util.concurrent.atomic.AtomicLong();
+    final long started = System.nanoTime();
+    volatile long lastLog = started;
+    volatile boolean aborted;
+
+    SnapshotRun(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
+      this.collection = collection;
+      this.progress = progress;
+      this.total = total;
+    }
+
+    boolean copyConcurrently() throws InterruptedException {
+      List<Thread> threads = new java.util.ArrayList<>();
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicBoolean allDone = new java.util.concurrent.atomic.AtomicBoolean(true);
+      for (int i = 0; i < progress.size(); i++) {
+        int index = i;
+        Thread t = new Thread(() -> {
+          try {
+            if (!copy(index)) {
+              allDone.set(false);
+            }
+          } catch (Throwable e) {
+            aborted = true;
+            failure.compareAndSet(null, e);
+            allDone.set(false);
+          }
+        }, Thread.currentThread().getName() + "-range-" + i);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      Throwable e = failure.get();
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e instanceof InterruptedException ie) {
+        throw ie;
+      }
+      if (e != null) {
+        throw new IllegalStateException(e);
+      }
+      return allDone.get();
+    }
+
+    /** Copies what is left of one range; false when stopping. */
+    boolean copy(int index) throws InterruptedException {
+      if (progress.range(index).done) {
+        return true;
+      }
+      snapshotPermits.acquire();
+      try {
+        while (running && !buffer.isClosed() && !aborted) {
+          List<BsonDocument> chunk = collection.find(progress.range(index).filter()).sort(Sorts.ascending("_id"))
+              .limit(config.snapshotChunkSize()).into(new java.util.ArrayList<>());
+          long readTime = System.currentTimeMillis();
+          for (BsonDocument doc : chunk) {
+            MappingResult mapped = mapSnapshot(doc, readTime);
+            synchronized (progress) {
+              if (!emit(mapped, doc, progress.advance(index, doc.get("_id")))) {
+                return false;
+              }
+            }
+          }
+          stats.snapshotCopied(settings.name(), chunk.size());
+          logProgress(copied.addAndGet(chunk.size()));
+          if (chunk.size() < config.snapshotChunkSize()) {
+            progress.done(index);
+            return true;
+          }
+        }
+        return false;
+      } finally {
+        snapshotPermits.release();
+      }
+    }
+
+    private void logProgress(long n) {
       long now = System.nanoTime();
       if (now - lastLog > TimeUnit.SECONDS.toNanos(10)) {
         lastLog = now;
-        double rate = copied / Math.max(0.001, (now - started) / 1e9);
-        log.info("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, copied, total,
-            Math.round(rate), rate > 0 ? Math.max(0, Math.round((total - copied) / rate)) : "?");
-      }
-      if (chunk.size() < config.snapshotChunkSize()) {
-        log.info("Snapshot of {} done: {} documents copied in {} s", namespace, copied,
-            Math.round((System.nanoTime() - started) / 1e9));
-        // Nothing copied: the offset must still say where the stream starts.
-        if (lastOffset == null || SourceOffsets.snapshotStartToken(lastOffset) == null) {
-          lastOffset = SourceOffsets.snapshotOffset(startToken, lastId);
-        }
-        return running && !buffer.isClosed();
+        double rate = n / Math.max(0.001, (now - started) / 1e9);
+        log.info("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, n, total,
+            Math.round(rate), rate > 0 ? Math.max(0, Math.round((total - n) / rate)) : "?");
       }
     }
-    return false;
   }
 
   private MappingResult mapSnapshot(BsonDocument doc, long readTime) {

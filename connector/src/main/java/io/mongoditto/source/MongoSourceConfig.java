@@ -56,6 +56,8 @@ public final class MongoSourceConfig {
   public static final String STARTUP_MODE = "startup.mode";
   public static final String STARTUP_TIMESTAMP = "startup.timestamp";
   public static final String SNAPSHOT_CHUNK_SIZE = "snapshot.chunk.size";
+  public static final String SNAPSHOT_PARALLELISM = "snapshot.parallelism";
+  public static final String SNAPSHOT_MAX_THREADS = "snapshot.max.threads.per.task";
   public static final String GROUP_STARTUP = "Startup and snapshot";
 
   public static final String TOPIC_PREFIX = "topic.prefix";
@@ -123,6 +125,8 @@ public final class MongoSourceConfig {
   private final int streamBatchSize;
   private final Long startupTimestamp;
   private final int snapshotChunkSize;
+  private final int snapshotParallelism;
+  private final int snapshotMaxThreads;
   private final int heartbeatIntervalMs;
   private final String heartbeatTopic;
   private final List<String> taskCollections;
@@ -152,6 +156,8 @@ public final class MongoSourceConfig {
     this.streamBatchSize = c.getInt(STREAM_BATCH_SIZE);
     this.startupTimestamp = c.getLong(STARTUP_TIMESTAMP);
     this.snapshotChunkSize = c.getInt(SNAPSHOT_CHUNK_SIZE);
+    this.snapshotParallelism = c.getInt(SNAPSHOT_PARALLELISM);
+    this.snapshotMaxThreads = c.getInt(SNAPSHOT_MAX_THREADS);
     this.heartbeatIntervalMs = c.getInt(HEARTBEAT_INTERVAL_MS);
     String hb = c.getString(HEARTBEAT_TOPIC);
     String prefix = c.getString(TOPIC_PREFIX);
@@ -512,6 +518,13 @@ public final class MongoSourceConfig {
         "Documents read per snapshot query (in _id order); the last copied _id is in every record's"
             + " offset, so a restart continues there.",
         GROUP_STARTUP, ++o, Width.SHORT, "Snapshot chunk size");
+    def.define(SNAPSHOT_PARALLELISM, Type.INT, 1, ConfigDef.Range.between(1, 64), Importance.MEDIUM,
+        "Split each collection's copy into this many _id ranges copied concurrently (a collection"
+            + " smaller than two chunks is not split). The ranges and how far each got are in the offset.",
+        GROUP_STARTUP, ++o, Width.SHORT, "Snapshot parallelism");
+    def.define(SNAPSHOT_MAX_THREADS, Type.INT, 4, ConfigDef.Range.between(1, 256), Importance.LOW,
+        "Most copy threads running at once in one task, over all its collections.",
+        GROUP_STARTUP, ++o, Width.SHORT, "Snapshot threads per task");
     def.defineInternal(TASK_COLLECTIONS, Type.LIST, "", Importance.LOW);
     return def;
   }
@@ -585,6 +598,14 @@ public final class MongoSourceConfig {
 
   public int snapshotChunkSize() {
     return snapshotChunkSize;
+  }
+
+  public int snapshotParallelism() {
+    return snapshotParallelism;
+  }
+
+  public int snapshotMaxThreads() {
+    return snapshotMaxThreads;
   }
 
   /** 0 when heartbeats are off. */

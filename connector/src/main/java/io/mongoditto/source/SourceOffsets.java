@@ -2,6 +2,7 @@ package io.mongoditto.source;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.json.JsonMode;
@@ -22,6 +23,8 @@ public final class SourceOffsets {
   public static final String RESUME_TOKEN = "resume_token";
   public static final String SNAPSHOT_START_TOKEN = "snapshot_start_token";
   public static final String SNAPSHOT_LAST_ID = "snapshot_last_id";
+  /** With snapshot.parallelism above 1: the ranges copied concurrently and how far each got. */
+  public static final String SNAPSHOT_RANGES = "snapshot_ranges";
 
   private static final JsonWriterSettings CANONICAL =
       JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
@@ -44,6 +47,17 @@ public final class SourceOffsets {
       offset.put(SNAPSHOT_LAST_ID, new BsonDocument("_id", lastId).toJson(CANONICAL));
     }
     return Map.copyOf(offset);
+  }
+
+  public static Map<String, Object> snapshotRangesOffset(BsonDocument startToken, BsonArray ranges) {
+    return Map.of(SNAPSHOT_START_TOKEN, startToken.toJson(CANONICAL),
+        SNAPSHOT_RANGES, new BsonDocument("ranges", ranges).toJson(CANONICAL));
+  }
+
+  /** The ranges of a parallel snapshot offset, or null. */
+  public static BsonArray snapshotRanges(Map<String, ?> offset) {
+    BsonDocument d = document(offset, SNAPSHOT_RANGES);
+    return d == null ? null : d.getArray("ranges");
   }
 
   /** The resume token of a streaming offset, or null when the offset holds none. */

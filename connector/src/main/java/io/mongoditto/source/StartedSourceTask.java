@@ -57,10 +57,11 @@ final class StartedSourceTask implements AutoCloseable {
           .map(c -> SourceOffsets.partition(config.database(), c.name())).toList();
       Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
       List<CollectionStreamReader> readers = new ArrayList<>();
+      java.util.concurrent.Semaphore snapshotPermits = new java.util.concurrent.Semaphore(config.snapshotMaxThreads());
       for (CollectionSettings c : assigned) {
         Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
         readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats,
-            new ChangeEventMapper(c.mapping(), conversionStats), offset));
+            new ChangeEventMapper(c.mapping(), conversionStats), offset, snapshotPermits));
       }
       for (CollectionStreamReader reader : readers) {
         Thread t = new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());

@@ -208,6 +208,7 @@ class MongoSourceConnectClusterTest {
     var quiet = db.getCollection("categories").watch().cursor();
     Map<String, String> config = zavaConfig(db.getName(), prefix);
     config.put("snapshot.chunk.size", "100");
+    config.put("snapshot.parallelism", "2");
     config.put("buffer.capacity", "200");
     connect.configureConnector(name, config);
 
@@ -239,7 +240,7 @@ class MongoSourceConnectClusterTest {
     Map<String, ?> ordersOffset = connect.connectorOffsets(name).offsets().stream()
         .filter(o -> (db.getName() + ".orders").equals(o.partition().get(SourceOffsets.NAMESPACE)))
         .findFirst().orElseThrow().offset();
-    assertTrue(ordersOffset.containsKey(SourceOffsets.SNAPSHOT_LAST_ID),
+    assertTrue(ordersOffset.containsKey(SourceOffsets.SNAPSHOT_RANGES),
         "stopped in the middle of the orders copy: " + ordersOffset + " after " + copiedBeforeStop + " copies");
 
     connect.resumeConnector(name);

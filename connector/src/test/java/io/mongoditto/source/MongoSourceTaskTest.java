@@ -54,6 +54,10 @@ class MongoSourceTaskTest {
   }
 
   private static MongoSourceTask start(Map<String, String> props) {
+    return start(props, Map.of());
+  }
+
+  private static MongoSourceTask start(Map<String, String> props, Map<String, Object> storedOffset) {
     MongoSourceTask task = new MongoSourceTask();
     task.initialize(new SourceTaskContext() {
       @Override
@@ -71,7 +75,11 @@ class MongoSourceTaskTest {
 
           @Override
           public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            return Map.of();
+            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+            if (!storedOffset.isEmpty()) {
+              partitions.forEach(p -> out.put(p, storedOffset));
+            }
+            return out;
           }
         };
       }
@@ -150,6 +158,61 @@ class MongoSourceTaskTest {
     try {
       assertTrue(keys(poll(task, 1, 10_000)).contains("before-start-of-task"),
           "a change made before the task started but after startup.timestamp is streamed");
+    } finally {
+      task.stop();
+    }
+  }
+
+  @Test
+  void parallelSnapshotCopiesEveryDocumentOnceInRanges() throws Exception {
+    MongoCollection<Document> cats = client.getDatabase("t_par").getCollection("categories");
+    for (int i = 0; i < 100; i++) {
+      cats.insertOne(new Document("_id", String.format("c%03d", i)));
+    }
+    Map<String, String> p = props("t_par", "snapshot_only");
+    p.put("snapshot.chunk.size", "5");
+    p.put("snapshot.parallelism", "3");
+    MongoSourceTask task = start(p);
+    try {
+      List<SourceRecord> copied = poll(task, 100, 20_000);
+      assertEquals(100, copied.size());
+      assertEquals(100, keys(copied).size());
+      var ranges = SourceOffsets.snapshotRanges(copied.get(99).sourceOffset());
+      assertEquals(3, ranges.size(), String.valueOf(copied.get(99).sourceOffset()));
+      assertEquals(List.of(), poll(task, 1, 500));
+    } finally {
+      task.stop();
+    }
+  }
+
+  @Test
+  void parallelSnapshotContinuesEachRangeFromTheOffset() throws Exception {
+    MongoCollection<Document> cats = client.getDatabase("t_parresume").getCollection("categories");
+    for (int i = 0; i < 100; i++) {
+      cats.insertOne(new Document("_id", String.format("c%03d", i)));
+    }
+    org.bson.BsonArray ranges = new org.bson.BsonArray(List.of(
+        new org.bson.BsonDocument("hi", new org.bson.BsonString("c040")).append("last", new org.bson.BsonString("c020")),
+        new org.bson.BsonDocument("lo", new org.bson.BsonString("c040")).append("hi", new org.bson.BsonString("c070"))
+            .append("done", org.bson.BsonBoolean.TRUE),
+        new org.bson.BsonDocument("lo", new org.bson.BsonString("c070"))));
+    Map<String, Object> offset = new HashMap<>(SourceOffsets.snapshotRangesOffset(
+        new org.bson.BsonDocument("_data", new org.bson.BsonString("00")), ranges));
+    Map<String, String> p = props("t_parresume", "snapshot_only");
+    p.put("snapshot.chunk.size", "5");
+    MongoSourceTask task = start(p, offset);
+    try {
+      List<SourceRecord> copied = poll(task, 49, 20_000);
+      assertEquals(49, copied.size());
+      Set<Object> expected = new java.util.HashSet<>();
+      for (int i = 21; i < 40; i++) {
+        expected.add(String.format("c%03d", i));
+      }
+      for (int i = 70; i < 100; i++) {
+        expected.add(String.format("c%03d", i));
+      }
+      assertEquals(expected, keys(copied));
+      assertEquals(List.of(), poll(task, 1, 500));
     } finally {
       task.stop();
     }

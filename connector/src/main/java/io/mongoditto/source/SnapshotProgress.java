@@ -1,0 +1,129 @@
+package io.mongoditto.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * How far the copy of one collection got: one {@code _id} range, or several copied concurrently.
+ * Every record's offset is the whole progress at the moment the record is handed on, built and
+ * handed on under this object's lock, so whatever prefix of records Connect commits, the offset
+ * never claims a document that was not handed on before it.
+ */
+final class SnapshotProgress {
+
+  /** Documents with lo <= _id < hi (null: unbounded); last is the last copied _id. */
+  static final class Range {
+    final BsonValue lo;
+    final BsonValue hi;
+    BsonValue last;
+    boolean done;
+
+    Range(BsonValue lo, BsonValue hi, BsonValue last, boolean done) {
+      this.lo = lo;
+      this.hi = hi;
+      this.last = last;
+      this.done = done;
+    }
+
+    /** The query for what is left of this range. */
+    BsonDocument filter() {
+      BsonDocument id = new BsonDocument();
+      if (last != null) {
+        id.append("$gt", last);
+      } else if (lo != null) {
+        id.append("$gte", lo);
+      }
+      if (hi != null) {
+        id.append("$lt", hi);
+      }
+      return id.isEmpty() ? new BsonDocument() : new BsonDocument("_id", id);
+    }
+  }
+
+  private final BsonDocument startToken;
+  private final List<Range> ranges;
+
+  SnapshotProgress(BsonDocument startToken, List<Range> ranges) {
+    this.startToken = startToken;
+    this.ranges = List.copyOf(ranges);
+  }
+
+  /** The progress stored in an offset, or a fresh single range when the offset holds none. */
+  static SnapshotProgress fromOffset(Map<String, ?> offset, BsonDocument startToken) {
+    BsonArray stored = SourceOffsets.snapshotRanges(offset);
+    if (stored == null) {
+      return new SnapshotProgress(startToken,
+          List.of(new Range(null, null, SourceOffsets.snapshotLastId(offset), false)));
+    }
+    List<Range> ranges = new ArrayList<>();
+    for (BsonValue v : stored) {
+      BsonDocument r = v.asDocument();
+      ranges.add(new Range(r.get("lo"), r.get("hi"), r.get("last"), r.getBoolean("done", BsonBoolean.FALSE).getValue()));
+    }
+    return new SnapshotProgress(startToken, ranges);
+  }
+
+  /** Splits at the given ascending {@code _id}s: n boundaries give n + 1 ranges. */
+  static SnapshotProgress split(BsonDocument startToken, List<BsonValue> boundaries) {
+    List<Range> ranges = new ArrayList<>();
+    BsonValue lo = null;
+    for (BsonValue b : boundaries) {
+      ranges.add(new Range(lo, b, null, false));
+      lo = b;
+    }
+    ranges.add(new Range(lo, null, null, false));
+    return new SnapshotProgress(startToken, ranges);
+  }
+
+  BsonDocument startToken() {
+    return startToken;
+  }
+
+  int size() {
+    return ranges.size();
+  }
+
+  synchronized Range range(int index) {
+    Range r = ranges.get(index);
+    return new Range(r.lo, r.hi, r.last, r.done);
+  }
+
+  /** Records that {@code id} of range {@code index} is handed on; returns the offset to hand on with it. */
+  synchronized Map<String, Object> advance(int index, BsonValue id) {
+    ranges.get(index).last = id;
+    return offset();
+  }
+
+  synchronized void done(int index) {
+    ranges.get(index).done = true;
+  }
+
+  synchronized Map<String, Object> offset() {
+    if (ranges.size() == 1 && ranges.get(0).lo == null && ranges.get(0).hi == null) {
+      return SourceOffsets.snapshotOffset(startToken, ranges.get(0).last);
+    }
+    BsonArray array = new BsonArray();
+    for (Range r : ranges) {
+      BsonDocument d = new BsonDocument();
+      if (r.lo != null) {
+        d.append("lo", r.lo);
+      }
+      if (r.hi != null) {
+        d.append("hi", r.hi);
+      }
+      if (r.last != null) {
+        d.append("last", r.last);
+      }
+      if (r.done) {
+        d.append("done", BsonBoolean.TRUE);
+      }
+      array.add(d);
+    }
+    return SourceOffsets.snapshotRangesOffset(startToken, array);
+  }
+}
