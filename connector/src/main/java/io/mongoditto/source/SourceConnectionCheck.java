@@ -86,7 +86,7 @@ final class SourceConnectionCheck {
     return errors;
   }
 
-  private static void probe(MongoCollection<Document> coll, String database, Map<String, List<String>> errors) {
+  static void probe(MongoCollection<Document> coll, String database, Map<String, List<String>> errors) {
     String ns = database + "." + coll.getNamespace().getCollectionName();
     try {
       coll.find().limit(1).first();
