@@ -48,7 +48,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DemoCommand implements Callable<Integer> {
 
   /** About a minute end to end on a 2-core machine. */
-  static final double DEFAULT_SCALE = 0.05;
+  static final double DEFAULT_SCALE = 0.1;
   static final String DATABASE = "zava";
 
   @Spec private CommandSpec spec;
