@@ -50,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
   /** About a minute end to end on a 2-core machine. */
   static final double DEFAULT_SCALE = 0.1;
   static final String DATABASE = "zava";
+  static final int DEMO_HISTORY = 200_000;
 
   @Spec private CommandSpec spec;
 
@@ -95,7 +96,9 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     long started = System.nanoTime();
     Path work = Files.createTempDirectory("mongo-ditto-demo");
-    try (LocalMongo mongo = LocalMongo.start("127.0.0.1", mongoPort);
+    // The sync starts after the load and copies it: the change history only has to cover the
+    // live changes, and a full-size history of 650,000 insert events would double the memory.
+    try (LocalMongo mongo = LocalMongo.builder().host("127.0.0.1").port(mongoPort).historySize(DEMO_HISTORY).start();
         MongoClient client = MongoClients.connect(mongo.connectionString())) {
       out.println("  local MongoDB  " + mongo.connectionString());
       out.flush();
