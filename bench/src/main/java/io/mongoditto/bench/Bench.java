@@ -59,7 +59,7 @@ final class Bench {
       }
       if (options.runs("kafka")) {
         step("Kafka: in-JVM Connect cluster");
-        try (KafkaSourceBench kafka = new KafkaSourceBench(options.pluginPath(), mongo.connectionString())) {
+        try (KafkaSourceBench kafka = new KafkaSourceBench(options.pluginPath(), mongo.connectionString(), options.sourceSettings())) {
           addKafka(table, kafka, stream, documents, scan, changeStream);
         } catch (RuntimeException e) {
           table.add(Row.failed("Kafka source figures", e.toString()));
@@ -68,7 +68,7 @@ final class Bench {
       if (options.runs("lag")) {
         step("lag: %d changes/s for %d s through the embedded runner", options.lagRate(), options.lagDuration().toSeconds());
         LagBench.Result lag = LagBench.run(stream, mongo.connectionString(), dittoClient, ditto.endpoint(), ditto.apiKey(),
-            "lag", options.lagRate(), options.lagDuration());
+            "lag", options.lagRate(), options.lagDuration(), options.sourceSettings());
         table.add(lagRow(lag));
       }
     }

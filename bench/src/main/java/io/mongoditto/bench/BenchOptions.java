@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Set;
 
@@ -17,9 +19,15 @@ import java.util.Set;
  * @param only the parts to run besides the limits (sync, kafka, lag); all when empty
  * @param pluginPath the plugin.path holding mongo-kafka-connect's directory
  * @param childHeap -Xmx of the embedded run's JVM
+ * @param sourceSettings extra settings for our connectors (Connect and embedded), e.g. snapshot.chunk.size
  */
 record BenchOptions(double scale, int streamEvents, Duration lagDuration, int lagRate, Set<String> only,
-    Path pluginPath, String childHeap) {
+    Path pluginPath, String childHeap, Map<String, String> sourceSettings) {
+
+  BenchOptions {
+    sourceSettings = Map.copyOf(sourceSettings);
+  }
+
 
   static final List<String> PARTS = List.of("sync", "kafka", "lag");
   static final double DEFAULT_SCALE = 0.05;
@@ -28,31 +36,39 @@ record BenchOptions(double scale, int streamEvents, Duration lagDuration, int la
     boolean full = scale >= 1.0;
     return new BenchOptions(scale, Math.max(1_000, (int) Math.round(200_000 * Math.min(1, scale * 2))),
         Duration.ofSeconds(full ? 60 : 15), 1_000, Set.of(),
-        Path.of(System.getProperty("bench.plugin.dir", "bench/target/plugins")), "512m");
+        Path.of(System.getProperty("bench.plugin.dir", "bench/target/plugins")), "512m", Map.of());
   }
 
   BenchOptions withStreamEvents(int n) {
-    return new BenchOptions(scale, n, lagDuration, lagRate, only, pluginPath, childHeap);
+    return new BenchOptions(scale, n, lagDuration, lagRate, only, pluginPath, childHeap, sourceSettings);
   }
 
   BenchOptions withLagDuration(Duration d) {
-    return new BenchOptions(scale, streamEvents, d, lagRate, only, pluginPath, childHeap);
+    return new BenchOptions(scale, streamEvents, d, lagRate, only, pluginPath, childHeap, sourceSettings);
   }
 
   BenchOptions withOnly(Set<String> parts) {
-    return new BenchOptions(scale, streamEvents, lagDuration, lagRate, Set.copyOf(parts), pluginPath, childHeap);
+    return new BenchOptions(scale, streamEvents, lagDuration, lagRate, Set.copyOf(parts), pluginPath, childHeap, sourceSettings);
+  }
+
+  BenchOptions withSourceSettings(Map<String, String> settings) {
+    return new BenchOptions(scale, streamEvents, lagDuration, lagRate, only, pluginPath, childHeap, settings);
   }
 
   boolean runs(String part) {
     return only.isEmpty() || only.contains(part);
   }
 
-  /** {@code [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S]}. */
+  /**
+   * {@code [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S]
+   * [--setting key=value ...]}.
+   */
   static BenchOptions parse(String[] args) {
     BenchOptions o = scaled(DEFAULT_SCALE);
     Integer events = null;
     Integer lagSeconds = null;
     Set<String> only = new LinkedHashSet<>();
+    Map<String, String> settings = new TreeMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--full" -> o = scaled(1.0);
@@ -68,8 +84,16 @@ record BenchOptions(double scale, int streamEvents, Duration lagDuration, int la
         }
         case "--stream-events" -> events = Integer.parseInt(value(args, ++i, "--stream-events"));
         case "--lag-seconds" -> lagSeconds = Integer.parseInt(value(args, ++i, "--lag-seconds"));
+        case "--setting" -> {
+          String kv = value(args, ++i, "--setting");
+          int eq = kv.indexOf('=');
+          if (eq < 1) {
+            throw new IllegalArgumentException("--setting takes key=value, got " + kv);
+          }
+          settings.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S]");
+            + "; usage: [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S] [--setting key=value]");
       }
     }
     if (events != null) {
@@ -78,7 +102,7 @@ record BenchOptions(double scale, int streamEvents, Duration lagDuration, int la
     if (lagSeconds != null) {
       o = o.withLagDuration(Duration.ofSeconds(lagSeconds));
     }
-    return o.withOnly(only);
+    return o.withOnly(only).withSourceSettings(settings);
   }
 
   private static String value(String[] args, int i, String name) {

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>Inputs from the environment (never the command line, which {@code ps} shows): BENCH_MONGO_URI,
  * BENCH_DATABASE, BENCH_DITTO_ENDPOINT, BENCH_DITTO_KEY, BENCH_DITTO_SUFFIX, BENCH_EXPECTED,
- * BENCH_TIMEOUT_S.
+ * BENCH_TIMEOUT_S, BENCH_SETTINGS (extra settings, see {@link #encode}).
  */
 public final class EmbeddedSyncRun {
 
@@ -37,6 +37,7 @@ public final class EmbeddedSyncRun {
     settings.put("ditto.endpoint", env.get("BENCH_DITTO_ENDPOINT"));
     settings.put("ditto.api.key", env.get("BENCH_DITTO_KEY"));
     settings.put("startup.mode", "initial");
+    settings.putAll(decode(env.getOrDefault("BENCH_SETTINGS", "")));
     Path dir = Files.createTempDirectory("bench-embedded-");
     String failure = "";
     long applied = 0;
@@ -73,6 +74,24 @@ public final class EmbeddedSyncRun {
     }
     System.out.flush();
     System.exit(0);
+  }
+
+  /** Extra settings as lines of key=value (values hold no line breaks). */
+  static String encode(Map<String, String> settings) {
+    StringBuilder sb = new StringBuilder();
+    settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    return sb.toString();
+  }
+
+  static Map<String, String> decode(String encoded) {
+    Map<String, String> out = new HashMap<>();
+    for (String line : encoded.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        out.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return out;
   }
 
   private static long total(EmbeddedSync sync) {

@@ -31,9 +31,12 @@ final class KafkaSourceBench implements AutoCloseable {
   private final EmbeddedConnectCluster connect;
   private final TopicCounter counter;
   private final String mongoUri;
+  private final Map<String, String> oursExtra;
 
-  KafkaSourceBench(Path pluginPath, String mongoUri) {
+  /** {@code oursExtra}: settings added to our connector's config (after the benchmark's own). */
+  KafkaSourceBench(Path pluginPath, String mongoUri, Map<String, String> oursExtra) {
     this.mongoUri = mongoUri;
+    this.oursExtra = Map.copyOf(oursExtra);
     Map<String, String> worker = new HashMap<>();
     worker.put("plugin.discovery", "service_load");
     worker.put("plugin.path", MongoKafkaPlugin.prepare(pluginPath).toString());
@@ -49,6 +52,7 @@ final class KafkaSourceBench implements AutoCloseable {
     Map<String, String> c = oursBase(db.getName(), "ours-latest");
     c.put("collections", collection);
     c.put("startup.mode", "latest");
+    c.putAll(oursExtra);
     return streaming("bench-ours-latest", c, db, collection, "ours-latest.", events);
   }
 
@@ -66,6 +70,7 @@ final class KafkaSourceBench implements AutoCloseable {
     Map<String, String> c = oursBase(database, "ours-copy");
     c.putAll(ZavaData.mapping());
     c.put("startup.mode", "initial");
+    c.putAll(oursExtra);
     return copy("bench-ours-copy", c, "ours-copy.", documents);
   }
 

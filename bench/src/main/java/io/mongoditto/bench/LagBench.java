@@ -39,7 +39,7 @@ final class LagBench {
   private LagBench() {}
 
   static Result run(MongoDatabase db, String mongoUri, LocalDittoClient ditto, String dittoEndpoint, String dittoKey,
-      String collection, int perSecond, Duration duration) throws Exception {
+      String collection, int perSecond, Duration duration, Map<String, String> extra) throws Exception {
     ZavaData.createWithImages(db, collection);
     MongoCollection<Document> coll = db.getCollection(collection);
     Map<String, String> settings = new HashMap<>();
@@ -52,6 +52,7 @@ final class LagBench {
     settings.put("startup.timestamp", Long.toString(System.currentTimeMillis() / 1000 - 1));
     settings.put("ditto.endpoint", dittoEndpoint);
     settings.put("ditto.api.key", dittoKey);
+    settings.putAll(extra);
     Path dir = Files.createTempDirectory("bench-lag-");
     int changes = (int) (perSecond * duration.toSeconds());
     String countStatement = "SELECT COUNT(*) AS n FROM " + collection;

@@ -37,6 +37,7 @@ final class SyncFigures {
     env.put("BENCH_DITTO_KEY", ditto.apiKey());
     env.put("BENCH_DITTO_SUFFIX", SUFFIX);
     env.put("BENCH_EXPECTED", Long.toString(documents));
+    env.put("BENCH_SETTINGS", EmbeddedSyncRun.encode(options.sourceSettings()));
     ChildJvm.Result r = ChildJvm.embeddedSync(options.childHeap(), env, Math.max(300, documents / 100));
     String mismatch = r.ok() ? countMismatch(client, counts) : null;
 

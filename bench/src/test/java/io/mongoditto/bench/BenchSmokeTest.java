@@ -22,7 +22,7 @@ class BenchSmokeTest {
   @Timeout(300)
   void everyFigureIsMeasured() throws Exception {
     BenchOptions options = new BenchOptions(0.001, 500, Duration.ofSeconds(2), 1_000, Set.of(),
-        Path.of(System.getProperty("bench.plugin.dir", "target/plugins")), "512m");
+        Path.of(System.getProperty("bench.plugin.dir", "target/plugins")), "512m", java.util.Map.of());
 
     ResultTable table = new Bench(options, System.err).run();
     System.err.print(table.markdown());
@@ -57,5 +57,8 @@ class BenchSmokeTest {
     assertTrue(BenchOptions.parse(new String[0]).runs("sync"));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> BenchOptions.parse(new String[] {"--only", "everything"}));
+    BenchOptions tuned = BenchOptions.parse(new String[] {"--setting", "snapshot.chunk.size=20000"});
+    assertEquals(java.util.Map.of("snapshot.chunk.size", "20000"), tuned.sourceSettings());
+    assertEquals(tuned.sourceSettings(), EmbeddedSyncRun.decode(EmbeddedSyncRun.encode(tuned.sourceSettings())));
   }
 }
