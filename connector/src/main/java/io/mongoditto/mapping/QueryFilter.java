@@ -19,7 +19,8 @@ import org.bson.json.JsonParseException;
  *   <li>the change stream gets {@link #changeStreamMatchStage()}, which lets the server drop events
  *       of documents that neither match now nor matched before (needs no client evaluation);
  *   <li>each remaining event is evaluated on its post-image and pre-image by a {@link QueryMatcher}
- *       (an implementation of MongoDB's query semantics) to decide upsert, delete or nothing.
+ *       (an implementation of MongoDB's query semantics; {@link #documentFilter()} uses
+ *       mongo-java-server's) to decide upsert, delete or nothing.
  * </ul>
  *
  * Only operators in {@link #SUPPORTED_OPERATORS} are accepted, so that the server, the matcher and
@@ -72,6 +73,11 @@ public final class QueryFilter {
   /** The filter as a query document, for the snapshot's {@code find}. */
   public BsonDocument query() {
     return query.clone();
+  }
+
+  /** A filter that evaluates this query with MongoDB's semantics ({@link MongoJavaServerMatcher}). */
+  public DocumentFilter documentFilter() {
+    return withMatcher(MongoJavaServerMatcher.INSTANCE);
   }
 
   /** A filter that evaluates this query with {@code matcher}. */

@@ -193,7 +193,8 @@ final class CollectionStreamReader implements Runnable {
     // With post-images on, whenAvailable gives the document as of this change; otherwise the
     // server looks up the current one (updateLookup), which may already be newer.
     FullDocument fullDocument = postImagesEnabled() ? FullDocument.WHEN_AVAILABLE : FullDocument.UPDATE_LOOKUP;
-    ChangeStreamIterable<Document> iterable = database.getCollection(settings.name()).watch()
+    ChangeStreamIterable<Document> iterable = database.getCollection(settings.name())
+        .watch(FilteredReads.streamPipeline(settings.rules()))
         .fullDocument(fullDocument)
         .fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE)
         .maxAwaitTime(config.streamMaxAwaitMs(), TimeUnit.MILLISECONDS);
@@ -327,7 +328,7 @@ final class CollectionStreamReader implements Runnable {
       snapshotPermits.acquire();
       try {
         while (running && !buffer.isClosed() && !aborted) {
-          List<BsonDocument> chunk = collection.find(progress.range(index).filter()).sort(Sorts.ascending("_id"))
+          List<BsonDocument> chunk = collection.find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules())).sort(Sorts.ascending("_id"))
               .limit(config.snapshotChunkSize()).into(new java.util.ArrayList<>());
           long readTime = System.currentTimeMillis();
           for (BsonDocument doc : chunk) {

@@ -2,6 +2,7 @@ package io.mongoditto.source;
 
 import io.mongoditto.mapping.CollectionMapping;
 import io.mongoditto.mapping.IdMode;
+import io.mongoditto.mapping.SyncRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -59,6 +60,10 @@ public final class MongoSourceConfig {
   public static final String SNAPSHOT_PARALLELISM = "snapshot.parallelism";
   public static final String SNAPSHOT_MAX_THREADS = "snapshot.max.threads.per.task";
   public static final String GROUP_STARTUP = "Startup and snapshot";
+  public static final String FILTER = "filter";
+  public static final String FIELDS_EXCLUDE = "fields.exclude";
+  public static final String FIELDS_RENAME = "fields.rename";
+  public static final String FIELDS_CONVERT = "fields.convert";
 
   public static final String TOPIC_PREFIX = "topic.prefix";
   public static final String ERRORS_TOPIC = "errors.topic";
@@ -94,6 +99,19 @@ public final class MongoSourceConfig {
     docs.put(TOPIC, "The Kafka topic for this collection's changes. Default: <topic.prefix>.<collection>.");
     docs.put(STARTUP_MODE, "Overrides the connector's startup.mode for this collection:"
         + " initial, latest, timestamp or snapshot_only.");
+    docs.put(FILTER, "Only documents matching this MongoDB query (JSON) go to Ditto, e.g. {\"deleted\": false,"
+        + " \"active\": true}. Applied to the snapshot (server-side find) and the stream (a document that"
+        + " stops matching is deleted from Ditto, one that starts matching is upserted whole). Evaluated on"
+        + " the stored document, before field transformations. Operators: $and, $or, $nor, $not, $eq, $ne,"
+        + " $gt, $gte, $lt, $lte, $in, $nin, $exists, $type, $regex/$options, $mod, $all, $elemMatch, $size."
+        + " Default: every document.");
+    docs.put(FIELDS_EXCLUDE, "Comma-separated dotted paths left out of Ditto, e.g. internal_notes,audit.by"
+        + " (through arrays: in every element).");
+    docs.put(FIELDS_RENAME, "Comma-separated path:newName, e.g. cust_id:customer_ref,address.zip:postal (the"
+        + " field keeps its place: address.postal).");
+    docs.put(FIELDS_CONVERT, "Comma-separated path:conversion with toISOString, toString or toNumber, e.g."
+        + " order_date:toISOString,total:toString,qty:toNumber. A value that cannot be converted makes the"
+        + " document a bad document.");
     COLLECTION_SETTINGS_DOCS = Collections.unmodifiableMap(docs);
   }
 
@@ -377,10 +395,12 @@ public final class MongoSourceConfig {
         add(errors, key(name, TOPIC), "'" + topic + "' is not a valid Kafka topic name");
       }
     }
+    SyncRules rules = SyncRulesSettings.parse(name, s, errors);
     if (errorCount(errors) != before) {
       return null;
     }
-    return new CollectionSettings(enabled, new CollectionMapping(name, ditto, mode, fields, keepMongoId), topic, startup);
+    return new CollectionSettings(
+        enabled, new CollectionMapping(name, ditto, mode, fields, keepMongoId), topic, startup, rules);
   }
 
   private static boolean parseBoolean(

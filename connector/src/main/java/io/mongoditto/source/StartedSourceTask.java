@@ -61,7 +61,7 @@ final class StartedSourceTask implements AutoCloseable {
       for (CollectionSettings c : assigned) {
         Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
         readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats,
-            new ChangeEventMapper(c.mapping(), conversionStats), offset, snapshotPermits));
+            c.rules().mapper(c.mapping(), conversionStats), offset, snapshotPermits));
       }
       for (CollectionStreamReader reader : readers) {
         Thread t = new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());
