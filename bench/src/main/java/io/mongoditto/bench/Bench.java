@@ -55,7 +55,11 @@ final class Bench {
           "pre-mapped documents, INSERT ... DOCUMENTS (:docs) ON ID CONFLICT DO UPDATE, 500 per request, one at a time"));
 
       if (options.runs("sync")) {
-        new SyncFigures(options, progress).add(table, mongo, ditto, dittoClient, counts, scan, dittoWrite);
+        try {
+          new SyncFigures(options, progress).add(table, mongo, ditto, dittoClient, counts, scan, dittoWrite);
+        } catch (RuntimeException | java.io.IOException e) {
+          table.add(Row.failed("Initial sync, embedded, MongoDB -> Ditto", e.toString()));
+        }
       }
       if (options.runs("kafka")) {
         step("Kafka: in-JVM Connect cluster");
@@ -67,9 +71,13 @@ final class Bench {
       }
       if (options.runs("lag")) {
         step("lag: %d changes/s for %d s through the embedded runner", options.lagRate(), options.lagDuration().toSeconds());
-        LagBench.Result lag = LagBench.run(stream, mongo.connectionString(), dittoClient, ditto.endpoint(), ditto.apiKey(),
-            "lag", options.lagRate(), options.lagDuration(), options.sourceSettings());
-        table.add(lagRow(lag));
+        try {
+          LagBench.Result lag = LagBench.run(stream, mongo.connectionString(), dittoClient, ditto.endpoint(), ditto.apiKey(),
+              "lag", options.lagRate(), options.lagDuration(), options.sourceSettings());
+          table.add(lagRow(lag));
+        } catch (RuntimeException | java.io.IOException e) {
+          table.add(Row.failed("End-to-end lag", e.toString()));
+        }
       }
     }
     return table;

@@ -92,8 +92,8 @@ record BenchOptions(double scale, int streamEvents, Duration lagDuration, int la
           }
           settings.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S] [--setting key=value]");
+        default -> throw new IllegalArgumentException(("-h".equals(args[i]) || "--help".equals(args[i]) ? "" : "unknown argument " + args[i] + "; ")
+            + "usage: scripts/bench.sh [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S] [--setting key=value]...");
       }
     }
     if (events != null) {
