@@ -62,6 +62,26 @@ public final class MetricGroup implements AutoCloseable {
     registered.add(metricName);
   }
 
+  /** A gauge with a fractional value (percentages, rates). */
+  public synchronized void doubleGauge(String name, String description, java.util.function.DoubleSupplier value) {
+    if (plugin == null) {
+      return;
+    }
+    MetricName metricName = plugin.metricName(name, description, tags);
+    plugin.addMetric(metricName, (Gauge<Double>) (config, now) -> value.getAsDouble());
+    registered.add(metricName);
+  }
+
+  /** A gauge with a text value (a state name); JMX shows it, Prometheus exporters skip it. */
+  public synchronized void textGauge(String name, String description, java.util.function.Supplier<String> value) {
+    if (plugin == null) {
+      return;
+    }
+    MetricName metricName = plugin.metricName(name, description, tags);
+    plugin.addMetric(metricName, (Gauge<String>) (config, now) -> value.get());
+    registered.add(metricName);
+  }
+
   /** Removes what this group registered (Connect also drops a task's plugin metrics when it stops). */
   @Override
   public synchronized void close() {

@@ -60,6 +60,7 @@ final class CollectionStreamReader implements Runnable {
   private final MongoDatabase database;
   private final SourceBuffer buffer;
   private final SourceTaskStats stats;
+  private final CollectionMetrics metrics;
   private final ChangeEventMapper mapper;
   private final ChangeRecordFactory records;
   private final String namespace;
@@ -91,6 +92,7 @@ final class CollectionStreamReader implements Runnable {
     this.database = database;
     this.buffer = buffer;
     this.stats = stats;
+    this.metrics = stats.collection(settings.name());
     this.mapper = mapper;
     this.records = new ChangeRecordFactory(settings, config.database(), config.errorsTopic());
     this.namespace = config.database() + "." + settings.name();
@@ -171,6 +173,7 @@ final class CollectionStreamReader implements Runnable {
       forceSnapshot = false;
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info("Snapshot of {} complete; startup mode snapshot_only: not streaming it", namespace);
+        metrics.finished();
         return;
       }
     }
@@ -236,11 +239,14 @@ final class CollectionStreamReader implements Runnable {
     }
     log.info("Snapshot of {}: about {} documents, {} range(s), chunks of {}{}", namespace, total, progress.size(),
         config.snapshotChunkSize(), SourceOffsets.snapshotStartToken(lastOffset) == null ? "" : ", continuing");
+    metrics.snapshotStarted(total, SourceOffsets.snapshotStartToken(lastOffset) == null ? 0
+        : copiedBefore(collection, progress, total));
     SnapshotRun run = new SnapshotRun(collection, progress, total);
     boolean complete = progress.size() == 1 ? run.copy(0) : run.copyConcurrently();
     if (!complete) {
       return false;
     }
+    metrics.snapshotDone();
     log.info("Snapshot of {} done: {} documents copied in {} s", namespace, run.copied.get(),
         Math.round((System.nanoTime() - run.started) / 1e9));
     // Nothing copied: the offset must still say where the stream starts.
@@ -248,6 +254,21 @@ final class CollectionStreamReader implements Runnable {
       lastOffset = progress.offset();
     }
     return running && !buffer.isClosed();
+  }
+
+  /**
+   * For progress only: the documents a continued copy already handed on in earlier runs, as the
+   * estimated total minus what its unfinished ranges still hold (one count per range, once).
+   */
+  private static long copiedBefore(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
+    long remaining = 0;
+    for (int i = 0; i < progress.size(); i++) {
+      SnapshotProgress.Range r = progress.range(i);
+      if (!r.done) {
+        remaining += collection.countDocuments(r.filter());
+      }
+    }
+    return Math.max(0, total - remaining);
   }
 
   /** Split points for snapshot.parallelism ranges of about equal size (none for small collections). */
@@ -339,7 +360,7 @@ final class CollectionStreamReader implements Runnable {
               }
             }
           }
-          stats.snapshotCopied(settings.name(), chunk.size());
+          metrics.snapshotCopied(chunk);
           logProgress(copied.addAndGet(chunk.size()));
           if (chunk.size() < config.snapshotChunkSize()) {
             progress.done(index);
@@ -357,7 +378,8 @@ final class CollectionStreamReader implements Runnable {
       if (now - lastLog > TimeUnit.SECONDS.toNanos(10)) {
         lastLog = now;
         double rate = n / Math.max(0.001, (now - started) / 1e9);
-        log.info("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, n, total,
+        // The summary lines (log.summary.interval.ms) report progress at INFO.
+        log.debug("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, n, total,
             Math.round(rate), rate > 0 ? Math.max(0, Math.round((total - n) / rate)) : "?");
       }
     }
@@ -388,6 +410,7 @@ final class CollectionStreamReader implements Runnable {
     } else {
       from = "now";
     }
+    metrics.streaming();
     log.info("Streaming changes of {} to topic {} ({}; from {})", namespace, settings.topic(),
         settings.mapping().idMode().name().toLowerCase(), from);
     try (MongoCursor<BsonDocument> cursor = iterable.withDocumentClass(BsonDocument.class).cursor()) {
@@ -466,7 +489,10 @@ final class CollectionStreamReader implements Runnable {
       fail("A change event on " + namespace + " has no resume token (_id); a $project must not remove it");
       return false;
     }
-    stats.event(settings.name());
+    metrics.event(op, event);
+    if (log.isDebugEnabled()) {
+      log.debug("Change event '{}' on {} for _id {}", op, namespace, sourceId(event));
+    }
     Map<String, ?> offset = SourceOffsets.streamOffset(token);
     if (END_EVENTS.contains(op)) {
       fail(endMessage(op, event));
@@ -501,6 +527,7 @@ final class CollectionStreamReader implements Runnable {
         if (!buffer.put(errorRecord)) {
           return false;
         }
+        metrics.errorRecords.increment();
       }
       lastOffset = offset;
       return true;
@@ -520,6 +547,10 @@ final class CollectionStreamReader implements Runnable {
       }
     }
     stats.records(settings.name(), changes.size());
+    if (log.isDebugEnabled()) {
+      log.debug("{}: {} record(s) for Ditto _id(s) {} to {}", namespace, changes.size(),
+          changes.stream().map(DittoChange::id).toList(), settings.topic());
+    }
     lastOffset = offset;
     return true;
   }

@@ -76,6 +76,7 @@ public final class MongoSourceConfig {
   public static final String BUFFER_CAPACITY = "buffer.capacity";
   public static final String STREAM_MAX_AWAIT_MS = "change.stream.max.await.time.ms";
   public static final String STREAM_BATCH_SIZE = "change.stream.batch.size";
+  public static final String LOG_SUMMARY_INTERVAL_MS = "log.summary.interval.ms";
 
   /** Internal: the collections one task streams, set by the connector in each task's config. */
   public static final String TASK_COLLECTIONS = "task.collections";
@@ -146,6 +147,7 @@ public final class MongoSourceConfig {
   private final int snapshotParallelism;
   private final int snapshotMaxThreads;
   private final int heartbeatIntervalMs;
+  private final long logSummaryIntervalMs;
   private final String heartbeatTopic;
   private final List<String> taskCollections;
 
@@ -177,6 +179,7 @@ public final class MongoSourceConfig {
     this.snapshotParallelism = c.getInt(SNAPSHOT_PARALLELISM);
     this.snapshotMaxThreads = c.getInt(SNAPSHOT_MAX_THREADS);
     this.heartbeatIntervalMs = c.getInt(HEARTBEAT_INTERVAL_MS);
+    this.logSummaryIntervalMs = c.getLong(LOG_SUMMARY_INTERVAL_MS);
     String hb = c.getString(HEARTBEAT_TOPIC);
     String prefix = c.getString(TOPIC_PREFIX);
     this.heartbeatTopic = hb != null && !hb.isBlank() ? hb.trim()
@@ -521,6 +524,10 @@ public final class MongoSourceConfig {
     def.define(STREAM_BATCH_SIZE, Type.INT, 0, ConfigDef.Range.between(0, 100_000), Importance.LOW,
         "Change stream cursor batch size; 0 lets the server choose.",
         GROUP_STREAM, ++o, Width.SHORT, "Change stream batch size");
+    def.define(LOG_SUMMARY_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+        "How often each task logs one INFO summary line per collection (events by type, records, errors,"
+            + " lag and, during a snapshot, copied/expected, rate and ETA); 0 turns the summaries off.",
+        GROUP_STREAM, ++o, Width.SHORT, "Log summary interval (ms)");
     o = 0;
     def.define(STARTUP_MODE, Type.STRING, StartupMode.INITIAL.configValue(),
         ConfigDef.CaseInsensitiveValidString.in("initial", "latest", "timestamp", "snapshot_only"), Importance.HIGH,
@@ -631,6 +638,11 @@ public final class MongoSourceConfig {
   /** 0 when heartbeats are off. */
   public int heartbeatIntervalMs() {
     return heartbeatIntervalMs;
+  }
+
+  /** How often the tasks log a summary line per collection; 0 = never. */
+  public long logSummaryIntervalMs() {
+    return logSummaryIntervalMs;
   }
 
   public String heartbeatTopic() {

@@ -12,6 +12,8 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Connect source for MongoDB change streams, producing Ditto-shaped changes. Spreads the
@@ -19,6 +21,8 @@ import org.apache.kafka.connect.source.SourceConnector;
  * the server itself.
  */
 public final class MongoSourceConnector extends SourceConnector {
+
+  private static final Logger log = LoggerFactory.getLogger(MongoSourceConnector.class);
 
   private Map<String, String> props;
   private MongoSourceConfig config;
@@ -32,6 +36,12 @@ public final class MongoSourceConnector extends SourceConnector {
   public void start(Map<String, String> props) {
     this.config = MongoSourceConfig.of(props);
     this.props = Map.copyOf(props);
+    log.info("MongoDB source connector {} started with config {}", name(),
+        io.mongoditto.metrics.EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
+  }
+
+  private String name() {
+    return props == null ? "?" : props.getOrDefault("name", "?");
   }
 
   @Override
@@ -48,12 +58,16 @@ public final class MongoSourceConnector extends SourceConnector {
       task.put(MongoSourceConfig.TASK_COLLECTIONS, String.join(",", group));
       configs.add(task);
     }
+    // Connect asks on start and on every reconfiguration; the line shows the new assignment.
+    log.info("MongoDB source connector {}: {} task(s) for collections {}", name(), configs.size(),
+        configs.stream().map(c -> c.get(MongoSourceConfig.TASK_COLLECTIONS)).toList());
     return configs;
   }
 
   @Override
   public void stop() {
     config = null;
+    log.info("MongoDB source connector {} stopped", name());
   }
 
   @Override

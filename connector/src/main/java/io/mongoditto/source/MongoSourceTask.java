@@ -1,15 +1,20 @@
 package io.mongoditto.source;
 
+import io.mongoditto.metrics.EffectiveConfig;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Streams the changes of its assigned collections. The running state lives in {@link StartedSourceTask}. */
 public final class MongoSourceTask extends SourceTask {
 
+  private static final Logger log = LoggerFactory.getLogger(MongoSourceTask.class);
+
   private volatile StartedSourceTask started;
-  private SourceTaskMetrics metrics;
+  private volatile SourceSummaryLog summary;
 
   @Override
   public String version() {
@@ -20,18 +25,20 @@ public final class MongoSourceTask extends SourceTask {
   public void start(Map<String, String> props) {
     MongoSourceConfig config = MongoSourceConfig.of(props);
     String name = props.getOrDefault("name", "mongo-source");
-    started = StartedSourceTask.start(name, config, context.offsetStorageReader());
-    try {
-      metrics = SourceTaskMetrics.register(context.pluginMetrics(), started);
-    } catch (RuntimeException e) {
-      started.close();
-      throw e;
-    }
+    // Connect's MDC context ([name|task-n]) says which task this is.
+    log.info("Source task of {} starting with config {}", name,
+        EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
+    started = StartedSourceTask.start(name, config, context.offsetStorageReader(), context.pluginMetrics());
+    summary = new SourceSummaryLog(config.logSummaryIntervalMs(), started.stats(), System::currentTimeMillis);
   }
 
   @Override
   public List<SourceRecord> poll() throws InterruptedException {
     StartedSourceTask s = started;
+    SourceSummaryLog l = summary;
+    if (l != null) {
+      l.maybeLog();
+    }
     return s == null ? null : s.poll();
   }
 
@@ -40,9 +47,6 @@ public final class MongoSourceTask extends SourceTask {
     StartedSourceTask s = started;
     if (s != null) {
       s.close();
-    }
-    if (metrics != null) {
-      metrics.close();
     }
   }
 

@@ -1,81 +1,125 @@
 package io.mongoditto.source;
 
+import io.mongoditto.metrics.MetricGroup;
+import io.mongoditto.metrics.PerCollectionMetrics;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.common.metrics.PluginMetrics;
 
-/** Counters of one task, per collection. Thread-safe (the readers write, anyone reads). */
-public final class SourceTaskStats {
+/**
+ * Counters of one task, per collection ({@link CollectionMetrics}), exported through Connect's
+ * plugin metrics when the task has them. Thread-safe (the readers write, anyone reads).
+ */
+public final class SourceTaskStats implements AutoCloseable {
 
-  private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> records = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> badDocuments = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> idChanges = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> snapshotCopied = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> resnapshots = new ConcurrentHashMap<>();
+  private final MetricGroup taskGroup;
+  private final PerCollectionMetrics<CollectionMetrics> perCollection;
+
+  /** Counters that are kept but not exported. */
+  public SourceTaskStats() {
+    this(null, System::currentTimeMillis, System::nanoTime);
+  }
+
+  /** @param plugin the task's plugin metrics, or null to keep the values without exporting them */
+  SourceTaskStats(PluginMetrics plugin, LongSupplier nowMillis, LongSupplier nanoTime) {
+    taskGroup = new MetricGroup(plugin, Map.of());
+    perCollection = new PerCollectionMetrics<>(taskGroup, g -> new CollectionMetrics(g, nowMillis, nanoTime));
+  }
+
+  /** The collection's metrics, registered on first use. */
+  CollectionMetrics collection(String name) {
+    return perCollection.get(name);
+  }
+
+  Map<String, CollectionMetrics> collections() {
+    return perCollection.all();
+  }
+
+  /** Task-level metrics (no collection tag). */
+  MetricGroup taskGroup() {
+    return taskGroup;
+  }
 
   void snapshotCopied(String collection, int n) {
-    add(snapshotCopied, collection, n);
+    collection(collection).snapshotCopied.add(n);
   }
 
   void resnapshot(String collection) {
-    add(resnapshots, collection, 1);
+    collection(collection).resnapshots.increment();
   }
 
   public Map<String, Long> snapshotCopied() {
-    return copy(snapshotCopied);
+    return copy(m -> m.snapshotCopied.count());
   }
 
   public Map<String, Long> resnapshots() {
-    return copy(resnapshots);
+    return copy(m -> m.resnapshots.count());
   }
 
   void event(String collection) {
-    add(events, collection, 1);
+    collection(collection).events.increment();
   }
 
   void records(String collection, int n) {
-    add(records, collection, n);
+    collection(collection).records.add(n);
   }
 
   void badDocument(String collection) {
-    add(badDocuments, collection, 1);
+    collection(collection).badDocuments.increment();
   }
 
   void idChange(String collection) {
-    add(idChanges, collection, 1);
+    collection(collection).idChanges.increment();
   }
 
   public Map<String, Long> events() {
-    return copy(events);
+    return copy(m -> m.events.count());
   }
 
   public Map<String, Long> records() {
-    return copy(records);
+    return copy(m -> m.records.count());
   }
 
   public Map<String, Long> badDocuments() {
-    return copy(badDocuments);
+    return copy(m -> m.badDocuments.count());
   }
 
   public Map<String, Long> idChanges() {
-    return copy(idChanges);
+    return copy(m -> m.idChanges.count());
   }
 
-  private static void add(Map<String, LongAdder> m, String collection, int n) {
-    m.computeIfAbsent(collection, k -> new LongAdder()).add(n);
-  }
-
-  private static Map<String, Long> copy(Map<String, LongAdder> m) {
+  /** Values left out of documents, summed over the collections, by BSON type. */
+  public Map<String, Long> omittedValues() {
     Map<String, Long> out = new TreeMap<>();
-    m.forEach((k, v) -> out.put(k, v.sum()));
+    perCollection.all().values().forEach(m -> m.conversions.snapshot().forEach((k, v) -> out.merge(k, v, Long::sum)));
     return out;
+  }
+
+  /** Collections that have a counter yet (every assigned one once its reader exists), with a non-zero value. */
+  private Map<String, Long> copy(ToLongFunction<CollectionMetrics> value) {
+    Map<String, Long> out = new TreeMap<>();
+    perCollection.all().forEach((c, m) -> {
+      long v = value.applyAsLong(m);
+      if (v != 0) {
+        out.put(c, v);
+      }
+    });
+    return out;
+  }
+
+  /** Removes the exported metrics; the values stay readable. */
+  @Override
+  public void close() {
+    perCollection.close();
+    taskGroup.close();
   }
 
   @Override
   public String toString() {
     return "events=" + events() + " records=" + records() + " badDocuments=" + badDocuments()
-        + " idChanges=" + idChanges() + " snapshotCopied=" + snapshotCopied() + " resnapshots=" + resnapshots();
+        + " idChanges=" + idChanges() + " snapshotCopied=" + snapshotCopied() + " resnapshots=" + resnapshots()
+        + " omittedValues=" + omittedValues();
   }
 }

@@ -45,13 +45,20 @@ final class StartedSourceTask implements AutoCloseable {
   }
 
   static StartedSourceTask start(String connectorName, MongoSourceConfig config, OffsetStorageReader offsets) {
+    return start(connectorName, config, offsets, null);
+  }
+
+  /** @param pluginMetrics where the task's metrics are exported, or null to keep them unexported */
+  static StartedSourceTask start(String connectorName, MongoSourceConfig config, OffsetStorageReader offsets,
+      org.apache.kafka.common.metrics.PluginMetrics pluginMetrics) {
     List<CollectionSettings> assigned = config.assignedCollections();
     MongoClient client = MongoClientFactory.create(config, config.serverSelectionTimeoutMs(), 0);
     List<Thread> threads = new ArrayList<>();
     SourceBuffer buffer = new SourceBuffer(config.bufferCapacity());
     try {
       MongoDatabase database = client.getDatabase(config.database());
-      SourceTaskStats stats = new SourceTaskStats();
+      SourceTaskStats stats = new SourceTaskStats(pluginMetrics, System::currentTimeMillis, System::nanoTime);
+      stats.taskGroup().gauge("buffered-records", "Records read and waiting for poll()", buffer::size);
       ConversionStats conversionStats = new ConversionStats();
       List<Map<String, String>> partitions = assigned.stream()
           .map(c -> SourceOffsets.partition(config.database(), c.name())).toList();
@@ -61,7 +68,7 @@ final class StartedSourceTask implements AutoCloseable {
       for (CollectionSettings c : assigned) {
         Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
         readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats,
-            c.rules().mapper(c.mapping(), conversionStats), offset, snapshotPermits));
+            c.rules().mapper(c.mapping(), stats.collection(c.name()).conversions), offset, snapshotPermits));
       }
       for (CollectionStreamReader reader : readers) {
         Thread t = new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());
@@ -118,7 +125,8 @@ final class StartedSourceTask implements AutoCloseable {
       }
     }
     client.close();
-    log.info("Source task stopped: {}; omitted values {}", stats, conversionStats.snapshot());
+    stats.close();
+    log.info("Source task stopped: {}", stats);
   }
 
   int bufferedRecords() {

@@ -1,0 +1,45 @@
+package io.mongoditto.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.junit.jupiter.api.Test;
+
+/** The one-line effective config of the start log lines never shows a secret. */
+class EffectiveConfigTest {
+
+  private static final ConfigDef DEF = new ConfigDef()
+      .define("mongodb.uri", Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "uri")
+      .define("ditto.api.key", Type.PASSWORD, null, Importance.HIGH, "key")
+      .define("topic.prefix", Type.STRING, "mongoditto", Importance.LOW, "prefix")
+      .define("collections", Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "collections");
+
+  @Test
+  void passwordsAreHiddenDefaultsShownAndExtraKeysMasked() {
+    Map<String, String> props = new HashMap<>();
+    props.put("mongodb.uri", "mongodb://app:s3cr3t@db1:27017/?replicaSet=rs0");
+    props.put("collections", "orders,stores");
+    props.put("collection.orders.id.mode", "single_field");
+    props.put("some.other.url", "https://bob:hunter2@example.com/x");
+    props.put("producer.override.sasl.jaas.config", "PlainLoginModule required password=\"x\";");
+    String line = EffectiveConfig.format(DEF, props);
+
+    assertFalse(line.contains("s3cr3t"), line);
+    assertFalse(line.contains("app:"), "not even the user name of the URI: " + line);
+    assertFalse(line.contains("hunter2"), line);
+    assertFalse(line.contains("password=\"x\""), line);
+    assertTrue(line.contains("mongodb.uri=[hidden]"), line);
+    assertTrue(line.contains("ditto.api.key=null"), "an unset secret shows as null: " + line);
+    assertTrue(line.contains("topic.prefix=mongoditto"), "defaults are part of the effective config: " + line);
+    assertTrue(line.contains("collections=orders,stores"), line);
+    assertTrue(line.contains("collection.orders.id.mode=single_field"), line);
+    assertTrue(line.contains("some.other.url=https://[hidden]@example.com/x"), line);
+    assertEquals(1, line.lines().count(), "one line");
+  }
+}
