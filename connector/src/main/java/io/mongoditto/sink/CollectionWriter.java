@@ -8,15 +8,19 @@ import io.mongoditto.ditto.DittoResponse;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Applies one collection's collapsed batch with few statements, in this order: (a) one SELECT of
- * the documents whose upsert needs the stored state (a replace, or paths to unset); (b) one UNSET
- * per distinct set of paths; (c) one multi-document INSERT ... ON ID CONFLICT DO UPDATE; (d) one
- * DELETE. Each {@code _id} has exactly one final op, so this order keeps every document's own
+ * Applies one collection's collapsed batch with few statements, in this order: (a) one INSERT ...
+ * ON ID CONFLICT DO NOTHING of the documents whose upsert needs the stored state (a replace, or
+ * paths to unset): the ones Ditto did not have are then complete and need nothing more, which makes
+ * an initial sync into an empty app one statement per batch; (b) one SELECT of the rest; (c) one
+ * UNSET per distinct set of paths; (d) one multi-document INSERT ... ON ID CONFLICT DO UPDATE; (e)
+ * one DELETE. Each {@code _id} has exactly one final op, so this order keeps every document's own
  * order. Ids are split by kind (string, number, object) because the engine matches {@code _id IN
  * :ids} only among ids of one kind (a mixed list matched nothing on 5.1.0).
  */
@@ -76,17 +80,13 @@ final class CollectionWriter {
         deletes.add(op.id());
       }
     }
+    upserts = insertNew(collection, upserts, m);
     Map<Object, Map<String, Object>> stored = readStored(collection, upserts, m);
     unsetRemovedPaths(collection, upserts, stored, m);
     if (!upserts.isEmpty()) {
       List<Map<String, Object>> docs = new ArrayList<>(upserts.size());
       for (FinalOp.Upsert u : upserts) {
-        Map<String, Object> doc = u.document();
-        if (!doc.containsKey("_id")) {
-          doc = new LinkedHashMap<>(doc);
-          doc.put("_id", u.id());
-        }
-        docs.add(doc);
+        docs.add(withId(u));
       }
       for (List<Map<String, Object>> chunk : bySize(docs)) {
         execute(Dql.upsert(collection), Map.of(Dql.DOCS, chunk), m);
@@ -101,11 +101,62 @@ final class CollectionWriter {
     counters.documentsDeleted.addAndGet(deletes.size());
   }
 
+  /**
+   * Creates the documents that need the stored state but do not exist in Ditto yet, and returns the
+   * upserts still to apply. Ditto names the created documents in {@code mutatedDocumentIds}; an id
+   * it does not name is treated as existing, so a server that names fewer only costs a read.
+   */
+  private List<FinalOp.Upsert> insertNew(String collection, List<FinalOp.Upsert> upserts,
+      SinkMetrics.Collection m) {
+    List<Map<String, Object>> candidates = new ArrayList<>();
+    for (FinalOp.Upsert u : upserts) {
+      if (needsStored(u)) {
+        candidates.add(withId(u));
+      }
+    }
+    if (candidates.isEmpty()) {
+      return upserts;
+    }
+    Set<Object> created = new HashSet<>();
+    for (List<Map<String, Object>> chunk : bySize(candidates)) {
+      DittoResponse r = execute(Dql.insertNew(collection), Map.of(Dql.DOCS, chunk), m);
+      for (Object id : r.mutatedDocumentIds()) {
+        created.add(DocumentId.normalize(id));
+      }
+    }
+    if (created.isEmpty()) {
+      return upserts;
+    }
+    m.upserts.add(created.size());
+    counters.documentsUpserted.addAndGet(created.size());
+    List<FinalOp.Upsert> rest = new ArrayList<>(upserts.size() - created.size());
+    for (FinalOp.Upsert u : upserts) {
+      if (!(needsStored(u) && created.contains(u.id()))) {
+        rest.add(u);
+      }
+    }
+    return rest;
+  }
+
+  private static boolean needsStored(FinalOp.Upsert u) {
+    return u.replace() || !u.unsetPaths().isEmpty();
+  }
+
+  private static Map<String, Object> withId(FinalOp.Upsert u) {
+    Map<String, Object> doc = u.document();
+    if (doc.containsKey("_id")) {
+      return doc;
+    }
+    Map<String, Object> copy = new LinkedHashMap<>(doc);
+    copy.put("_id", u.id());
+    return copy;
+  }
+
   private Map<Object, Map<String, Object>> readStored(String collection, List<FinalOp.Upsert> upserts,
       SinkMetrics.Collection m) {
     List<Object> ids = new ArrayList<>();
     for (FinalOp.Upsert u : upserts) {
-      if (u.replace() || !u.unsetPaths().isEmpty()) {
+      if (needsStored(u)) {
         ids.add(u.id());
       }
     }

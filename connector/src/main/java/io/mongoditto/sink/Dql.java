@@ -36,6 +36,11 @@ final class Dql {
     return "INSERT INTO " + quote(collection) + " DOCUMENTS (:" + DOCS + ") ON ID CONFLICT DO UPDATE";
   }
 
+  /** Creates the documents that do not exist yet; {@code mutatedDocumentIds} names exactly those. */
+  static String insertNew(String collection) {
+    return "INSERT INTO " + quote(collection) + " DOCUMENTS (:" + DOCS + ") ON ID CONFLICT DO NOTHING";
+  }
+
   static String delete(String collection) {
     return "DELETE FROM " + quote(collection) + " WHERE _id IN :" + IDS;
   }

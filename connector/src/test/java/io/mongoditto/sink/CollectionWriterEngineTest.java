@@ -64,6 +64,32 @@ class CollectionWriterEngineTest {
   }
 
   @Test
+  void replacesOfNewDocumentsTakeOneStatementAndExistingOnesAreStillReconciled() {
+    Map<String, Object> old = map("_id", "e1", "stale", true, "n", map("p", 1));
+    apply("w0", up("w0", "e1", old, List.of(), true));
+
+    SinkCounters fresh = new SinkCounters();
+    CollectionWriter w = new CollectionWriter(new DittoHttpClient(new DittoHttpClient.Settings(ditto.endpoint(),
+        ditto.apiKey(), ApiVersion.V5, Duration.ofSeconds(10), RetryPolicy.defaults(), false)), fresh, false);
+    Map<String, Object> n1 = map("_id", "n1", "v", 1);
+    Map<String, Object> n2 = map("_id", Map.of("store", 1L, "sku", "x"), "v", 2);
+    w.apply("w0", BatchCollapser.collapse(List.of(
+        up("w0", "n1", n1, List.of(), true), up("w0", Map.of("store", 1L, "sku", "x"), n2, List.of(), true))));
+    assertEquals(1, fresh.statements.get(), "new documents: one INSERT ... DO NOTHING, no read, no upsert");
+    assertEquals(2, fresh.documentsUpserted.get());
+
+    Map<String, Object> next = map("_id", "e1", "n", map("r", 2));
+    Map<String, Object> n3 = map("_id", "n3", "v", 3);
+    w.apply("w0", BatchCollapser.collapse(List.of(
+        up("w0", "e1", next, List.of(), true), up("w0", "n3", n3, List.of(), true))));
+    assertEquals(norm(next), stored("w0", "e1"));
+    assertEquals(norm(n1), stored("w0", "n1"));
+    assertEquals(norm(n2), stored("w0", Map.of("store", 1L, "sku", "x")));
+    assertEquals(norm(n3), stored("w0", "n3"));
+    assertEquals(4, fresh.documentsUpserted.get());
+  }
+
+  @Test
   void replaceLeavesExactlyTheNewDocumentNestedKeysIncluded() {
     apply("w1", up("w1", "a", map("_id", "a", "keep", 1, "gone", 2, "n", map("p", 1, "q", map("r", 1, "s", 2)),
         "arr", List.of(1, 2, 3)), List.of(), true));
@@ -233,7 +259,8 @@ class CollectionWriterEngineTest {
     chunked.apply("t7", BatchCollapser.collapse(second));
     assertEquals(Docs.byId(List.of(map("_id", "d0", "v", 2), map("_id", "d1", "v", 2), map("_id", "d2", "v", 2))),
         Docs.byId(reader.select("t7")));
-    // 3 replaces: 2 SELECTs + 2 UNSETs + 1 upsert; 2 deletes: 1 DELETE
-    assertEquals(6, local.statements() - before);
+    // 3 replaces of existing documents: 1 INSERT ... DO NOTHING (creates none) + 2 SELECTs + 2 UNSETs
+    // + 1 upsert; 2 deletes: 1 DELETE
+    assertEquals(7, local.statements() - before);
   }
 }
