@@ -61,6 +61,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--full", description = "The full dataset: 650,000+ documents (several minutes).")
   private boolean full;
 
+  @Option(names = "--load-while-syncing",
+      description = "Start the sync on empty collections and load while it streams (the default with --full:"
+          + " the local MongoDB's _id range reads make the initial copy of 650,000 documents slow).")
+  private boolean loadWhileSyncing;
+
   @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
   private long seed;
 
@@ -141,18 +146,27 @@ final class DemoCommand implements Callable<Integer> {
       db.createCollection(name);
       db.runCommand(new Document("collMod", name).append("changeStreamPreAndPostImages", new Document("enabled", true)));
     }
-    out.println("Loading the Zava Retail dataset into MongoDB:");
-    out.flush();
-    try (ProgressDisplay progress = new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
-      ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, progress);
-    }
+    boolean streamLoad = full || loadWhileSyncing;
     Map<String, Long> mongoCounts = new LinkedHashMap<>();
-    for (CollectionsConfig.Entry e : synced) {
-      mongoCounts.put(e.name(), db.getCollection(e.name()).countDocuments());
+    if (!streamLoad) {
+      out.println("Loading the Zava Retail dataset into MongoDB:");
+      out.flush();
+      try (ProgressDisplay progress = new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
+        ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, progress);
+      }
+      for (CollectionsConfig.Entry e : synced) {
+        mongoCounts.put(e.name(), db.getCollection(e.name()).countDocuments());
+      }
+    } else {
+      for (CollectionsConfig.Entry e : synced) {
+        mongoCounts.put(e.name(), (long) dataset.plannedCounts().get(e.name()));
+      }
     }
     long toCopy = mongoCounts.values().stream().mapToLong(Long::longValue).sum();
 
-    out.printf(Locale.ROOT, "Syncing %,d documents to Ditto (initial copy, then the change streams):%n", toCopy);
+    out.printf(Locale.ROOT, streamLoad
+        ? "Syncing to Ditto while loading ~%,d documents into MongoDB (change streams):%n"
+        : "Syncing %,d documents to Ditto (initial copy, then the change streams):%n", toCopy);
     out.flush();
     try (EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(settings.asMap(),
             work.resolve("offsets.dat"), work.resolve("dead-letters.jsonl"), Duration.ofSeconds(1)));
@@ -168,11 +182,33 @@ final class DemoCommand implements Callable<Integer> {
             progress.update(e.name(), sync.stats().applied(e.mapping().dittoCollection()), mongoCounts.get(e.name()));
           }
         };
-        // Live changes once half is copied: they meet the copy and the stream hand-over.
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-        while (applied(sync, synced) < toCopy / 2 && sync.isRunning() && System.nanoTime() < deadline) {
-          show.run();
-          Thread.sleep(200);
+        if (streamLoad) {
+          // The copy of the (still empty) collections is instant and takes the stream position
+          // first, so every insert of the load arrives through the change streams.
+          awaitCopied(sync, synced, deadline);
+          java.util.concurrent.atomic.AtomicReference<RuntimeException> loadFailure = new java.util.concurrent.atomic.AtomicReference<>();
+          Thread loader = new Thread(() -> {
+            try {
+              ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, null);
+            } catch (RuntimeException e) {
+              loadFailure.set(e);
+            }
+          }, "demo-load");
+          loader.start();
+          while (loader.isAlive()) {
+            show.run();
+            loader.join(200);
+          }
+          if (loadFailure.get() != null) {
+            throw loadFailure.get();
+          }
+        } else {
+          // Live changes once half is copied: they meet the copy and the stream hand-over.
+          while (applied(sync, synced) < toCopy / 2 && sync.isRunning() && System.nanoTime() < deadline) {
+            show.run();
+            Thread.sleep(200);
+          }
         }
         burst = applyLiveChanges(db, dataset, liveChanges, seed);
         awaitConverged(verifier, synced, sync, deadline, show);
@@ -205,6 +241,16 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       boolean ok = results.stream().allMatch(SyncVerifier.Result::matches) && sync.failure() == null && lagMillis >= 0;
       return ok ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+  }
+
+  /** Waits until the initial copy of the empty collections is over (a short idle pause). */
+  private static void awaitCopied(EmbeddedSync sync, List<CollectionsConfig.Entry> synced, long deadline)
+      throws InterruptedException {
+    // Empty collections produce no records: the copy is over once the source task ran a moment.
+    Thread.sleep(2000);
+    if (!sync.isRunning() || System.nanoTime() > deadline) {
+      throw new UserException("the sync stopped: " + describe(sync.failure()));
     }
   }
 
