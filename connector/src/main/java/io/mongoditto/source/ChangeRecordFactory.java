@@ -15,7 +15,7 @@ import org.bson.json.JsonWriterSettings;
 /**
  * Turns mapped changes of one collection into schemaless Connect records: key = the Ditto {@code
  * _id}, value = {@link DittoChangeCodec#toValue}, timestamp = source time. Bad documents become a
- * record for the errors topic.
+ * record for the errors topic. Offsets carry the collection's rules fingerprint ({@link SyncRulesChange}).
  */
 final class ChangeRecordFactory {
 
@@ -62,7 +62,7 @@ final class ChangeRecordFactory {
 
   SourceRecord changeRecord(DittoChange change, Map<String, ?> offset) {
     Long ts = change.sourceTimeMillis() > 0 ? change.sourceTimeMillis() : null;
-    return new SourceRecord(partition, offset, settings.topic(), null, null, change.id(), null,
+    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), settings.topic(), null, null, change.id(), null,
         DittoChangeCodec.toValue(change), ts);
   }
 
@@ -70,7 +70,7 @@ final class ChangeRecordFactory {
   SourceRecord heartbeatRecord(String topic, Map<String, ?> offset) {
     String ns = partition.get(SourceOffsets.NAMESPACE);
     long now = System.currentTimeMillis();
-    return new SourceRecord(partition, offset, topic, null, null, ns, null,
+    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), topic, null, null, ns, null,
         Map.of(SourceOffsets.NAMESPACE, ns, "ts", now), now);
   }
 
@@ -89,7 +89,7 @@ final class ChangeRecordFactory {
     if (error.field() != null) {
       headers.addString(HEADER_FIELD, error.field());
     }
-    return new SourceRecord(partition, offset, errorsTopic, null, null, error.sourceId(), null,
+    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), errorsTopic, null, null, error.sourceId(), null,
         rawEvent.toJson(RELAXED), null, headers);
   }
 }

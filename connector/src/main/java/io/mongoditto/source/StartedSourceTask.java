@@ -67,6 +67,7 @@ final class StartedSourceTask implements AutoCloseable {
       java.util.concurrent.Semaphore snapshotPermits = new java.util.concurrent.Semaphore(config.snapshotMaxThreads());
       for (CollectionSettings c : assigned) {
         Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
+        SyncRulesChange.warnIfChanged(connectorName, config.database(), c, offset);
         readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats,
             c.rules().mapper(c.mapping(), stats.collection(c.name()).conversions), offset, snapshotPermits));
       }

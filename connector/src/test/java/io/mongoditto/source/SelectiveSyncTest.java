@@ -61,6 +61,8 @@ class SelectiveSyncTest {
   private static final DateTimeFormatter ISO =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String FINGERPRINT = io.mongoditto.mapping.SyncRules.parse(FILTER,
+      "internal_notes,audit.by", "email:contact_email", "created:toISOString,total:toString,qty:toNumber").fingerprint();
 
   private static LocalMongo mongo;
   private static LocalDitto ditto;
@@ -197,6 +199,8 @@ class SelectiveSyncTest {
     }
     List<SinkRecord> out = new ArrayList<>();
     for (SourceRecord r : records) {
+      // every offset names the rules it was written with, so a later change of them is noticed
+      assertEquals(FINGERPRINT, r.sourceOffset().get(SyncRulesChange.OFFSET_KEY), r.sourceOffset().toString());
       out.add(new SinkRecord(r.topic(), 0, null, r.key(), null, r.value(), sinkOffset++));
     }
     sink.put(out);
