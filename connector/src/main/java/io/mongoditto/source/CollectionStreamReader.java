@@ -239,8 +239,11 @@ final class CollectionStreamReader implements Runnable {
     }
     log.info("Snapshot of {}: about {} documents, {} range(s), chunks of {}{}", namespace, total, progress.size(),
         config.snapshotChunkSize(), SourceOffsets.snapshotStartToken(lastOffset) == null ? "" : ", continuing");
-    metrics.snapshotStarted(total, SourceOffsets.snapshotStartToken(lastOffset) == null ? 0
-        : copiedBefore(collection, progress, total));
+    // With a filter only the matching documents are copied: count those (once, for progress).
+    long expected = settings.rules().mongoQuery().isEmpty() ? total
+        : collection.countDocuments(settings.rules().mongoQuery());
+    metrics.snapshotStarted(expected, SourceOffsets.snapshotStartToken(lastOffset) == null ? 0
+        : copiedBefore(collection, progress, expected));
     SnapshotRun run = new SnapshotRun(collection, progress, total);
     boolean complete = progress.size() == 1 ? run.copy(0) : run.copyConcurrently();
     if (!complete) {
@@ -260,12 +263,12 @@ final class CollectionStreamReader implements Runnable {
    * For progress only: the documents a continued copy already handed on in earlier runs, as the
    * estimated total minus what its unfinished ranges still hold (one count per range, once).
    */
-  private static long copiedBefore(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
+  private long copiedBefore(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
     long remaining = 0;
     for (int i = 0; i < progress.size(); i++) {
       SnapshotProgress.Range r = progress.range(i);
       if (!r.done) {
-        remaining += collection.countDocuments(r.filter());
+        remaining += collection.countDocuments(FilteredReads.snapshotQuery(r.filter(), settings.rules()));
       }
     }
     return Math.max(0, total - remaining);
