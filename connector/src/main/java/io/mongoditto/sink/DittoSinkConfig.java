@@ -29,6 +29,7 @@ public final class DittoSinkConfig extends AbstractConfig {
   public static final String RETRY_MAX_DURATION_MS = "ditto.retry.max.duration.ms";
   public static final String RETRY_BACKOFF_MS = "ditto.retry.backoff.ms";
   public static final String RETRY_BACKOFF_MAX_MS = "ditto.retry.backoff.max.ms";
+  public static final String LOG_SUMMARY_INTERVAL_MS = "log.summary.interval.ms";
 
   /** Chosen from the micro-benchmark (docs/sink-connector.md): throughput keeps rising up to 500. */
   public static final int DEFAULT_BATCH_SIZE = 500;
@@ -39,6 +40,7 @@ public final class DittoSinkConfig extends AbstractConfig {
   private static final String GROUP_COLLECTIONS = "Collections";
   private static final String GROUP_BATCHING = "Batching";
   private static final String GROUP_RETRIES = "Timeouts and retries";
+  private static final String GROUP_LOGGING = "Logging";
 
   public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -113,6 +115,10 @@ public final class DittoSinkConfig extends AbstractConfig {
         GROUP_RETRIES, ++o, Width.SHORT, "Retry backoff (ms)");
     def.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
         "Largest backoff between retries.", GROUP_RETRIES, ++o, Width.SHORT, "Max retry backoff (ms)");
+    def.define(LOG_SUMMARY_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+        "How often each task logs one INFO summary line per Ditto collection (records, upserts, deletes,"
+            + " requests, retries, errors, dead-lettered, lag); 0 turns the summaries off.",
+        GROUP_LOGGING, 1, Width.SHORT, "Log summary interval (ms)");
     return def;
   }
 
@@ -129,6 +135,11 @@ public final class DittoSinkConfig extends AbstractConfig {
 
   public int batchSize() {
     return getInt(BATCH_SIZE);
+  }
+
+  /** How often the tasks log a summary line per collection; 0 = never. */
+  public long logSummaryIntervalMs() {
+    return getLong(LOG_SUMMARY_INTERVAL_MS);
   }
 
   public long maxRequestBytes() {

@@ -9,11 +9,15 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Kafka Connect sink that keeps Ditto collections up to date from the per-collection change topics. */
 public final class DittoSinkConnector extends SinkConnector {
 
   static final String VERSION = versionOrDev();
+
+  private static final Logger LOG = LoggerFactory.getLogger(DittoSinkConnector.class);
 
   private Map<String, String> props;
 
@@ -21,6 +25,12 @@ public final class DittoSinkConnector extends SinkConnector {
   public void start(Map<String, String> props) {
     new DittoSinkConfig(props); // fail fast on bad configuration
     this.props = Map.copyOf(props);
+    LOG.info("Ditto sink connector {} started with config {}", name(),
+        io.mongoditto.metrics.EffectiveConfig.format(DittoSinkConfig.CONFIG_DEF, props));
+  }
+
+  private String name() {
+    return props == null ? "?" : props.getOrDefault("name", "?");
   }
 
   @Override
@@ -34,11 +44,15 @@ public final class DittoSinkConnector extends SinkConnector {
     for (int i = 0; i < maxTasks; i++) {
       configs.add(props);
     }
+    // Connect asks on start and on every reconfiguration.
+    LOG.info("Ditto sink connector {}: {} task(s)", name(), configs.size());
     return configs;
   }
 
   @Override
-  public void stop() {}
+  public void stop() {
+    LOG.info("Ditto sink connector {} stopped", name());
+  }
 
   @Override
   public ConfigDef config() {

@@ -41,6 +41,7 @@ public final class DittoSinkTask extends SinkTask {
   private ErrantRecordReporter reporter;
   private final SinkCounters counters = new SinkCounters();
   private SinkMetrics metrics;
+  private SinkSummaryLog summary;
   private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
 
   /** A record read into a change for a collection. */
@@ -53,9 +54,13 @@ public final class DittoSinkTask extends SinkTask {
 
   @Override
   public void start(Map<String, String> props) {
+    // Connect's MDC context ([name|task-n]) says which task this is.
+    LOG.info("Ditto sink task of {} starting with config {}", props.getOrDefault("name", "?"),
+        io.mongoditto.metrics.EffectiveConfig.format(DittoSinkConfig.CONFIG_DEF, props));
     config = new DittoSinkConfig(props);
     client = new DittoHttpClient(config.clientSettings());
     metrics = new SinkMetrics(pluginMetrics());
+    summary = new SinkSummaryLog(config.logSummaryIntervalMs(), metrics, System::currentTimeMillis);
     writer = new CollectionWriter(client, counters, config.clientSettings().apiVersion() == ApiVersion.V4,
         config.maxRequestBytes(), CollectionWriter.IDS_PER_STATEMENT, metrics);
     try {
@@ -82,6 +87,9 @@ public final class DittoSinkTask extends SinkTask {
 
   @Override
   public void put(Collection<SinkRecord> records) {
+    if (summary != null) {
+      summary.maybeLog();
+    }
     if (records.isEmpty()) {
       return;
     }
@@ -92,6 +100,10 @@ public final class DittoSinkTask extends SinkTask {
       try {
         Entry e = read(record);
         metrics.collection(e.collection()).records.increment();
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("{}-{}@{}: {} {} in {}", record.topic(), record.kafkaPartition(), record.kafkaOffset(),
+              e.change().operation(), e.change().id(), e.collection());
+        }
         byCollection.computeIfAbsent(e.collection(), k -> new ArrayList<>()).add(e);
       } catch (DittoChangeCodec.InvalidChangeException | DataException e) {
         String collection = topicCollection(record.topic());
@@ -224,5 +236,6 @@ public final class DittoSinkTask extends SinkTask {
     if (metrics != null) {
       metrics.close();
     }
+    LOG.info("Ditto sink task stopped");
   }
 }

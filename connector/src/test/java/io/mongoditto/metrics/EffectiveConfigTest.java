@@ -42,4 +42,18 @@ class EffectiveConfigTest {
     assertTrue(line.contains("some.other.url=https://[hidden]@example.com/x"), line);
     assertEquals(1, line.lines().count(), "one line");
   }
+
+  @Test
+  void theSinkStartLineHidesTheDittoApiKey() {
+    Map<String, String> props = new HashMap<>();
+    props.put("name", "zava-ditto");
+    props.put(io.mongoditto.sink.DittoSinkConfig.ENDPOINT, "https://app.cloud.ditto.live");
+    props.put(io.mongoditto.sink.DittoSinkConfig.API_KEY, "dk_live_1234567890");
+    props.put("topics", "zava.customers");
+    String line = EffectiveConfig.format(io.mongoditto.sink.DittoSinkConfig.CONFIG_DEF, props);
+    assertFalse(line.contains("dk_live_1234567890"), line);
+    assertTrue(line.contains(io.mongoditto.sink.DittoSinkConfig.API_KEY + "=[hidden]"), line);
+    assertTrue(line.contains("log.summary.interval.ms=60000"), line);
+    assertTrue(line.contains("topics=zava.customers"), line);
+  }
 }

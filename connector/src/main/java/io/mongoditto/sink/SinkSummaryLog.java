@@ -1,0 +1,56 @@
+package io.mongoditto.sink;
+
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One INFO line per Ditto collection every {@code log.summary.interval.ms} (0: never) with the sink
+ * task's counts and lag. Driven from {@code put()}, which Connect calls after every consumer poll
+ * (with no records too), so it needs no thread of its own.
+ */
+final class SinkSummaryLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SinkSummaryLog.class);
+
+  private final long intervalMs;
+  private final SinkMetrics metrics;
+  private final LongSupplier nowMillis;
+  private long lastLogged;
+
+  SinkSummaryLog(long intervalMs, SinkMetrics metrics, LongSupplier nowMillis) {
+    this.intervalMs = intervalMs;
+    this.metrics = metrics;
+    this.nowMillis = nowMillis;
+    this.lastLogged = nowMillis.getAsLong();
+  }
+
+  /** Logs the summaries when the interval has passed since the last ones; true when it did. */
+  boolean maybeLog() {
+    if (intervalMs <= 0) {
+      return false;
+    }
+    long now = nowMillis.getAsLong();
+    if (now - lastLogged < intervalMs) {
+      return false;
+    }
+    lastLogged = now;
+    metrics.all().forEach((c, m) -> LOG.info(line(c, m)));
+    return true;
+  }
+
+  static String line(String collection, SinkMetrics.Collection m) {
+    long lag = m.lag.lagMillis();
+    return "Sink summary " + collection + ": records " + m.records.count()
+        + ", upserted " + m.upserts.count()
+        + ", deleted " + m.deletes.count()
+        + ", unset statements " + m.unsetStatements.count()
+        + ", batches " + m.batches.count()
+        + ", requests " + m.requests.count()
+        + ", bytes sent " + m.bytesSent.count()
+        + ", retries " + m.retries.count()
+        + ", errors " + m.errors.count()
+        + ", dead-lettered " + m.deadLettered.count()
+        + ", lag " + (lag < 0 ? "unknown" : lag + " ms");
+  }
+}
