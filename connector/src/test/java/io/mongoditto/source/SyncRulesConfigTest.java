@@ -90,6 +90,21 @@ class SyncRulesConfigTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theFilteredZavaExampleIsValid() throws Exception {
+    Map<String, String> props = new java.util.HashMap<>(new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+        java.nio.file.Files.readAllBytes(java.nio.file.Path.of("..", "config", "zava-retail-source-filtered.json")),
+        Map.class));
+    props.put("mongodb.uri", "mongodb://localhost:27017");
+    MongoSourceConfig c = MongoSourceConfig.of(props);
+    CollectionSettings customers = c.collections().stream().filter(s -> s.name().equals("customers")).findFirst().orElseThrow();
+    assertEquals(BsonDocument.parse("{\"deleted\": false, \"active\": true}"), customers.rules().mongoQuery());
+    CollectionSettings orders = c.collections().stream().filter(s -> s.name().equals("orders")).findFirst().orElseThrow();
+    assertTrue(orders.rules().filter().isEmpty());
+    assertFalse(orders.rules().transforms().isEmpty());
+  }
+
+  @Test
   void fingerprintChangesWithTheRulesOnly() {
     SyncRules a = SyncRules.parse("{\"active\": true}", "notes", null, null);
     SyncRules same = SyncRules.parse("{\"active\":true}", " notes ", "", null);
