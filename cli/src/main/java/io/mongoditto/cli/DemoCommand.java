@@ -190,7 +190,17 @@ final class DemoCommand implements Callable<Integer> {
           java.util.concurrent.atomic.AtomicReference<RuntimeException> loadFailure = new java.util.concurrent.atomic.AtomicReference<>();
           Thread loader = new Thread(() -> {
             try {
-              ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, null);
+              // Keep the sync's backlog well inside the local MongoDB's change history.
+              ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, null, inserted -> {
+                while (inserted - applied(sync, synced) > DEMO_HISTORY / 4 && sync.isRunning()) {
+                  try {
+                    Thread.sleep(50);
+                  } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                }
+              });
             } catch (RuntimeException e) {
               loadFailure.set(e);
             }

@@ -24,6 +24,16 @@ public final class ZavaRetailSeeder {
    */
   public static Map<String, Long> seed(
       MongoDatabase db, ZavaRetailGenerator generator, boolean drop, ProgressDisplay progress) {
+    return seed(db, generator, drop, progress, inserted -> {});
+  }
+
+  /**
+   * As {@link #seed(MongoDatabase, ZavaRetailGenerator, boolean, ProgressDisplay)}, calling
+   * {@code beforeBatch} with the number of documents inserted so far before each insertMany (a
+   * caller can block there to throttle the load).
+   */
+  public static Map<String, Long> seed(MongoDatabase db, ZavaRetailGenerator generator, boolean drop,
+      ProgressDisplay progress, java.util.function.LongConsumer beforeBatch) {
     List<String> existing = db.listCollectionNames().into(new java.util.ArrayList<>());
     for (String name : ZavaRetailSpec.COLLECTIONS) {
       if (!existing.contains(name)) {
@@ -49,8 +59,12 @@ public final class ZavaRetailSeeder {
             }
           }
 
+          private long total;
+
           @Override
           public void accept(String collection, List<Document> batch) {
+            beforeBatch.accept(total);
+            total += batch.size();
             MongoCollection<Document> coll = db.getCollection(collection);
             coll.insertMany(batch, unordered);
             long n = inserted.merge(collection, (long) batch.size(), Long::sum);
