@@ -1,0 +1,469 @@
+package io.mongoditto.e2e.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.ChangeStreamPreAndPostImagesOptions;
+import com.mongodb.client.model.CreateCollectionOptions;
+import com.mongodb.client.model.Filters;
+import io.mongoditto.localditto.FaultProxy;
+import io.mongoditto.localditto.LocalDitto;
+import io.mongoditto.localditto.LocalDittoClient;
+import io.mongoditto.localmongo.LocalMongo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fault suite: a seeded random workload on the eight Zava collections flows MongoDB ->
+ * source connector -> Kafka -> sink connector -> Ditto through real separate broker and worker
+ * processes, while the suite kills workers with SIGKILL (in the snapshot and while streaming),
+ * rebalances onto a second worker and back, makes Ditto unavailable through {@link FaultProxy},
+ * cuts every MongoDB connection through {@link MongoTcpProxy}, lets the source's resume point expire
+ * (error 286, history.lost.policy=resnapshot) and writes poison documents. Then it checks the
+ * invariant document by document ({@link InvariantCheck}), that exactly the poison is dead-lettered
+ * with reasons, and that no log line, REST answer or exception message holds a secret.
+ * See docs/reliability.md.
+ */
+class ConnectFaultSuiteIT {
+
+  private static final String SOURCE = "zava-retail-mongo";
+  private static final String SINK = "ditto-sink";
+  private static final String ERRORS_TOPIC = "zava.errors";
+  private static final String DLQ_TOPIC = "zava.ditto.dlq";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final FaultPlan plan = FaultPlan.fromSystemProperties();
+  private final Random random = new Random(plan.seed());
+  private final List<String> faults = new ArrayList<>();
+  /** Exception messages produced in this run (by the suite's own calls), for the secret scan. */
+  private final List<String> exceptionMessages = new CopyOnWriteArrayList<>();
+  private final List<KafkaProcesses.Worker> workers = new ArrayList<>();
+  private KafkaProcesses kafka;
+  private Path progress;
+
+  @Test
+  void nothingIsLostOrLeakedUnderFaults() throws Exception {
+    String mongoSecret = "mongoSecret" + HexFormat.of().formatHex(longBytes(random.nextLong()));
+    String dittoKey = "dittoKey" + HexFormat.of().formatHex(longBytes(random.nextLong()));
+    Path workDir = Files.createDirectories(Path.of("target", "faults", plan.name() + "-" + System.currentTimeMillis())
+.toAbsolutePath());
+    progress = workDir.resolve("progress.log");
+    log("plan " + plan + ", work dir " + workDir);
+
+    try (LocalMongo mongo = LocalMongo.builder().historySize(plan.historySize()).start();
+        MongoTcpProxy mongoProxy = new MongoTcpProxy(mongo.port());
+        LocalDitto ditto = LocalDitto.start(LocalDitto.Options.defaults().withApiKey(dittoKey)
+            .withDataDir(workDir.resolve("ditto-data")));
+        FaultProxy dittoProxy = FaultProxy.start(ditto.endpoint());
+        MongoClient client = MongoClients.create(mongo.connectionString())) {
+      // The secret travels inside the connection string, as a password would (the local MongoDB
+      // has no authentication, so it rides in an option the driver ignores).
+      String mongoUri = "mongodb://127.0.0.1:" + mongoProxy.port() + "/?directConnection=true"
+          + "&serverSelectionTimeoutMS=10000&connectTimeoutMS=5000&faultSuiteToken=" + mongoSecret;
+      Map<String, String> env = Map.of("MONGODB_CONNECTION_STRING", mongoUri,
+          "DITTO_ENDPOINT", dittoProxy.endpoint(), "DITTO_API_KEY", dittoKey);
+      kafka = KafkaProcesses.startBroker(workDir, env);
+      try {
+        run(client.getDatabase("zava"), new LocalDittoClient(ditto.endpoint(), dittoKey), mongoProxy, dittoProxy,
+            mongoUri, mongoSecret, dittoKey);
+      } finally {
+        kafka.close();
+      }
+    }
+  }
+
+  private void run(MongoDatabase db, LocalDittoClient ditto, MongoTcpProxy mongoProxy, FaultProxy dittoProxy,
+      String mongoUri, String mongoSecret, String dittoKey) throws Exception {
+    workers.add(kafka.startWorker());
+    for (ZavaWorkload.Coll c : ZavaWorkload.COLLECTIONS) {
+      db.createCollection(c.name(), new CreateCollectionOptions()
+          .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
+    }
+    ZavaWorkload workload = new ZavaWorkload(db, plan.seed());
+    workload.seed(plan.seedDocs());
+    PoisonDocuments poison = new PoisonDocuments();
+    poison.insertAll(db, 0, name -> workload.insert(coll(name)));
+
+    Map<String, String> source = configFile("zava-retail-source.json");
+    source.put("tasks.max", "2");
+    source.put("history.lost.policy", "resnapshot");
+    source.put("snapshot.chunk.size", "20");
+    source.put("heartbeat.interval.ms", "5000");
+    Map<String, String> sink = configFile("ditto-sink.json");
+    sink.put("tasks.max", "2");
+    InvariantCheck invariant = new InvariantCheck(db, ditto, source);
+
+    // validation answers must not echo the secrets, neither through ${env:...} nor given inline
+    validate(source);
+    Map<String, String> inline = new LinkedHashMap<>(source);
+    inline.put("mongodb.uri", mongoUri);
+    validate(inline);
+    Map<String, String> inlineSink = new LinkedHashMap<>(sink);
+    inlineSink.put("ditto.api.key", dittoKey);
+    validate(inlineSink);
+
+    rest().put("connectors/" + SOURCE + "/config", source);
+    rest().put("connectors/" + SINK + "/config", sink);
+
+    // the workload runs from the start: changes during the snapshot, the handover and every fault
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicBoolean paused = new AtomicBoolean();
+    Thread writer = new Thread(() -> {
+      while (writing.get()) {
+        if (!paused.get()) {
+          try {
+            synchronized (workload) {
+              workload.step();
+            }
+          } catch (RuntimeException e) {
+            exceptionMessages.add(String.valueOf(e.getMessage()));
+          }
+        }
+        Pause.millis(1000 / plan.opsPerSecond());
+      }
+    }, "zava-workload");
+    writer.start();
+    try {
+      // 1. kill -9 in the snapshot (by default once the source committed a first offset: see KnownBugs)
+      if (!KnownBugs.enabled()) {
+        await("a first committed source offset", 120, () -> committedSourcePartitions() > 0);
+      }
+      Pause.millis(random.nextInt(1500));
+      long inDitto = countDitto(ditto);
+      killWorker("early, in or right after the snapshot (Ditto held " + inDitto + " documents, "
+          + committedSourcePartitions() + " collections had committed source offsets)");
+      awaitRunning();
+
+      // 2. faults while streaming, in a seeded random order
+      List<Runnable> schedule = new ArrayList<>();
+      for (int i = 0; i < plan.streamingKills(); i++) {
+        schedule.add(() -> killWorker("while streaming"));
+      }
+      for (int i = 0; i < plan.rebalances(); i++) {
+        schedule.add(this::rebalance);
+      }
+      String[] modes = {"503", "429", "drop", "hang"};
+      for (int i = 0; i < plan.dittoOutages(); i++) {
+        String mode = modes[i % modes.length];
+        schedule.add(() -> dittoOutage(dittoProxy, mode));
+      }
+      for (int i = 0; i < plan.mongoCuts(); i++) {
+        schedule.add(() -> mongoCut(mongoProxy));
+      }
+      AtomicInteger round = new AtomicInteger(1);
+      schedule.add(() -> {
+        synchronized (workload) {
+          poison.insertAll(db, round.getAndIncrement(), name -> workload.insert(coll(name)));
+        }
+        fault("poison documents written while streaming");
+      });
+      Collections.shuffle(schedule, random);
+      for (Runnable fault : schedule) {
+        fault.run();
+        awaitRunning();
+        Pause.millis(1000 + random.nextInt(3000));
+      }
+
+      // 3. a document Ditto refuses (HTTP 400): the sink's dead-letter queue, not its neighbours
+      String rejectedTag = dittoRejects(db, ditto, dittoProxy, workload);
+      poison.poison().put(rejectedTag, "orders: refused by Ditto (400 from the fault proxy)");
+
+      // 4. the resume point expires while the source is stopped (error 286 -> resnapshot)
+      paused.set(true);
+      awaitConverged(invariant, 240);
+      expireResumePoint(db, workload);
+      // Deletes stay off until the resnapshot took its new stream position: a delete before that
+      // is the documented limit of history.lost.policy=resnapshot (docs/source-connector.md).
+      awaitConverged(invariant, 240);
+      paused.set(false);
+      Pause.millis(5000);
+    } finally {
+      writing.set(false);
+      writer.join(10_000);
+    }
+
+    // 5. settle and check
+    awaitRunning();
+    InvariantCheck.Result result = awaitConverged(invariant, plan.settleSeconds());
+    List<DeadLetters.Letter> letters = DeadLetters.read(kafka.bootstrapServers(), Set.of(ERRORS_TOPIC, DLQ_TOPIC));
+    Map<String, String> deadLettered = new TreeMap<>();
+    List<String> unexpected = new ArrayList<>();
+    for (DeadLetters.Letter l : letters) {
+      String tag = poison.poison().keySet().stream().filter(l.value()::contains).findFirst().orElse(null);
+      if (tag == null) {
+        unexpected.add(l.topic() + ": " + l.reason() + ": " + abbreviate(l.value()));
+      } else if (l.reason() != null && !l.reason().isBlank()) {
+        deadLettered.putIfAbsent(tag, l.topic() + ": " + l.reason());
+      }
+    }
+    List<String> missing = poison.poison().keySet().stream().filter(t -> !deadLettered.containsKey(t)).toList();
+    List<String> leaks = SecretScan.scan(kafka.logs(), ConnectClient.bodies(), exceptionMessages,
+        Map.of("MongoDB secret", mongoSecret, "Ditto API key", dittoKey));
+    long resnapshots = SecretScan.count(kafka.logs(), "no longer in MongoDB's oplog (error 286)");
+
+    StringBuilder report = new StringBuilder("\n=== fault suite (" + plan.name() + ", seed " + plan.seed() + ") ===\n");
+    report.append("faults injected: ").append(faults.size()).append('\n');
+    faults.forEach(f -> report.append("  - ").append(f).append('\n'));
+    report.append("  (error 286 seen and resnapshotted by the source: ").append(resnapshots).append(" collection streams)\n");
+    report.append("changes made: ").append(workload.changes()).append(' ').append(workload.changesByKind()).append('\n');
+    report.append("documents checked: ").append(result.checked()).append('\n');
+    report.append("lost: ").append(result.lost().size()).append('\n');
+    report.append("stale: ").append(result.stale().size()).append('\n');
+    report.append("extra: ").append(result.extra().size()).append('\n');
+    report.append("dead-lettered: ").append(deadLettered.size()).append(" of ").append(poison.poison().size())
+        .append(" poison documents (").append(letters.size()).append(" records incl. replays)\n");
+    deadLettered.forEach((tag, why) -> report.append("  - ").append(tag).append(" [")
+        .append(poison.poison().get(tag)).append("] -> ").append(why).append('\n'));
+    report.append("dead-lettered that are not poison: ").append(unexpected.size()).append(' ')
+        .append(unexpected.subList(0, Math.min(5, unexpected.size()))).append('\n');
+    report.append("edge documents the local MongoDB would not store: ").append(poison.edgeNotStorable()).append('\n');
+    report.append("secret leaks: ").append(leaks.size()).append(' ').append(leaks).append('\n');
+    report.append("work dir: ").append(kafka.workDir()).append('\n');
+    log(report.toString());
+    Files.writeString(kafka.workDir().resolve("report.txt"), report, StandardCharsets.UTF_8);
+
+    assertTrue(result.clean(), "invariant broken: " + result.summary() + report);
+    assertEquals(List.of(), missing, "poison documents not dead-lettered with a reason" + report);
+    assertEquals(List.of(), unexpected, "records dead-lettered that are not poison" + report);
+    assertEquals(List.of(), leaks, "secrets leaked" + report);
+    assertTrue(resnapshots > 0, "the resume point never expired (no error 286 in the worker logs)" + report);
+  }
+
+  // --- faults
+
+  private void fault(String what) {
+    faults.add(what);
+    log("fault: " + what);
+  }
+
+  private void killWorker(String when) {
+    KafkaProcesses.Worker victim = workers.remove(0);
+    victim.child().kill();
+    fault("kill -9 of " + victim.child().name() + " (pid " + victim.child().process().pid() + ") " + when);
+    workers.add(kafka.startWorker());
+    // Connect still shows the dead worker's tasks RUNNING until the group notices it is gone
+    String dead = "127.0.0.1:" + victim.restPort();
+    await("tasks moved off the killed worker", 120, () -> !rest().get("connectors/" + SOURCE + "/status").text()
+        .contains(dead) && !rest().get("connectors/" + SINK + "/status").text().contains(dead));
+  }
+
+  private void rebalance() {
+    KafkaProcesses.Worker second = kafka.startWorker();
+    workers.add(second);
+    awaitRunning();
+    Pause.millis(3000 + random.nextInt(3000));
+    workers.remove(second);
+    second.child().stop();
+    fault("rebalance: " + second.child().name() + " added, then stopped");
+  }
+
+  private void dittoOutage(FaultProxy proxy, String mode) {
+    int seconds = plan.minOutageSeconds() + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
+    switch (mode) {
+      case "503" -> proxy.respondWith(503, null);
+      case "429" -> proxy.respondWith(429, Duration.ofSeconds(2));
+      case "drop" -> proxy.dropConnections();
+      default -> proxy.hang();
+    }
+    int before = proxy.faultedCount();
+    Pause.millis(seconds * 1000L);
+    // an outage nobody noticed proves nothing: hold it until the sink has hit it (30 s at most)
+    for (int i = 0; i < 60 && proxy.faultedCount() == before; i++) {
+      Pause.millis(500);
+    }
+    proxy.clear();
+    fault("Ditto unavailable (" + mode + ") for " + seconds + " s, " + (proxy.faultedCount() - before)
+        + " requests faulted");
+  }
+
+  private void mongoCut(MongoTcpProxy proxy) {
+    int seconds = plan.minOutageSeconds() + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
+    proxy.refuse(true);
+    int cut = proxy.cut();
+    Pause.millis(seconds * 1000L);
+    proxy.refuse(false);
+    fault("MongoDB connections cut (" + cut + " sockets), new ones refused for " + seconds + " s");
+  }
+
+  /** The proxy answers 400 for requests holding the marker: that record alone goes to the DLQ. */
+  private String dittoRejects(MongoDatabase db, LocalDittoClient ditto, FaultProxy proxy, ZavaWorkload workload) {
+    String tag = "P-ditto-400-" + random.nextInt(1_000_000);
+    proxy.rejectContaining(tag);
+    Object neighbourBefore;
+    Object neighbourAfter;
+    synchronized (workload) {
+      neighbourBefore = workload.insert(coll("orders"));
+      db.getCollection("orders").insertOne(new Document("order_id", tag).append("note", "refused by Ditto")
+          .append(PoisonDocuments.TAG_FIELD, tag));
+      neighbourAfter = workload.insert(coll("orders"));
+    }
+    await("the Ditto-refused order in the dead-letter queue", 120, () -> DeadLetters.read(kafka.bootstrapServers(),
+        Set.of(DLQ_TOPIC)).stream().anyMatch(l -> l.value().contains(tag)));
+    proxy.clear();
+    // it never reached Ditto; remove it from MongoDB too, so the invariant covers everything else
+    db.getCollection("orders").deleteOne(Filters.eq("order_id", tag));
+    fault("a document refused by Ditto (400) between neighbours " + neighbourBefore + " and " + neighbourAfter);
+    return tag;
+  }
+
+  private void expireResumePoint(MongoDatabase db, ZavaWorkload workload) {
+    rest().put("connectors/" + SOURCE + "/stop", null);
+    await("source STOPPED", 60, () -> rest().states(SOURCE).startsWith("STOPPED"));
+    synchronized (workload) {
+      workload.noDeletes(true);
+      long written = workload.bulkUpdates(plan.historySize() + 500L);
+      for (int i = 0; i < 20; i++) {
+        workload.step();
+      }
+      workload.noDeletes(false);
+      fault("source stopped, " + written + " changes written (history keeps " + plan.historySize()
+          + "), source resumed: resume point expired");
+    }
+    rest().put("connectors/" + SOURCE + "/resume", null);
+  }
+
+  // --- waiting and checking
+
+  private InvariantCheck.Result awaitConverged(InvariantCheck invariant, int seconds) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    InvariantCheck.Result last = null;
+    int cleanInARow = 0;
+    int checks = 0;
+    while (System.nanoTime() < deadline) {
+      requireNotFailed();
+      try {
+        last = invariant.check();
+      } catch (RuntimeException e) {
+        exceptionMessages.add(String.valueOf(e.getMessage()));
+        Pause.millis(2000);
+        continue;
+      }
+      cleanInARow = last.clean() ? cleanInARow + 1 : 0;
+      if (++checks % 10 == 1) {
+        log("converging: " + last.summary());
+      }
+      if (cleanInARow >= 2) {
+        return last;
+      }
+      Pause.millis(2000);
+    }
+    log("not converged after " + seconds + " s: " + (last == null ? "no check" : last.summary()));
+    return last;
+  }
+
+  private void awaitRunning() {
+    await("both connectors RUNNING", 180, () -> {
+      requireNotFailed();
+      return rest().running(SOURCE) && rest().running(SINK);
+    });
+  }
+
+  private void requireNotFailed() {
+    for (String c : List.of(SOURCE, SINK)) {
+      ConnectClient.Response r = rest().get("connectors/" + c + "/status");
+      if (r.status() == 200 && r.text().contains("\"FAILED\"")) {
+        throw new AssertionError(c + " failed: " + r.text() + "\nwork dir " + kafka.workDir());
+      }
+    }
+  }
+
+  private void await(String what, int seconds, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Pause.millis(500);
+    }
+    throw new AssertionError(what + " not reached in " + seconds + " s; states: source " + rest().states(SOURCE)
+        + ", sink " + rest().states(SINK) + "; work dir " + kafka.workDir());
+  }
+
+  private ConnectClient rest() {
+    return new ConnectClient(workers.get(0).restUrl());
+  }
+
+  private void validate(Map<String, String> config) {
+    ConnectClient.Response r = rest().put("connector-plugins/" + config.get("connector.class") + "/config/validate",
+        config);
+    if (r.status() != 200) {
+      throw new AssertionError("validate: HTTP " + r.status() + " " + r.text());
+    }
+  }
+
+  private int committedSourcePartitions() {
+    ConnectClient.Response r = rest().get("connectors/" + SOURCE + "/offsets");
+    return r.status() == 200 && r.body() != null ? r.body().path("offsets").size() : 0;
+  }
+
+  private long countDitto(LocalDittoClient ditto) {
+    long n = 0;
+    for (ZavaWorkload.Coll c : ZavaWorkload.COLLECTIONS) {
+      try {
+        n += ditto.select(c.name()).size();
+      } catch (RuntimeException e) {
+        exceptionMessages.add(String.valueOf(e.getMessage()));
+      }
+    }
+    return n;
+  }
+
+  private static ZavaWorkload.Coll coll(String name) {
+    return ZavaWorkload.COLLECTIONS.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static Map<String, String> configFile(String name) throws IOException {
+    JsonNode node = JSON.readTree(KafkaProcesses.projectRoot().resolve("config").resolve(name).toFile());
+    JsonNode body = node.has("config") ? node.get("config") : node;
+    Map<String, String> config = new LinkedHashMap<>();
+    body.fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
+        : e.getValue().toString()));
+    config.remove("name");
+    return config;
+  }
+
+  private static byte[] longBytes(long v) {
+    return java.nio.ByteBuffer.allocate(8).putLong(v).array();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
+  /** To stdout (failsafe's -output.txt) and, as it happens, to progress.log in the work dir. */
+  private void log(String line) {
+    System.out.println("[fault-suite] " + line);
+    if (progress != null) {
+      try {
+        Files.writeString(progress, java.time.Instant.now() + " " + line + "\n", StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        exceptionMessages.add(e.getMessage());
+      }
+    }
+  }
+}

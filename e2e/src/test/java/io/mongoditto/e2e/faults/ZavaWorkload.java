@@ -1,0 +1,201 @@
+package io.mongoditto.e2e.faults;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+/**
+ * A seeded random workload on the eight Zava collections: inserts, {@code $set} and {@code $unset}
+ * of nested paths, {@code $set} of whole sub-objects, replaces, deletes and (on the single_field
+ * collections, which have pre-images) changes of the mapped id field. The same seed gives the same
+ * sequence of operations and values. Not thread-safe: one writer thread.
+ */
+final class ZavaWorkload {
+
+  /** A Zava collection: its id field under single_field, or null under match_ids. */
+  record Coll(String name, String idField, boolean uuidIds) {}
+
+  static final List<Coll> COLLECTIONS = List.of(
+      new Coll("stores", "store_id", false),
+      new Coll("customers", "customer_id", false),
+      new Coll("categories", null, false),
+      new Coll("products", "product_id", false),
+      new Coll("product_embeddings", null, false),
+      new Coll("inventory", null, true),
+      new Coll("orders", "order_id", false),
+      new Coll("order_items", null, true));
+
+  private static final String[] CITIES = {"Seattle", "Tacoma", "Bellevue", "Redmond", "Everett", "Spokane"};
+  private static final String[] COLORS = {"red", "green", "blue", "black", "white"};
+
+  private final MongoDatabase db;
+  private final Random random;
+  /** Mongo _id of every live document the workload made, per collection. */
+  private final Map<String, List<Object>> live = new LinkedHashMap<>();
+  private final AtomicLong changes = new AtomicLong();
+  private final Map<String, AtomicLong> byKind = new LinkedHashMap<>();
+  private long counter;
+  /** While true, no delete and no id change: an expired resume point cannot bring deletes back. */
+  private volatile boolean noDeletes;
+
+  ZavaWorkload(MongoDatabase db, long seed) {
+    this.db = db;
+    this.random = new Random(seed);
+    COLLECTIONS.forEach(c -> live.put(c.name(), new ArrayList<>()));
+    for (String k : List.of("insert", "set-nested", "unset-nested", "set-subobject", "replace", "delete", "id-change")) {
+      byKind.put(k, new AtomicLong());
+    }
+  }
+
+  long changes() {
+    return changes.get();
+  }
+
+  Map<String, Long> changesByKind() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    byKind.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+
+  void noDeletes(boolean on) {
+    noDeletes = on;
+  }
+
+  /** Inserts {@code n} documents spread over the collections. */
+  void seed(int n) {
+    for (int i = 0; i < n; i++) {
+      insert(COLLECTIONS.get(i % COLLECTIONS.size()));
+    }
+  }
+
+  /** One random change on a random collection. */
+  void step() {
+    Coll c = COLLECTIONS.get(random.nextInt(COLLECTIONS.size()));
+    List<Object> ids = live.get(c.name());
+    int roll = random.nextInt(100);
+    if (ids.size() < 5 || roll < 25) {
+      insert(c);
+    } else if (roll < 45) {
+      update(c, pick(ids), Updates.set(randomNestedPath(), value()), "set-nested");
+    } else if (roll < 58) {
+      update(c, pick(ids), Updates.unset(random.nextBoolean() ? "address.zip" : "attrs.size"), "unset-nested");
+    } else if (roll < 68) {
+      update(c, pick(ids), Updates.set("attrs", new Document("color", COLORS[random.nextInt(COLORS.length)])),
+          "set-subobject");
+    } else if (roll < 80) {
+      Object id = pick(ids);
+      Document replacement = body(c, id, random.nextBoolean());
+      keepIdField(c, id, replacement);
+      if (collection(c).replaceOne(Filters.eq("_id", id), replacement).getMatchedCount() > 0) {
+        count("replace");
+      }
+    } else if (roll < 92 && !noDeletes) {
+      Object id = ids.remove(random.nextInt(ids.size()));
+      collection(c).deleteOne(Filters.eq("_id", id));
+      count("delete");
+    } else if (c.idField() != null && !noDeletes) {
+      update(c, pick(ids), Updates.set(c.idField(), c.name() + "-moved-" + (counter++)), "id-change");
+    } else {
+      insert(c);
+    }
+  }
+
+  /** Writes {@code n} changes that are never deletes: updateMany of a counter over products. */
+  long bulkUpdates(long n) {
+    long done = 0;
+    MongoCollection<Document> products = db.getCollection("products");
+    while (done < n) {
+      long matched = products.updateMany(Filters.exists("_id"), Updates.inc("bulk", 1)).getModifiedCount();
+      if (matched == 0) {
+        insert(COLLECTIONS.get(3));
+        matched = 1;
+      }
+      done += matched;
+    }
+    changes.addAndGet(done);
+    byKind.get("set-nested").addAndGet(done);
+    return done;
+  }
+
+  Object insert(Coll c) {
+    Object id = c.uuidIds() ? new UUID(random.nextLong(), random.nextLong()).toString()
+        : c.idField() != null ? new ObjectId() : c.name() + "-" + (counter++);
+    Document doc = body(c, id, true);
+    if (c.idField() != null) {
+      doc.put(c.idField(), c.name() + "-" + (counter++));
+    }
+    collection(c).insertOne(doc);
+    live.get(c.name()).add(id);
+    count("insert");
+    return id;
+  }
+
+  private void update(Coll c, Object id, Bson update, String kind) {
+    if (collection(c).updateOne(Filters.eq("_id", id), update).getMatchedCount() > 0) {
+      count(kind);
+    }
+  }
+
+  /** A replace keeps the current mapped id (an id change is its own operation). */
+  private void keepIdField(Coll c, Object id, Document replacement) {
+    if (c.idField() == null) {
+      return;
+    }
+    Document current = collection(c).find(Filters.eq("_id", id)).first();
+    if (current != null && current.get(c.idField()) != null) {
+      replacement.put(c.idField(), current.get(c.idField()));
+    }
+  }
+
+  private Document body(Coll c, Object id, boolean full) {
+    Document d = new Document("_id", id).append("name", c.name() + " " + random.nextInt(100_000))
+        .append("price", Math.round(random.nextDouble() * 10_000) / 100.0)
+        .append("count", random.nextInt(1000))
+        .append("address", new Document("city", CITIES[random.nextInt(CITIES.length)])
+            .append("zip", String.valueOf(98000 + random.nextInt(999)))
+            .append("geo", new Document("lat", 47 + random.nextDouble()).append("lng", -122 + random.nextDouble())));
+    if (full) {
+      d.append("attrs", new Document("color", COLORS[random.nextInt(COLORS.length)]).append("size", random.nextInt(50)))
+          .append("tags", List.of("t" + random.nextInt(10), "t" + random.nextInt(10)));
+    }
+    return d;
+  }
+
+  private String randomNestedPath() {
+    return switch (random.nextInt(4)) {
+      case 0 -> "address.city";
+      case 1 -> "address.geo.lat";
+      case 2 -> "attrs.color";
+      default -> "name";
+    };
+  }
+
+  private Object value() {
+    return random.nextBoolean() ? CITIES[random.nextInt(CITIES.length)] + " " + random.nextInt(100)
+        : random.nextInt(10_000);
+  }
+
+  private Object pick(List<Object> ids) {
+    return ids.get(random.nextInt(ids.size()));
+  }
+
+  private MongoCollection<Document> collection(Coll c) {
+    return db.getCollection(c.name());
+  }
+
+  private void count(String kind) {
+    changes.incrementAndGet();
+    byKind.get(kind).incrementAndGet();
+  }
+}
