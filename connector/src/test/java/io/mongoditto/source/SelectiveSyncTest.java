@@ -5,6 +5,7 @@ import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.unset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,6 +72,9 @@ class SelectiveSyncTest {
   private MongoSourceTask source;
   private DittoSinkTask sink;
   private long sinkOffset;
+  /** The offsets "committed" so far, by source partition, handed to a restarted source task. */
+  private final Map<Map<String, ?>, Map<String, ?>> committed = new HashMap<>();
+  private String expectedFingerprint;
 
   @BeforeAll
   static void startServers() {
@@ -147,6 +151,76 @@ class SelectiveSyncTest {
     awaitDittoEqualsMongo(customers, members);
   }
 
+  /**
+   * A PUT of new rules restarts the tasks with the stored offsets: the new rules apply to new
+   * changes, existing Ditto documents keep their old shape (the task warns), and the documented
+   * re-sync (offsets reset, copy again) brings every document to the new shape.
+   */
+  @Test
+  void changedRulesApplyToNewChangesAndAReSyncReshapesTheRest() throws Exception {
+    MongoDatabase db = client.getDatabase("rules_change");
+    db.createCollection("people", new CreateCollectionOptions()
+        .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
+    MongoCollection<Document> people = db.getCollection("people");
+    people.insertOne(new Document("_id", "p1").append("active", true).append("internal_notes", "n1"));
+    people.insertOne(new Document("_id", "p2").append("active", true).append("internal_notes", "n2"));
+    people.insertOne(new Document("_id", "p3").append("active", false).append("internal_notes", "n3"));
+
+    Map<String, String> props = new HashMap<>();
+    props.put("name", "rules-change");
+    props.put("mongodb.uri", mongo.connectionString());
+    props.put("mongodb.database", "rules_change");
+    props.put("collections", "people");
+    props.put("collection.people.filter", "{\"active\": true}");
+    props.put("change.stream.max.await.time.ms", "200");
+    props.put("poll.await.time.ms", "100");
+    MongoSourceConfig before = MongoSourceConfig.of(props);
+    expectedFingerprint = before.collections().get(0).rules().fingerprint();
+    startSource(props);
+    startSink();
+    awaitDitto("people", Map.of("p1", "{\"_id\": \"p1\", \"active\": true, \"internal_notes\": \"n1\"}",
+        "p2", "{\"_id\": \"p2\", \"active\": true, \"internal_notes\": \"n2\"}"));
+
+    // PUT new rules: Connect stops the task and starts one with the new config and the stored offsets
+    source.stop();
+    props.put("collection.people.fields.exclude", "internal_notes");
+    CollectionSettings after = MongoSourceConfig.of(props).collections().get(0);
+    Map<String, ?> stored = committed.get(SourceOffsets.partition("rules_change", "people"));
+    String warning = SyncRulesChange.message("rules-change", "rules_change", after, stored);
+    assertTrue(warning != null && warning.contains("PATCH /connectors/rules-change/offsets"), String.valueOf(warning));
+    expectedFingerprint = after.rules().fingerprint();
+    startSource(props);
+    people.insertOne(new Document("_id", "p4").append("active", true).append("internal_notes", "n4"));
+    people.updateOne(eq("_id", "p3"), set("active", true));
+    awaitDitto("people", Map.of(
+        "p1", "{\"_id\": \"p1\", \"active\": true, \"internal_notes\": \"n1\"}", // old shape kept
+        "p2", "{\"_id\": \"p2\", \"active\": true, \"internal_notes\": \"n2\"}",
+        "p3", "{\"_id\": \"p3\", \"active\": true}",                                 // new rules
+        "p4", "{\"_id\": \"p4\", \"active\": true}"));
+
+    // the re-sync: offsets reset (PATCH ... "offset": null), the copy upserts every document whole
+    source.stop();
+    committed.clear();
+    startSource(props);
+    awaitDitto("people", Map.of("p1", "{\"_id\": \"p1\", \"active\": true}", "p2", "{\"_id\": \"p2\", \"active\": true}",
+        "p3", "{\"_id\": \"p3\", \"active\": true}", "p4", "{\"_id\": \"p4\", \"active\": true}"));
+  }
+
+  private void awaitDitto(String collection, Map<String, String> expectedJson) {
+    Map<String, JsonNode> expected = new java.util.TreeMap<>();
+    expectedJson.forEach((id, json) -> {
+      try {
+        expected.put(id, JSON.readTree(json));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO).untilAsserted(() -> {
+      pump();
+      assertEquals(expected, actual(collection), collection);
+    });
+  }
+
   private static Document customer(String id, boolean active, boolean deleted) {
     return new Document("customer_id", id)
         .append("name", "Customer " + id)
@@ -179,10 +253,18 @@ class SelectiveSyncTest {
     props.put("snapshot.parallelism", "2");
     props.put("change.stream.max.await.time.ms", "200");
     props.put("poll.await.time.ms", "100");
-    source = new MongoSourceTask();
-    source.initialize(sourceContext(props));
-    source.start(props);
+    expectedFingerprint = FINGERPRINT;
+    startSource(props);
+    startSink();
+  }
 
+  private void startSource(Map<String, String> props) {
+    source = new MongoSourceTask();
+    source.initialize(sourceContext(props, committed));
+    source.start(props);
+  }
+
+  private void startSink() {
     sink = new DittoSinkTask();
     sink.initialize(sinkContext());
     Map<String, String> sinkProps = new HashMap<>();
@@ -200,7 +282,8 @@ class SelectiveSyncTest {
     List<SinkRecord> out = new ArrayList<>();
     for (SourceRecord r : records) {
       // every offset names the rules it was written with, so a later change of them is noticed
-      assertEquals(FINGERPRINT, r.sourceOffset().get(SyncRulesChange.OFFSET_KEY), r.sourceOffset().toString());
+      assertEquals(expectedFingerprint, r.sourceOffset().get(SyncRulesChange.OFFSET_KEY), r.sourceOffset().toString());
+      committed.put(r.sourcePartition(), r.sourceOffset());
       out.add(new SinkRecord(r.topic(), 0, null, r.key(), null, r.value(), sinkOffset++));
     }
     sink.put(out);
@@ -263,7 +346,8 @@ class SelectiveSyncTest {
     }
   }
 
-  private static SourceTaskContext sourceContext(Map<String, String> props) {
+  private static SourceTaskContext sourceContext(
+      Map<String, String> props, Map<Map<String, ?>, Map<String, ?>> stored) {
     return new SourceTaskContext() {
       @Override
       public Map<String, String> configs() {
@@ -279,8 +363,15 @@ class SelectiveSyncTest {
           }
 
           @Override
+          @SuppressWarnings("unchecked")
           public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            return Map.of();
+            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+            for (Map<String, T> p : partitions) {
+              if (stored.containsKey(p)) {
+                out.put(p, (Map<String, Object>) stored.get(p));
+              }
+            }
+            return out;
           }
         };
       }
