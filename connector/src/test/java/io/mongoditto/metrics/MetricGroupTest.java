@@ -72,6 +72,14 @@ class MetricGroupTest {
     assertTrue(lag.lagMillis() >= 0);
   }
 
+  /** The tags in the order Connect's worker passes them (Map.of's order changes from run to run). */
+  private static Map<String, String> connectorThenTask(String connector) {
+    Map<String, String> tags = new java.util.LinkedHashMap<>();
+    tags.put("connector", connector);
+    tags.put("task", "0");
+    return tags;
+  }
+
   /** The MBean names docs/metrics.md gives (and the Prometheus rules match), from Kafka's own JMX reporter. */
   @Test
   void jmxNamesAsDocumented() throws Exception {
@@ -79,7 +87,7 @@ class MetricGroupTest {
     try (Metrics metrics = new Metrics(new org.apache.kafka.common.metrics.MetricConfig(), java.util.List.of(jmx),
         org.apache.kafka.common.utils.Time.SYSTEM,
         new org.apache.kafka.common.metrics.KafkaMetricsContext("kafka.connect"));
-        PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, Map.of("connector", "doc-sink", "task", "0"))) {
+        PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, connectorThenTask("doc-sink"))) {
       PerCollectionMetrics<Counter> per = new PerCollectionMetrics<>(new MetricGroup(plugin, Map.of()),
           g -> g.counter("documents-upserted-total", "upserts"));
       per.get("orders").add(5);

@@ -1,0 +1,137 @@
+package io.mongoditto.source;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import io.mongoditto.localmongo.LocalMongo;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshot progress of a copy continued after a restart, through Kafka's own plugin metrics
+ * implementation: the documents earlier runs copied count, so it ends at 100 %, not at the share
+ * this run copied.
+ */
+class SnapshotProgressMetricsTest {
+
+  private static LocalMongo mongo;
+  private static MongoClient client;
+
+  @BeforeAll
+  static void startMongo() {
+    mongo = LocalMongo.start();
+    client = MongoClients.create(mongo.connectionString());
+  }
+
+  @AfterAll
+  static void stopMongo() {
+    client.close();
+    mongo.close();
+  }
+
+  @Test
+  void aContinuedCopyCountsWhatEarlierRunsCopiedAndReaches100Percent() throws Exception {
+    MongoCollection<Document> cats = client.getDatabase("t_progress").getCollection("categories");
+    for (int i = 0; i < 10; i++) {
+      cats.insertOne(new Document("_id", "c" + i));
+    }
+    BsonDocument startToken;
+    try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = cats.watch().cursor()) {
+      cursor.tryNext();
+      startToken = cursor.getResumeToken();
+    }
+    // As stored by a run that handed on c0..c5 before it was stopped.
+    Map<String, Object> stored = SourceOffsets.snapshotOffset(startToken, new BsonString("c5"));
+
+    Map<String, String> props = new HashMap<>();
+    props.put("name", "progress-test");
+    props.put("mongodb.uri", mongo.connectionString());
+    props.put("mongodb.database", "t_progress");
+    props.put("collections", "categories");
+    props.put("startup.mode", "snapshot_only");
+    props.put("snapshot.chunk.size", "3");
+    props.put("change.stream.max.await.time.ms", "200");
+
+    try (Metrics metrics = new Metrics();
+        PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, Map.of("connector", "progress-test", "task", "0"))) {
+      MongoSourceTask task = new MongoSourceTask();
+      task.initialize(context(props, stored, plugin));
+      task.start(props);
+      try {
+        Map<String, String> tags = Map.of("connector", "progress-test", "task", "0", "collection", "categories");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+          task.poll();
+          assertEquals(3L, value(metrics, "state", tags), "finished (snapshot_only)");
+        });
+        assertEquals(4L, value(metrics, "snapshot-copied-total", tags), "this run copied c6..c9");
+        assertEquals(10L, value(metrics, "snapshot-documents-copied", tags), "six before the restart, four now");
+        assertEquals(10L, value(metrics, "snapshot-documents-expected", tags));
+        assertEquals(100.0, (Double) value(metrics, "snapshot-percent", tags), 1e-9);
+        assertEquals(0L, value(metrics, "snapshot-eta-seconds", tags));
+        assertEquals("finished", value(metrics, "state-name", tags));
+      } finally {
+        task.stop();
+      }
+      assertEquals(0, metrics.metrics().keySet().stream().filter(n -> n.group().equals("plugins")).count(),
+          "stop removes the task's metrics");
+    }
+  }
+
+  private static Object value(Metrics metrics, String name, Map<String, String> tags) {
+    var metric = metrics.metrics().get(new MetricName(name, "plugins", "", tags));
+    if (metric == null) {
+      throw new AssertionError("no metric " + name + " " + tags + " among " + metrics.metrics().keySet());
+    }
+    return metric.metricValue();
+  }
+
+  private static SourceTaskContext context(Map<String, String> props, Map<String, Object> stored, PluginMetrics plugin) {
+    return new SourceTaskContext() {
+      @Override
+      public Map<String, String> configs() {
+        return props;
+      }
+
+      @Override
+      public OffsetStorageReader offsetStorageReader() {
+        return new OffsetStorageReader() {
+          @Override
+          public <T> Map<String, Object> offset(Map<String, T> partition) {
+            return stored;
+          }
+
+          @Override
+          public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+            partitions.forEach(p -> out.put(p, stored));
+            return out;
+          }
+        };
+      }
+
+      @Override
+      public PluginMetrics pluginMetrics() {
+        return plugin;
+      }
+    };
+  }
+}
