@@ -23,10 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "verify",
     header = "Compare MongoDB with Ditto per collection: counts, and a sample of documents.",
     description = {
-      "For every enabled collection: MongoDB's document count against Ditto's",
-      "(SELECT COUNT(*) AS n FROM <collection>), and with --sample N that many random documents",
-      "mapped as the connector maps them, compared field by field with Ditto's.",
-      "Exit code 1 on any mismatch."
+      "For every enabled collection: MongoDB's document count under the collection's filter",
+      "(collection.<name>.filter) against Ditto's (SELECT COUNT(*) AS n FROM <collection>), and with",
+      "--sample N that many random filtered documents (with --full all of them) mapped as the",
+      "connector maps them (id mapping and fields.exclude/rename/convert), compared field by field",
+      "with Ditto's. Exit code 1 on any mismatch."
     })
 final class VerifyCommand implements Callable<Integer> {
 
@@ -38,6 +39,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--sample", paramLabel = "N", defaultValue = "0",
       description = "Also compare N random documents per collection (default ${DEFAULT-VALUE}).")
   private int sample;
+
+  @Option(names = "--full",
+      description = "Compare every filtered document (one Ditto query per document; slow on big collections).")
+  private boolean full;
 
   @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
       description = "Retry until everything matches or this many seconds passed (default ${DEFAULT-VALUE}).")
@@ -57,7 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
       while (true) {
         List<SyncVerifier.Result> results = new ArrayList<>();
         for (CollectionsConfig.Entry e : collections) {
-          results.add(verifier.verify(e, sample));
+          results.add(verifier.verify(e, sample, full));
         }
         boolean ok = results.stream().allMatch(SyncVerifier.Result::matches);
         if (ok || System.nanoTime() >= deadline) {

@@ -3,6 +3,7 @@ package io.mongoditto.cli.config;
 import io.mongoditto.cli.UserException;
 import io.mongoditto.mapping.CollectionMapping;
 import io.mongoditto.mapping.IdMode;
+import io.mongoditto.mapping.SyncRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,12 +13,26 @@ import java.util.Locale;
  * The configured collections and their Ditto id mapping, read from the source connector's keys:
  * {@code collections}, {@code collection.<name>.id.mode} ({@code match_ids} by default),
  * {@code collection.<name>.id.fields}, {@code .id.keep.mongo.id}, {@code .ditto.collection} and
- * {@code collection.<name>.enabled}.
+ * {@code collection.<name>.enabled}, plus its sync rules: {@code collection.<name>.filter},
+ * {@code .fields.exclude}, {@code .fields.rename} and {@code .fields.convert}.
  */
 public final class CollectionsConfig {
 
-  /** One configured collection. */
-  public record Entry(CollectionMapping mapping, boolean enabled) {
+  /**
+   * One configured collection.
+   *
+   * @param rules its filter and field transformations, parsed exactly as the source connector does
+   */
+  public record Entry(CollectionMapping mapping, boolean enabled, SyncRules rules) {
+    public Entry {
+      java.util.Objects.requireNonNull(rules, "rules");
+    }
+
+    /** A collection without filter or transformations. */
+    public Entry(CollectionMapping mapping, boolean enabled) {
+      this(mapping, enabled, SyncRules.NONE);
+    }
+
     public String name() {
       return mapping.mongoCollection();
     }
@@ -67,7 +82,26 @@ public final class CollectionsConfig {
     String dittoCollection = settings.get(Keys.collectionKey(name, "ditto.collection")).orElse(name);
     boolean keepMongoId =
         Boolean.parseBoolean(settings.get(Keys.collectionKey(name, "id.keep.mongo.id")).orElse("false"));
-    return new Entry(new CollectionMapping(name, dittoCollection, mode, fields, keepMongoId), enabled);
+    return new Entry(new CollectionMapping(name, dittoCollection, mode, fields, keepMongoId), enabled,
+        rules(settings, name));
+  }
+
+  /** The collection's filter and transformations; a bad value names its key. */
+  private static SyncRules rules(Settings settings, String name) {
+    String filter = settings.get(Keys.collectionKey(name, "filter")).orElse(null);
+    String exclude = settings.get(Keys.collectionKey(name, "fields.exclude")).orElse(null);
+    String rename = settings.get(Keys.collectionKey(name, "fields.rename")).orElse(null);
+    String convert = settings.get(Keys.collectionKey(name, "fields.convert")).orElse(null);
+    try {
+      SyncRules.parse(filter, null, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(Keys.collectionKey(name, "filter") + ": " + e.getMessage());
+    }
+    try {
+      return SyncRules.parse(filter, exclude, rename, convert);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(Keys.collectionKey(name, "fields.*") + ": " + e.getMessage());
+    }
   }
 
   public static List<String> list(String commaSeparated) {

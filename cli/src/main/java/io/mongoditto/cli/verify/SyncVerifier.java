@@ -1,5 +1,7 @@
 package io.mongoditto.cli.verify;
 
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.ditto.DittoHttpClient;
@@ -14,9 +16,10 @@ import org.bson.BsonDocument;
 import org.bson.Document;
 
 /**
- * Compares MongoDB with Ditto per collection: document counts, and optionally a random sample of
- * documents mapped exactly as the source connector maps them, field by field, against what Ditto
- * holds under the same {@code _id}.
+ * Compares MongoDB with Ditto per collection: document counts under the collection's filter, and
+ * optionally a random sample of those documents (or all of them) mapped exactly as the source
+ * connector maps them ({@link io.mongoditto.mapping.SyncRules#mapper}), field by field, against
+ * what Ditto holds under the same {@code _id}.
  */
 public final class SyncVerifier {
 
@@ -45,51 +48,76 @@ public final class SyncVerifier {
     return n instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(n));
   }
 
+  /** Every document of the collection (no filter). */
   public long mongoCount(String collection) {
     return db.getCollection(collection).countDocuments();
   }
 
+  /** The documents that belong in Ditto: those matching the collection's filter. */
+  public long mongoCount(CollectionsConfig.Entry entry) {
+    return db.getCollection(entry.mapping().mongoCollection()).countDocuments(entry.rules().mongoQuery());
+  }
+
+  /** Counts, plus {@code sample} random documents compared (0: counts only). */
   public Result verify(CollectionsConfig.Entry entry, int sample) {
+    return verify(entry, sample, false);
+  }
+
+  /**
+   * Counts MongoDB's documents under the collection's filter against Ditto's, and compares
+   * {@code sample} random filtered documents, or with {@code full} every one, mapped (id mapping,
+   * filter, field transformations) exactly as the source connector maps them, with what Ditto
+   * holds under the same {@code _id}. Together with equal counts, a clean full comparison means
+   * Ditto holds exactly the expected set: every expected document is there and equal, and there is
+   * no room for an extra one.
+   */
+  public Result verify(CollectionsConfig.Entry entry, int sample, boolean full) {
     String mongo = entry.mapping().mongoCollection();
     String dittoName = entry.mapping().dittoCollection();
-    long mongoCount = mongoCount(mongo);
+    BsonDocument query = entry.rules().mongoQuery();
+    long mongoCount = mongoCount(entry);
     long dittoCount = dittoCount(dittoName);
     List<String> differences = new ArrayList<>();
-    int sampled = 0;
-    if (sample > 0) {
-      ChangeEventMapper mapper = new ChangeEventMapper(entry.mapping(), new ConversionStats());
+    ChangeEventMapper mapper = entry.rules().mapper(entry.mapping(), new ConversionStats());
+    MongoCollection<BsonDocument> coll = db.getCollection(mongo, BsonDocument.class);
+    int[] sampled = {0};
+    if (full) {
+      try (MongoCursor<BsonDocument> docs = coll.find(query).sort(new Document("_id", 1)).batchSize(500).iterator()) {
+        docs.forEachRemaining(doc -> compare(mapper, dittoName, doc, differences, sampled));
+      }
+    } else if (sample > 0 && mongoCount > 0) {
       // Random positions rather than $sample: the local MongoDB's $sample is not reliable.
       java.util.SplittableRandom rnd = new java.util.SplittableRandom(mongoCount * 31 + sample);
       java.util.TreeSet<Integer> positions = new java.util.TreeSet<>();
       while (positions.size() < Math.min(sample, mongoCount)) {
         positions.add(rnd.nextInt((int) Math.min(Integer.MAX_VALUE, mongoCount)));
       }
-      List<BsonDocument> docs = new ArrayList<>();
       for (int position : positions) {
-        BsonDocument d = db.getCollection(mongo, BsonDocument.class).find()
-            .sort(new Document("_id", 1)).skip(position).limit(1).first();
+        BsonDocument d = coll.find(query).sort(new Document("_id", 1)).skip(position).limit(1).first();
         if (d != null) {
-          docs.add(d);
-        }
-      }
-      for (BsonDocument doc : docs) {
-        MappingResult mapped = mapper.mapSnapshot(doc, 0);
-        if (mapped.failed() || mapped.changes().isEmpty()) {
-          continue; // an unmappable document is not synced (it is in the dead letters)
-        }
-        sampled++;
-        Object id = mapped.changes().get(0).id();
-        Map<String, Object> expected = mapped.changes().get(0).document();
-        DittoResponse r = ditto.execute("SELECT * FROM " + dittoName + " WHERE _id = :id", Map.of("id", id));
-        if (r.items().isEmpty()) {
-          differences.add("_id " + id + ": missing in Ditto");
-          continue;
-        }
-        for (String d : JsonValues.differences(expected, r.items().get(0), 5)) {
-          differences.add("_id " + id + ": " + d);
+          compare(mapper, dittoName, d, differences, sampled);
         }
       }
     }
-    return new Result(mongo, dittoName, mongoCount, dittoCount, sampled, differences);
+    return new Result(mongo, dittoName, mongoCount, dittoCount, sampled[0], differences);
+  }
+
+  private void compare(ChangeEventMapper mapper, String dittoName, BsonDocument doc, List<String> differences,
+      int[] compared) {
+    MappingResult mapped = mapper.mapSnapshot(doc, 0);
+    if (mapped.failed() || mapped.changes().isEmpty()) {
+      return; // an unmappable document is not synced (it is in the dead letters)
+    }
+    compared[0]++;
+    Object id = mapped.changes().get(0).id();
+    Map<String, Object> expected = mapped.changes().get(0).document();
+    DittoResponse r = ditto.execute("SELECT * FROM " + dittoName + " WHERE _id = :id", Map.of("id", id));
+    if (r.items().isEmpty()) {
+      differences.add("_id " + id + ": missing in Ditto");
+      return;
+    }
+    for (String d : JsonValues.differences(expected, r.items().get(0), 5)) {
+      differences.add("_id " + id + ": " + d);
+    }
   }
 }
