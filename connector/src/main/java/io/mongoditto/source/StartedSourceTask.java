@@ -3,7 +3,6 @@ package io.mongoditto.source;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.mongoditto.mapping.ChangeEventMapper;
-import io.mongoditto.mapping.ConversionStats;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,19 +26,16 @@ final class StartedSourceTask implements AutoCloseable {
   private final MongoClient client;
   private final SourceBuffer buffer;
   private final SourceTaskStats stats;
-  private final ConversionStats conversionStats;
   private final List<CollectionStreamReader> readers;
   private final List<Thread> threads;
   private volatile boolean closed;
 
   private StartedSourceTask(MongoSourceConfig config, MongoClient client, SourceBuffer buffer,
-      SourceTaskStats stats, ConversionStats conversionStats, List<CollectionStreamReader> readers,
-      List<Thread> threads) {
+      SourceTaskStats stats, List<CollectionStreamReader> readers, List<Thread> threads) {
     this.config = config;
     this.client = client;
     this.buffer = buffer;
     this.stats = stats;
-    this.conversionStats = conversionStats;
     this.readers = readers;
     this.threads = threads;
   }
@@ -59,7 +55,6 @@ final class StartedSourceTask implements AutoCloseable {
       MongoDatabase database = client.getDatabase(config.database());
       SourceTaskStats stats = new SourceTaskStats(pluginMetrics, System::currentTimeMillis, System::nanoTime);
       stats.taskGroup().gauge("buffered-records", "Records read and waiting for poll()", buffer::size);
-      ConversionStats conversionStats = new ConversionStats();
       List<Map<String, String>> partitions = assigned.stream()
           .map(c -> SourceOffsets.partition(config.database(), c.name())).toList();
       Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
@@ -79,7 +74,7 @@ final class StartedSourceTask implements AutoCloseable {
       }
       log.info("Source task of {} started: collections {}", connectorName,
           assigned.stream().map(CollectionSettings::name).toList());
-      return new StartedSourceTask(config, client, buffer, stats, conversionStats, readers, threads);
+      return new StartedSourceTask(config, client, buffer, stats, readers, threads);
     } catch (RuntimeException e) {
       buffer.close();
       threads.forEach(Thread::interrupt);
@@ -97,10 +92,6 @@ final class StartedSourceTask implements AutoCloseable {
 
   SourceTaskStats stats() {
     return stats;
-  }
-
-  ConversionStats conversionStats() {
-    return conversionStats;
   }
 
   @Override
