@@ -1,9 +1,16 @@
 package io.mongoditto.source;
 
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import io.mongoditto.mapping.SyncRules;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.Document;
 
 /**
  * Where a collection's filter reaches the server: the snapshot's {@code find} (so documents that
@@ -12,6 +19,8 @@ import org.bson.BsonDocument;
  * images to decide upsert, delete or nothing.
  */
 final class FilteredReads {
+
+  private static final int UNAUTHORIZED = 13;
 
   private FilteredReads() {}
 
@@ -31,5 +40,30 @@ final class FilteredReads {
   /** The change stream pipeline: empty without a filter. */
   static List<BsonDocument> streamPipeline(SyncRules rules) {
     return rules.filter().map(f -> List.of(f.changeStreamMatchStage())).orElse(List.of());
+  }
+
+  /**
+   * For {@code validate()}: lets the server parse the filter, as the snapshot's {@code find} and the
+   * change stream's {@code $match} will, so what the offline check cannot see (an unknown {@code
+   * $type} alias, an invalid regex, a malformed {@code $mod}, ...) is reported on the filter's key
+   * now rather than failing the task later. Missing privileges are reported by the privilege probe.
+   */
+  static void probeFilter(MongoCollection<Document> collection, CollectionSettings c, Map<String, List<String>> errors) {
+    if (c.rules().filter().isEmpty()) {
+      return;
+    }
+    try {
+      collection.find(c.rules().mongoQuery()).limit(1).first();
+      try (MongoCursor<?> cursor = collection.watch(streamPipeline(c.rules()))
+          .maxAwaitTime(1, TimeUnit.MILLISECONDS).cursor()) {
+        cursor.tryNext();
+      }
+    } catch (MongoCommandException e) {
+      if (e.getErrorCode() != UNAUTHORIZED) {
+        errors.computeIfAbsent(MongoSourceConfig.key(c.name(), MongoSourceConfig.FILTER), k -> new ArrayList<>())
+            .add("MongoDB rejected the filter: error " + e.getErrorCode() + " (" + e.getErrorCodeName() + "): "
+                + e.getErrorMessage());
+      }
+    }
   }
 }

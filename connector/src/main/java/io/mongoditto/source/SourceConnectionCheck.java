@@ -62,6 +62,7 @@ final class SourceConnectionCheck {
           continue;
         }
         probe(db.getCollection(c.name()), config.database(), errors);
+        FilteredReads.probeFilter(db.getCollection(c.name()), c, errors);
         if (c.mapping().needsPreImages() && !preImagesEnabled(info)) {
           add(errors, MongoSourceConfig.key(c.name(), MongoSourceConfig.ID_MODE), preImagesMessage(c.mapping()));
         }
