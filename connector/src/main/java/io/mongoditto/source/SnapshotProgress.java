@@ -30,18 +30,21 @@ final class SnapshotProgress {
       this.done = done;
     }
 
-    /** The query for what is left of this range. */
+    /**
+     * The query for what is left of this range, in MongoDB's order across BSON types: a plain
+     * {@code $gt}/{@code $lt} would only match {@code _id}s of the bound's own type.
+     */
     BsonDocument filter() {
-      BsonDocument id = new BsonDocument();
+      List<BsonDocument> conditions = new ArrayList<>();
       if (last != null) {
-        id.append("$gt", last);
+        conditions.add(IdOrder.after(last));
       } else if (lo != null) {
-        id.append("$gte", lo);
+        conditions.add(IdOrder.atOrAfter(lo));
       }
       if (hi != null) {
-        id.append("$lt", hi);
+        conditions.add(IdOrder.before(hi));
       }
-      return id.isEmpty() ? new BsonDocument() : new BsonDocument("_id", id);
+      return IdOrder.and(conditions);
     }
   }
 
