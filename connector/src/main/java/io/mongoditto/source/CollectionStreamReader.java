@@ -352,28 +352,52 @@ final class CollectionStreamReader implements Runnable {
       snapshotPermits.acquire();
       try {
         while (running && !buffer.isClosed() && !aborted) {
-          List<BsonDocument> chunk = collection.find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules())).sort(Sorts.ascending("_id"))
-              .limit(config.snapshotChunkSize()).into(new java.util.ArrayList<>());
-          long readTime = System.currentTimeMillis();
-          for (BsonDocument doc : chunk) {
-            MappingResult mapped = mapSnapshot(doc, readTime);
-            synchronized (progress) {
-              if (!emit(mapped, doc, progress.advance(index, doc.get("_id")))) {
-                return false;
-              }
-            }
-          }
-          metrics.snapshotCopied(chunk);
-          logProgress(copied.addAndGet(chunk.size()));
-          if (chunk.size() < config.snapshotChunkSize()) {
-            progress.done(index);
-            return true;
+          // One cursor per range, read in batches of a chunk: one find and then getMores, instead
+          // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
+          try (MongoCursor<BsonDocument> cursor = collection
+              .find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules()))
+              .sort(Sorts.ascending("_id")).batchSize(config.snapshotChunkSize()).cursor()) {
+            return copy(index, cursor);
+          } catch (com.mongodb.MongoCursorNotFoundException e) {
+            // The server dropped the cursor (idle longer than its cursor timeout while the
+            // buffer was full): open it again after the last copied _id.
+            log.info("Snapshot cursor of {} was closed by the server; reopening it after the last copied _id",
+                namespace);
           }
         }
         return false;
       } finally {
         snapshotPermits.release();
       }
+    }
+
+    /** Copies from an open cursor of range {@code index}; true when the range is done, false when stopping. */
+    private boolean copy(int index, MongoCursor<BsonDocument> cursor) throws InterruptedException {
+      int chunkSize = config.snapshotChunkSize();
+      while (running && !buffer.isClosed() && !aborted) {
+        List<BsonDocument> chunk = new java.util.ArrayList<>(chunkSize);
+        while (chunk.size() < chunkSize && cursor.hasNext()) {
+          chunk.add(cursor.next());
+        }
+        long readTime = System.currentTimeMillis();
+        for (BsonDocument doc : chunk) {
+          MappingResult mapped = mapSnapshot(doc, readTime);
+          synchronized (progress) {
+            if (!emit(mapped, doc, progress.advance(index, doc.get("_id")))) {
+              return false;
+            }
+          }
+        }
+        if (!chunk.isEmpty()) {
+          metrics.snapshotCopied(chunk);
+          logProgress(copied.addAndGet(chunk.size()));
+        }
+        if (chunk.size() < chunkSize) {
+          progress.done(index);
+          return true;
+        }
+      }
+      return false;
     }
 
     private void logProgress(long n) {
