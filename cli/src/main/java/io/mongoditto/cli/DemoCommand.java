@@ -87,6 +87,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--mongo-port", defaultValue = "0", description = "Port of the local MongoDB (default: a free one).")
   private int mongoPort;
 
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
+      description = "Port of /metrics and /health while the demo runs (default: a free one; -1: off).")
+  private int httpPort;
+
+  @picocli.CommandLine.Mixin private HealthOptions health;
+
   @Override
   public Integer call() throws Exception {
     double effectiveScale = full ? 1.0 : scale;
@@ -170,7 +176,12 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     try (EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(settings.asMap(),
             work.resolve("offsets.dat"), work.resolve("dead-letters.jsonl"), Duration.ofSeconds(1)));
-        DittoHttpClient ditto = Ditto.client(settings)) {
+        DittoHttpClient ditto = Ditto.client(settings);
+        io.mongoditto.cli.ops.OpsServer ops = httpPort < 0 ? null : health.start(httpPort, sync, settings.asMap(), synced)) {
+      if (ops != null) {
+        out.printf("  metrics        %s/metrics  health %s/health%n", ops.url(), ops.url());
+        out.flush();
+      }
       if (!sync.awaitStarted(Duration.ofSeconds(60))) {
         throw new UserException("the sync did not start: " + describe(sync.failure()));
       }

@@ -7,6 +7,7 @@ import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.embedded.EmbeddedSync;
+import io.mongoditto.cli.ops.OpsServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
       "Runs the same source and sink connectors a Kafka Connect cluster would, in one process:",
       "MongoDB change streams -> mapped Ditto changes -> Ditto's HTTP API. Source offsets are kept in",
       "--offsets and written only for changes Ditto acknowledged; the next start resumes from there.",
-      "Records that cannot be written go to --dead-letters (JSON lines)."
+      "Records that cannot be written go to --dead-letters (JSON lines).",
+      "With --http-port, /metrics (Prometheus text, the names of docs/metrics.md) and /health",
+      "(green/yellow: HTTP 200, red: 503; JSON with the lag and error rate per collection)."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -44,6 +47,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dead-letters", paramLabel = "FILE", defaultValue = "data/dead-letters.jsonl",
       description = "Where records that cannot be written go (default ${DEFAULT-VALUE}).")
   private Path deadLetters;
+
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Serve /metrics (Prometheus) and /health on this port (default ${DEFAULT-VALUE}: off; 0: a free port).")
+  private int httpPort;
+
+  @Mixin private HealthOptions health;
 
   @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "10",
       description = "Print a status line this often (default ${DEFAULT-VALUE}; 0 = never).")
@@ -62,8 +71,26 @@ final class RunCommand implements Callable<Integer> {
         String.join(", ", CollectionsConfig.enabled(settings).stream().map(CollectionsConfig.Entry::name).toList()));
     out.printf("Offsets: %s. Press Ctrl-C to stop.%n", offsets.toAbsolutePath());
     out.flush();
+    health.thresholds(); // bad thresholds fail before anything starts
     EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(settings.asMap(), offsets, deadLetters, Duration.ofSeconds(1)));
-    Thread hook = new Thread(sync::close, "mongo-ditto-shutdown");
+    OpsServer ops = null;
+    if (httpPort >= 0) {
+      try {
+        ops = health.start(httpPort, sync, settings.asMap(), CollectionsConfig.enabled(settings));
+      } catch (RuntimeException e) {
+        sync.close();
+        throw e;
+      }
+      out.printf("Metrics: %s/metrics  Health: %s/health%n", ops.url(), ops.url());
+      out.flush();
+    }
+    OpsServer server = ops;
+    Thread hook = new Thread(() -> {
+      sync.close();
+      if (server != null) {
+        server.close();
+      }
+    }, "mongo-ditto-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long nextStatus = System.nanoTime();
     while (!sync.awaitStopped(Duration.ofMillis(500))) {
@@ -78,6 +105,9 @@ final class RunCommand implements Callable<Integer> {
       // Ctrl-C: the hook is already closing the sync.
     }
     sync.close();
+    if (server != null) {
+      server.close();
+    }
     if (sync.failure() != null) {
       throw new UserException("the sync stopped: " + sync.failure().getMessage(), sync.failure());
     }

@@ -34,6 +34,7 @@ class DemoCommandTest {
     assertTrue(Pattern.compile("Sync lag: a MongoDB write was readable in Ditto \\d+ ms later").matcher(r.out()).find(),
         r::toString);
     assertTrue(r.out().contains("product_embeddings") && r.out().contains("not synced"), r::toString);
+    assertTrue(Pattern.compile("metrics +http://127.0.0.1:\\d+/metrics").matcher(r.out()).find(), r::toString);
   }
 
   private static long parse(String n) {

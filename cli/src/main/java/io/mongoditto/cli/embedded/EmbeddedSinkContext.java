@@ -19,10 +19,13 @@ final class EmbeddedSinkContext implements SinkTaskContext {
   private final Map<String, String> configs;
   private final ErrantRecordReporter reporter;
   private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
+  private final PluginMetrics pluginMetrics;
 
-  EmbeddedSinkContext(Map<String, String> configs, ErrantRecordReporter reporter) {
+  /** @param pluginMetrics where the sink task's metrics go (the runner's own registry) */
+  EmbeddedSinkContext(Map<String, String> configs, ErrantRecordReporter reporter, PluginMetrics pluginMetrics) {
     this.configs = Map.copyOf(configs);
     this.reporter = reporter;
+    this.pluginMetrics = pluginMetrics;
   }
 
   void assign(Collection<TopicPartition> partitions) {
@@ -76,7 +79,6 @@ final class EmbeddedSinkContext implements SinkTaskContext {
 
   @Override
   public PluginMetrics pluginMetrics() {
-    // Kafka's metrics registry needs a worker; our sink task does not register plugin metrics.
-    return null;
+    return pluginMetrics;
   }
 }

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedSync implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSync.class);
+  static final String DEFAULT_NAME = "mongo-ditto-embedded";
 
   /**
    * How to run.
@@ -60,6 +61,7 @@ public final class EmbeddedSync implements AutoCloseable {
 
   private final Options options;
   private final SyncStats stats = new SyncStats();
+  private final EmbeddedMetrics metrics = new EmbeddedMetrics();
   private final DittoSinkTask sink = new DittoSinkTask();
   private final DeadLetterFile deadLetters;
   private final EmbeddedSinkContext sinkContext;
@@ -75,7 +77,8 @@ public final class EmbeddedSync implements AutoCloseable {
   private EmbeddedSync(Options options) {
     this.options = options;
     this.deadLetters = new DeadLetterFile(options.deadLetterFile());
-    this.sinkContext = new EmbeddedSinkContext(options.settings(), deadLetters);
+    this.sinkContext = new EmbeddedSinkContext(options.settings(), deadLetters,
+        metrics.pluginMetrics(sinkMetricsName(options.settings()), 0));
     this.errorsTopic = options.settings().getOrDefault("errors.topic", "");
   }
 
@@ -91,8 +94,10 @@ public final class EmbeddedSync implements AutoCloseable {
     sink.start(options.settings());
     Properties props = new Properties();
     props.putAll(options.settings());
-    props.setProperty("name", options.settings().getOrDefault("name", "mongo-ditto-embedded"));
-    props.setProperty("connector.class", MongoSourceConnector.class.getName());
+    props.setProperty("name", options.settings().getOrDefault("name", DEFAULT_NAME));
+    // MongoSourceConnector behind a thin wrapper that gives its tasks plugin metrics.
+    props.setProperty("connector.class", EmbeddedSourceConnector.class.getName());
+    props.setProperty(EmbeddedMetrics.CONFIG_ID, metrics.id());
     props.setProperty("tasks.max", options.settings().getOrDefault("tasks.max", "1"));
     props.setProperty("offset.storage", FileOffsetBackingStore.class.getName());
     props.setProperty("offset.storage.file.filename", options.offsetsFile().toAbsolutePath().toString());
@@ -151,6 +156,25 @@ public final class EmbeddedSync implements AutoCloseable {
     return stats;
   }
 
+  /**
+   * The metrics registry of the source and sink tasks: the same metrics a Connect worker would
+   * export over JMX, tagged {@code connector=}{@link #sourceMetricsName}/{@link #sinkMetricsName}
+   * and {@code task=<n>}.
+   */
+  public EmbeddedMetrics metrics() {
+    return metrics;
+  }
+
+  /** The {@code connector} tag of the source's metrics: {@code <name>-source}. */
+  public static String sourceMetricsName(Map<String, String> settings) {
+    return settings.getOrDefault("name", DEFAULT_NAME) + "-source";
+  }
+
+  /** The {@code connector} tag of the sink's metrics: {@code <name>-sink}. */
+  public static String sinkMetricsName(Map<String, String> settings) {
+    return settings.getOrDefault("name", DEFAULT_NAME) + "-sink";
+  }
+
   public long deadLetters() {
     return deadLetters.count();
   }
@@ -181,6 +205,7 @@ public final class EmbeddedSync implements AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> current = new LinkedHashMap<>();
     List<TopicPartition> newPartitions = new ArrayList<>();
     Map<String, Long> perCollection = new HashMap<>();
+    Map<String, Long> oldestByCollection = new HashMap<>();
     long newest = 0;
     long oldest = Long.MAX_VALUE;
     for (RecordChangeEvent<SourceRecord> e : events) {
@@ -202,6 +227,7 @@ public final class EmbeddedSync implements AutoCloseable {
         Object collection = value.get(DittoChangeCodec.COLLECTION);
         perCollection.merge(String.valueOf(collection), 1L, Long::sum);
         if (value.get(DittoChangeCodec.SOURCE_TIME) instanceof Number ts && ts.longValue() > 0) {
+          oldestByCollection.merge(String.valueOf(collection), ts.longValue(), Math::min);
           newest = Math.max(newest, ts.longValue());
           oldest = Math.min(oldest, ts.longValue());
         }
@@ -214,6 +240,7 @@ public final class EmbeddedSync implements AutoCloseable {
       sinkContext.assign(newPartitions);
       sink.open(newPartitions);
     }
+    stats.writing(oldestByCollection);
     sink.put(batch);
     Map<TopicPartition, OffsetAndMetadata> acknowledged = sink.preCommit(current);
     for (Map.Entry<TopicPartition, OffsetAndMetadata> c : current.entrySet()) {
@@ -223,6 +250,7 @@ public final class EmbeddedSync implements AutoCloseable {
         throw new ConnectException("the Ditto sink did not acknowledge " + c.getKey() + " up to " + c.getValue().offset());
       }
     }
+    stats.acknowledged(oldestByCollection, System.currentTimeMillis());
     perCollection.forEach(stats::recordApplied);
     stats.batchApplied(newest, oldest == Long.MAX_VALUE ? 0 : oldest);
   }
@@ -254,6 +282,7 @@ public final class EmbeddedSync implements AutoCloseable {
         sink.stop();
       }
       deadLetters.close();
+      metrics.close();
       stopped.countDown();
     }
   }
