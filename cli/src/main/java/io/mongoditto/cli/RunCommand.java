@@ -60,6 +60,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    health.thresholds(); // bad thresholds fail before anything starts
     Settings settings = ditto.apply(mongo.settings(cli.env()));
     String uri = mongo.mongodbUri(settings);
     String database = mongo.databaseName(settings);
@@ -71,7 +72,6 @@ final class RunCommand implements Callable<Integer> {
         String.join(", ", CollectionsConfig.enabled(settings).stream().map(CollectionsConfig.Entry::name).toList()));
     out.printf("Offsets: %s. Press Ctrl-C to stop.%n", offsets.toAbsolutePath());
     out.flush();
-    health.thresholds(); // bad thresholds fail before anything starts
     EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(settings.asMap(), offsets, deadLetters, Duration.ofSeconds(1)));
     OpsServer ops = null;
     if (httpPort >= 0) {
