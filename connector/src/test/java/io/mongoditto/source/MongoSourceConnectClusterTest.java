@@ -95,6 +95,76 @@ class MongoSourceConnectClusterTest {
     }
   }
 
+  /**
+   * A filtered, transformed collection on Connect, and a PUT of new rules: the restarted task applies
+   * them to new changes (a document that starts matching arrives whole, in the new shape), documents
+   * already sent keep their old shape, and the offsets carry the new rules' fingerprint.
+   */
+  @Test
+  void aPutOfNewRulesAppliesToNewChanges() throws Exception {
+    String name = "filtered-put";
+    MongoDatabase db = client.getDatabase("filtered_put");
+    db.createCollection("customers", new CreateCollectionOptions()
+        .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
+    MongoCollection<Document> customers = db.getCollection("customers");
+    customers.insertOne(new Document("customer_id", "c1").append("active", true).append("notes", "n1"));
+    customers.insertOne(new Document("customer_id", "c2").append("active", false).append("notes", "n2"));
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", MongoSourceConnector.class.getName());
+    config.put("tasks.max", "1");
+    config.put("mongodb.uri", mongo.connectionString());
+    config.put("mongodb.database", db.getName());
+    config.put("collections", "customers");
+    config.put("collection.customers.id.mode", "single_field");
+    config.put("collection.customers.id.fields", "customer_id");
+    config.put("collection.customers.filter", "{\"active\": true}");
+    config.put("topic.prefix", "fp");
+    config.put("topic.creation.default.replication.factor", "1");
+    config.put("topic.creation.default.partitions", "1");
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("key.converter.schemas.enable", "false");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "false");
+    connect.configureConnector(name, config);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "filtered connector");
+    await().atMost(CONVERGE).untilAsserted(() -> assertEquals(
+        Map.of(TopicContents.idKey("c1"), Map.of("_id", "c1", "customer_id", "c1", "active", true, "notes", "n1")),
+        DittoStateFold.fold(topics.read("fp.customers"))));
+
+    config.put("collection.customers.fields.exclude", "notes");
+    connect.configureConnector(name, config); // PUT .../config
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "reconfigured");
+    // The old task runs on until Connect replaced it: wait for a marker written in the new shape.
+    AtomicInteger markers = new AtomicInteger();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> {
+      customers.insertOne(new Document("customer_id", "m" + markers.incrementAndGet()).append("active", true)
+          .append("notes", "marker"));
+      return DittoStateFold.fold(topics.read("fp.customers")).values().stream()
+          .anyMatch(doc -> doc instanceof Map<?, ?> m && String.valueOf(m.get("_id")).startsWith("m") && !m.containsKey("notes"));
+    });
+    customers.updateOne(Filters.eq("customer_id", "c2"), Updates.set("active", true));
+    customers.insertOne(new Document("customer_id", "c3").append("active", true).append("notes", "n3"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertEquals(Map.of(
+            TopicContents.idKey("c1"), Map.of("_id", "c1", "customer_id", "c1", "active", true, "notes", "n1"),
+            TopicContents.idKey("c2"), Map.of("_id", "c2", "customer_id", "c2", "active", true),
+            TopicContents.idKey("c3"), Map.of("_id", "c3", "customer_id", "c3", "active", true)),
+        withoutMarkers(DittoStateFold.fold(topics.read("fp.customers")))));
+
+    connect.stopConnector(name);
+    connect.assertions().assertConnectorIsStopped(name, "stopped");
+    String fingerprint = MongoSourceConfig.of(config).collections().get(0).rules().fingerprint();
+    ConnectorOffsets offsets = connect.connectorOffsets(name);
+    assertEquals(1, offsets.offsets().size(), offsets.toString());
+    assertEquals(fingerprint, offsets.offsets().get(0).offset().get(SyncRulesChange.OFFSET_KEY), offsets.toString());
+    connect.deleteConnector(name);
+  }
+
+  private static Map<String, Object> withoutMarkers(Map<String, Object> state) {
+    Map<String, Object> out = new TreeMap<>(state);
+    out.keySet().removeIf(id -> id.startsWith("\"m"));
+    return out;
+  }
+
   /** The shipped Zava Retail config with this test's URI, database and topics. */
   private static Map<String, String> zavaConfig(String database, String prefix) throws Exception {
     @SuppressWarnings("unchecked")
