@@ -64,6 +64,8 @@ final class CollectionStreamReader implements Runnable {
   private final ChangeEventMapper mapper;
   private final ChangeRecordFactory records;
   private final String namespace;
+  /** Stores a first copy's stream position before the copy starts. */
+  private final DurableSnapshotStart durableStart;
   /** Limits the copy threads of all collections of one task. */
   private final java.util.concurrent.Semaphore snapshotPermits;
   /** Ids whose id-field change was already reported: WARN once per document, bounded. */
@@ -85,6 +87,16 @@ final class CollectionStreamReader implements Runnable {
   CollectionStreamReader(String connectorName, MongoSourceConfig config, CollectionSettings settings,
       MongoDatabase database, SourceBuffer buffer, SourceTaskStats stats, ChangeEventMapper mapper,
       Map<String, ?> startOffset, java.util.concurrent.Semaphore snapshotPermits) {
+    this(connectorName, config, settings, database, buffer, stats, mapper, startOffset, snapshotPermits, null);
+  }
+
+  /** @param storedOffsets the runtime's offset storage: a first copy starts once its position is stored there */
+  CollectionStreamReader(String connectorName, MongoSourceConfig config, CollectionSettings settings,
+      MongoDatabase database, SourceBuffer buffer, SourceTaskStats stats, ChangeEventMapper mapper,
+      Map<String, ?> startOffset, java.util.concurrent.Semaphore snapshotPermits,
+      org.apache.kafka.connect.storage.OffsetStorageReader storedOffsets) {
+    this.durableStart = new DurableSnapshotStart(config.snapshotAwaitStoredStart() ? storedOffsets : null,
+        SourceOffsets.partition(config.database(), settings.name()), config.database() + "." + settings.name());
     this.snapshotPermits = snapshotPermits;
     this.connectorName = connectorName;
     this.config = config;
@@ -234,6 +246,12 @@ final class CollectionStreamReader implements Runnable {
         return false;
       }
       progress = SnapshotProgress.split(startToken, boundaries(collection, total));
+      // A restart before this offset is stored would take a later position (see DurableSnapshotStart).
+      SnapshotProgress fresh = progress;
+      if (!durableStart.store(startToken, () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
+          buffer::put, () -> running && !buffer.isClosed())) {
+        return false;
+      }
     } else {
       progress = SnapshotProgress.fromOffset(lastOffset, startToken);
     }

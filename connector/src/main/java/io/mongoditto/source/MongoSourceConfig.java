@@ -80,6 +80,12 @@ public final class MongoSourceConfig {
 
   /** Internal: the collections one task streams, set by the connector in each task's config. */
   public static final String TASK_COLLECTIONS = "task.collections";
+  /**
+   * Internal, default true: before copying a collection without an offset, wait until the runtime
+   * stored the copy's stream position (DurableSnapshotStart). Off only where nothing stores
+   * offsets, e.g. tests that drive the task without Connect.
+   */
+  public static final String SNAPSHOT_AWAIT_STORED_START = "snapshot.await.stored.start";
 
   /** The per-collection settings with their documentation, for validation and generated docs. */
   public static final Map<String, String> COLLECTION_SETTINGS_DOCS;
@@ -150,6 +156,7 @@ public final class MongoSourceConfig {
   private final long logSummaryIntervalMs;
   private final String heartbeatTopic;
   private final List<String> taskCollections;
+  private final boolean snapshotAwaitStoredStart;
 
   private MongoSourceConfig(AbstractConfig c, List<CollectionSettings> collections) {
     this.uri = c.getPassword(MONGODB_URI);
@@ -186,6 +193,7 @@ public final class MongoSourceConfig {
         : (prefix == null || prefix.isBlank() ? "" : prefix.trim() + ".") + "heartbeat";
     List<String> assigned = c.getList(TASK_COLLECTIONS);
     this.taskCollections = assigned == null || assigned.isEmpty() ? null : List.copyOf(assigned);
+    this.snapshotAwaitStoredStart = c.getBoolean(SNAPSHOT_AWAIT_STORED_START);
   }
 
   /** Parses and validates; throws one {@link ConfigException} listing every problem. */
@@ -553,6 +561,7 @@ public final class MongoSourceConfig {
         "Most copy threads running at once in one task, over all its collections.",
         GROUP_STARTUP, ++o, Width.SHORT, "Snapshot threads per task");
     def.defineInternal(TASK_COLLECTIONS, Type.LIST, "", Importance.LOW);
+    def.defineInternal(SNAPSHOT_AWAIT_STORED_START, Type.BOOLEAN, true, Importance.LOW);
     return def;
   }
 
@@ -633,6 +642,11 @@ public final class MongoSourceConfig {
 
   public int snapshotMaxThreads() {
     return snapshotMaxThreads;
+  }
+
+  /** Whether a first copy waits until its stream position is stored (see SNAPSHOT_AWAIT_STORED_START). */
+  public boolean snapshotAwaitStoredStart() {
+    return snapshotAwaitStoredStart;
   }
 
   /** 0 when heartbeats are off. */

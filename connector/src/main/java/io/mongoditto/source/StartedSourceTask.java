@@ -64,7 +64,7 @@ final class StartedSourceTask implements AutoCloseable {
         Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
         SyncRulesChange.warnIfChanged(connectorName, config.database(), c, offset);
         readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats,
-            c.rules().mapper(c.mapping(), stats.collection(c.name()).conversions), offset, snapshotPermits));
+            c.rules().mapper(c.mapping(), stats.collection(c.name()).conversions), offset, snapshotPermits, offsets));
       }
       for (CollectionStreamReader reader : readers) {
         Thread t = new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());

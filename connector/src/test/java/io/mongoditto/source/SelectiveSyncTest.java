@@ -173,6 +173,7 @@ class SelectiveSyncTest {
     props.put("collections", "people");
     props.put("collection.people.filter", "{\"active\": true}");
     props.put("change.stream.max.await.time.ms", "200");
+    props.put(MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
     props.put("poll.await.time.ms", "100");
     MongoSourceConfig before = MongoSourceConfig.of(props);
     expectedFingerprint = before.collections().get(0).rules().fingerprint();
@@ -252,6 +253,7 @@ class SelectiveSyncTest {
     props.put("snapshot.chunk.size", "3");
     props.put("snapshot.parallelism", "2");
     props.put("change.stream.max.await.time.ms", "200");
+    props.put(MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
     props.put("poll.await.time.ms", "100");
     expectedFingerprint = FINGERPRINT;
     startSource(props);

@@ -70,6 +70,7 @@ class SnapshotProgressMetricsTest {
     props.put("startup.mode", "snapshot_only");
     props.put("snapshot.chunk.size", "3");
     props.put("change.stream.max.await.time.ms", "200");
+    props.put(MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
 
     try (Metrics metrics = new Metrics();
         PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, Map.of("connector", "progress-test", "task", "0"))) {
