@@ -24,7 +24,6 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.storage.FileOffsetBackingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +98,8 @@ public final class EmbeddedSync implements AutoCloseable {
     props.setProperty("connector.class", EmbeddedSourceConnector.class.getName());
     props.setProperty(EmbeddedMetrics.CONFIG_ID, metrics.id());
     props.setProperty("tasks.max", options.settings().getOrDefault("tasks.max", "1"));
-    props.setProperty("offset.storage", FileOffsetBackingStore.class.getName());
+    // Kafka's file store rewrites the file in place: a kill mid-write would lose every offset.
+    props.setProperty("offset.storage", AtomicFileOffsetBackingStore.class.getName());
     props.setProperty("offset.storage.file.filename", options.offsetsFile().toAbsolutePath().toString());
     props.setProperty("offset.flush.interval.ms", Long.toString(options.offsetFlushInterval().toMillis()));
     // One batch at a time through the sink, in source order.
