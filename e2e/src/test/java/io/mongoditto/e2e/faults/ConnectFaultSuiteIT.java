@@ -64,6 +64,7 @@ class ConnectFaultSuiteIT {
   private final List<KafkaProcesses.Worker> workers = new ArrayList<>();
   private KafkaProcesses kafka;
   private Path progress;
+  private final Map<Integer, ConnectClient> clients = new HashMap<>();
 
   @Test
   void nothingIsLostOrLeakedUnderFaults() throws Exception {
@@ -403,8 +404,9 @@ class ConnectFaultSuiteIT {
         + ", sink " + rest().states(SINK) + "; work dir " + kafka.workDir());
   }
 
+  /** The REST API of a live worker (one client per worker: each HttpClient owns a thread). */
   private ConnectClient rest() {
-    return new ConnectClient(workers.get(0).restUrl());
+    return clients.computeIfAbsent(workers.get(0).restPort(), port -> new ConnectClient(workers.get(0).restUrl()));
   }
 
   private void validate(Map<String, String> config) {

@@ -53,6 +53,7 @@ final class InvariantCheck {
   private final MongoDatabase db;
   private final LocalDittoClient ditto;
   private final Map<String, CollectionMapping> enabled = new LinkedHashMap<>();
+  private final Map<String, ChangeEventMapper> mappers = new LinkedHashMap<>();
   private final List<String> disabled = new ArrayList<>();
 
   InvariantCheck(MongoDatabase db, LocalDittoClient ditto, Map<String, String> sourceConfig) {
@@ -71,6 +72,15 @@ final class InvariantCheck {
       enabled.put(c, new CollectionMapping(c, sourceConfig.getOrDefault(prefix + "ditto.collection", c), mode, fields,
           Boolean.parseBoolean(sourceConfig.getOrDefault(prefix + "id.keep.mongo.id", "false"))));
     }
+    // Mappers built and exercised now: other builds in the same tree may recompile
+    // connector/target/classes while a long run goes on, and a class first loaded then is missing.
+    BsonDocument probe = BsonDocument.parse("{\"_id\": \"warm-up\", \"a\": {\"b\": [1, 2.5, NaN]}}");
+    enabled.forEach((name, mapping) -> {
+      ChangeEventMapper mapper = new ChangeEventMapper(mapping, new ConversionStats());
+      mapper.mapSnapshot(probe, 0);
+      mapper.mapSnapshot(BsonDocument.parse("{\"_id\": \"ok\", \"x\": 1}"), 0).changes().forEach(DittoChange::document);
+      mappers.put(name, mapper);
+    });
   }
 
   Result check() {
@@ -81,7 +91,7 @@ final class InvariantCheck {
     List<String> unmappable = new ArrayList<>();
     List<String> examples = new ArrayList<>();
     for (CollectionMapping mapping : enabled.values()) {
-      ChangeEventMapper mapper = new ChangeEventMapper(mapping, new ConversionStats());
+      ChangeEventMapper mapper = mappers.get(mapping.mongoCollection());
       Map<String, JsonNode> expected = new TreeMap<>();
       for (BsonDocument doc : db.getCollection(mapping.mongoCollection(), BsonDocument.class).find()) {
         MappingResult r = mapper.mapSnapshot(doc, 0);

@@ -13,6 +13,9 @@ package io.mongoditto.e2e.faults;
  *       committed a first offset starts over with a new stream position: documents deleted (or
  *       whose mapped id changed) in between stay in Ditto, because the first copy delivered them
  *       and their delete events are before the new position.
+ *   <li>The embedded runner hands the source's heartbeat records (topic {@code <prefix>.heartbeat})
+ *       to the sink, which dead-letters each as "not a Ditto change record". No document is
+ *       affected, but the dead-letters file fills with heartbeats.
  * </ol>
  */
 final class KnownBugs {
