@@ -84,10 +84,13 @@ class OpsEndpointTest {
       }
       items.insertMany(docs);
       Map<String, String> settings = settings(mongo, ditto.endpoint(), ditto.apiKey());
+      // Heartbeats (and the copy's start marker) travel on the heartbeat topic: never to Ditto.
+      settings.put("heartbeat.interval.ms", "100");
       try (EmbeddedSync sync = start(settings);
           OpsServer ops = OpsServer.start("127.0.0.1", 0, sync,
               new HealthMonitor(sync, settings, CollectionsConfig.enabled(Settings.of(settings)), HealthThresholds.DEFAULTS))) {
         awaitApplied(sync, 30);
+        Thread.sleep(500); // idle: heartbeats flow
         for (int i = 0; i < 10; i++) {
           items.updateOne(Filters.eq("_id", "i" + i), Updates.set("n", 100 + i));
         }
@@ -122,6 +125,8 @@ class OpsEndpointTest {
         assertTrue(body.contains("# TYPE mongoditto_sync_lag_ms gauge"), body);
         assertTrue(!body.contains("state_name"), "text gauges are left out, as the JMX exporter leaves them out");
         assertEquals(0, value(body, "mongoditto_health_state"), body);
+        assertEquals(0, sync.deadLetters(), "nothing dead-lettered (heartbeats are not documents)");
+        assertEquals(Map.of("items", 50L), sync.stats().applied());
 
         HttpResponse<String> health = get(ops.url() + "/health");
         assertEquals(200, health.statusCode(), health.body());

@@ -6,6 +6,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.mongoditto.change.DittoChangeCodec;
 import io.mongoditto.sink.DittoSinkTask;
+import io.mongoditto.source.MongoSourceConfig;
 import io.mongoditto.source.MongoSourceConnector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class EmbeddedSync implements AutoCloseable {
   private final EmbeddedSinkContext sinkContext;
   private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
   private final String errorsTopic;
+  private final String heartbeatTopic;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch tasksStarted = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -79,6 +81,7 @@ public final class EmbeddedSync implements AutoCloseable {
     this.sinkContext = new EmbeddedSinkContext(options.settings(), deadLetters,
         metrics.pluginMetrics(sinkMetricsName(options.settings()), 0));
     this.errorsTopic = options.settings().getOrDefault("errors.topic", "");
+    this.heartbeatTopic = heartbeatTopic(options.settings());
   }
 
   /** Starts the sink task, then the source through the engine (in its own thread). */
@@ -131,6 +134,17 @@ public final class EmbeddedSync implements AutoCloseable {
             .build();
     engineThread = new Thread(engine, "mongo-ditto-engine");
     engineThread.start();
+  }
+
+  /** The source's heartbeat topic: its records carry stream positions, not documents. */
+  private static String heartbeatTopic(Map<String, String> settings) {
+    try {
+      return MongoSourceConfig.of(settings).heartbeatTopic();
+    } catch (RuntimeException invalid) {
+      // The engine reports the invalid config when it starts the connector; the default name meanwhile.
+      String prefix = settings.getOrDefault("topic.prefix", "");
+      return (prefix.isBlank() ? "" : prefix.trim() + ".") + "heartbeat";
+    }
   }
 
   /** Waits until the source task runs (or the engine failed); true if it runs. */
@@ -212,6 +226,10 @@ public final class EmbeddedSync implements AutoCloseable {
       SourceRecord r = e.record();
       if (!errorsTopic.isEmpty() && errorsTopic.equals(r.topic())) {
         deadLetters.reportSourceError(r);
+        continue;
+      }
+      if (heartbeatTopic.equals(r.topic())) {
+        // Only its offset matters (the batch handler marks it processed); a Connect sink never subscribes to it.
         continue;
       }
       TopicPartition tp = new TopicPartition(r.topic(), 0);
