@@ -50,6 +50,8 @@ final class CollectionStreamReader implements Runnable {
   private static final Set<String> END_EVENTS = Set.of("drop", "rename", "dropDatabase", "invalidate");
   private static final long MIN_BACKOFF_MS = 10;
   private static final long MAX_RETRY_BACKOFF_MS = 30_000;
+  /** Failed snapshot reads in a row, without a document copied between them, before giving up. */
+  private static final int MAX_SNAPSHOT_READ_FAILURES = 5;
   private static final int WARNED_IDS_LIMIT = 10_000;
   private static final JsonWriterSettings RELAXED =
       JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
@@ -369,7 +371,10 @@ final class CollectionStreamReader implements Runnable {
       }
       snapshotPermits.acquire();
       try {
+        int failures = 0;
+        long backoff = 1000;
         while (running && !buffer.isClosed() && !aborted) {
+          BsonValue lastBefore = progress.range(index).last;
           // One cursor per range, read in batches of a chunk: one find and then getMores, instead
           // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
           try (MongoCursor<BsonDocument> cursor = collection
@@ -381,6 +386,21 @@ final class CollectionStreamReader implements Runnable {
             // buffer was full): open it again after the last copied _id.
             log.info("Snapshot cursor of {} was closed by the server; reopening it after the last copied _id",
                 namespace);
+          } catch (MongoException e) {
+            // The driver retries a failed find but never a getMore (a cut connection, a cleared
+            // pool, an election): reopen after the last copied _id. Only repeated failures
+            // without progress go on to the reader's own handling.
+            failures = java.util.Objects.equals(lastBefore, progress.range(index).last) ? failures + 1 : 1;
+            if (!running || buffer.isClosed() || e instanceof MongoInterruptedException
+                || failures > MAX_SNAPSHOT_READ_FAILURES) {
+              throw e;
+            }
+            log.warn("Snapshot read of {} failed ({}: {}); reopening after the last copied _id in {} ms", namespace,
+                e.getClass().getSimpleName(), e.getMessage(), backoff);
+            if (!sleep(backoff)) {
+              return false;
+            }
+            backoff = Math.min(backoff * 2, MAX_RETRY_BACKOFF_MS);
           }
         }
         return false;

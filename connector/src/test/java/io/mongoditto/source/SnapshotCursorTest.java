@@ -97,6 +97,43 @@ class SnapshotCursorTest {
   }
 
   /**
+   * A getMore is never retried by the driver: a failed one (here PrimarySteppedDown, as in an
+   * election) reopens the range after the last copied _id, in parallel ranges too.
+   */
+  @Test
+  void aFailedGetMoreReopensTheRangeAfterTheLastCopiedId() throws Exception {
+    MongoCollection<Document> cats = client.getDatabase("cursor_getmore").getCollection("categories");
+    for (int i = 0; i < 60; i++) {
+      cats.insertOne(new Document("_id", String.format("c%02d", i)));
+    }
+    Map<String, String> p = props("cursor_getmore", 5);
+    p.put("snapshot.parallelism", "2");
+    p.put("buffer.capacity", "5");
+    p.put("poll.max.batch.size", "5");
+    MongoSourceTask task = MixedIdSnapshotTest.start(p, Map.of());
+    List<SourceRecord> got = new ArrayList<>();
+    try {
+      while (got.size() < 5) {
+        List<SourceRecord> batch = task.poll();
+        if (batch != null) {
+          got.addAll(batch);
+        }
+      }
+      client.getDatabase("admin").runCommand(new Document("configureFailPoint", "failCommand")
+          .append("mode", new Document("times", 3))
+          .append("data", new Document("failCommands", List.of("getMore")).append("errorCode", 189)));
+      got.addAll(MixedIdSnapshotTest.pollAll(task, 60 - got.size(), 20_000));
+    } finally {
+      failFind("off");
+      task.stop();
+    }
+    Set<Object> keys = new HashSet<>();
+    got.forEach(r -> keys.add(r.key()));
+    assertEquals(60, keys.size());
+    assertEquals(60, got.size(), "each document once");
+  }
+
+  /**
    * Not a check: times the copy of {@code -Dsnapshot.bench=N} documents (chunks of 1000) through
    * the task, for docs/source-connector.md.
    */
