@@ -68,8 +68,17 @@ final class ConnectHarness implements AutoCloseable {
     }
   }
 
+  /** The first task's state; "NONE" until the worker has a status for the connector (right after creation). */
   String taskState(String connector) {
-    ConnectorStateInfo info = connect.connectorStatus(connector);
+    ConnectorStateInfo info;
+    try {
+      info = connect.connectorStatus(connector);
+    } catch (org.apache.kafka.connect.runtime.rest.errors.ConnectRestException e) {
+      if (e.statusCode() == 404) {
+        return "NONE";
+      }
+      throw e;
+    }
     return info.tasks().isEmpty() ? "NONE" : info.tasks().get(0).state();
   }
 

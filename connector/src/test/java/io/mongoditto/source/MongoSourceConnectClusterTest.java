@@ -436,7 +436,13 @@ class MongoSourceConnectClusterTest {
   }
 
   private static String statusText(String name) {
-    ConnectorStateInfo status = connect.connectorStatus(name);
+    ConnectorStateInfo status;
+    try {
+      status = connect.connectorStatus(name);
+    } catch (RuntimeException e) {
+      // a failure message must not fail itself (no status yet right after creation or a rebalance)
+      return "status unavailable: " + e.getMessage();
+    }
     StringBuilder sb = new StringBuilder("connector " + status.connector().state());
     status.tasks().forEach(t -> sb.append("\ntask ").append(t.id()).append(' ').append(t.state()).append(' ')
         .append(t.trace() == null ? "" : t.trace().lines().limit(8).toList()));
