@@ -127,8 +127,10 @@ class ConnectFaultSuiteIT {
     inlineSink.put("ditto.api.key", dittoKey);
     validate(inlineSink);
 
-    rest().put("connectors/" + SOURCE + "/config", source);
-    rest().put("connectors/" + SINK + "/config", sink);
+    for (Map.Entry<String, Map<String, String>> c : Map.of(SOURCE, source, SINK, sink).entrySet()) {
+      ConnectClient.Response created = rest().put("connectors/" + c.getKey() + "/config", c.getValue());
+      assertTrue(created.status() == 201 || created.status() == 200, c.getKey() + ": " + created.text());
+    }
 
     // the workload runs from the start: changes during the snapshot, the handover and every fault
     AtomicBoolean writing = new AtomicBoolean(true);
