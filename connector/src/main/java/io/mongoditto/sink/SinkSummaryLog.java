@@ -1,5 +1,6 @@
 package io.mongoditto.sink;
 
+import io.mongoditto.metrics.PeriodicSummary;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,30 +14,15 @@ final class SinkSummaryLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkSummaryLog.class);
 
-  private final long intervalMs;
-  private final SinkMetrics metrics;
-  private final LongSupplier nowMillis;
-  private long lastLogged;
+  private final PeriodicSummary periodic;
 
   SinkSummaryLog(long intervalMs, SinkMetrics metrics, LongSupplier nowMillis) {
-    this.intervalMs = intervalMs;
-    this.metrics = metrics;
-    this.nowMillis = nowMillis;
-    this.lastLogged = nowMillis.getAsLong();
+    this.periodic = new PeriodicSummary(intervalMs, nowMillis, () -> metrics.all().forEach((c, m) -> LOG.info(line(c, m))));
   }
 
   /** Logs the summaries when the interval has passed since the last ones; true when it did. */
   boolean maybeLog() {
-    if (intervalMs <= 0) {
-      return false;
-    }
-    long now = nowMillis.getAsLong();
-    if (now - lastLogged < intervalMs) {
-      return false;
-    }
-    lastLogged = now;
-    metrics.all().forEach((c, m) -> LOG.info(line(c, m)));
-    return true;
+    return periodic.maybeRun();
   }
 
   static String line(String collection, SinkMetrics.Collection m) {

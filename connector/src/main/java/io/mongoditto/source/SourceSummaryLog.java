@@ -1,5 +1,6 @@
 package io.mongoditto.source;
 
+import io.mongoditto.metrics.PeriodicSummary;
 import io.mongoditto.metrics.Progress;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -15,30 +16,15 @@ final class SourceSummaryLog {
 
   private static final Logger log = LoggerFactory.getLogger(SourceSummaryLog.class);
 
-  private final long intervalMs;
-  private final SourceTaskStats stats;
-  private final LongSupplier nowMillis;
-  private long lastLogged;
+  private final PeriodicSummary periodic;
 
   SourceSummaryLog(long intervalMs, SourceTaskStats stats, LongSupplier nowMillis) {
-    this.intervalMs = intervalMs;
-    this.stats = stats;
-    this.nowMillis = nowMillis;
-    this.lastLogged = nowMillis.getAsLong();
+    this.periodic = new PeriodicSummary(intervalMs, nowMillis, () -> stats.collections().forEach((c, m) -> log.info(line(c, m))));
   }
 
   /** Logs the summaries when the interval has passed since the last ones; true when it did. */
   boolean maybeLog() {
-    if (intervalMs <= 0) {
-      return false;
-    }
-    long now = nowMillis.getAsLong();
-    if (now - lastLogged < intervalMs) {
-      return false;
-    }
-    lastLogged = now;
-    stats.collections().forEach((c, m) -> log.info(line(c, m)));
-    return true;
+    return periodic.maybeRun();
   }
 
   static String line(String collection, CollectionMetrics m) {
