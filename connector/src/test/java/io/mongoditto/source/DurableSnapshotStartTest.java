@@ -16,9 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.bson.BsonDocument;
 import org.bson.Document;
@@ -79,28 +77,6 @@ class DurableSnapshotStartTest {
     }
   }
 
-  private static MongoSourceTask start(Map<String, String> props, OffsetStore store) {
-    MongoSourceTask task = new MongoSourceTask();
-    task.initialize(new SourceTaskContext() {
-      @Override
-      public Map<String, String> configs() {
-        return props;
-      }
-
-      @Override
-      public OffsetStorageReader offsetStorageReader() {
-        return store;
-      }
-
-      @Override
-      public PluginMetrics pluginMetrics() {
-        return null;
-      }
-    });
-    task.start(props);
-    return task;
-  }
-
   private static Map<String, String> props(String db) {
     Map<String, String> p = new HashMap<>();
     p.put("name", "durable-start-test");
@@ -127,7 +103,7 @@ class DurableSnapshotStartTest {
       cats.insertOne(new Document("_id", String.format("c%02d", i)));
     }
     OffsetStore store = new OffsetStore();
-    MongoSourceTask first = start(props("durable"), store);
+    MongoSourceTask first = SourceTaskDriver.start(props("durable"), store);
     List<SourceRecord> firstRun = new ArrayList<>();
     try {
       // The runtime stores the last polled offset every 300 ms, and is killed as soon as a poll
@@ -160,7 +136,7 @@ class DurableSnapshotStartTest {
     String deletedId = String.valueOf(copied.key());
     cats.deleteOne(Filters.eq("_id", deletedId));
 
-    MongoSourceTask second = start(props("durable"), store);
+    MongoSourceTask second = SourceTaskDriver.start(props("durable"), store);
     List<SourceRecord> secondRun = new ArrayList<>();
     try {
       long deadline = System.currentTimeMillis() + 20_000;

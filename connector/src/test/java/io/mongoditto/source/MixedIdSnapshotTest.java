@@ -1,5 +1,7 @@
 package io.mongoditto.source;
 
+import static io.mongoditto.source.SourceTaskDriver.pollAll;
+import static io.mongoditto.source.SourceTaskDriver.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.mongodb.client.MongoClient;
@@ -7,17 +9,13 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.mongoditto.localmongo.LocalMongo;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -92,62 +90,6 @@ class MixedIdSnapshotTest {
     // they were read.
     p.put("errors.topic", "errors");
     return p;
-  }
-
-  static MongoSourceTask start(Map<String, String> props, Map<String, Object> storedOffset) {
-    MongoSourceTask task = new MongoSourceTask();
-    task.initialize(new SourceTaskContext() {
-      @Override
-      public Map<String, String> configs() {
-        return props;
-      }
-
-      @Override
-      public OffsetStorageReader offsetStorageReader() {
-        return new OffsetStorageReader() {
-          @Override
-          public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return storedOffset;
-          }
-
-          @Override
-          public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
-            if (storedOffset != null && !storedOffset.isEmpty()) {
-              partitions.forEach(p -> out.put(p, storedOffset));
-            }
-            return out;
-          }
-        };
-      }
-
-      @Override
-      public PluginMetrics pluginMetrics() {
-        return null;
-      }
-    });
-    task.start(props);
-    return task;
-  }
-
-  /** Polls until {@code n} records arrived, then half a second more to catch extra ones. */
-  static List<SourceRecord> pollAll(MongoSourceTask task, int n, long millis) throws InterruptedException {
-    List<SourceRecord> out = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + millis;
-    while (out.size() < n && System.currentTimeMillis() < deadline) {
-      List<SourceRecord> batch = task.poll();
-      if (batch != null) {
-        out.addAll(batch);
-      }
-    }
-    long extra = System.currentTimeMillis() + 500;
-    while (System.currentTimeMillis() < extra) {
-      List<SourceRecord> batch = task.poll();
-      if (batch != null) {
-        out.addAll(batch);
-      }
-    }
-    return out;
   }
 
   /** The Ditto ids copied, and the source _ids of the documents sent to the errors topic. */

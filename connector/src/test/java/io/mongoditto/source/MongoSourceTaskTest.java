@@ -1,5 +1,6 @@
 package io.mongoditto.source;
 
+import static io.mongoditto.source.SourceTaskDriver.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,16 +9,12 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.mongoditto.localmongo.LocalMongo;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,59 +51,6 @@ class MongoSourceTaskTest {
     return p;
   }
 
-  private static MongoSourceTask start(Map<String, String> props) {
-    return start(props, Map.of());
-  }
-
-  private static MongoSourceTask start(Map<String, String> props, Map<String, Object> storedOffset) {
-    MongoSourceTask task = new MongoSourceTask();
-    task.initialize(new SourceTaskContext() {
-      @Override
-      public Map<String, String> configs() {
-        return props;
-      }
-
-      @Override
-      public OffsetStorageReader offsetStorageReader() {
-        return new OffsetStorageReader() {
-          @Override
-          public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return null;
-          }
-
-          @Override
-          public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
-            if (!storedOffset.isEmpty()) {
-              partitions.forEach(p -> out.put(p, storedOffset));
-            }
-            return out;
-          }
-        };
-      }
-
-      @Override
-      public PluginMetrics pluginMetrics() {
-        return null;
-      }
-    });
-    task.start(props);
-    return task;
-  }
-
-  /** Polls until {@code n} records arrived or the time is up. */
-  private static List<SourceRecord> poll(MongoSourceTask task, int n, long millis) throws InterruptedException {
-    List<SourceRecord> out = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + millis;
-    while (out.size() < n && System.currentTimeMillis() < deadline) {
-      List<SourceRecord> batch = task.poll();
-      if (batch != null) {
-        out.addAll(batch);
-      }
-    }
-    return out;
-  }
-
   private static Set<Object> keys(List<SourceRecord> records) {
     return records.stream().map(SourceRecord::key).collect(Collectors.toSet());
   }
@@ -117,7 +61,7 @@ class MongoSourceTaskTest {
     for (int i = 0; i < 10; i++) {
       cats.insertOne(new Document("_id", "c" + i));
     }
-    MongoSourceTask task = start(props("t_snap", "snapshot_only"));
+    MongoSourceTask task = SourceTaskDriver.start(props("t_snap", "snapshot_only"), Map.of());
     try {
       List<SourceRecord> copied = poll(task, 10, 10_000);
       assertEquals(10, copied.size());
@@ -135,7 +79,7 @@ class MongoSourceTaskTest {
   void latestSkipsExistingDocumentsAndStreamsNewOnes() throws Exception {
     MongoCollection<Document> cats = client.getDatabase("t_latest").getCollection("categories");
     cats.insertOne(new Document("_id", "old"));
-    MongoSourceTask task = start(props("t_latest", "latest"));
+    MongoSourceTask task = SourceTaskDriver.start(props("t_latest", "latest"), Map.of());
     try {
       List<SourceRecord> got = new ArrayList<>();
       for (int i = 0; i < 20 && got.isEmpty(); i++) {
@@ -155,7 +99,7 @@ class MongoSourceTaskTest {
     cats.insertOne(new Document("_id", "before-start-of-task"));
     Map<String, String> p = props("t_ts", "timestamp");
     p.put("startup.timestamp", Long.toString(start));
-    MongoSourceTask task = start(p);
+    MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
     try {
       assertTrue(keys(poll(task, 1, 10_000)).contains("before-start-of-task"),
           "a change made before the task started but after startup.timestamp is streamed");
@@ -173,7 +117,7 @@ class MongoSourceTaskTest {
     Map<String, String> p = props("t_par", "snapshot_only");
     p.put("snapshot.chunk.size", "5");
     p.put("snapshot.parallelism", "3");
-    MongoSourceTask task = start(p);
+    MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
     try {
       List<SourceRecord> copied = poll(task, 100, 20_000);
       assertEquals(100, copied.size());
@@ -201,7 +145,7 @@ class MongoSourceTaskTest {
         new org.bson.BsonDocument("_data", new org.bson.BsonString("00")), ranges));
     Map<String, String> p = props("t_parresume", "snapshot_only");
     p.put("snapshot.chunk.size", "5");
-    MongoSourceTask task = start(p, offset);
+    MongoSourceTask task = SourceTaskDriver.start(p, offset);
     try {
       List<SourceRecord> copied = poll(task, 49, 20_000);
       assertEquals(49, copied.size());
@@ -222,7 +166,7 @@ class MongoSourceTaskTest {
   @Test
   void stopIsPromptWhileStreamsAreIdle() throws Exception {
     client.getDatabase("t_stop").getCollection("categories").insertOne(new Document("_id", "x"));
-    MongoSourceTask task = start(props("t_stop", "latest"));
+    MongoSourceTask task = SourceTaskDriver.start(props("t_stop", "latest"), Map.of());
     poll(task, 1, 500);
     long began = System.nanoTime();
     task.stop();

@@ -74,7 +74,7 @@ class SnapshotCursorTest {
     // A full buffer pauses the copy after the first chunk or two.
     p.put("buffer.capacity", "5");
     p.put("poll.max.batch.size", "5");
-    MongoSourceTask task = MixedIdSnapshotTest.start(p, Map.of());
+    MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
     List<SourceRecord> got = new ArrayList<>();
     try {
       while (got.size() < 5) {
@@ -85,7 +85,7 @@ class SnapshotCursorTest {
       }
       // From now on every find fails: the rest of the copy must come from the open cursor.
       failFind("alwaysOn");
-      got.addAll(MixedIdSnapshotTest.pollAll(task, 40 - got.size(), 10_000));
+      got.addAll(SourceTaskDriver.pollAll(task, 40 - got.size(), 10_000));
     } finally {
       failFind("off");
       task.stop();
@@ -110,7 +110,7 @@ class SnapshotCursorTest {
     p.put("snapshot.parallelism", "2");
     p.put("buffer.capacity", "5");
     p.put("poll.max.batch.size", "5");
-    MongoSourceTask task = MixedIdSnapshotTest.start(p, Map.of());
+    MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
     List<SourceRecord> got = new ArrayList<>();
     try {
       while (got.size() < 5) {
@@ -122,7 +122,7 @@ class SnapshotCursorTest {
       client.getDatabase("admin").runCommand(new Document("configureFailPoint", "failCommand")
           .append("mode", new Document("times", 3))
           .append("data", new Document("failCommands", List.of("getMore")).append("errorCode", 189)));
-      got.addAll(MixedIdSnapshotTest.pollAll(task, 60 - got.size(), 20_000));
+      got.addAll(SourceTaskDriver.pollAll(task, 60 - got.size(), 20_000));
     } finally {
       failFind("off");
       task.stop();
@@ -157,7 +157,7 @@ class SnapshotCursorTest {
     Map<String, String> p = props("cursor_bench", 1000);
     p.put("poll.max.batch.size", "5000");
     long started = System.nanoTime();
-    MongoSourceTask task = MixedIdSnapshotTest.start(p, Map.of());
+    MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
     int copied = 0;
     try {
       while (copied < n) {

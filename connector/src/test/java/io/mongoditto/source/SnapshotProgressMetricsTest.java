@@ -10,15 +10,11 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import io.mongoditto.localmongo.LocalMongo;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.Document;
@@ -74,9 +70,7 @@ class SnapshotProgressMetricsTest {
 
     try (Metrics metrics = new Metrics();
         PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, Map.of("connector", "progress-test", "task", "0"))) {
-      MongoSourceTask task = new MongoSourceTask();
-      task.initialize(context(props, stored, plugin));
-      task.start(props);
+      MongoSourceTask task = SourceTaskDriver.start(props, SourceTaskDriver.storedOffset(stored), plugin);
       try {
         Map<String, String> tags = Map.of("connector", "progress-test", "task", "0", "collection", "categories");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -103,36 +97,5 @@ class SnapshotProgressMetricsTest {
       throw new AssertionError("no metric " + name + " " + tags + " among " + metrics.metrics().keySet());
     }
     return metric.metricValue();
-  }
-
-  private static SourceTaskContext context(Map<String, String> props, Map<String, Object> stored, PluginMetrics plugin) {
-    return new SourceTaskContext() {
-      @Override
-      public Map<String, String> configs() {
-        return props;
-      }
-
-      @Override
-      public OffsetStorageReader offsetStorageReader() {
-        return new OffsetStorageReader() {
-          @Override
-          public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return stored;
-          }
-
-          @Override
-          public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
-            partitions.forEach(p -> out.put(p, stored));
-            return out;
-          }
-        };
-      }
-
-      @Override
-      public PluginMetrics pluginMetrics() {
-        return plugin;
-      }
-    };
   }
 }
