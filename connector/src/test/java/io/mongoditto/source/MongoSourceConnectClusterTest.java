@@ -57,6 +57,7 @@ class MongoSourceConnectClusterTest {
   private static final Map<String, String> BUSINESS_ID = Map.of(
       "stores", "store_id", "customers", "customer_id", "products", "product_id", "orders", "order_id");
 
+  private static SourceConnectCluster cluster;
   private static EmbeddedConnectCluster connect;
   private static LocalMongo mongo;
   private static MongoClient client;
@@ -64,34 +65,19 @@ class MongoSourceConnectClusterTest {
 
   @BeforeAll
   static void start() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(com.mongodb.MongoClientSettings.builder()
-        .applyConnectionString(new com.mongodb.ConnectionString(mongo.connectionString()))
-        .uuidRepresentation(UuidRepresentation.STANDARD).build());
-    Map<String, String> workerProps = new HashMap<>();
-    workerProps.put("plugin.discovery", "service_load");
-    workerProps.put("offset.flush.interval.ms", "1000");
-    // A departed worker's tasks move at once instead of after the default five minutes.
-    workerProps.put("scheduled.rebalance.max.delay.ms", "1000");
-    connect = new EmbeddedConnectCluster.Builder().name("mongo-source-it").numWorkers(1)
-        .numBrokers(1).workerProps(workerProps).build();
-    connect.start();
-    topics = new TopicContents(connect.kafka().bootstrapServers());
+    cluster = SourceConnectCluster.start("mongo-source-it", Map.of(
+        // A departed worker's tasks move at once instead of after the default five minutes.
+        "scheduled.rebalance.max.delay.ms", "1000"), UuidRepresentation.STANDARD);
+    mongo = cluster.mongo;
+    client = cluster.client;
+    connect = cluster.connect;
+    topics = cluster.topics;
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (connect != null) {
-        connect.stop();
-      }
-    } finally {
-      if (client != null) {
-        client.close();
-      }
-      if (mongo != null) {
-        mongo.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -109,22 +95,10 @@ class MongoSourceConnectClusterTest {
     MongoCollection<Document> customers = db.getCollection("customers");
     customers.insertOne(new Document("customer_id", "c1").append("active", true).append("notes", "n1"));
     customers.insertOne(new Document("customer_id", "c2").append("active", false).append("notes", "n2"));
-    Map<String, String> config = new HashMap<>();
-    config.put("connector.class", MongoSourceConnector.class.getName());
-    config.put("tasks.max", "1");
-    config.put("mongodb.uri", mongo.connectionString());
-    config.put("mongodb.database", db.getName());
-    config.put("collections", "customers");
+    Map<String, String> config = SourceConnectCluster.sourceConfig(mongo, db.getName(), "customers", "fp");
     config.put("collection.customers.id.mode", "single_field");
     config.put("collection.customers.id.fields", "customer_id");
     config.put("collection.customers.filter", "{\"active\": true}");
-    config.put("topic.prefix", "fp");
-    config.put("topic.creation.default.replication.factor", "1");
-    config.put("topic.creation.default.partitions", "1");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "false");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "false");
     connect.configureConnector(name, config);
     connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "filtered connector");
     await().atMost(CONVERGE).untilAsserted(() -> assertEquals(
@@ -347,7 +321,7 @@ class MongoSourceConnectClusterTest {
       String name = "history-resnapshot";
       MongoDatabase db = c.getDatabase("resnap");
       db.createCollection("categories");
-      Map<String, String> config = plainConfig(small, "resnap", "categories", "resnap");
+      Map<String, String> config = SourceConnectCluster.sourceConfig(small, "resnap", "categories", "resnap");
       config.put("history.lost.policy", "resnapshot");
       connect.configureConnector(name, config);
       connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
@@ -387,7 +361,7 @@ class MongoSourceConnectClusterTest {
       MongoDatabase db = c.getDatabase("hb");
       db.createCollection("categories");
       db.createCollection("stores");
-      Map<String, String> config = plainConfig(small, "hb", "categories,stores", "hb");
+      Map<String, String> config = SourceConnectCluster.sourceConfig(small, "hb", "categories,stores", "hb");
       config.put("startup.mode", "latest");
       config.put("heartbeat.interval.ms", "300");
       config.put("change.stream.max.await.time.ms", "200");
@@ -449,23 +423,6 @@ class MongoSourceConnectClusterTest {
     return sb.toString();
   }
 
-  private static Map<String, String> plainConfig(LocalMongo server, String database, String collections, String prefix) {
-    Map<String, String> config = new HashMap<>();
-    config.put("connector.class", MongoSourceConnector.class.getName());
-    config.put("tasks.max", "1");
-    config.put("mongodb.uri", server.connectionString());
-    config.put("mongodb.database", database);
-    config.put("collections", collections);
-    config.put("topic.prefix", prefix);
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "false");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "false");
-    config.put("topic.creation.default.replication.factor", "1");
-    config.put("topic.creation.default.partitions", "1");
-    return config;
-  }
-
   @Test
   void lostHistoryFailsTheTaskWithInstructionsAndProducesNothing() throws Exception {
     try (LocalMongo small = LocalMongo.builder().historySize(20).start();
@@ -473,19 +430,7 @@ class MongoSourceConnectClusterTest {
       String name = "history-lost";
       MongoDatabase db = c.getDatabase("hist");
       db.createCollection("categories");
-      Map<String, String> config = new HashMap<>();
-      config.put("connector.class", MongoSourceConnector.class.getName());
-      config.put("tasks.max", "1");
-      config.put("mongodb.uri", small.connectionString());
-      config.put("mongodb.database", "hist");
-      config.put("collections", "categories");
-      config.put("topic.prefix", "hist");
-      config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-      config.put("key.converter.schemas.enable", "false");
-      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-      config.put("value.converter.schemas.enable", "false");
-      config.put("topic.creation.default.replication.factor", "1");
-      config.put("topic.creation.default.partitions", "1");
+      Map<String, String> config = SourceConnectCluster.sourceConfig(small, "hist", "categories", "hist");
       connect.configureConnector(name, config);
       connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
       MongoCollection<Document> cats = db.getCollection("categories");
@@ -517,19 +462,7 @@ class MongoSourceConnectClusterTest {
     String name = "dropped";
     MongoDatabase db = client.getDatabase("dropdb");
     db.createCollection("categories");
-    Map<String, String> config = new HashMap<>();
-    config.put("connector.class", MongoSourceConnector.class.getName());
-    config.put("tasks.max", "1");
-    config.put("mongodb.uri", mongo.connectionString());
-    config.put("mongodb.database", "dropdb");
-    config.put("collections", "categories");
-    config.put("topic.prefix", "dropped");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "false");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "false");
-    config.put("topic.creation.default.replication.factor", "1");
-    config.put("topic.creation.default.partitions", "1");
+    Map<String, String> config = SourceConnectCluster.sourceConfig(mongo, "dropdb", "categories", "dropped");
     connect.configureConnector(name, config);
     connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
     MongoCollection<Document> cats = db.getCollection("categories");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -13,7 +12,6 @@ import io.mongoditto.localmongo.LocalMongo;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +20,7 @@ import javax.management.ObjectName;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.bson.BsonDocument;
 import org.bson.Document;
+import org.bson.UuidRepresentation;
 import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +35,7 @@ class MongoSourceMetricsConnectTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final int SNAPSHOT_DOCS = 750;
 
+  private static SourceConnectCluster cluster;
   private static EmbeddedConnectCluster connect;
   private static LocalMongo mongo;
   private static MongoClient client;
@@ -43,30 +43,17 @@ class MongoSourceMetricsConnectTest {
 
   @BeforeAll
   static void start() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(mongo.connectionString());
-    Map<String, String> workerProps = new HashMap<>();
-    workerProps.put("plugin.discovery", "service_load");
-    workerProps.put("offset.flush.interval.ms", "1000");
-    connect = new EmbeddedConnectCluster.Builder().name("mongo-source-metrics").numWorkers(1)
-        .numBrokers(1).workerProps(workerProps).build();
-    connect.start();
-    topics = new TopicContents(connect.kafka().bootstrapServers());
+    cluster = SourceConnectCluster.start("mongo-source-metrics", Map.of(), UuidRepresentation.UNSPECIFIED);
+    mongo = cluster.mongo;
+    client = cluster.client;
+    connect = cluster.connect;
+    topics = cluster.topics;
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (connect != null) {
-        connect.stop();
-      }
-    } finally {
-      if (client != null) {
-        client.close();
-      }
-      if (mongo != null) {
-        mongo.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -83,21 +70,9 @@ class MongoSourceMetricsConnectTest {
     }
     items.insertMany(seed);
 
-    Map<String, String> config = new HashMap<>();
-    config.put("connector.class", MongoSourceConnector.class.getName());
-    config.put("tasks.max", "1");
-    config.put("mongodb.uri", mongo.connectionString());
-    config.put("mongodb.database", "shop");
-    config.put("collections", "items");
-    config.put("topic.prefix", "m");
+    Map<String, String> config = SourceConnectCluster.sourceConfig(mongo, "shop", "items", "m");
     config.put("errors.topic", "m.errors");
     config.put("snapshot.chunk.size", "100");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "false");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "false");
-    config.put("topic.creation.default.replication.factor", "1");
-    config.put("topic.creation.default.partitions", "1");
     long started = System.currentTimeMillis();
     connect.configureConnector(name, config);
     connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
