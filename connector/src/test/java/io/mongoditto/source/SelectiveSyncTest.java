@@ -38,7 +38,6 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.awaitility.Awaitility;
 import org.bson.Document;
@@ -261,9 +260,7 @@ class SelectiveSyncTest {
   }
 
   private void startSource(Map<String, String> props) {
-    source = new MongoSourceTask();
-    source.initialize(sourceContext(props, committed));
-    source.start(props);
+    source = SourceTaskDriver.start(props, committedOffsets(committed));
   }
 
   private void startSink() {
@@ -348,39 +345,24 @@ class SelectiveSyncTest {
     }
   }
 
-  private static SourceTaskContext sourceContext(
-      Map<String, String> props, Map<Map<String, ?>, Map<String, ?>> stored) {
-    return new SourceTaskContext() {
+  /** The offsets {@link #pump()} committed, read as the runtime reads them. */
+  private static OffsetStorageReader committedOffsets(Map<Map<String, ?>, Map<String, ?>> stored) {
+    return new OffsetStorageReader() {
       @Override
-      public Map<String, String> configs() {
-        return props;
-      }
-
-      @Override
-      public OffsetStorageReader offsetStorageReader() {
-        return new OffsetStorageReader() {
-          @Override
-          public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return null;
-          }
-
-          @Override
-          @SuppressWarnings("unchecked")
-          public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
-            for (Map<String, T> p : partitions) {
-              if (stored.containsKey(p)) {
-                out.put(p, (Map<String, Object>) stored.get(p));
-              }
-            }
-            return out;
-          }
-        };
-      }
-
-      @Override
-      public PluginMetrics pluginMetrics() {
+      public <T> Map<String, Object> offset(Map<String, T> partition) {
         return null;
+      }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+        Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+        for (Map<String, T> p : partitions) {
+          if (stored.containsKey(p)) {
+            out.put(p, (Map<String, Object>) stored.get(p));
+          }
+        }
+        return out;
       }
     };
   }
