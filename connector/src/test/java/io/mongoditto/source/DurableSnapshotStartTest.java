@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import io.mongoditto.change.DittoChangeCodec;
-import io.mongoditto.localmongo.LocalMongo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,9 +17,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.bson.BsonDocument;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A task killed after it handed on snapshot records but before the runtime stored any of their
@@ -33,20 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class DurableSnapshotStartTest {
 
-  private static LocalMongo mongo;
-  private static MongoClient client;
-
-  @BeforeAll
-  static void startMongo() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(mongo.connectionString());
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    client.close();
-    mongo.close();
-  }
+  @RegisterExtension
+  static final LocalMongoExtension MONGO = new LocalMongoExtension();
 
   /** Offsets as a runtime stores them: per partition, readable by the task at any time. */
   private static final class OffsetStore implements OffsetStorageReader {
@@ -80,7 +64,7 @@ class DurableSnapshotStartTest {
   private static Map<String, String> props(String db) {
     Map<String, String> p = new HashMap<>();
     p.put("name", "durable-start-test");
-    p.put("mongodb.uri", mongo.connectionString());
+    p.put("mongodb.uri", MONGO.connectionString());
     p.put("mongodb.database", db);
     p.put("collections", "categories");
     p.put("startup.mode", "initial");
@@ -98,7 +82,7 @@ class DurableSnapshotStartTest {
 
   @Test
   void aTaskKilledBeforeItsFirstOffsetFlushResumesFromTheSameStreamPosition() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("durable").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("durable").getCollection("categories");
     for (int i = 0; i < 50; i++) {
       cats.insertOne(new Document("_id", String.format("c%02d", i)));
     }

@@ -4,10 +4,7 @@ import static io.mongoditto.source.SourceTaskDriver.pollAll;
 import static io.mongoditto.source.SourceTaskDriver.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import io.mongoditto.localmongo.LocalMongo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +20,8 @@ import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The snapshot copies collections whose {@code _id}s mix BSON types completely: MongoDB's (and the
@@ -35,20 +31,8 @@ import org.junit.jupiter.api.Test;
 class MixedIdSnapshotTest {
 
   private static final int PER_TYPE = 12;
-  private static LocalMongo mongo;
-  private static MongoClient client;
-
-  @BeforeAll
-  static void startMongo() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(mongo.connectionString());
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    client.close();
-    mongo.close();
-  }
+  @RegisterExtension
+  static final LocalMongoExtension MONGO = new LocalMongoExtension();
 
   /** PER_TYPE each of int, string, embedded-document and ObjectId {@code _id}s, in sort order. */
   private static List<BsonValue> seed(String db) {
@@ -65,7 +49,7 @@ class MixedIdSnapshotTest {
     for (int i = 0; i < PER_TYPE; i++) {
       ids.add(new BsonObjectId(new ObjectId(String.format("%024x", i + 1))));
     }
-    MongoCollection<BsonDocument> coll = client.getDatabase(db).getCollection("categories", BsonDocument.class);
+    MongoCollection<BsonDocument> coll = MONGO.client().getDatabase(db).getCollection("categories", BsonDocument.class);
     // Inserted shuffled so nothing depends on insertion order.
     List<BsonValue> shuffled = new ArrayList<>(ids);
     java.util.Collections.shuffle(shuffled, new java.util.Random(7));
@@ -78,7 +62,7 @@ class MixedIdSnapshotTest {
   private static Map<String, String> props(String db) {
     Map<String, String> p = new HashMap<>();
     p.put("name", "mixed-id-test");
-    p.put("mongodb.uri", mongo.connectionString());
+    p.put("mongodb.uri", MONGO.connectionString());
     p.put("mongodb.database", db);
     p.put("collections", "categories");
     p.put("startup.mode", "snapshot_only");

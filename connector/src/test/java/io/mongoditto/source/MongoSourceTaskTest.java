@@ -4,10 +4,7 @@ import static io.mongoditto.source.SourceTaskDriver.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import io.mongoditto.localmongo.LocalMongo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,32 +13,19 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The task on its own (no Connect runtime) against the local MongoDB: startup modes and stop. */
 class MongoSourceTaskTest {
 
-  private static LocalMongo mongo;
-  private static MongoClient client;
-
-  @BeforeAll
-  static void startMongo() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(mongo.connectionString());
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    client.close();
-    mongo.close();
-  }
+  @RegisterExtension
+  static final LocalMongoExtension MONGO = new LocalMongoExtension();
 
   private static Map<String, String> props(String db, String mode) {
     Map<String, String> p = new HashMap<>();
     p.put("name", "task-test");
-    p.put("mongodb.uri", mongo.connectionString());
+    p.put("mongodb.uri", MONGO.connectionString());
     p.put("mongodb.database", db);
     p.put("collections", "categories");
     p.put("startup.mode", mode);
@@ -57,7 +41,7 @@ class MongoSourceTaskTest {
 
   @Test
   void snapshotOnlyCopiesInChunksAndDoesNotStream() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("t_snap").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("t_snap").getCollection("categories");
     for (int i = 0; i < 10; i++) {
       cats.insertOne(new Document("_id", "c" + i));
     }
@@ -77,7 +61,7 @@ class MongoSourceTaskTest {
 
   @Test
   void latestSkipsExistingDocumentsAndStreamsNewOnes() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("t_latest").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("t_latest").getCollection("categories");
     cats.insertOne(new Document("_id", "old"));
     MongoSourceTask task = SourceTaskDriver.start(props("t_latest", "latest"), Map.of());
     try {
@@ -94,7 +78,7 @@ class MongoSourceTaskTest {
 
   @Test
   void timestampStreamsFromTheGivenClusterTime() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("t_ts").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("t_ts").getCollection("categories");
     long start = System.currentTimeMillis() / 1000 - 1;
     cats.insertOne(new Document("_id", "before-start-of-task"));
     Map<String, String> p = props("t_ts", "timestamp");
@@ -110,7 +94,7 @@ class MongoSourceTaskTest {
 
   @Test
   void parallelSnapshotCopiesEveryDocumentOnceInRanges() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("t_par").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("t_par").getCollection("categories");
     for (int i = 0; i < 100; i++) {
       cats.insertOne(new Document("_id", String.format("c%03d", i)));
     }
@@ -132,7 +116,7 @@ class MongoSourceTaskTest {
 
   @Test
   void parallelSnapshotContinuesEachRangeFromTheOffset() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("t_parresume").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("t_parresume").getCollection("categories");
     for (int i = 0; i < 100; i++) {
       cats.insertOne(new Document("_id", String.format("c%03d", i)));
     }
@@ -165,7 +149,7 @@ class MongoSourceTaskTest {
 
   @Test
   void stopIsPromptWhileStreamsAreIdle() throws Exception {
-    client.getDatabase("t_stop").getCollection("categories").insertOne(new Document("_id", "x"));
+    MONGO.client().getDatabase("t_stop").getCollection("categories").insertOne(new Document("_id", "x"));
     MongoSourceTask task = SourceTaskDriver.start(props("t_stop", "latest"), Map.of());
     poll(task, 1, 500);
     long began = System.nanoTime();

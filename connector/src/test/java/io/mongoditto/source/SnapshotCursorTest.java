@@ -2,10 +2,7 @@ package io.mongoditto.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import io.mongoditto.localmongo.LocalMongo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,10 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The snapshot reads each range through one cursor (one {@code find}, then {@code getMore}s of
@@ -27,25 +23,13 @@ import org.junit.jupiter.api.Test;
  */
 class SnapshotCursorTest {
 
-  private static LocalMongo mongo;
-  private static MongoClient client;
-
-  @BeforeAll
-  static void startMongo() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(mongo.connectionString());
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    client.close();
-    mongo.close();
-  }
+  @RegisterExtension
+  static final LocalMongoExtension MONGO = new LocalMongoExtension();
 
   private static Map<String, String> props(String db, int chunk) {
     Map<String, String> p = new HashMap<>();
     p.put("name", "cursor-test");
-    p.put("mongodb.uri", mongo.connectionString());
+    p.put("mongodb.uri", MONGO.connectionString());
     p.put("mongodb.database", db);
     p.put("collections", "categories");
     p.put("startup.mode", "snapshot_only");
@@ -61,12 +45,12 @@ class SnapshotCursorTest {
     if (!"off".equals(mode)) {
       command.append("data", new Document("failCommands", List.of("find")).append("errorCode", 2));
     }
-    client.getDatabase("admin").runCommand(command);
+    MONGO.client().getDatabase("admin").runCommand(command);
   }
 
   @Test
   void copiesARangeWithOneFindAndThenGetMores() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("cursor_one").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("cursor_one").getCollection("categories");
     for (int i = 0; i < 40; i++) {
       cats.insertOne(new Document("_id", String.format("c%02d", i)));
     }
@@ -102,7 +86,7 @@ class SnapshotCursorTest {
    */
   @Test
   void aFailedGetMoreReopensTheRangeAfterTheLastCopiedId() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("cursor_getmore").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("cursor_getmore").getCollection("categories");
     for (int i = 0; i < 60; i++) {
       cats.insertOne(new Document("_id", String.format("c%02d", i)));
     }
@@ -119,7 +103,7 @@ class SnapshotCursorTest {
           got.addAll(batch);
         }
       }
-      client.getDatabase("admin").runCommand(new Document("configureFailPoint", "failCommand")
+      MONGO.client().getDatabase("admin").runCommand(new Document("configureFailPoint", "failCommand")
           .append("mode", new Document("times", 3))
           .append("data", new Document("failCommands", List.of("getMore")).append("errorCode", 189)));
       got.addAll(SourceTaskDriver.pollAll(task, 60 - got.size(), 20_000));
@@ -141,7 +125,7 @@ class SnapshotCursorTest {
   void timeTheCopy() throws Exception {
     int n = Integer.getInteger("snapshot.bench", 0);
     Assumptions.assumeTrue(n > 0, "set -Dsnapshot.bench=<documents> to time the snapshot copy");
-    MongoCollection<Document> coll = client.getDatabase("cursor_bench").getCollection("categories");
+    MongoCollection<Document> coll = MONGO.client().getDatabase("cursor_bench").getCollection("categories");
     List<Document> docs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       docs.add(new Document("_id", String.format("c%08d", i)).append("name", "category " + i)

@@ -4,11 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
-import io.mongoditto.localmongo.LocalMongo;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,9 +15,8 @@ import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Snapshot progress of a copy continued after a restart, through Kafka's own plugin metrics
@@ -29,24 +25,12 @@ import org.junit.jupiter.api.Test;
  */
 class SnapshotProgressMetricsTest {
 
-  private static LocalMongo mongo;
-  private static MongoClient client;
-
-  @BeforeAll
-  static void startMongo() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(mongo.connectionString());
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    client.close();
-    mongo.close();
-  }
+  @RegisterExtension
+  static final LocalMongoExtension MONGO = new LocalMongoExtension();
 
   @Test
   void aContinuedCopyCountsWhatEarlierRunsCopiedAndReaches100Percent() throws Exception {
-    MongoCollection<Document> cats = client.getDatabase("t_progress").getCollection("categories");
+    MongoCollection<Document> cats = MONGO.client().getDatabase("t_progress").getCollection("categories");
     for (int i = 0; i < 10; i++) {
       cats.insertOne(new Document("_id", "c" + i));
     }
@@ -60,7 +44,7 @@ class SnapshotProgressMetricsTest {
 
     Map<String, String> props = new HashMap<>();
     props.put("name", "progress-test");
-    props.put("mongodb.uri", mongo.connectionString());
+    props.put("mongodb.uri", MONGO.connectionString());
     props.put("mongodb.database", "t_progress");
     props.put("collections", "categories");
     props.put("startup.mode", "snapshot_only");
