@@ -302,8 +302,8 @@ public final class ChangeEventMapper {
         body.put(CollectionMapping.MONGO_ID_FIELD, v);
       }
     }
-    long size = JsonSize.of(body);
-    if (size > JsonSize.DITTO_HARD_LIMIT_BYTES) {
+    if (JsonSize.exceedsLimit(body)) {
+      long size = JsonSize.of(body);
       throw new MappingException(
           null,
           "the mapped document is " + size + " bytes of JSON, above Ditto's hard limit of "

@@ -16,6 +16,46 @@ final class JsonSize {
 
   private JsonSize() {}
 
+  /**
+   * Whether the document's JSON exceeds Ditto's hard limit. A cheap upper bound settles almost every
+   * document without serializing it; only a document near the limit is measured exactly.
+   */
+  static boolean exceedsLimit(Map<String, Object> document) {
+    return upperBound(document) > DITTO_HARD_LIMIT_BYTES && of(document) > DITTO_HARD_LIMIT_BYTES;
+  }
+
+  /**
+   * An upper bound of the UTF-8 JSON size: each char of a string or key counted as 6 bytes (the
+   * longest escape, {@code \u0000}; a UTF-16 char is at most 3 bytes of UTF-8), each number as 32
+   * bytes, each literal as 5, plus quotes, colons, commas and brackets.
+   */
+  static long upperBound(Object value) {
+    if (value instanceof String s) {
+      return 6L * s.length() + 2;
+    }
+    if (value instanceof Map<?, ?> map) {
+      long n = 2;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        n += upperBound(String.valueOf(e.getKey())) + 2 + upperBound(e.getValue());
+      }
+      return n;
+    }
+    if (value instanceof Iterable<?> list) {
+      long n = 2;
+      for (Object element : list) {
+        n += upperBound(element) + 1;
+      }
+      return n;
+    }
+    if (value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
+      return value.toString().length() + 2L;
+    }
+    if (value instanceof Number) {
+      return 32; // a long has at most 20 chars, a double at most 24
+    }
+    return 5; // true, false, null
+  }
+
   static long of(Map<String, Object> document) {
     CountingStream counter = new CountingStream();
     try {
