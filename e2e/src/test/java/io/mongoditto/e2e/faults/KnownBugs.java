@@ -1,9 +1,9 @@
 package io.mongoditto.e2e.faults;
 
 /**
- * Faults this suite found (docs/reliability.md). Fixed ones are checked by default; an open one is
- * reported but tolerated so the suite stays green, and {@code -Dfaults.known.bugs=true} makes the
- * suite fail on it too:
+ * Faults this suite found (docs/reliability.md), all fixed now and checked by default.
+ * {@code -Dfaults.known.bugs=true} is kept for bugs found later (report them, tolerate them, fail
+ * on them with the flag):
  *
  * <ol>
  *   <li>Fixed ({@link #mixedIdTypesChecked()}): snapshot chunks read {@code _id > last}, which only
@@ -13,9 +13,9 @@ package io.mongoditto.e2e.faults;
  *       records reached Kafka but before a first offset commit started over with a new stream
  *       position, so documents deleted (or whose mapped id changed) in between stayed in Ditto.
  *       Checked by killing the worker / runner early in the copy, without waiting for an offset.
- *   <li>Open: the embedded runner hands the source's heartbeat records (topic
- *       {@code <prefix>.heartbeat}) to the sink, which dead-letters each as "not a Ditto change
- *       record". No document is affected, but the dead-letters file fills with heartbeats.
+ *   <li>Fixed (the embedded runner's dead letters must hold no heartbeat): the embedded runner
+ *       handed the source's heartbeat records (topic {@code <prefix>.heartbeat}) to the sink,
+ *       which dead-lettered each as "not a Ditto change record".
  * </ol>
  */
 final class KnownBugs {
@@ -32,7 +32,7 @@ final class KnownBugs {
     return true;
   }
 
-  /** Fail on open bugs (3) as well, instead of reporting them. */
+  /** Fail on open bugs as well, instead of reporting them (none open at the moment). */
   static boolean enabled() {
     return Boolean.getBoolean("faults.known.bugs");
   }
