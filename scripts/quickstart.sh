@@ -167,7 +167,7 @@ start_all() {
   wait_port kafka "$KAFKA_PORT" "$broker" 60
 
   if ((kafka_only)); then
-    log "--kafka-only: bring your own MongoDB and Ditto (MONGODB_CONNECTION_STRING, DITTO_ENDPOINT)"
+    log "--kafka-only: bring your own MongoDB and Ditto (MONGODB_CONNECTION_STRING, DITTO_CLOUD_ENDPOINT)"
   else
     log "starting the local MongoDB on localhost:$MONGO_PORT"
     local mongo
@@ -193,7 +193,7 @@ start_all() {
   local worker
   # The connector configs name these variables through the env config provider: ${env:...}
   worker=$(MONGODB_CONNECTION_STRING="${MONGODB_CONNECTION_STRING:-mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true}" \
-    DITTO_ENDPOINT="${DITTO_ENDPOINT:-http://127.0.0.1:$DITTO_PORT}" \
+    DITTO_CLOUD_ENDPOINT="${DITTO_CLOUD_ENDPOINT:-http://127.0.0.1:$DITTO_PORT}" \
     DITTO_API_KEY="$DITTO_API_KEY" \
     spawn connect "${jvm[@]}" -Xmx384m org.apache.kafka.connect.cli.ConnectDistributed \
       "$WORK/connect-distributed.properties")

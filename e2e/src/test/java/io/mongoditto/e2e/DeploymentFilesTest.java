@@ -67,10 +67,10 @@ class DeploymentFilesTest {
         broken("the broker's host listener is not published",
             in -> withCompose(in, c -> ports(c, "kafka").set(0, c.textNode("9099:9099"))), "not published"),
         broken("the sink endpoint is not the local Ditto's port",
-            in -> withCompose(in, c -> env(c, "connect").put("DITTO_ENDPOINT", "http://local-ditto:4001")),
+            in -> withCompose(in, c -> env(c, "connect").put("DITTO_CLOUD_ENDPOINT", "http://local-ditto:4001")),
             "listens on 4000"),
         broken("the sink endpoint names no service",
-            in -> withCompose(in, c -> env(c, "connect").put("DITTO_ENDPOINT", "http://ditto:4000")),
+            in -> withCompose(in, c -> env(c, "connect").put("DITTO_CLOUD_ENDPOINT", "http://ditto:4000")),
             "names no compose service"),
         broken("the connect service's API key is not the local Ditto's",
             in -> withCompose(in, c -> env(c, "connect").put("DITTO_API_KEY", "other")), "API key"),
@@ -123,7 +123,7 @@ class DeploymentFilesTest {
     Map<String, String> sink = new LinkedHashMap<>();
     sink.put("connector.class", "io.mongoditto.sink.DittoSinkConnector");
     sink.put("topics.regex", "zava\\.(stores|customers)");
-    sink.put("ditto.endpoint", "${env:DITTO_ENDPOINT}");
+    sink.put("ditto.endpoint", "${env:DITTO_CLOUD_ENDPOINT}");
     sink.put("ditto.api.key", "${env:DITTO_API_KEY}");
     sink.put("ditto.batch.size", "500");
     Map<String, String> composeSink = new LinkedHashMap<>(sink);

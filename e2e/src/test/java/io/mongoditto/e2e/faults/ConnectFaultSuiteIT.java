@@ -86,7 +86,7 @@ class ConnectFaultSuiteIT {
       String mongoUri = "mongodb://127.0.0.1:" + mongoProxy.port() + "/?directConnection=true"
           + "&serverSelectionTimeoutMS=10000&connectTimeoutMS=5000&faultSuiteToken=" + mongoSecret;
       Map<String, String> env = Map.of("MONGODB_CONNECTION_STRING", mongoUri,
-          "DITTO_ENDPOINT", dittoProxy.endpoint(), "DITTO_API_KEY", dittoKey);
+          "DITTO_CLOUD_ENDPOINT", dittoProxy.endpoint(), "DITTO_API_KEY", dittoKey);
       kafka = KafkaProcesses.startBroker(workDir, env);
       try {
         run(client.getDatabase("zava"), new LocalDittoClient(ditto.endpoint(), dittoKey), mongoProxy, dittoProxy,
