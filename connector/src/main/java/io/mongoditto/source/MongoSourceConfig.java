@@ -454,7 +454,7 @@ public final class MongoSourceConfig {
         "How long the driver waits for a usable server before an operation fails (the task's own"
             + " setting; validation uses at most 5000 ms).",
         GROUP_CONNECTION, ++o, Width.SHORT, "Server selection timeout (ms)");
-    TlsRecommender tlsOnly = new TlsRecommender();
+    ValuesRecommender tlsOnly = ValuesRecommender.tls();
     def.define(TLS_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
         "Use TLS. Also turned on by tls=true or mongodb+srv:// in the URI.",
         GROUP_CONNECTION, ++o, Width.SHORT, "TLS", List.of(TLS_ALLOW_INVALID_HOSTNAMES, TLS_TRUSTSTORE_PATH,
@@ -470,7 +470,7 @@ public final class MongoSourceConfig {
         List.of(), tlsOnly);
     def.define(TLS_TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), Importance.LOW,
         "Trust store format.", GROUP_CONNECTION, ++o, Width.SHORT, "TLS: trust store type", List.of(),
-        new TlsRecommender(List.<Object>of("PKCS12", "JKS")));
+        ValuesRecommender.tls("PKCS12", "JKS"));
     def.define(TLS_KEYSTORE_PATH, Type.STRING, "", Importance.LOW,
         "Key store with the client certificate, for X.509 authentication. Empty: none.",
         GROUP_CONNECTION, ++o, Width.LONG, "TLS: key store path", List.of(), tlsOnly);
@@ -479,7 +479,7 @@ public final class MongoSourceConfig {
         List.of(), tlsOnly);
     def.define(TLS_KEYSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), Importance.LOW,
         "Key store format.", GROUP_CONNECTION, ++o, Width.SHORT, "TLS: key store type", List.of(),
-        new TlsRecommender(List.<Object>of("PKCS12", "JKS")));
+        ValuesRecommender.tls("PKCS12", "JKS"));
 
     o = 0;
     def.define(COLLECTIONS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList(), Importance.HIGH,
@@ -516,7 +516,7 @@ public final class MongoSourceConfig {
             + " re-sync); 'resnapshot' copies the collection again (idempotent upserts) and streams on from a"
             + " position taken before that copy, logged and counted. Never jumps to now.",
         GROUP_STREAM, ++o, Width.SHORT, "History lost policy", List.of(),
-        new FixedRecommender(List.<Object>of("fail", "resnapshot")));
+        ValuesRecommender.of("fail", "resnapshot"));
     def.define(POLL_MAX_BATCH_SIZE, Type.INT, 1000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
         "Most records one poll() hands to Connect.", GROUP_STREAM, ++o, Width.SHORT, "Poll batch size");
     def.define(POLL_AWAIT_MS, Type.INT, 500, ConfigDef.Range.between(1, 60_000), Importance.LOW,
@@ -545,7 +545,7 @@ public final class MongoSourceConfig {
             + " streams from startup.timestamp; 'snapshot_only' copies and stops. A collection with an offset"
             + " always continues from it. Override per collection with collection.<name>.startup.mode.",
         GROUP_STARTUP, ++o, Width.SHORT, "Startup mode", List.of(),
-        new FixedRecommender(List.<Object>of("initial", "latest", "timestamp", "snapshot_only")));
+        ValuesRecommender.of("initial", "latest", "timestamp", "snapshot_only"));
     def.define(STARTUP_TIMESTAMP, Type.LONG, null, Importance.MEDIUM,
         "For startup mode 'timestamp': the cluster time (epoch seconds) to stream from, inclusive.",
         GROUP_STARTUP, ++o, Width.SHORT, "Startup timestamp");
@@ -705,16 +705,22 @@ public final class MongoSourceConfig {
     }
   }
 
-  /** Shows the TLS details only when TLS is on. */
-  private static final class TlsRecommender implements ConfigDef.Recommender {
+  /** Recommends fixed values; TLS details are shown only when TLS is on. */
+  private static final class ValuesRecommender implements ConfigDef.Recommender {
     private final List<Object> values;
+    private final boolean onlyWithTls;
 
-    TlsRecommender() {
-      this(List.of());
+    private ValuesRecommender(List<Object> values, boolean onlyWithTls) {
+      this.values = values;
+      this.onlyWithTls = onlyWithTls;
     }
 
-    TlsRecommender(List<Object> values) {
-      this.values = values;
+    static ValuesRecommender of(Object... values) {
+      return new ValuesRecommender(List.of(values), false);
+    }
+
+    static ValuesRecommender tls(Object... values) {
+      return new ValuesRecommender(List.of(values), true);
     }
 
     @Override
@@ -724,25 +730,7 @@ public final class MongoSourceConfig {
 
     @Override
     public boolean visible(String name, Map<String, Object> parsedConfig) {
-      return Boolean.TRUE.equals(parsedConfig.get(TLS_ENABLED));
-    }
-  }
-
-  private static final class FixedRecommender implements ConfigDef.Recommender {
-    private final List<Object> values;
-
-    FixedRecommender(List<Object> values) {
-      this.values = values;
-    }
-
-    @Override
-    public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-      return values;
-    }
-
-    @Override
-    public boolean visible(String name, Map<String, Object> parsedConfig) {
-      return true;
+      return !onlyWithTls || Boolean.TRUE.equals(parsedConfig.get(TLS_ENABLED));
     }
   }
 }
