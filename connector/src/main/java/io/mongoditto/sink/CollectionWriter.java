@@ -30,6 +30,8 @@ final class CollectionWriter {
 
   /** Default longest {@code _id IN} list (0 = a batch's ids in one statement); see docs/sink-connector.md. */
   static final int IDS_PER_STATEMENT = 0;
+  /** Longest {@code _id IN} list of a sweep's DELETE (a sweep may delete a whole collection). */
+  static final int SWEEP_DELETES_PER_STATEMENT = 1000;
 
   private final DittoHttpClient client;
   private final SinkCounters counters;
@@ -99,6 +101,31 @@ final class CollectionWriter {
       m.deletes.add(ids.size());
     }
     counters.documentsDeleted.addAndGet(deletes.size());
+  }
+
+  /**
+   * Deletes the collection's documents that {@code stale} selects (it is given normalized ids) and
+   * returns how many; for a sweep after a copy, see {@link OpenSweeps}.
+   */
+  int deleteWhere(String collection, java.util.function.Predicate<Object> stale) {
+    SinkMetrics.Collection m = metrics.collection(collection);
+    DittoResponse r = execute(Dql.selectIds(collection), Map.of(), m);
+    List<Object> ids = new ArrayList<>();
+    for (Map<String, Object> doc : r.items()) {
+      Object id = doc.get("_id");
+      if (id != null && stale.test(DocumentId.normalize(id))) {
+        ids.add(DocumentId.normalize(id));
+      }
+    }
+    for (List<Object> group : byKind(ids)) {
+      for (int from = 0; from < group.size(); from += SWEEP_DELETES_PER_STATEMENT) {
+        List<Object> chunk = group.subList(from, Math.min(group.size(), from + SWEEP_DELETES_PER_STATEMENT));
+        execute(Dql.delete(collection), Map.of(Dql.IDS, chunk), m);
+        m.deletes.add(chunk.size());
+      }
+    }
+    counters.documentsDeleted.addAndGet(ids.size());
+    return ids.size();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.mongoditto.sink;
 
 import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.DittoChangeCodec;
+import io.mongoditto.change.SweepMarker;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
@@ -43,6 +44,7 @@ public final class DittoSinkTask extends SinkTask {
   private SinkMetrics metrics;
   private SinkSummaryLog summary;
   private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
+  private final OpenSweeps sweeps = new OpenSweeps();
 
   /** A record read into a change for a collection. */
   private record Entry(SinkRecord record, String collection, DittoChange change) {}
@@ -94,22 +96,50 @@ public final class DittoSinkTask extends SinkTask {
       return;
     }
     List<Future<Void>> reports = new ArrayList<>();
-    Map<String, List<Entry>> byCollection = new LinkedHashMap<>();
+    List<Entry> pending = new ArrayList<>();
     for (SinkRecord record : records) {
       counters.records.incrementAndGet();
       try {
+        if (SweepMarker.isMarker(record.value())) {
+          // Everything before a marker is in Ditto before the sweep reads Ditto's ids.
+          applyAll(pending, reports);
+          pending.clear();
+          sweep(record, SweepMarker.fromValue((Map<?, ?>) record.value()));
+          continue;
+        }
         Entry e = read(record);
         metrics.collection(e.collection()).records.increment();
         if (LOG.isDebugEnabled()) {
           LOG.debug("{}-{}@{}: {} {} in {}", record.topic(), record.kafkaPartition(), record.kafkaOffset(),
               e.change().operation(), e.change().id(), e.collection());
         }
-        byCollection.computeIfAbsent(e.collection(), k -> new ArrayList<>()).add(e);
+        sweeps.touched(partitionOf(record), e.collection(), e.change().id());
+        pending.add(e);
       } catch (DittoChangeCodec.InvalidChangeException | DataException e) {
         String collection = topicCollection(record.topic());
         metrics.collection(collection).records.increment();
         report(record, collection, new DataException("not a Ditto change record: " + e.getMessage(), e), reports);
       }
+    }
+    applyAll(pending, reports);
+    for (Future<Void> f : reports) {
+      awaitReport(f);
+    }
+    // Everything in this call is now applied or reported: only now may its offsets be committed.
+    for (SinkRecord r : records) {
+      acknowledged.merge(partitionOf(r), r.kafkaOffset() + 1, Math::max);
+    }
+  }
+
+  private static TopicPartition partitionOf(SinkRecord r) {
+    return new TopicPartition(r.topic(), r.kafkaPartition());
+  }
+
+  /** Applies the entries per collection, in batches, keeping Kafka order within each collection. */
+  private void applyAll(List<Entry> entries, List<Future<Void>> reports) {
+    Map<String, List<Entry>> byCollection = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      byCollection.computeIfAbsent(e.collection(), k -> new ArrayList<>()).add(e);
     }
     int batchSize = config.batchSize();
     for (Map.Entry<String, List<Entry>> e : byCollection.entrySet()) {
@@ -120,12 +150,38 @@ public final class DittoSinkTask extends SinkTask {
         applyIsolatingBadRecords(e.getKey(), all.subList(from, Math.min(all.size(), from + batchSize)), reports);
       }
     }
-    for (Future<Void> f : reports) {
-      awaitReport(f);
+  }
+
+  /** A start marker opens a sweep; an end marker deletes what the copy did not touch (see {@link OpenSweeps}). */
+  private void sweep(SinkRecord record, SweepMarker marker) {
+    TopicPartition tp = partitionOf(record);
+    String mapped = config.collectionFor(record.topic());
+    String collection = mapped != null ? mapped : marker.collection();
+    if (marker.phase() == SweepMarker.Phase.START) {
+      if (sweeps.start(tp, collection, marker, record.kafkaOffset())) {
+        LOG.info("Sweep of Ditto collection {} opened at {}@{} (copy {}): documents of partition {} of {} that"
+            + " no record touches until its end marker will be deleted", collection, tp, record.kafkaOffset(),
+            marker.epoch(), marker.partition(), marker.partitions());
+      }
+      return;
     }
-    // Everything in this call is now applied or reported: only now may its offsets be committed.
-    for (SinkRecord r : records) {
-      acknowledged.merge(new TopicPartition(r.topic(), r.kafkaPartition()), r.kafkaOffset() + 1, Math::max);
+    OpenSweeps.Sweep open = sweeps.end(tp, collection, marker);
+    if (open == null) {
+      LOG.info("Sweep end marker at {}@{} (copy {}) has no open start in this task (already swept): nothing to do",
+          tp, record.kafkaOffset(), marker.epoch());
+      return;
+    }
+    try {
+      int deleted = writer.deleteWhere(collection, open::stale);
+      counters.documentsSwept.addAndGet(deleted);
+      metrics.collection(collection).swept.add(deleted);
+      LOG.info("Sweep of Ditto collection {} (copy {}, partition {} of {}): {} documents kept by the copy, {} not"
+          + " in it deleted", collection, marker.epoch(), marker.partition(), marker.partitions(),
+          open.touchedCount(), deleted);
+    } catch (DittoException e) {
+      throw new ConnectException("The sweep of Ditto collection " + collection + " after copy " + marker.epoch()
+          + " failed; the records from its start marker on are redelivered after the task restarts: "
+          + e.getMessage(), e);
     }
   }
 
@@ -210,22 +266,33 @@ public final class DittoSinkTask extends SinkTask {
     }
   }
 
-  /** Only offsets of records Ditto acknowledged (put() returned normally for them). */
+  /**
+   * Only offsets of records Ditto acknowledged (put() returned normally for them), and never past
+   * an open sweep's start marker.
+   */
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     currentOffsets.forEach((tp, current) -> {
       Long acked = acknowledged.get(tp);
       if (acked != null) {
-        commit.put(tp, new OffsetAndMetadata(Math.min(acked, current.offset())));
+        long upTo = Math.min(acked, current.offset());
+        Long limit = sweeps.commitLimit(tp);
+        commit.put(tp, new OffsetAndMetadata(limit == null ? upTo : Math.min(upTo, limit)));
       }
     });
     return commit;
   }
 
+  /** The next offset after the last record of {@code tp} Ditto acknowledged, or -1 (for the embedded runner). */
+  public long acknowledged(TopicPartition tp) {
+    return acknowledged.getOrDefault(tp, -1L);
+  }
+
   @Override
   public void close(Collection<TopicPartition> partitions) {
     partitions.forEach(acknowledged::remove);
+    sweeps.close(partitions);
   }
 
   @Override

@@ -1,10 +1,7 @@
 package io.mongoditto.sink;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.List;
+import io.mongoditto.change.CanonicalIds;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A Ditto {@code _id} normalized for equality: 7, 7L and 7.0 are one id, and composite ids are
@@ -24,35 +21,7 @@ final class DocumentId {
 
   /** The id value to send to Ditto (numbers made integral where exact) and to compare. */
   static Object normalize(Object id) {
-    if (id instanceof Number n) {
-      return normalizeNumber(n);
-    }
-    if (id instanceof Map<?, ?> map) {
-      Map<String, Object> sorted = new TreeMap<>();
-      map.forEach((k, v) -> sorted.put(String.valueOf(k), normalize(v)));
-      return sorted;
-    }
-    if (id instanceof List<?> list) {
-      return list.stream().map(DocumentId::normalize).toList();
-    }
-    return id;
-  }
-
-  private static Object normalizeNumber(Number n) {
-    if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
-      return n.longValue();
-    }
-    if (n instanceof BigInteger b) {
-      return b.bitLength() < 64 ? (Object) b.longValue() : b;
-    }
-    double d = n.doubleValue();
-    if (!Double.isInfinite(d) && d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
-      return (long) d;
-    }
-    if (n instanceof BigDecimal bd) {
-      return bd.doubleValue();
-    }
-    return d;
+    return CanonicalIds.normalize(id);
   }
 
   static Kind kind(Object normalizedId) {

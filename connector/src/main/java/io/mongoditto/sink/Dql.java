@@ -26,6 +26,11 @@ final class Dql {
     return "SELECT * FROM " + quote(collection) + " WHERE _id IN :" + IDS;
   }
 
+  /** Every document's {@code _id}: what a sweep compares with the ids a copy touched. */
+  static String selectIds(String collection) {
+    return "SELECT _id FROM " + quote(collection);
+  }
+
   static String unset(String collection, List<List<String>> paths) {
     return "UPDATE " + quote(collection) + " UNSET "
         + paths.stream().map(Dql::path).collect(Collectors.joining(", "))

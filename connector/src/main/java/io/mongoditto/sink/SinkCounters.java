@@ -12,6 +12,7 @@ public final class SinkCounters {
   final AtomicLong statements = new AtomicLong();
   final AtomicLong batches = new AtomicLong();
   final AtomicLong badRecords = new AtomicLong();
+  final AtomicLong documentsSwept = new AtomicLong();
 
   public long records() {
     return records.get();
@@ -35,6 +36,11 @@ public final class SinkCounters {
 
   public long batches() {
     return batches.get();
+  }
+
+  /** Documents a sweep deleted because the copy before it did not touch them (also in documentsDeleted). */
+  public long documentsSwept() {
+    return documentsSwept.get();
   }
 
   public long badRecords() {

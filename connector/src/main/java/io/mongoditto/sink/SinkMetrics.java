@@ -28,6 +28,7 @@ final class SinkMetrics implements AutoCloseable {
     final Counter retries;
     final Counter errors;
     final Counter deadLettered;
+    final Counter swept;
     final SyncLag lag;
     /** Counts each HTTP attempt of this collection's statements. */
     final DittoHttpClient.RequestObserver observer;
@@ -45,6 +46,8 @@ final class SinkMetrics implements AutoCloseable {
       errors = g.counter("errors-total", "Statements that failed for good: rejected (400/413, counted per split"
           + " while isolating a bad record), refused key, exhausted retries");
       deadLettered = g.counter("dead-lettered-total", "Records sent to the dead-letter queue (errant record reporter)");
+      swept = g.counter("documents-swept-total", "Documents a sweep deleted after a copy did not touch them"
+          + " (snapshot.sweep; also counted in documents-deleted-total)");
       lag = new SyncLag(nowMillis).register(g);
       observer = new DittoHttpClient.RequestObserver() {
         @Override

@@ -1,7 +1,9 @@
 package io.mongoditto.source;
 
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.CanonicalIds;
 import io.mongoditto.change.DittoChangeCodec;
+import io.mongoditto.change.SweepMarker;
 import io.mongoditto.mapping.MappingError;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +16,9 @@ import org.bson.json.JsonWriterSettings;
 
 /**
  * Turns mapped changes of one collection into schemaless Connect records: key = the Ditto {@code
- * _id}, value = {@link DittoChangeCodec#toValue}, timestamp = source time. Bad documents become a
- * record for the errors topic. Offsets carry the collection's rules fingerprint ({@link SyncRulesChange}).
+ * _id}, value = {@link DittoChangeCodec#toValue}, timestamp = source time, partition = {@link
+ * CanonicalIds#partition} of the id (so every record of one document is on one partition the sink
+ * can compute). Bad documents become a record for the errors topic. Offsets carry the collection's rules fingerprint ({@link SyncRulesChange}).
  */
 final class ChangeRecordFactory {
 
@@ -32,8 +35,10 @@ final class ChangeRecordFactory {
   private final String database;
   private final Map<String, String> partition;
   private final String errorsTopic;
+  private final int topicPartitions;
 
-  ChangeRecordFactory(CollectionSettings settings, String database, String errorsTopic) {
+  ChangeRecordFactory(CollectionSettings settings, String database, String errorsTopic, int topicPartitions) {
+    this.topicPartitions = topicPartitions;
     this.settings = settings;
     this.database = database;
     this.partition = SourceOffsets.partition(database, settings.name());
@@ -62,8 +67,25 @@ final class ChangeRecordFactory {
 
   SourceRecord changeRecord(DittoChange change, Map<String, ?> offset) {
     Long ts = change.sourceTimeMillis() > 0 ? change.sourceTimeMillis() : null;
-    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), settings.topic(), null, null, change.id(), null,
+    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), settings.topic(),
+        CanonicalIds.partition(change.id(), topicPartitions), null, change.id(), null,
         DittoChangeCodec.toValue(change), ts);
+  }
+
+  /**
+   * One marker per partition of the collection's topic. Only the last carries {@code offset};
+   * the others carry {@code previousOffset}, so a stored {@code offset} means every marker was delivered.
+   */
+  List<SourceRecord> sweepMarkers(SweepMarker.Phase phase, String epoch, Map<String, ?> offset,
+      Map<String, ?> previousOffset) {
+    List<SourceRecord> markers = new ArrayList<>(topicPartitions);
+    for (int p = 0; p < topicPartitions; p++) {
+      SweepMarker marker = new SweepMarker(settings.mapping().dittoCollection(), phase, epoch, p, topicPartitions);
+      Map<String, ?> o = p == topicPartitions - 1 ? offset : previousOffset;
+      markers.add(new SourceRecord(partition, SyncRulesChange.stamped(o, settings.rules()), settings.topic(), p,
+          null, marker.key(), null, marker.toValue(), System.currentTimeMillis()));
+    }
+    return markers;
   }
 
   /** A heartbeat: carries the stream's position as offset; the sink never reads this topic. */

@@ -13,6 +13,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.SweepMarker;
 import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.MappingError;
 import io.mongoditto.mapping.MappingResult;
@@ -108,7 +109,7 @@ final class CollectionStreamReader implements Runnable {
     this.stats = stats;
     this.metrics = stats.collection(settings.name());
     this.mapper = mapper;
-    this.records = new ChangeRecordFactory(settings, config.database(), config.errorsTopic());
+    this.records = new ChangeRecordFactory(settings, config.database(), config.errorsTopic(), config.topicPartitions());
     this.namespace = config.database() + "." + settings.name();
     this.lastOffset = startOffset;
   }
@@ -229,6 +230,18 @@ final class CollectionStreamReader implements Runnable {
    */
   private boolean snapshot() throws InterruptedException {
     BsonDocument startToken = SourceOffsets.snapshotStartToken(lastOffset);
+    String sweep = SourceOffsets.snapshotSweep(lastOffset);
+    if (startToken != null && sweep != null) {
+      // The sink deletes what no record after the start marker touched. After a restart it may
+      // know nothing of what the earlier run copied (the embedded runner's sink starts empty), so
+      // a copy that sweeps starts over, under the same epoch, instead of continuing.
+      log.info("Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over",
+          namespace, MongoSourceConfig.SNAPSHOT_SWEEP);
+      startToken = null;
+      lastOffset = null;
+    } else if (startToken == null && sweeps()) {
+      sweep = java.util.UUID.randomUUID().toString();
+    }
     MongoCollection<BsonDocument> collection = database.getCollection(settings.name(), BsonDocument.class);
     long total = collection.estimatedDocumentCount();
     SnapshotProgress progress;
@@ -247,11 +260,14 @@ final class CollectionStreamReader implements Runnable {
             + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
         return false;
       }
-      progress = SnapshotProgress.split(startToken, boundaries(collection, total));
+      progress = SnapshotProgress.split(startToken, boundaries(collection, total)).sweeping(sweep);
       // A restart before this offset is stored would take a later position (see DurableSnapshotStart).
       SnapshotProgress fresh = progress;
       if (!durableStart.store(startToken, () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
           buffer::put, () -> running && !buffer.isClosed())) {
+        return false;
+      }
+      if (sweep != null && !putSweepMarkers(SweepMarker.Phase.START, sweep, progress.offset(), progress.offset())) {
         return false;
       }
     } else {
@@ -276,7 +292,36 @@ final class CollectionStreamReader implements Runnable {
     if (SourceOffsets.snapshotStartToken(lastOffset) == null) {
       lastOffset = progress.offset();
     }
+    if (sweep != null) {
+      // Once the last end marker is stored the copy is over: its offset is the stream's start.
+      Map<String, ?> streamStart = SourceOffsets.streamOffset(progress.startToken());
+      if (!putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset())) {
+        return false;
+      }
+      lastOffset = streamStart;
+    }
     return running && !buffer.isClosed();
+  }
+
+  /** Whether a fresh copy of this collection deletes the Ditto documents it does not copy. */
+  private boolean sweeps() {
+    return switch (config.snapshotSweep()) {
+      case ALWAYS -> true;
+      case HISTORY_LOST -> forceSnapshot;
+      case NEVER -> false;
+    };
+  }
+
+  private boolean putSweepMarkers(SweepMarker.Phase phase, String epoch, Map<String, ?> offset,
+      Map<String, ?> previousOffset) throws InterruptedException {
+    log.info("Snapshot of {}: sweep {} marker(s) of copy {} to the {} partition(s) of {}", namespace,
+        phase.name().toLowerCase(java.util.Locale.ROOT), epoch, config.topicPartitions(), settings.topic());
+    for (SourceRecord marker : records.sweepMarkers(phase, epoch, offset, previousOffset)) {
+      if (!buffer.put(marker)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

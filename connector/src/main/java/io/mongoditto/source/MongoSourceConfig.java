@@ -59,6 +59,7 @@ public final class MongoSourceConfig {
   public static final String SNAPSHOT_CHUNK_SIZE = "snapshot.chunk.size";
   public static final String SNAPSHOT_PARALLELISM = "snapshot.parallelism";
   public static final String SNAPSHOT_MAX_THREADS = "snapshot.max.threads.per.task";
+  public static final String SNAPSHOT_SWEEP = "snapshot.sweep";
   public static final String GROUP_STARTUP = "Startup and snapshot";
   public static final String FILTER = "filter";
   public static final String FIELDS_EXCLUDE = "fields.exclude";
@@ -69,6 +70,9 @@ public final class MongoSourceConfig {
   public static final String ERRORS_TOPIC = "errors.topic";
   public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
   public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
+  public static final String TOPIC_PARTITIONS = "topic.partitions";
+  /** Connect's topic-creation setting, read as the default of {@link #TOPIC_PARTITIONS}. */
+  static final String TOPIC_CREATION_PARTITIONS = "topic.creation.default.partitions";
 
   public static final String HISTORY_LOST_POLICY = "history.lost.policy";
   public static final String POLL_MAX_BATCH_SIZE = "poll.max.batch.size";
@@ -132,6 +136,17 @@ public final class MongoSourceConfig {
     }
   }
 
+  /** Which copies also delete the Ditto documents they did not copy (see {@link io.mongoditto.change.SweepMarker}). */
+  public enum SnapshotSweep {
+    HISTORY_LOST,
+    ALWAYS,
+    NEVER;
+
+    public String configValue() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   public static final ConfigDef CONFIG_DEF = buildConfigDef();
@@ -143,6 +158,8 @@ public final class MongoSourceConfig {
   private final List<CollectionSettings> collections;
   private final String errorsTopic;
   private final HistoryLostPolicy historyLostPolicy;
+  private final SnapshotSweep snapshotSweep;
+  private final int topicPartitions;
   private final int pollMaxBatchSize;
   private final int pollAwaitMs;
   private final int bufferCapacity;
@@ -176,6 +193,8 @@ public final class MongoSourceConfig {
     this.errorsTopic = errors == null || errors.isBlank() ? null : errors.trim();
     this.historyLostPolicy =
         HistoryLostPolicy.valueOf(c.getString(HISTORY_LOST_POLICY).toUpperCase(Locale.ROOT));
+    this.snapshotSweep = SnapshotSweep.valueOf(c.getString(SNAPSHOT_SWEEP).toUpperCase(Locale.ROOT));
+    this.topicPartitions = topicPartitions(c);
     this.pollMaxBatchSize = c.getInt(POLL_MAX_BATCH_SIZE);
     this.pollAwaitMs = c.getInt(POLL_AWAIT_MS);
     this.bufferCapacity = c.getInt(BUFFER_CAPACITY);
@@ -194,6 +213,20 @@ public final class MongoSourceConfig {
     List<String> assigned = c.getList(TASK_COLLECTIONS);
     this.taskCollections = assigned == null || assigned.isEmpty() ? null : List.copyOf(assigned);
     this.snapshotAwaitStoredStart = c.getBoolean(SNAPSHOT_AWAIT_STORED_START);
+  }
+
+  private static int topicPartitions(AbstractConfig c) {
+    int configured = c.getInt(TOPIC_PARTITIONS);
+    if (configured > 0) {
+      return configured;
+    }
+    try {
+      Object created = c.originals().get(TOPIC_CREATION_PARTITIONS);
+      int n = created == null ? 1 : Integer.parseInt(created.toString().trim());
+      return n > 0 ? n : 1; // -1 means the broker's default, which the source cannot know
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   /** Parses and validates; throws one {@link ConfigException} listing every problem. */
@@ -508,13 +541,24 @@ public final class MongoSourceConfig {
             + " Sinks must not consume it.",
         GROUP_TOPICS, ++o, Width.MEDIUM, "Heartbeat topic");
 
+    def.define(TOPIC_PARTITIONS, Type.INT, 0, ConfigDef.Range.between(0, 100_000), Importance.LOW,
+        "How many partitions of each collection's topic the source spreads the collection's documents"
+            + " over: every record of one document goes to partition (murmur2 of its canonical Ditto _id) mod"
+            + " this number, so a document's records stay in order and the sink knows which partition"
+            + " decides a document (which a snapshot sweep needs, see " + SNAPSHOT_SWEEP + "). Must not be"
+            + " more than the topics' partition count. 0 (default): " + TOPIC_CREATION_PARTITIONS
+            + " when it is set, else 1.",
+        GROUP_TOPICS, ++o, Width.SHORT, "Topic partitions");
+
     o = 0;
     def.define(HISTORY_LOST_POLICY, Type.STRING, HistoryLostPolicy.FAIL.configValue(),
         ConfigDef.CaseInsensitiveValidString.in("fail", "resnapshot"), Importance.MEDIUM,
         "What to do when the stored resume token is no longer in MongoDB's oplog (error 286,"
             + " ChangeStreamHistoryLost): 'fail' stops the task with instructions (reset the offsets and"
             + " re-sync); 'resnapshot' copies the collection again (idempotent upserts) and streams on from a"
-            + " position taken before that copy, logged and counted. Never jumps to now.",
+            + " position taken before that copy, logged and counted; with " + SNAPSHOT_SWEEP + "=history_lost"
+            + " (default) the sink then deletes the Ditto documents that copy did not write (deleted in MongoDB"
+            + " meanwhile), so Ditto ends up exact. Never jumps to now.",
         GROUP_STREAM, ++o, Width.SHORT, "History lost policy", List.of(),
         ValuesRecommender.of("fail", "resnapshot"));
     def.define(POLL_MAX_BATCH_SIZE, Type.INT, 1000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
@@ -560,6 +604,18 @@ public final class MongoSourceConfig {
     def.define(SNAPSHOT_MAX_THREADS, Type.INT, 4, ConfigDef.Range.between(1, 256), Importance.LOW,
         "Most copy threads running at once in one task, over all its collections.",
         GROUP_STARTUP, ++o, Width.SHORT, "Snapshot threads per task");
+    def.define(SNAPSHOT_SWEEP, Type.STRING, SnapshotSweep.HISTORY_LOST.configValue(),
+        ConfigDef.CaseInsensitiveValidString.in("history_lost", "always", "never"), Importance.MEDIUM,
+        "Which copies also delete the Ditto documents they did not copy, so Ditto holds exactly the"
+            + " (filtered) MongoDB collection afterwards: documents deleted in MongoDB while their changes"
+            + " could not be read, or that no longer match a filter. 'history_lost' (default): the copy that"
+            + " " + HISTORY_LOST_POLICY + "=resnapshot starts after error 286. 'always': every copy, also a"
+            + " first one and a re-sync after an offset reset; documents that apps created in a synced Ditto"
+            + " collection are deleted too. 'never': no copy deletes. The source brackets such a copy with"
+            + " markers on every partition (" + TOPIC_PARTITIONS + "); the sink deletes when the copy ends."
+            + " A copy that sweeps starts over after a restart instead of continuing.",
+        GROUP_STARTUP, ++o, Width.SHORT, "Snapshot sweep", List.of(),
+        ValuesRecommender.of("history_lost", "always", "never"));
     def.defineInternal(TASK_COLLECTIONS, Type.LIST, "", Importance.LOW);
     def.defineInternal(SNAPSHOT_AWAIT_STORED_START, Type.BOOLEAN, true, Importance.LOW);
     return def;
@@ -605,6 +661,15 @@ public final class MongoSourceConfig {
 
   public HistoryLostPolicy historyLostPolicy() {
     return historyLostPolicy;
+  }
+
+  public SnapshotSweep snapshotSweep() {
+    return snapshotSweep;
+  }
+
+  /** How many partitions of a collection's topic its records are spread over (at least 1). */
+  public int topicPartitions() {
+    return topicPartitions;
   }
 
   public int pollMaxBatchSize() {

@@ -50,10 +50,26 @@ final class SnapshotProgress {
 
   private final BsonDocument startToken;
   private final List<Range> ranges;
+  /** The epoch of a copy that sweeps, else null: in every offset, so a restart knows. */
+  private final String sweep;
 
   SnapshotProgress(BsonDocument startToken, List<Range> ranges) {
+    this(startToken, ranges, null);
+  }
+
+  private SnapshotProgress(BsonDocument startToken, List<Range> ranges, String sweep) {
     this.startToken = startToken;
     this.ranges = List.copyOf(ranges);
+    this.sweep = sweep;
+  }
+
+  /** This progress for a copy that sweeps, {@code epoch} in each of its offsets. */
+  SnapshotProgress sweeping(String epoch) {
+    return new SnapshotProgress(startToken, ranges, epoch);
+  }
+
+  String sweep() {
+    return sweep;
   }
 
   /** The progress stored in an offset, or a fresh single range when the offset holds none. */
@@ -107,6 +123,10 @@ final class SnapshotProgress {
   }
 
   synchronized Map<String, Object> offset() {
+    return SourceOffsets.withSweep(progressOffset(), sweep);
+  }
+
+  private Map<String, Object> progressOffset() {
     if (ranges.size() == 1 && ranges.get(0).lo == null && ranges.get(0).hi == null) {
       return SourceOffsets.snapshotOffset(startToken, ranges.get(0).last);
     }

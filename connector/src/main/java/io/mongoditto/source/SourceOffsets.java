@@ -25,6 +25,8 @@ public final class SourceOffsets {
   public static final String SNAPSHOT_LAST_ID = "snapshot_last_id";
   /** With snapshot.parallelism above 1: the ranges copied concurrently and how far each got. */
   public static final String SNAPSHOT_RANGES = "snapshot_ranges";
+  /** Set while a copy that sweeps ({@code snapshot.sweep}) is running: the copy's epoch. */
+  public static final String SNAPSHOT_SWEEP = "snapshot_sweep";
 
   private static final JsonWriterSettings CANONICAL =
       JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
@@ -52,6 +54,21 @@ public final class SourceOffsets {
   public static Map<String, Object> snapshotRangesOffset(BsonDocument startToken, BsonArray ranges) {
     return Map.of(SNAPSHOT_START_TOKEN, startToken.toJson(CANONICAL),
         SNAPSHOT_RANGES, new BsonDocument("ranges", ranges).toJson(CANONICAL));
+  }
+
+  /** {@code offset} marked as belonging to the sweeping copy {@code epoch} (unchanged when null). */
+  static Map<String, Object> withSweep(Map<String, Object> offset, String epoch) {
+    if (epoch == null) {
+      return offset;
+    }
+    Map<String, Object> out = new HashMap<>(offset);
+    out.put(SNAPSHOT_SWEEP, epoch);
+    return Map.copyOf(out);
+  }
+
+  /** The epoch of the sweeping copy a snapshot offset belongs to, or null. */
+  public static String snapshotSweep(Map<String, ?> offset) {
+    return offset != null && offset.get(SNAPSHOT_SWEEP) instanceof String epoch && !epoch.isBlank() ? epoch : null;
   }
 
   /** The ranges of a parallel snapshot offset, or null. */

@@ -58,8 +58,8 @@ final class SyncRulesChange {
         + " To re-sync " + ns + ": PUT /connectors/" + connector + "/stop, then PATCH /connectors/" + connector
         + "/offsets with {\"offsets\": [{\"partition\": {\"ns\": \"" + ns + "\"}, \"offset\": null}]}, then PUT"
         + " /connectors/" + connector + "/resume (startup.mode initial copies the collection again with the"
-        + " new rules). The re-sync does not delete documents that no longer match: if the filter got narrower,"
-        + " delete them from Ditto collection '" + collection.mapping().dittoCollection() + "' (or empty it)"
-        + " before resuming.";
+        + " new rules). The re-sync deletes documents that no longer match only with snapshot.sweep=always:"
+        + " if the filter got narrower, set it, or delete them from Ditto collection '"
+        + collection.mapping().dittoCollection() + "' before resuming.";
   }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -45,18 +44,7 @@ class DittoSinkTaskTest {
 
   /** A worker stand-in; {@code reporter} null = no dead-letter queue. */
   private static SinkTaskContext context(ErrantRecordReporter reporter) {
-    return new SinkTaskContext() {
-      @Override public Map<String, String> configs() { return Map.of(); }
-      @Override public void offset(Map<TopicPartition, Long> offsets) { }
-      @Override public void offset(TopicPartition tp, long offset) { }
-      @Override public void timeout(long timeoutMs) { }
-      @Override public Set<TopicPartition> assignment() { return Set.of(); }
-      @Override public void pause(TopicPartition... partitions) { }
-      @Override public void resume(TopicPartition... partitions) { }
-      @Override public void requestCommit() { }
-      @Override public ErrantRecordReporter errantRecordReporter() { return reporter; }
-      @Override public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() { return null; }
-    };
+    return StandInSinkContext.create(reporter);
   }
 
   private static DittoSinkTask task(ErrantRecordReporter reporter) {

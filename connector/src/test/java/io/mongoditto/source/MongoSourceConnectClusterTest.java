@@ -133,6 +133,42 @@ class MongoSourceConnectClusterTest {
     connect.deleteConnector(name);
   }
 
+  /**
+   * A re-sync (offsets reset) after the filter got narrower, with snapshot.sweep=always: the copy's
+   * sweep deletes what no longer matches, so the topic implies exactly the matching documents.
+   */
+  @Test
+  void aResyncThatSweepsDeletesWhatANarrowerFilterNoLongerMatches() throws Exception {
+    String name = "resync-sweep";
+    MongoDatabase db = client.getDatabase("resync_sweep");
+    MongoCollection<Document> customers = db.getCollection("customers");
+    for (int i = 0; i < 6; i++) {
+      customers.insertOne(new Document("_id", "c" + i).append("active", i % 2 == 0));
+    }
+    Map<String, String> config = SourceConnectCluster.sourceConfig(mongo, db.getName(), "customers", "rs");
+    config.put("topic.creation.default.partitions", "2");
+    connect.configureConnector(name, config);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "unfiltered");
+    await().atMost(CONVERGE).untilAsserted(() ->
+        assertEquals(6, DittoStateFold.fold(topics.read("rs.customers")).size()));
+
+    connect.stopConnector(name);
+    connect.assertions().assertConnectorIsStopped(name, "stopped");
+    connect.resetConnectorOffsets(name);
+    config.put("collection.customers.filter", "{\"active\": true}");
+    config.put("snapshot.sweep", "always");
+    connect.configureConnector(name, config);
+    connect.resumeConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "re-synced");
+    Map<String, Object> expected = new TreeMap<>();
+    for (int i = 0; i < 6; i += 2) {
+      expected.put(TopicContents.idKey("c" + i), Map.of("_id", "c" + i, "active", true));
+    }
+    await().atMost(CONVERGE).untilAsserted(() ->
+        assertEquals(expected, DittoStateFold.fold(topics.read("rs.customers"))));
+    connect.deleteConnector(name);
+  }
+
   private static Map<String, Object> withoutMarkers(Map<String, Object> state) {
     Map<String, Object> out = new TreeMap<>(state);
     out.keySet().removeIf(id -> id.startsWith("\"m"));
@@ -323,6 +359,8 @@ class MongoSourceConnectClusterTest {
       db.createCollection("categories");
       Map<String, String> config = SourceConnectCluster.sourceConfig(small, "resnap", "categories", "resnap");
       config.put("history.lost.policy", "resnapshot");
+      // three partitions: the sweep markers go to each, and each sweeps only its own documents
+      config.put("topic.creation.default.partitions", "3");
       connect.configureConnector(name, config);
       connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
       MongoCollection<Document> cats = db.getCollection("categories");
@@ -337,6 +375,8 @@ class MongoSourceConnectClusterTest {
         cats.insertOne(new Document("_id", "later-" + i).append("v", i));
       }
       cats.updateMany(Filters.regex("_id", "^warm-"), Updates.set("v", 99));
+      // deleted while the stream cannot read it: only the sweep after the new copy removes it
+      cats.deleteOne(Filters.eq("_id", "warm-1"));
       connect.resumeConnector(name);
       connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running after resnapshot");
       ChangeEventMapper mapper = new ChangeEventMapper(

@@ -31,10 +31,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -368,17 +364,6 @@ class SelectiveSyncTest {
   }
 
   private static SinkTaskContext sinkContext() {
-    return new SinkTaskContext() {
-      @Override public Map<String, String> configs() { return Map.of(); }
-      @Override public void offset(Map<TopicPartition, Long> offsets) { }
-      @Override public void offset(TopicPartition tp, long offset) { }
-      @Override public void timeout(long timeoutMs) { }
-      @Override public Set<TopicPartition> assignment() { return Set.of(); }
-      @Override public void pause(TopicPartition... partitions) { }
-      @Override public void resume(TopicPartition... partitions) { }
-      @Override public void requestCommit() { }
-      @Override public ErrantRecordReporter errantRecordReporter() { return null; }
-      @Override public PluginMetrics pluginMetrics() { return null; }
-    };
+    return io.mongoditto.sink.StandInSinkContext.create(null);
   }
 }
