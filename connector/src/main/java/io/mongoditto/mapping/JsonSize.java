@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** The UTF-8 JSON size of a mapped document, as Ditto would receive it (counted, not buffered). */
-final class JsonSize {
+public final class JsonSize {
 
   /** Ditto's hard document size limit: larger documents are rejected. */
   static final long DITTO_HARD_LIMIT_BYTES = 5L * 1024 * 1024;
@@ -21,7 +21,12 @@ final class JsonSize {
    * document without serializing it; only a document near the limit is measured exactly.
    */
   static boolean exceedsLimit(Map<String, Object> document) {
-    return upperBound(document) > DITTO_HARD_LIMIT_BYTES && of(document) > DITTO_HARD_LIMIT_BYTES;
+    return exceeds(document, DITTO_HARD_LIMIT_BYTES);
+  }
+
+  /** Whether the document's JSON is over {@code limit} bytes; cheap unless it is near the limit. */
+  public static boolean exceeds(Map<String, Object> document, long limit) {
+    return upperBound(document) > limit && of(document) > limit;
   }
 
   /**
@@ -56,7 +61,7 @@ final class JsonSize {
     return 5; // true, false, null
   }
 
-  static long of(Map<String, Object> document) {
+  public static long of(Map<String, Object> document) {
     CountingStream counter = new CountingStream();
     try {
       MAPPER.writeValue(counter, document);

@@ -36,9 +36,12 @@ final class ChangeRecordFactory {
   private final Map<String, String> partition;
   private final String errorsTopic;
   private final int topicPartitions;
+  private final long recordMaxBytes;
 
-  ChangeRecordFactory(CollectionSettings settings, String database, String errorsTopic, int topicPartitions) {
+  ChangeRecordFactory(CollectionSettings settings, String database, String errorsTopic, int topicPartitions,
+      long recordMaxBytes) {
     this.topicPartitions = topicPartitions;
+    this.recordMaxBytes = recordMaxBytes;
     this.settings = settings;
     this.database = database;
     this.partition = SourceOffsets.partition(database, settings.name());
@@ -112,6 +115,23 @@ final class ChangeRecordFactory {
       headers.addString(HEADER_FIELD, error.field());
     }
     return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), errorsTopic, null, null, error.sourceId(), null,
-        rawEvent.toJson(RELAXED), null, headers);
+        errorValue(rawEvent), null, headers);
+  }
+
+  /** The raw event as JSON; without its documents when that would be over the record size limit. */
+  private String errorValue(BsonDocument rawEvent) {
+    String json = rawEvent.toJson(RELAXED);
+    if (json.length() <= recordMaxBytes / 2) {
+      return json;
+    }
+    BsonDocument shortened = new BsonDocument();
+    for (String key : List.of("_id", "operationType", "ns", "documentKey", "clusterTime")) {
+      if (rawEvent.containsKey(key)) {
+        shortened.put(key, rawEvent.get(key));
+      }
+    }
+    shortened.put("mongoditto_note", new org.bson.BsonString("the event's documents (" + json.length()
+        + " characters of JSON) are left out: over " + MongoSourceConfig.RECORD_MAX_BYTES));
+    return shortened.toJson(RELAXED);
   }
 }

@@ -66,6 +66,7 @@ final class CollectionStreamReader implements Runnable {
   private final CollectionMetrics metrics;
   private final ChangeEventMapper mapper;
   private final ChangeRecordFactory records;
+  private final RecordSizeGuard sizeGuard;
   private final String namespace;
   /** Stores a first copy's stream position before the copy starts. */
   private final DurableSnapshotStart durableStart;
@@ -109,7 +110,9 @@ final class CollectionStreamReader implements Runnable {
     this.stats = stats;
     this.metrics = stats.collection(settings.name());
     this.mapper = mapper;
-    this.records = new ChangeRecordFactory(settings, config.database(), config.errorsTopic(), config.topicPartitions());
+    this.records = new ChangeRecordFactory(settings, config.database(), config.errorsTopic(), config.topicPartitions(),
+        config.recordMaxBytes());
+    this.sizeGuard = new RecordSizeGuard(settings.name(), config.recordMaxBytes());
     this.namespace = config.database() + "." + settings.name();
     this.lastOffset = startOffset;
   }
@@ -625,7 +628,8 @@ final class CollectionStreamReader implements Runnable {
   }
 
   /** Hands the records of one event or snapshot document to the buffer; false when stopping. */
-  private boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset) throws InterruptedException {
+  private boolean emit(MappingResult mapped, BsonDocument raw, Map<String, ?> offset) throws InterruptedException {
+    MappingResult result = sizeGuard.check(mapped);
     if (result.failed()) {
       stats.badDocument(settings.name());
       SourceRecord errorRecord = records.errorRecord(result.error(), raw, offset);

@@ -71,6 +71,7 @@ public final class MongoSourceConfig {
   public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
   public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
   public static final String TOPIC_PARTITIONS = "topic.partitions";
+  public static final String RECORD_MAX_BYTES = "record.max.bytes";
   /** Connect's topic-creation setting, read as the default of {@link #TOPIC_PARTITIONS}. */
   static final String TOPIC_CREATION_PARTITIONS = "topic.creation.default.partitions";
 
@@ -160,6 +161,7 @@ public final class MongoSourceConfig {
   private final HistoryLostPolicy historyLostPolicy;
   private final SnapshotSweep snapshotSweep;
   private final int topicPartitions;
+  private final int recordMaxBytes;
   private final int pollMaxBatchSize;
   private final int pollAwaitMs;
   private final int bufferCapacity;
@@ -195,6 +197,7 @@ public final class MongoSourceConfig {
         HistoryLostPolicy.valueOf(c.getString(HISTORY_LOST_POLICY).toUpperCase(Locale.ROOT));
     this.snapshotSweep = SnapshotSweep.valueOf(c.getString(SNAPSHOT_SWEEP).toUpperCase(Locale.ROOT));
     this.topicPartitions = topicPartitions(c);
+    this.recordMaxBytes = c.getInt(RECORD_MAX_BYTES);
     this.pollMaxBatchSize = c.getInt(POLL_MAX_BATCH_SIZE);
     this.pollAwaitMs = c.getInt(POLL_AWAIT_MS);
     this.bufferCapacity = c.getInt(BUFFER_CAPACITY);
@@ -549,6 +552,13 @@ public final class MongoSourceConfig {
             + " more than the topics' partition count. 0 (default): " + TOPIC_CREATION_PARTITIONS
             + " when it is set, else 1.",
         GROUP_TOPICS, ++o, Width.SHORT, "Topic partitions");
+    def.define(RECORD_MAX_BYTES, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
+        "Largest mapped document, in bytes of JSON, the source puts on Kafka. A larger one goes to "
+            + ERRORS_TOPIC + " with its size and _id instead of failing the task (Kafka's producer refuses"
+            + " records over max.request.size, 1 MiB by default). Raise it together with the producer, topic"
+            + " and sink consumer limits to sync documents up to Ditto's 5 MiB (documents over 5 MiB are"
+            + " refused whatever this says).",
+        GROUP_TOPICS, ++o, Width.SHORT, "Largest record (bytes)");
 
     o = 0;
     def.define(HISTORY_LOST_POLICY, Type.STRING, HistoryLostPolicy.FAIL.configValue(),
@@ -670,6 +680,10 @@ public final class MongoSourceConfig {
   /** How many partitions of a collection's topic its records are spread over (at least 1). */
   public int topicPartitions() {
     return topicPartitions;
+  }
+
+  public int recordMaxBytes() {
+    return recordMaxBytes;
   }
 
   public int pollMaxBatchSize() {

@@ -169,6 +169,38 @@ class MongoSourceConnectClusterTest {
     connect.deleteConnector(name);
   }
 
+  /**
+   * A document over Kafka's default 1 MiB record limit but under Ditto's 5 MiB: with default
+   * producer and broker limits it goes to the errors topic with its size, the task keeps running and
+   * its neighbour arrives (without the guard the producer's refusal would fail the task).
+   */
+  @Test
+  void aDocumentOverKafkasRecordLimitGoesToTheErrorsTopicAndTheTaskGoesOn() throws Exception {
+    String name = "large-document";
+    MongoDatabase db = client.getDatabase("large_doc");
+    MongoCollection<Document> notes = db.getCollection("notes");
+    notes.insertOne(new Document("_id", "before").append("text", "small"));
+    Map<String, String> config = SourceConnectCluster.sourceConfig(mongo, db.getName(), "notes", "ld");
+    config.put("errors.topic", "ld.errors");
+    connect.configureConnector(name, config);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "running");
+    await().atMost(CONVERGE).until(() -> DittoStateFold.fold(topics.read("ld.notes")).size() == 1);
+
+    notes.insertOne(new Document("_id", "large").append("text", "x".repeat(1_500_000)));
+    notes.insertOne(new Document("_id", "after").append("text", "small"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertEquals(
+        Set.of(TopicContents.idKey("before"), TopicContents.idKey("after")),
+        DittoStateFold.fold(topics.read("ld.notes")).keySet()));
+    List<TopicContents.Rec> errors = topics.read("ld.errors");
+    assertEquals(1, errors.size(), errors.toString());
+    String reason = errors.get(0).headers().get(ChangeRecordFactory.HEADER_REASON);
+    assertTrue(reason.contains("1500") && reason.contains("record.max.bytes=1000000"), reason);
+    assertEquals("\"large\"", errors.get(0).headers().get(ChangeRecordFactory.HEADER_MONGO_ID), "as the mapper renders ids");
+    assertTrue(String.valueOf(errors.get(0).value()).contains("left out"), "the event's documents are left out");
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "still running");
+    connect.deleteConnector(name);
+  }
+
   private static Map<String, Object> withoutMarkers(Map<String, Object> state) {
     Map<String, Object> out = new TreeMap<>(state);
     out.keySet().removeIf(id -> id.startsWith("\"m"));

@@ -102,6 +102,9 @@ public final class EmbeddedSync implements AutoCloseable {
     props.setProperty("connector.class", EmbeddedSourceConnector.class.getName());
     props.setProperty(EmbeddedMetrics.CONFIG_ID, metrics.id());
     props.setProperty("tasks.max", options.settings().getOrDefault("tasks.max", "1"));
+    // No Kafka between source and sink here: only Ditto's 5 MiB limit applies.
+    props.setProperty(MongoSourceConfig.RECORD_MAX_BYTES,
+        options.settings().getOrDefault(MongoSourceConfig.RECORD_MAX_BYTES, Integer.toString(Integer.MAX_VALUE)));
     // Kafka's file store rewrites the file in place: a kill mid-write would lose every offset.
     props.setProperty("offset.storage", AtomicFileOffsetBackingStore.class.getName());
     props.setProperty("offset.storage.file.filename", options.offsetsFile().toAbsolutePath().toString());

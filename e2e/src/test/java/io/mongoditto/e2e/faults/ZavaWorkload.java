@@ -46,8 +46,6 @@ final class ZavaWorkload {
   private final AtomicLong changes = new AtomicLong();
   private final Map<String, AtomicLong> byKind = new LinkedHashMap<>();
   private long counter;
-  /** While true, no delete and no id change: an expired resume point cannot bring deletes back. */
-  private volatile boolean noDeletes;
 
   ZavaWorkload(MongoDatabase db, long seed) {
     this.db = db;
@@ -68,8 +66,20 @@ final class ZavaWorkload {
     return m;
   }
 
-  void noDeletes(boolean on) {
-    noDeletes = on;
+  /** Deletes {@code n} random live documents (fewer when fewer are live); returns how many. */
+  int deleteSome(int n) {
+    int done = 0;
+    for (int i = 0; i < n * 4 && done < n; i++) {
+      Coll c = COLLECTIONS.get(random.nextInt(COLLECTIONS.size()));
+      List<Object> ids = live.get(c.name());
+      if (ids.size() > 5) {
+        Object id = ids.remove(random.nextInt(ids.size()));
+        collection(c).deleteOne(Filters.eq("_id", id));
+        count("delete");
+        done++;
+      }
+    }
+    return done;
   }
 
   /** Inserts {@code n} documents spread over the collections. */
@@ -100,11 +110,11 @@ final class ZavaWorkload {
       if (collection(c).replaceOne(Filters.eq("_id", id), replacement).getMatchedCount() > 0) {
         count("replace");
       }
-    } else if (roll < 92 && !noDeletes) {
+    } else if (roll < 92) {
       Object id = ids.remove(random.nextInt(ids.size()));
       collection(c).deleteOne(Filters.eq("_id", id));
       count("delete");
-    } else if (c.idField() != null && !noDeletes) {
+    } else if (c.idField() != null) {
       update(c, pick(ids), Updates.set(c.idField(), c.name() + "-moved-" + (counter++)), "id-change");
     } else {
       insert(c);
