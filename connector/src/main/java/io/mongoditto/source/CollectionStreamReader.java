@@ -7,13 +7,11 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.mongoditto.change.DittoChange;
-import io.mongoditto.change.SweepMarker;
 import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.MappingError;
 import io.mongoditto.mapping.MappingResult;
@@ -28,9 +26,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
-import org.bson.conversions.Bson;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
@@ -38,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one collection's change stream on its own thread and puts the records into the task's
- * buffer. Resumes after the given token; an idle stream waits in the server (maxAwaitTime) and,
+ * Reads one collection on its own thread, its existing documents first where its startup mode or
+ * offset says so ({@link SnapshotCopier}), then its change stream, and puts the records into the
+ * task's buffer. Resumes after the given token; an idle stream waits in the server (maxAwaitTime) and,
  * where a server answers at once anyway, backs off instead of spinning. Stops for good, with a
  * failure that says what happened, on a drop, rename or invalidate and on lost history.
  */
@@ -51,8 +47,6 @@ final class CollectionStreamReader implements Runnable {
   private static final Set<String> END_EVENTS = Set.of("drop", "rename", "dropDatabase", "invalidate");
   private static final long MIN_BACKOFF_MS = 10;
   private static final long MAX_RETRY_BACKOFF_MS = 30_000;
-  /** Failed snapshot reads in a row, without a document copied between them, before giving up. */
-  private static final int MAX_SNAPSHOT_READ_FAILURES = 5;
   private static final int WARNED_IDS_LIMIT = 10_000;
   private static final JsonWriterSettings RELAXED =
       JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
@@ -68,10 +62,7 @@ final class CollectionStreamReader implements Runnable {
   private final ChangeRecordFactory records;
   private final RecordSizeGuard sizeGuard;
   private final String namespace;
-  /** Stores a first copy's stream position before the copy starts. */
-  private final DurableSnapshotStart durableStart;
-  /** Limits the copy threads of all collections of one task. */
-  private final java.util.concurrent.Semaphore snapshotPermits;
+  private final SnapshotCopier copier;
   /** Ids whose id-field change was already reported: WARN once per document, bounded. */
   private final Set<String> warnedIdChanges = Collections.newSetFromMap(
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -99,9 +90,6 @@ final class CollectionStreamReader implements Runnable {
       MongoDatabase database, SourceBuffer buffer, SourceTaskStats stats, ChangeEventMapper mapper,
       Map<String, ?> startOffset, java.util.concurrent.Semaphore snapshotPermits,
       org.apache.kafka.connect.storage.OffsetStorageReader storedOffsets) {
-    this.durableStart = new DurableSnapshotStart(config.snapshotAwaitStoredStart() ? storedOffsets : null,
-        SourceOffsets.partition(config.database(), settings.name()), config.database() + "." + settings.name());
-    this.snapshotPermits = snapshotPermits;
     this.connectorName = connectorName;
     this.config = config;
     this.settings = settings;
@@ -115,6 +103,12 @@ final class CollectionStreamReader implements Runnable {
     this.sizeGuard = new RecordSizeGuard(settings.name(), config.recordMaxBytes());
     this.namespace = config.database() + "." + settings.name();
     this.lastOffset = startOffset;
+    // A first copy's stream position is stored before the copy starts (DurableSnapshotStart).
+    DurableSnapshotStart durableStart = new DurableSnapshotStart(
+        config.snapshotAwaitStoredStart() ? storedOffsets : null,
+        SourceOffsets.partition(config.database(), settings.name()), namespace);
+    this.copier = new SnapshotCopier(config, settings, database, buffer, metrics, mapper, records, durableStart,
+        snapshotPermits, this::watch, this::emit, () -> running);
   }
 
   String collection() {
@@ -185,9 +179,11 @@ final class CollectionStreamReader implements Runnable {
 
   private void readCollection() throws InterruptedException {
     if (needsSnapshot()) {
-      if (!snapshot()) {
+      Map<String, ?> streamFrom = copier.copy(lastOffset, forceSnapshot);
+      if (streamFrom == null) {
         return;
       }
+      lastOffset = streamFrom;
       forceSnapshot = false;
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info("Snapshot of {} complete; startup mode snapshot_only: not streaming it", namespace);
@@ -223,288 +219,6 @@ final class CollectionStreamReader implements Runnable {
       iterable.batchSize(config.streamBatchSize());
     }
     return iterable;
-  }
-
-  /**
-   * Copies the collection in {@code _id} order, chunk by chunk, without writing to MongoDB. The
-   * stream position is taken before the first read, so every change made during the copy is
-   * streamed afterwards; each record's offset holds that position and the last copied {@code _id},
-   * so a restart continues after it. False when the reader must end.
-   */
-  private boolean snapshot() throws InterruptedException {
-    BsonDocument startToken = SourceOffsets.snapshotStartToken(lastOffset);
-    String sweep = SourceOffsets.snapshotSweep(lastOffset);
-    if (startToken != null && sweep != null) {
-      // The sink deletes what no record after the start marker touched. After a restart it may
-      // know nothing of what the earlier run copied (the embedded runner's sink starts empty), so
-      // a copy that sweeps starts over, under the same epoch, instead of continuing.
-      log.info("Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over",
-          namespace, MongoSourceConfig.SNAPSHOT_SWEEP);
-      startToken = null;
-      lastOffset = null;
-    } else if (startToken == null && sweeps()) {
-      sweep = java.util.UUID.randomUUID().toString();
-    }
-    MongoCollection<BsonDocument> collection = database.getCollection(settings.name(), BsonDocument.class);
-    long total = collection.estimatedDocumentCount();
-    SnapshotProgress progress;
-    if (startToken == null) {
-      try (MongoCursor<BsonDocument> cursor = watch().withDocumentClass(BsonDocument.class).cursor()) {
-        // The driver exposes the position only once a batch was processed. An event this returns
-        // happened before the copy starts, so the copy reflects it and resuming after it is safe.
-        BsonDocument event = cursor.tryNext();
-        startToken = cursor instanceof MongoChangeStreamCursor<?> cs ? cs.getResumeToken() : null;
-        if (startToken == null && event != null) {
-          startToken = event.getDocument("_id", null);
-        }
-      }
-      if (startToken == null) {
-        fail("MongoDB gave no stream position (postBatchResumeToken) for " + namespace + " before the"
-            + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
-        return false;
-      }
-      progress = SnapshotProgress.split(startToken, boundaries(collection, total)).sweeping(sweep);
-      // A restart before this offset is stored would take a later position (see DurableSnapshotStart).
-      SnapshotProgress fresh = progress;
-      if (!durableStart.store(startToken, () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
-          buffer::put, () -> running && !buffer.isClosed())) {
-        return false;
-      }
-      if (sweep != null && !putSweepMarkers(SweepMarker.Phase.START, sweep, progress.offset(), progress.offset())) {
-        return false;
-      }
-    } else {
-      progress = SnapshotProgress.fromOffset(lastOffset, startToken);
-    }
-    log.info("Snapshot of {}: about {} documents, {} range(s), chunks of {}{}", namespace, total, progress.size(),
-        config.snapshotChunkSize(), SourceOffsets.snapshotStartToken(lastOffset) == null ? "" : ", continuing");
-    // With a filter only the matching documents are copied: count those (once, for progress).
-    long expected = settings.rules().mongoQuery().isEmpty() ? total
-        : collection.countDocuments(settings.rules().mongoQuery());
-    metrics.snapshotStarted(expected, SourceOffsets.snapshotStartToken(lastOffset) == null ? 0
-        : copiedBefore(collection, progress, expected));
-    SnapshotRun run = new SnapshotRun(collection, progress, total);
-    boolean complete = progress.size() == 1 ? run.copy(0) : run.copyConcurrently();
-    if (!complete) {
-      return false;
-    }
-    metrics.snapshotDone();
-    log.info("Snapshot of {} done: {} documents copied in {} s", namespace, run.copied.get(),
-        Math.round((System.nanoTime() - run.started) / 1e9));
-    // Nothing copied: the offset must still say where the stream starts.
-    if (SourceOffsets.snapshotStartToken(lastOffset) == null) {
-      lastOffset = progress.offset();
-    }
-    if (sweep != null) {
-      // Once the last end marker is stored the copy is over: its offset is the stream's start.
-      Map<String, ?> streamStart = SourceOffsets.streamOffset(progress.startToken());
-      if (!putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset())) {
-        return false;
-      }
-      lastOffset = streamStart;
-    }
-    return running && !buffer.isClosed();
-  }
-
-  /** Whether a fresh copy of this collection deletes the Ditto documents it does not copy. */
-  private boolean sweeps() {
-    return switch (config.snapshotSweep()) {
-      case ALWAYS -> true;
-      case HISTORY_LOST -> forceSnapshot;
-      case NEVER -> false;
-    };
-  }
-
-  private boolean putSweepMarkers(SweepMarker.Phase phase, String epoch, Map<String, ?> offset,
-      Map<String, ?> previousOffset) throws InterruptedException {
-    log.info("Snapshot of {}: sweep {} marker(s) of copy {} to the {} partition(s) of {}", namespace,
-        phase.name().toLowerCase(java.util.Locale.ROOT), epoch, config.topicPartitions(), settings.topic());
-    for (SourceRecord marker : records.sweepMarkers(phase, epoch, offset, previousOffset)) {
-      if (!buffer.put(marker)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * For progress only: the documents a continued copy already handed on in earlier runs, as the
-   * estimated total minus what its unfinished ranges still hold (one count per range, once).
-   */
-  private long copiedBefore(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
-    long remaining = 0;
-    for (int i = 0; i < progress.size(); i++) {
-      SnapshotProgress.Range r = progress.range(i);
-      if (!r.done) {
-        remaining += collection.countDocuments(FilteredReads.snapshotQuery(r.filter(), settings.rules()));
-      }
-    }
-    return Math.max(0, total - remaining);
-  }
-
-  /** Split points for snapshot.parallelism ranges of about equal size (none for small collections). */
-  private List<BsonValue> boundaries(MongoCollection<BsonDocument> collection, long total) {
-    int parts = config.snapshotParallelism();
-    List<BsonValue> points = new java.util.ArrayList<>();
-    if (parts < 2 || total < 2L * config.snapshotChunkSize()) {
-      return points;
-    }
-    for (int i = 1; i < parts; i++) {
-      BsonDocument at = collection.find().sort(Sorts.ascending("_id")).skip((int) (total * i / parts))
-          .projection(new BsonDocument("_id", new org.bson.BsonInt32(1))).limit(1).first();
-      if (at != null && (points.isEmpty() || !points.get(points.size() - 1).equals(at.get("_id")))) {
-        points.add(at.get("_id"));
-      }
-    }
-    return points;
-  }
-
-  /** One copy of one collection, by one or more threads. */
-  private final class SnapshotRun {
-    final MongoCollection<BsonDocument> collection;
-    final SnapshotProgress progress;
-    final long total;
-    final java.util.concurrent.atomic.AtomicLong copied = new java.util.concurrent.atomic.AtomicLong();
-    final long started = System.nanoTime();
-    volatile long lastLog = started;
-    volatile boolean aborted;
-
-    SnapshotRun(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
-      this.collection = collection;
-      this.progress = progress;
-      this.total = total;
-    }
-
-    boolean copyConcurrently() throws InterruptedException {
-      List<Thread> threads = new java.util.ArrayList<>();
-      java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-      java.util.concurrent.atomic.AtomicBoolean allDone = new java.util.concurrent.atomic.AtomicBoolean(true);
-      for (int i = 0; i < progress.size(); i++) {
-        int index = i;
-        Thread t = new Thread(() -> {
-          try {
-            if (!copy(index)) {
-              allDone.set(false);
-            }
-          } catch (Throwable e) {
-            aborted = true;
-            failure.compareAndSet(null, e);
-            allDone.set(false);
-          }
-        }, Thread.currentThread().getName() + "-range-" + i);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
-      }
-      for (Thread t : threads) {
-        t.join();
-      }
-      Throwable e = failure.get();
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e instanceof InterruptedException ie) {
-        throw ie;
-      }
-      if (e != null) {
-        throw new IllegalStateException(e);
-      }
-      return allDone.get();
-    }
-
-    /** Copies what is left of one range; false when stopping. */
-    boolean copy(int index) throws InterruptedException {
-      if (progress.range(index).done) {
-        return true;
-      }
-      snapshotPermits.acquire();
-      try {
-        int failures = 0;
-        long backoff = 1000;
-        while (running && !buffer.isClosed() && !aborted) {
-          BsonValue lastBefore = progress.range(index).last;
-          // One cursor per range, read in batches of a chunk: one find and then getMores, instead
-          // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
-          try (MongoCursor<BsonDocument> cursor = collection
-              .find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules()))
-              .sort(Sorts.ascending("_id")).batchSize(config.snapshotChunkSize()).cursor()) {
-            return copy(index, cursor);
-          } catch (com.mongodb.MongoCursorNotFoundException e) {
-            // The server dropped the cursor (idle longer than its cursor timeout while the
-            // buffer was full): open it again after the last copied _id.
-            log.info("Snapshot cursor of {} was closed by the server; reopening it after the last copied _id",
-                namespace);
-          } catch (MongoException e) {
-            // The driver retries a failed find but never a getMore (a cut connection, a cleared
-            // pool, an election): reopen after the last copied _id. Only repeated failures
-            // without progress go on to the reader's own handling.
-            failures = java.util.Objects.equals(lastBefore, progress.range(index).last) ? failures + 1 : 1;
-            if (!running || buffer.isClosed() || e instanceof MongoInterruptedException
-                || failures > MAX_SNAPSHOT_READ_FAILURES) {
-              throw e;
-            }
-            log.warn("Snapshot read of {} failed ({}: {}); reopening after the last copied _id in {} ms", namespace,
-                e.getClass().getSimpleName(), e.getMessage(), backoff);
-            if (!sleep(backoff)) {
-              return false;
-            }
-            backoff = Math.min(backoff * 2, MAX_RETRY_BACKOFF_MS);
-          }
-        }
-        return false;
-      } finally {
-        snapshotPermits.release();
-      }
-    }
-
-    /** Copies from an open cursor of range {@code index}; true when the range is done, false when stopping. */
-    private boolean copy(int index, MongoCursor<BsonDocument> cursor) throws InterruptedException {
-      int chunkSize = config.snapshotChunkSize();
-      while (running && !buffer.isClosed() && !aborted) {
-        List<BsonDocument> chunk = new java.util.ArrayList<>(chunkSize);
-        while (chunk.size() < chunkSize && cursor.hasNext()) {
-          chunk.add(cursor.next());
-        }
-        long readTime = System.currentTimeMillis();
-        for (BsonDocument doc : chunk) {
-          MappingResult mapped = mapSnapshot(doc, readTime);
-          synchronized (progress) {
-            if (!emit(mapped, doc, progress.advance(index, doc.get("_id")))) {
-              return false;
-            }
-          }
-        }
-        if (!chunk.isEmpty()) {
-          metrics.snapshotCopied(chunk);
-          logProgress(copied.addAndGet(chunk.size()));
-        }
-        if (chunk.size() < chunkSize) {
-          progress.done(index);
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private void logProgress(long n) {
-      long now = System.nanoTime();
-      if (now - lastLog > TimeUnit.SECONDS.toNanos(10)) {
-        lastLog = now;
-        double rate = n / Math.max(0.001, (now - started) / 1e9);
-        // The summary lines (log.summary.interval.ms) report progress at INFO.
-        log.debug("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, n, total,
-            Math.round(rate), rate > 0 ? Math.max(0, Math.round((total - n) / rate)) : "?");
-      }
-    }
-  }
-
-  private MappingResult mapSnapshot(BsonDocument doc, long readTime) {
-    try {
-      return mapper.mapSnapshot(doc, readTime);
-    } catch (RuntimeException e) {
-      log.error("Mapping a snapshot document of {} threw", namespace, e);
-      return MappingResult.failed(new MappingError(settings.name(), render(doc.get("_id")), null, "mapping failed: " + e));
-    }
   }
 
   private void stream() throws InterruptedException {
@@ -674,7 +388,8 @@ final class CollectionStreamReader implements Runnable {
     return render(key == null ? null : key.get("_id"));
   }
 
-  private static String render(BsonValue id) {
+  /** A MongoDB _id as text for errors and logs: strings and ObjectIds bare, others as relaxed JSON. */
+  static String render(BsonValue id) {
     if (id == null) {
       return null;
     }

@@ -1,0 +1,389 @@
+package io.mongoditto.source;
+
+import com.mongodb.MongoException;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Sorts;
+import io.mongoditto.change.SweepMarker;
+import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mapping.MappingError;
+import io.mongoditto.mapping.MappingResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The copy of one collection's existing documents (the snapshot) for its {@link
+ * CollectionStreamReader}: in {@code _id} order, in ranges copied concurrently, resumable after the
+ * last copied {@code _id}, with the stream position taken (and stored) before the first read, and,
+ * for a copy that sweeps, the start and end markers around it. Never writes to MongoDB.
+ */
+final class SnapshotCopier {
+
+  private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
+  private static final long MAX_RETRY_BACKOFF_MS = 30_000;
+  /** Failed snapshot reads in a row, without a document copied between them, before giving up. */
+  private static final int MAX_SNAPSHOT_READ_FAILURES = 5;
+
+  /** Where copied documents go: the reader's own path for mapped documents (records, errors, offsets). */
+  @FunctionalInterface
+  interface Emitter {
+    /** False when the reader is stopping. */
+    boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset) throws InterruptedException;
+  }
+
+  private final MongoSourceConfig config;
+  private final CollectionSettings settings;
+  private final MongoDatabase database;
+  private final SourceBuffer buffer;
+  private final CollectionMetrics metrics;
+  private final ChangeEventMapper mapper;
+  private final ChangeRecordFactory records;
+  private final DurableSnapshotStart durableStart;
+  /** Limits the copy threads of all collections of one task. */
+  private final Semaphore snapshotPermits;
+  private final Supplier<ChangeStreamIterable<Document>> watch;
+  private final Emitter emitter;
+  private final BooleanSupplier running;
+  private final String namespace;
+
+  SnapshotCopier(MongoSourceConfig config, CollectionSettings settings, MongoDatabase database, SourceBuffer buffer,
+      CollectionMetrics metrics, ChangeEventMapper mapper, ChangeRecordFactory records,
+      DurableSnapshotStart durableStart, Semaphore snapshotPermits, Supplier<ChangeStreamIterable<Document>> watch,
+      Emitter emitter, BooleanSupplier running) {
+    this.config = config;
+    this.settings = settings;
+    this.database = database;
+    this.buffer = buffer;
+    this.metrics = metrics;
+    this.mapper = mapper;
+    this.records = records;
+    this.durableStart = durableStart;
+    this.snapshotPermits = snapshotPermits;
+    this.watch = watch;
+    this.emitter = emitter;
+    this.running = running;
+    this.namespace = config.database() + "." + settings.name();
+  }
+
+  /**
+   * Copies the collection in {@code _id} order, chunk by chunk, without writing to MongoDB. The
+   * stream position is taken before the first read, so every change made during the copy is
+   * streamed afterwards; each record's offset holds that position and the last copied {@code _id},
+   * so a restart continues after it.
+   *
+   * @param stored the collection's stored offset: a copy's offset continues that copy
+   * @param historyLost the stream's history was lost: this copy may sweep ({@code snapshot.sweep})
+   * @return the offset the stream continues from, or null when the reader must end
+   */
+  Map<String, ?> copy(Map<String, ?> stored, boolean historyLost) throws InterruptedException {
+    BsonDocument startToken = SourceOffsets.snapshotStartToken(stored);
+    String sweep = SourceOffsets.snapshotSweep(stored);
+    if (startToken != null && sweep != null) {
+      // The sink deletes what no record after the start marker touched. After a restart it may
+      // know nothing of what the earlier run copied (the embedded runner's sink starts empty), so
+      // a copy that sweeps starts over, under the same epoch, instead of continuing.
+      log.info("Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over",
+          namespace, MongoSourceConfig.SNAPSHOT_SWEEP);
+      startToken = null;
+      stored = null;
+    } else if (startToken == null && sweeps(historyLost)) {
+      sweep = UUID.randomUUID().toString();
+    }
+    MongoCollection<BsonDocument> collection = database.getCollection(settings.name(), BsonDocument.class);
+    long total = collection.estimatedDocumentCount();
+    SnapshotProgress progress;
+    if (startToken == null) {
+      try (MongoCursor<BsonDocument> cursor = watch.get().withDocumentClass(BsonDocument.class).cursor()) {
+        // The driver exposes the position only once a batch was processed. An event this returns
+        // happened before the copy starts, so the copy reflects it and resuming after it is safe.
+        BsonDocument event = cursor.tryNext();
+        startToken = cursor instanceof MongoChangeStreamCursor<?> cs ? cs.getResumeToken() : null;
+        if (startToken == null && event != null) {
+          startToken = event.getDocument("_id", null);
+        }
+      }
+      if (startToken == null) {
+        fail("MongoDB gave no stream position (postBatchResumeToken) for " + namespace + " before the"
+            + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
+        return null;
+      }
+      progress = SnapshotProgress.split(startToken, boundaries(collection, total)).sweeping(sweep);
+      // A restart before this offset is stored would take a later position (see DurableSnapshotStart).
+      SnapshotProgress fresh = progress;
+      if (!durableStart.store(startToken, () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
+          buffer::put, this::active)) {
+        return null;
+      }
+      if (sweep != null && !putSweepMarkers(SweepMarker.Phase.START, sweep, progress.offset(), progress.offset())) {
+        return null;
+      }
+    } else {
+      progress = SnapshotProgress.fromOffset(stored, startToken);
+    }
+    log.info("Snapshot of {}: about {} documents, {} range(s), chunks of {}{}", namespace, total, progress.size(),
+        config.snapshotChunkSize(), SourceOffsets.snapshotStartToken(stored) == null ? "" : ", continuing");
+    // With a filter only the matching documents are copied: count those (once, for progress).
+    long expected = settings.rules().mongoQuery().isEmpty() ? total
+        : collection.countDocuments(settings.rules().mongoQuery());
+    metrics.snapshotStarted(expected, SourceOffsets.snapshotStartToken(stored) == null ? 0
+        : copiedBefore(collection, progress, expected));
+    SnapshotRun run = new SnapshotRun(collection, progress, total);
+    boolean complete = progress.size() == 1 ? run.copy(0) : run.copyConcurrently();
+    if (!complete) {
+      return null;
+    }
+    metrics.snapshotDone();
+    log.info("Snapshot of {} done: {} documents copied in {} s", namespace, run.copied.get(),
+        Math.round((System.nanoTime() - run.started) / 1e9));
+    if (sweep != null) {
+      // Once the last end marker is stored the copy is over: its offset is the stream's start.
+      Map<String, ?> streamStart = SourceOffsets.streamOffset(progress.startToken());
+      return putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset()) && active()
+          ? streamStart : null;
+    }
+    // Also when nothing was copied, this offset says where the stream starts.
+    return active() ? progress.offset() : null;
+  }
+
+  /** Whether a fresh copy of this collection deletes the Ditto documents it does not copy. */
+  private boolean sweeps(boolean historyLost) {
+    return switch (config.snapshotSweep()) {
+      case ALWAYS -> true;
+      case HISTORY_LOST -> historyLost;
+      case NEVER -> false;
+    };
+  }
+
+  private boolean putSweepMarkers(SweepMarker.Phase phase, String epoch, Map<String, ?> offset,
+      Map<String, ?> previousOffset) throws InterruptedException {
+    log.info("Snapshot of {}: sweep {} marker(s) of copy {} to the {} partition(s) of {}", namespace,
+        phase.name().toLowerCase(Locale.ROOT), epoch, config.topicPartitions(), settings.topic());
+    for (SourceRecord marker : records.sweepMarkers(phase, epoch, offset, previousOffset)) {
+      if (!buffer.put(marker)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * For progress only: the documents a continued copy already handed on in earlier runs, as the
+   * estimated total minus what its unfinished ranges still hold (one count per range, once).
+   */
+  private long copiedBefore(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
+    long remaining = 0;
+    for (int i = 0; i < progress.size(); i++) {
+      SnapshotProgress.Range r = progress.range(i);
+      if (!r.done) {
+        remaining += collection.countDocuments(FilteredReads.snapshotQuery(r.filter(), settings.rules()));
+      }
+    }
+    return Math.max(0, total - remaining);
+  }
+
+  /** Split points for snapshot.parallelism ranges of about equal size (none for small collections). */
+  private List<BsonValue> boundaries(MongoCollection<BsonDocument> collection, long total) {
+    int parts = config.snapshotParallelism();
+    List<BsonValue> points = new ArrayList<>();
+    if (parts < 2 || total < 2L * config.snapshotChunkSize()) {
+      return points;
+    }
+    for (int i = 1; i < parts; i++) {
+      BsonDocument at = collection.find().sort(Sorts.ascending("_id")).skip((int) (total * i / parts))
+          .projection(new BsonDocument("_id", new org.bson.BsonInt32(1))).limit(1).first();
+      if (at != null && (points.isEmpty() || !points.get(points.size() - 1).equals(at.get("_id")))) {
+        points.add(at.get("_id"));
+      }
+    }
+    return points;
+  }
+
+  /** One copy of one collection, by one or more threads. */
+  private final class SnapshotRun {
+    final MongoCollection<BsonDocument> collection;
+    final SnapshotProgress progress;
+    final long total;
+    final AtomicLong copied = new AtomicLong();
+    final long started = System.nanoTime();
+    volatile long lastLog = started;
+    volatile boolean aborted;
+
+    SnapshotRun(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
+      this.collection = collection;
+      this.progress = progress;
+      this.total = total;
+    }
+
+    boolean copyConcurrently() throws InterruptedException {
+      List<Thread> threads = new ArrayList<>();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      AtomicBoolean allDone = new AtomicBoolean(true);
+      for (int i = 0; i < progress.size(); i++) {
+        int index = i;
+        Thread t = new Thread(() -> {
+          try {
+            if (!copy(index)) {
+              allDone.set(false);
+            }
+          } catch (Throwable e) {
+            aborted = true;
+            failure.compareAndSet(null, e);
+            allDone.set(false);
+          }
+        }, Thread.currentThread().getName() + "-range-" + i);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      Throwable e = failure.get();
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e instanceof InterruptedException ie) {
+        throw ie;
+      }
+      if (e != null) {
+        throw new IllegalStateException(e);
+      }
+      return allDone.get();
+    }
+
+    /** Copies what is left of one range; false when stopping. */
+    boolean copy(int index) throws InterruptedException {
+      if (progress.range(index).done) {
+        return true;
+      }
+      snapshotPermits.acquire();
+      try {
+        int failures = 0;
+        long backoff = 1000;
+        while (active() && !aborted) {
+          BsonValue lastBefore = progress.range(index).last;
+          // One cursor per range, read in batches of a chunk: one find and then getMores, instead
+          // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
+          try (MongoCursor<BsonDocument> cursor = collection
+              .find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules()))
+              .sort(Sorts.ascending("_id")).batchSize(config.snapshotChunkSize()).cursor()) {
+            return copy(index, cursor);
+          } catch (com.mongodb.MongoCursorNotFoundException e) {
+            // The server dropped the cursor (idle longer than its cursor timeout while the
+            // buffer was full): open it again after the last copied _id.
+            log.info("Snapshot cursor of {} was closed by the server; reopening it after the last copied _id",
+                namespace);
+          } catch (MongoException e) {
+            // The driver retries a failed find but never a getMore (a cut connection, a cleared
+            // pool, an election): reopen after the last copied _id. Only repeated failures
+            // without progress go on to the reader's own handling.
+            failures = Objects.equals(lastBefore, progress.range(index).last) ? failures + 1 : 1;
+            if (!active() || e instanceof MongoInterruptedException
+                || failures > MAX_SNAPSHOT_READ_FAILURES) {
+              throw e;
+            }
+            log.warn("Snapshot read of {} failed ({}: {}); reopening after the last copied _id in {} ms", namespace,
+                e.getClass().getSimpleName(), e.getMessage(), backoff);
+            if (!sleep(backoff)) {
+              return false;
+            }
+            backoff = Math.min(backoff * 2, MAX_RETRY_BACKOFF_MS);
+          }
+        }
+        return false;
+      } finally {
+        snapshotPermits.release();
+      }
+    }
+
+    /** Copies from an open cursor of range {@code index}; true when the range is done, false when stopping. */
+    private boolean copy(int index, MongoCursor<BsonDocument> cursor) throws InterruptedException {
+      int chunkSize = config.snapshotChunkSize();
+      while (active() && !aborted) {
+        List<BsonDocument> chunk = new ArrayList<>(chunkSize);
+        while (chunk.size() < chunkSize && cursor.hasNext()) {
+          chunk.add(cursor.next());
+        }
+        long readTime = System.currentTimeMillis();
+        for (BsonDocument doc : chunk) {
+          MappingResult mapped = mapSnapshot(doc, readTime);
+          synchronized (progress) {
+            if (!emitter.emit(mapped, doc, progress.advance(index, doc.get("_id")))) {
+              return false;
+            }
+          }
+        }
+        if (!chunk.isEmpty()) {
+          metrics.snapshotCopied(chunk);
+          logProgress(copied.addAndGet(chunk.size()));
+        }
+        if (chunk.size() < chunkSize) {
+          progress.done(index);
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private void logProgress(long n) {
+      long now = System.nanoTime();
+      if (now - lastLog > TimeUnit.SECONDS.toNanos(10)) {
+        lastLog = now;
+        double rate = n / Math.max(0.001, (now - started) / 1e9);
+        // The summary lines (log.summary.interval.ms) report progress at INFO.
+        log.debug("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, n, total,
+            Math.round(rate), rate > 0 ? Math.max(0, Math.round((total - n) / rate)) : "?");
+      }
+    }
+  }
+
+  private MappingResult mapSnapshot(BsonDocument doc, long readTime) {
+    try {
+      return mapper.mapSnapshot(doc, readTime);
+    } catch (RuntimeException e) {
+      log.error("Mapping a snapshot document of {} threw", namespace, e);
+      return MappingResult.failed(new MappingError(settings.name(), CollectionStreamReader.render(doc.get("_id")), null, "mapping failed: " + e));
+    }
+  }
+
+  private boolean active() {
+    return running.getAsBoolean() && !buffer.isClosed();
+  }
+
+  private void fail(String message) {
+    log.error(message);
+    buffer.fail(new ConnectException(message));
+  }
+
+  private boolean sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+      return active();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
