@@ -4,7 +4,6 @@ import com.mongodb.client.MongoClient;
 import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
-import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.mongo.DeploymentCheck;
 import io.mongoditto.cli.mongo.Finding;
 import java.io.PrintWriter;
@@ -34,10 +33,10 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings settings = mongo.settings(cli.env());
-    String uri = mongo.mongodbUri(settings);
-    String database = mongo.databaseName(settings);
-    List<CollectionsConfig.Entry> collections = Commands.requireCollections(settings);
+    Commands.MongoTarget target = Commands.MongoTarget.of(mongo, cli.env());
+    String uri = target.uri();
+    String database = target.database();
+    List<CollectionsConfig.Entry> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Checking %s, database %s, %d collection(s)%n", Redact.mongoUri(uri), database, collections.size());
     List<Finding> findings;

@@ -8,7 +8,6 @@ import com.mongodb.client.model.IndexOptions;
 import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
-import io.mongoditto.cli.config.Settings;
 import io.mongoditto.mapping.IdMode;
 import java.io.PrintWriter;
 import java.util.List;
@@ -41,10 +40,10 @@ final class CreateIndexesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings settings = mongo.settings(cli.env());
-    String uri = mongo.mongodbUri(settings);
-    String database = mongo.databaseName(settings);
-    List<CollectionsConfig.Entry> collections = Commands.requireCollections(settings);
+    Commands.MongoTarget target = Commands.MongoTarget.of(mongo, cli.env());
+    String uri = target.uri();
+    String database = target.database();
+    List<CollectionsConfig.Entry> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Creating id indexes on %s, database %s%n", Redact.mongoUri(uri), database);
     int created = 0;

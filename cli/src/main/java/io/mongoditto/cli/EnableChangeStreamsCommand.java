@@ -6,7 +6,6 @@ import com.mongodb.client.MongoDatabase;
 import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
-import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.mongo.CollectionInfo;
 import java.io.PrintWriter;
 import java.util.List;
@@ -41,10 +40,10 @@ final class EnableChangeStreamsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings settings = mongo.settings(cli.env());
-    String uri = mongo.mongodbUri(settings);
-    String database = mongo.databaseName(settings);
-    List<CollectionsConfig.Entry> collections = Commands.requireCollections(settings);
+    Commands.MongoTarget target = Commands.MongoTarget.of(mongo, cli.env());
+    String uri = target.uri();
+    String database = target.database();
+    List<CollectionsConfig.Entry> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%s pre- and post-images on %s, database %s%n", dryRun ? "Dry run: enabling" : "Enabling",
         Redact.mongoUri(uri), database);
