@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
@@ -18,7 +19,8 @@ import org.bson.json.JsonWriterSettings;
  * Turns mapped changes of one collection into schemaless Connect records: key = the Ditto {@code
  * _id}, value = {@link DittoChangeCodec#toValue}, timestamp = source time, partition = {@link
  * CanonicalIds#partition} of the id (so every record of one document is on one partition the sink
- * can compute). Bad documents become a record for the errors topic. Offsets carry the collection's rules fingerprint ({@link SyncRulesChange}).
+ * can compute). Bad documents become a record for the errors topic. Offsets carry the
+ * collection's rules fingerprint ({@link SyncRulesChange}).
  */
 final class ChangeRecordFactory {
 
@@ -130,7 +132,7 @@ final class ChangeRecordFactory {
         shortened.put(key, rawEvent.get(key));
       }
     }
-    shortened.put("mongoditto_note", new org.bson.BsonString("the event's documents (" + json.length()
+    shortened.put("mongoditto_note", new BsonString("the event's documents (" + json.length()
         + " characters of JSON) are left out: over " + MongoSourceConfig.RECORD_MAX_BYTES));
     return shortened.toJson(RELAXED);
   }

@@ -68,10 +68,6 @@ final class SnapshotProgress {
     return new SnapshotProgress(startToken, ranges, epoch);
   }
 
-  String sweep() {
-    return sweep;
-  }
-
   /** The progress stored in an offset, or a fresh single range when the offset holds none. */
   static SnapshotProgress fromOffset(Map<String, ?> offset, BsonDocument startToken) {
     BsonArray stored = SourceOffsets.snapshotRanges(offset);
