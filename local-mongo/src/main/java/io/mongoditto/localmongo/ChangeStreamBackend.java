@@ -84,6 +84,9 @@ final class ChangeStreamBackend extends MemoryBackend {
         if (isChangeStream(query)) {
           return openChangeStream(databaseName, query);
         }
+        return QueryBatches.limitAggregate(getCursorRegistry(), super.handleCommand(channel, databaseName, command, query));
+      case "find":
+        QueryBatches.limitFind(query);
         break;
       case "collmod":
         return collections.collMod(databaseName, query);
@@ -182,6 +185,10 @@ final class ChangeStreamBackend extends MemoryBackend {
       } catch (CursorNotFoundException e) {
         found = null;
       }
+    }
+    if (found != null && !(found instanceof ChangeStreamCursor)) {
+      return QueryBatches.getMore(getCursorRegistry(), found,
+          databaseName + "." + query.get("collection"), query.get("batchSize"));
     }
     if (!(found instanceof ChangeStreamCursor cursor)) {
       return super.handleGetMore(databaseName, command, query);
