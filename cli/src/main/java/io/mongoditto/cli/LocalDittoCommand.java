@@ -3,8 +3,8 @@ package io.mongoditto.cli;
 import io.mongoditto.localditto.LocalDitto;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,19 +39,11 @@ final class LocalDittoCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new UserException("cannot start the local Ditto: " + e.getMessage(), e);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      ditto.close();
-      stopped.countDown();
-    }, "local-ditto-shutdown"));
-    out.println("Local Ditto running: " + ditto.endpoint());
     // A generated key of a throwaway local server is what the user needs to connect; a key the
     // user chose is not echoed.
-    out.println(apiKey == null ? "API key: " + ditto.apiKey() : "API key: the one given with --api-key");
-    out.println("e.g. export DITTO_CLOUD_ENDPOINT=" + ditto.endpoint() + (apiKey == null ? " DITTO_API_KEY=" + ditto.apiKey() : ""));
-    out.println("Press Ctrl-C to stop.");
-    out.flush();
-    stopped.await();
-    return ExitCodes.OK;
+    return Commands.serveUntilInterrupted(ditto, "local-ditto", out, List.of(
+        "Local Ditto running: " + ditto.endpoint(),
+        apiKey == null ? "API key: " + ditto.apiKey() : "API key: the one given with --api-key",
+        "e.g. export DITTO_CLOUD_ENDPOINT=" + ditto.endpoint() + (apiKey == null ? " DITTO_API_KEY=" + ditto.apiKey() : "")));
   }
 }

@@ -2,8 +2,8 @@ package io.mongoditto.cli;
 
 import io.mongoditto.localmongo.LocalMongo;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,15 +35,7 @@ final class LocalMongoCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new UserException("cannot start the local MongoDB on " + host + ":" + port + ": " + e.getMessage(), e);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      mongo.close();
-      stopped.countDown();
-    }, "local-mongo-shutdown"));
-    out.println("Local MongoDB running: " + mongo.connectionString());
-    out.println("Press Ctrl-C to stop.");
-    out.flush();
-    stopped.await();
-    return ExitCodes.OK;
+    return Commands.serveUntilInterrupted(mongo, "local-mongo", out,
+        List.of("Local MongoDB running: " + mongo.connectionString()));
   }
 }
