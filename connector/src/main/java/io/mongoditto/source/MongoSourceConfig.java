@@ -5,6 +5,7 @@ import io.mongoditto.mapping.IdMode;
 import io.mongoditto.mapping.SyncRules;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -107,7 +108,8 @@ public final class MongoSourceConfig {
         + " they must be present and never change.");
     docs.put(ID_KEEP_MONGO_ID, "false (default) or true: with single_field/multiple_fields, also copy the"
         + " Mongo _id into the Ditto document as field '" + CollectionMapping.MONGO_ID_FIELD + "'.");
-    docs.put(DITTO_COLLECTION, "The Ditto collection name. Default: the MongoDB collection name.");
+    docs.put(DITTO_COLLECTION, "The Ditto collection name. Default: the MongoDB collection name. Two enabled"
+        + " collections may share one only with snapshot.sweep=never.");
     docs.put(TOPIC, "The Kafka topic for this collection's changes. Default: <topic.prefix>.<collection>.");
     docs.put(STARTUP_MODE, "Overrides the connector's startup.mode for this collection:"
         + " initial, latest, timestamp or snapshot_only.");
@@ -262,6 +264,9 @@ public final class MongoSourceConfig {
     if (base.getLong(STARTUP_TIMESTAMP) == null
         && collections.stream().anyMatch(c -> c.enabled() && c.startupMode() == StartupMode.TIMESTAMP)) {
       add(errors, STARTUP_TIMESTAMP, "startup mode 'timestamp' needs the cluster time to start from (epoch seconds)");
+    }
+    if (!SnapshotSweep.NEVER.configValue().equalsIgnoreCase(base.getString(SNAPSHOT_SWEEP))) {
+      checkOneDittoCollectionEach(collections, errors);
     }
     if (!errors.isEmpty()) {
       return new Parsed(null, errors);
@@ -465,6 +470,27 @@ public final class MongoSourceConfig {
 
   private static int errorCount(Map<String, List<String>> errors) {
     return errors.values().stream().mapToInt(List::size).sum();
+  }
+
+  /**
+   * A copy's sweep deletes the Ditto documents its own collection did not copy: two collections
+   * writing into one Ditto collection would sweep each other's documents away.
+   */
+  private static void checkOneDittoCollectionEach(List<CollectionSettings> collections,
+      Map<String, List<String>> errors) {
+    Map<String, String> owner = new HashMap<>();
+    for (CollectionSettings c : collections) {
+      if (!c.enabled()) {
+        continue;
+      }
+      String ditto = c.mapping().dittoCollection();
+      String other = owner.putIfAbsent(ditto, c.name());
+      if (other != null) {
+        add(errors, key(c.name(), DITTO_COLLECTION), "Ditto collection '" + ditto + "' is also the Ditto collection of '"
+            + other + "': with " + SNAPSHOT_SWEEP + " on, a copy of one would delete the other's documents. Give each"
+            + " collection its own Ditto collection, or set " + SNAPSHOT_SWEEP + "=never.");
+      }
+    }
   }
 
   private static void add(Map<String, List<String>> errors, String key, String message) {

@@ -61,6 +61,36 @@ class MongoSourceConfigTest {
   }
 
   @Test
+  void twoCollectionsIntoOneDittoCollectionAreRefusedUnlessNothingSweeps() {
+    Map<String, String> p = base();
+    p.put("collection.categories.ditto.collection", "customers");
+    Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
+    String message = errors.get("collection.categories.ditto.collection").get(0);
+    assertTrue(message.contains("also the Ditto collection of 'customers'") && message.contains("snapshot.sweep=never"),
+        message);
+    p.put("snapshot.sweep", "never");
+    assertEquals(Map.of(), MongoSourceConfig.parse(p).errors());
+    p.put("snapshot.sweep", "always");
+    p.put("collections", "customers,categories,old_categories");
+    p.put("collection.categories.ditto.collection", "categories");
+    p.put("collection.old_categories.ditto.collection", "categories");
+    p.put("collection.old_categories.enabled", "false");
+    assertEquals(Map.of(), MongoSourceConfig.parse(p).errors(), "a disabled collection writes nothing");
+  }
+
+  @Test
+  void topicPartitionsFollowConnectsTopicCreationUnlessSet() {
+    Map<String, String> p = base();
+    assertEquals(1, MongoSourceConfig.of(p).topicPartitions());
+    p.put("topic.creation.default.partitions", "6");
+    assertEquals(6, MongoSourceConfig.of(p).topicPartitions());
+    p.put("topic.creation.default.partitions", "-1");
+    assertEquals(1, MongoSourceConfig.of(p).topicPartitions(), "the broker's default: unknown here");
+    p.put("topic.partitions", "3");
+    assertEquals(3, MongoSourceConfig.of(p).topicPartitions());
+  }
+
+  @Test
   void typoInCollectionSettingIsAnErrorOnThatKey() {
     Map<String, String> p = base();
     p.put("collection.customers.id.feilds", "customer_id");
