@@ -16,7 +16,11 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 final class KafkaSourceBench implements AutoCloseable {
 
   /** A measured rate, or why there is none. */
-  record Outcome(double perSecond, long records, String problem) {
+  record Outcome(double perSecond, long records, String problem, double firstRecordSeconds) {
+    Outcome(double perSecond, long records, String problem) {
+      this(perSecond, records, problem, 0);
+    }
+
     static Outcome failed(String problem) {
       return new Outcome(0, 0, problem);
     }
@@ -123,13 +127,14 @@ final class KafkaSourceBench implements AutoCloseable {
   private Outcome copy(String name, Map<String, String> config, String topicPrefix, long documents)
       throws InterruptedException {
     try {
+      long created = System.nanoTime();
       connect.configureConnector(name, config);
       TopicCounter.Progress p = counter.awaitCount(topicPrefix, documents, TIMEOUT);
       if (!p.reached(documents)) {
         return Outcome.failed(name + ": " + p.count() + " of " + documents + " documents in Kafka after " + TIMEOUT
             + "; " + status(name));
       }
-      return new Outcome(p.ratePerSecond(), p.count(), null);
+      return new Outcome(p.ratePerSecond(), p.count(), null, (p.firstNanos() - created) / 1e9);
     } catch (RuntimeException | AssertionError e) {
       return Outcome.failed(name + ": " + e);
     } finally {

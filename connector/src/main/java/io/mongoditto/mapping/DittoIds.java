@@ -101,6 +101,10 @@ public final class DittoIds {
     if (mongoId == null) {
       return null;
     }
+    String fast = ShortJson.value(mongoId);
+    if (fast != null) {
+      return fast;
+    }
     String json = new BsonDocument(MONGO_ID, mongoId).toJson(RELAXED);
     // {"_id": <value>} -> <value>
     return json.substring(json.indexOf(':') + 1, json.length() - 1).trim();

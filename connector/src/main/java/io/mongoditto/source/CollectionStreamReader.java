@@ -27,6 +27,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
@@ -377,7 +378,7 @@ final class CollectionStreamReader implements Runnable {
           BsonValue lastBefore = progress.range(index).last;
           // One cursor per range, read in batches of a chunk: one find and then getMores, instead
           // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
-          try (MongoCursor<BsonDocument> cursor = collection
+          try (MongoCursor<RawBsonDocument> cursor = collection.withDocumentClass(RawBsonDocument.class)
               .find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules()))
               .sort(Sorts.ascending("_id")).batchSize(config.snapshotChunkSize()).cursor()) {
             return copy(index, cursor);
@@ -410,12 +411,15 @@ final class CollectionStreamReader implements Runnable {
     }
 
     /** Copies from an open cursor of range {@code index}; true when the range is done, false when stopping. */
-    private boolean copy(int index, MongoCursor<BsonDocument> cursor) throws InterruptedException {
+    private boolean copy(int index, MongoCursor<RawBsonDocument> cursor) throws InterruptedException {
       int chunkSize = config.snapshotChunkSize();
       while (running && !buffer.isClosed() && !aborted) {
         List<BsonDocument> chunk = new java.util.ArrayList<>(chunkSize);
+        long bytes = 0;
         while (chunk.size() < chunkSize && cursor.hasNext()) {
-          chunk.add(cursor.next());
+          RawBsonDocument raw = cursor.next();
+          bytes += RawDocuments.size(raw);
+          chunk.add(RawDocuments.decode(raw));
         }
         long readTime = System.currentTimeMillis();
         for (BsonDocument doc : chunk) {
@@ -427,7 +431,7 @@ final class CollectionStreamReader implements Runnable {
           }
         }
         if (!chunk.isEmpty()) {
-          metrics.snapshotCopied(chunk);
+          metrics.snapshotCopied(chunk.size(), bytes);
           logProgress(copied.addAndGet(chunk.size()));
         }
         if (chunk.size() < chunkSize) {
@@ -478,7 +482,7 @@ final class CollectionStreamReader implements Runnable {
     metrics.streaming();
     log.info("Streaming changes of {} to topic {} ({}; from {})", namespace, settings.topic(),
         settings.mapping().idMode().name().toLowerCase(), from);
-    try (MongoCursor<BsonDocument> cursor = iterable.withDocumentClass(BsonDocument.class).cursor()) {
+    try (MongoCursor<RawBsonDocument> cursor = iterable.withDocumentClass(RawBsonDocument.class).cursor()) {
       if (lastOffset == null && cursor instanceof MongoChangeStreamCursor<?> cs && cs.getResumeToken() != null) {
         // The position the stream starts at: the "previous" offset of the first event's records.
         lastOffset = SourceOffsets.streamOffset(cs.getResumeToken());
@@ -486,7 +490,7 @@ final class CollectionStreamReader implements Runnable {
       long backoff = MIN_BACKOFF_MS;
       while (running && !buffer.isClosed()) {
         long started = System.nanoTime();
-        BsonDocument event = cursor.tryNext();
+        RawBsonDocument event = cursor.tryNext();
         if (event == null) {
           long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
           if (!heartbeat(cursor)) {
@@ -503,7 +507,7 @@ final class CollectionStreamReader implements Runnable {
         }
         backoff = MIN_BACKOFF_MS;
         lastRecordNanos = System.nanoTime();
-        if (!handle(event)) {
+        if (!handle(RawDocuments.decode(event), RawDocuments.size(event))) {
           return;
         }
       }
@@ -515,7 +519,7 @@ final class CollectionStreamReader implements Runnable {
    * then, so a collection that rarely changes does not keep a token that falls out of the oplog.
    * False when stopping.
    */
-  private boolean heartbeat(MongoCursor<BsonDocument> cursor) throws InterruptedException {
+  private boolean heartbeat(MongoCursor<?> cursor) throws InterruptedException {
     if (config.heartbeatIntervalMs() <= 0 || !(cursor instanceof MongoChangeStreamCursor<?> cs)) {
       return true;
     }
@@ -547,14 +551,14 @@ final class CollectionStreamReader implements Runnable {
   }
 
   /** False when this stream must end. */
-  private boolean handle(BsonDocument event) throws InterruptedException {
+  private boolean handle(BsonDocument event, long bsonBytes) throws InterruptedException {
     String op = event.containsKey("operationType") ? event.getString("operationType").getValue() : "";
     BsonDocument token = event.getDocument("_id", null);
     if (token == null) {
       fail("A change event on " + namespace + " has no resume token (_id); a $project must not remove it");
       return false;
     }
-    metrics.event(op, event);
+    metrics.event(op, event, bsonBytes);
     if (log.isDebugEnabled()) {
       log.debug("Change event '{}' on {} for _id {}", op, namespace, sourceId(event));
     }
