@@ -34,6 +34,13 @@ final class ChildJvm {
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     pb.environment().put("BENCH_TIMEOUT_S", Long.toString(timeoutSeconds));
+    // BENCH_CHILD_JAVA_OPTS: options for the child only, e.g. a JFR recording of the embedded sync
+    // (JAVA_TOOL_OPTIONS would reach the benchmark's own JVM too).
+    String childOpts = System.getenv("BENCH_CHILD_JAVA_OPTS");
+    pb.environment().remove("BENCH_CHILD_JAVA_OPTS");
+    if (childOpts != null && !childOpts.isBlank()) {
+      pb.environment().put("JAVA_TOOL_OPTIONS", childOpts);
+    }
     Process p = pb.start();
     String line;
     Map<String, String> fields = new HashMap<>();
