@@ -102,7 +102,10 @@ final class Bench {
         : Row.failed("Source streaming into Kafka", oursLatest.problem()));
     table.add(oursLatest.ok() && theirsLatest.ok()
         ? Row.atLeast("Source streaming vs mongo-kafka 2.0.1 (latest)", oursLatest.perSecond(), "events/s",
-            "mongo-kafka", theirsLatest.perSecond(), 1.0, "> 1 (aim 1.5)", "same cluster, same inserts; theirs with its defaults")
+            "mongo-kafka", theirsLatest.perSecond(), 1.0, "> 1 (aim 1.5)", String.format(Locale.ROOT,
+                "same cluster, same inserts; theirs with its defaults; CPU of the benchmark JVM per event (writer,"
+                    + " MongoDB, broker and worker included): ours %.0f us, theirs %.0f us",
+                oursLatest.cpuMicrosPerRecord(), theirsLatest.cpuMicrosPerRecord()))
         : Row.failed("Source streaming vs mongo-kafka 2.0.1 (latest)", oursLatest.ok() ? theirsLatest.problem() : oursLatest.problem()));
     String copyNote = "first to last document in Kafka, connector start-up left out";
     String startNote = oursCopy.ok() && theirsCopy.ok()

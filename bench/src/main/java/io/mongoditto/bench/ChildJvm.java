@@ -16,7 +16,7 @@ final class ChildJvm {
 
   /** What the child reported. */
   record Result(long applied, long nanos, long peakUsed, long peakAfterGc, long maxHeap, long deadLetters,
-      String failure, int exitCode, Path log) {
+      long cpuNanos, String failure, int exitCode, Path log) {
     boolean ok() {
       return exitCode == 0 && failure.isEmpty();
     }
@@ -56,10 +56,10 @@ final class ChildJvm {
     }
     int exit = p.isAlive() ? -1 : p.exitValue();
     if (fields.isEmpty()) {
-      return new Result(0, 0, 0, 0, 0, 0, "no result (exit " + exit + "), see " + log, exit, log);
+      return new Result(0, 0, 0, 0, 0, 0, 0, "no result (exit " + exit + "), see " + log, exit, log);
     }
     return new Result(num(fields, "applied"), num(fields, "nanos"), num(fields, "peakUsed"),
-        num(fields, "peakAfterGc"), num(fields, "maxHeap"), num(fields, "deadLetters"),
+        num(fields, "peakAfterGc"), num(fields, "maxHeap"), num(fields, "deadLetters"), num(fields, "cpuNanos"),
         fields.getOrDefault("failure", ""), exit, log);
   }
 
