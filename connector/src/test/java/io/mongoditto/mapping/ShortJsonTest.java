@@ -64,6 +64,15 @@ class ShortJsonTest {
   }
 
   @Test
+  void integerSourceIdsAreWrittenAsTheRelaxedJsonWriterWritesThem() {
+    for (BsonValue v : List.of(new BsonInt32(0), new BsonInt32(-7), new BsonInt32(Integer.MIN_VALUE),
+        new BsonInt64(5), new BsonInt64(Long.MAX_VALUE), new BsonInt64(Long.MIN_VALUE))) {
+      String relaxed = new BsonDocument("_id", v).toJson(RELAXED);
+      assertEquals(relaxed.substring(relaxed.indexOf(':') + 1, relaxed.length() - 1).trim(), DittoIds.sourceId(v));
+    }
+  }
+
+  @Test
   void sourceIdsAreUnchanged() {
     ObjectId oid = new ObjectId();
     assertEquals("{\"$oid\": \"" + oid.toHexString() + "\"}", DittoIds.sourceId(new BsonObjectId(oid)));
