@@ -8,7 +8,8 @@
 #   scripts/bench.sh --full               # full Zava Retail (650,000+ documents), 60 s lag run
 #   scripts/bench.sh --only kafka         # limits + the named parts only: sync, kafka, lag
 #
-# BENCH_SKIP_BUILD=1 reuses the last build; BENCH_HEAP sets the benchmark JVM's -Xmx (the local
+# BENCH_SKIP_BUILD=1 reuses the last build; BENCH_CHILD_JAVA_OPTS adds JVM options to the embedded sync's
+# child JVM only (e.g. -XX:StartFlightRecording=...); BENCH_HEAP sets the benchmark JVM's -Xmx (the local
 # MongoDB, the broker and the worker live in it; the embedded sync runs in a child JVM with -Xmx512m).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -16,7 +16,7 @@ final class ChildJvm {
 
   /** What the child reported. */
   record Result(long applied, long nanos, long peakUsed, long peakAfterGc, long maxHeap, long deadLetters,
-      String failure, int exitCode, Path log) {
+      long cpuNanos, String failure, int exitCode, Path log) {
     boolean ok() {
       return exitCode == 0 && failure.isEmpty();
     }
@@ -34,6 +34,13 @@ final class ChildJvm {
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     pb.environment().put("BENCH_TIMEOUT_S", Long.toString(timeoutSeconds));
+    // BENCH_CHILD_JAVA_OPTS: options for the child only, e.g. a JFR recording of the embedded sync
+    // (JAVA_TOOL_OPTIONS would reach the benchmark's own JVM too).
+    String childOpts = System.getenv("BENCH_CHILD_JAVA_OPTS");
+    pb.environment().remove("BENCH_CHILD_JAVA_OPTS");
+    if (childOpts != null && !childOpts.isBlank()) {
+      pb.environment().put("JAVA_TOOL_OPTIONS", childOpts);
+    }
     Process p = pb.start();
     String line;
     Map<String, String> fields = new HashMap<>();
@@ -49,10 +56,10 @@ final class ChildJvm {
     }
     int exit = p.isAlive() ? -1 : p.exitValue();
     if (fields.isEmpty()) {
-      return new Result(0, 0, 0, 0, 0, 0, "no result (exit " + exit + "), see " + log, exit, log);
+      return new Result(0, 0, 0, 0, 0, 0, 0, "no result (exit " + exit + "), see " + log, exit, log);
     }
     return new Result(num(fields, "applied"), num(fields, "nanos"), num(fields, "peakUsed"),
-        num(fields, "peakAfterGc"), num(fields, "maxHeap"), num(fields, "deadLetters"),
+        num(fields, "peakAfterGc"), num(fields, "maxHeap"), num(fields, "deadLetters"), num(fields, "cpuNanos"),
         fields.getOrDefault("failure", ""), exit, log);
   }
 

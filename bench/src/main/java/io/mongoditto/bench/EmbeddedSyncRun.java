@@ -42,6 +42,7 @@ public final class EmbeddedSyncRun {
     String failure = "";
     long applied = 0;
     long nanos = 0;
+    long cpuNanos = 0;
     try (HeapSampler heap = new HeapSampler()) {
       EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(
           settings, dir.resolve("offsets.dat"), dir.resolve("dead-letters.jsonl"), Duration.ofSeconds(1)));
@@ -51,11 +52,13 @@ public final class EmbeddedSyncRun {
         } else {
           // Timed from the running task: engine and connector start-up (about a second) left out.
           long start = System.nanoTime();
+          long cpuStart = processCpuNanos();
           long deadline = start + timeout.toNanos();
           while (sync.isRunning() && total(sync) < expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
           }
           nanos = System.nanoTime() - start;
+          cpuNanos = processCpuNanos() - cpuStart;
           applied = total(sync);
           if (applied < expected) {
             failure = sync.failure() != null ? "stopped: " + sync.failure() : "timed out at " + applied + " of " + expected;
@@ -65,9 +68,9 @@ public final class EmbeddedSyncRun {
         sync.close();
       }
       heap.close();
-      System.out.printf("%s applied=%d nanos=%d peakUsed=%d peakAfterGc=%d maxHeap=%d deadLetters=%d failure=%s%n",
+      System.out.printf("%s applied=%d nanos=%d peakUsed=%d peakAfterGc=%d maxHeap=%d deadLetters=%d cpuNanos=%d failure=%s%n",
           RESULT, applied, nanos, heap.peakUsed(), heap.peakAfterGc(), Runtime.getRuntime().maxMemory(),
-          sync.deadLetters(), failure.replace('\n', ' '));
+          sync.deadLetters(), cpuNanos, failure.replace('\n', ' '));
     } catch (OutOfMemoryError e) {
       System.out.printf("%s applied=%d nanos=0 peakUsed=0 peakAfterGc=0 maxHeap=%d deadLetters=0 failure=OutOfMemoryError %s%n",
           RESULT, applied, Runtime.getRuntime().maxMemory(), e.getMessage());
@@ -92,6 +95,12 @@ public final class EmbeddedSyncRun {
       }
     }
     return out;
+  }
+
+  /** CPU time of this JVM: the runner's own cost, steadier than its rate on a shared machine. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long total(EmbeddedSync sync) {

@@ -16,7 +16,11 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 final class KafkaSourceBench implements AutoCloseable {
 
   /** A measured rate, or why there is none. */
-  record Outcome(double perSecond, long records, String problem) {
+  record Outcome(double perSecond, long records, String problem, double firstRecordSeconds, double cpuMicrosPerRecord) {
+    Outcome(double perSecond, long records, String problem) {
+      this(perSecond, records, problem, 0, 0);
+    }
+
     static Outcome failed(String problem) {
       return new Outcome(0, 0, problem);
     }
@@ -90,14 +94,16 @@ final class KafkaSourceBench implements AutoCloseable {
         return Outcome.failed(name + ": no probe document reached Kafka in 60 s; " + status(name));
       }
       long start = System.nanoTime();
+      long cpuBefore = processCpuNanos();
       Thread writer = InsertLoad.burstInBackground(db.getCollection(collection), 1, events);
       TopicCounter.Progress p = counter.awaitCount(topicPrefix, events + probes, TIMEOUT);
+      long cpu = processCpuNanos() - cpuBefore;
       long nanos = p.reachedNanos() - start;
       writer.join();
       if (!p.reached(events + probes)) {
         return Outcome.failed(name + ": " + (p.count() - probes) + " of " + events + " events in Kafka after " + TIMEOUT);
       }
-      return new Outcome(Units.perSecond(events, nanos), events, null);
+      return new Outcome(Units.perSecond(events, nanos), events, null, 0, cpu / 1e3 / events);
     } catch (RuntimeException | AssertionError e) {
       return Outcome.failed(name + ": " + e);
     } finally {
@@ -123,18 +129,28 @@ final class KafkaSourceBench implements AutoCloseable {
   private Outcome copy(String name, Map<String, String> config, String topicPrefix, long documents)
       throws InterruptedException {
     try {
+      long created = System.nanoTime();
       connect.configureConnector(name, config);
       TopicCounter.Progress p = counter.awaitCount(topicPrefix, documents, TIMEOUT);
       if (!p.reached(documents)) {
         return Outcome.failed(name + ": " + p.count() + " of " + documents + " documents in Kafka after " + TIMEOUT
             + "; " + status(name));
       }
-      return new Outcome(p.ratePerSecond(), p.count(), null);
+      return new Outcome(p.ratePerSecond(), p.count(), null, (p.firstNanos() - created) / 1e9, 0);
     } catch (RuntimeException | AssertionError e) {
       return Outcome.failed(name + ": " + e);
     } finally {
       deleteQuietly(name);
     }
+  }
+
+  /**
+   * CPU time of this whole JVM (writer, local MongoDB, broker, worker and connector): on a
+   * shared two-core machine the CPU a connector needs per event varies far less than its rate.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private Map<String, String> oursBase(String database, String prefix) {

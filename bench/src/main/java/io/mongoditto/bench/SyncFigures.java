@@ -51,8 +51,9 @@ final class SyncFigures {
     } else {
       table.add(Row.atLeast(syncFigure, Units.perSecond(r.applied(), r.nanos()), "docs/s",
           scanSlower ? "raw scan" : "raw Ditto write", slower, 0.7, ">= 0.7",
-          String.format(Locale.ROOT, "%,d documents, counts checked in Ditto; from the running task to the last acknowledged batch; child JVM -Xmx%s",
-              r.applied(), options.childHeap())));
+          String.format(Locale.ROOT, "%,d documents, counts checked in Ditto; from the running task to the last acknowledged batch; child JVM -Xmx%s;"
+              + " the runner's JVM used %.0f us of CPU per document",
+              r.applied(), options.childHeap(), r.cpuNanos() / 1e3 / Math.max(1, r.applied()))));
     }
     String heapFigure = "Peak heap of the embedded initial sync (" + (options.scale() >= 1.0 ? "full size" : "scale " + options.scale()) + ")";
     String heapValue = String.format(Locale.ROOT, "%s used (%s live after GC)", Units.bytes(r.peakUsed()), Units.bytes(r.peakAfterGc()));

@@ -216,7 +216,8 @@ public final class DittoHttpClient implements AutoCloseable {
     }
     List<Object> mutated = new ArrayList<>();
     for (JsonNode id : root.path("mutatedDocumentIds")) {
-      mutated.add(JSON.convertValue(id, Object.class));
+      // A string id (the common case) directly: convertValue per id was a tenth of the sink thread's time.
+      mutated.add(id.isTextual() ? id.textValue() : JSON.convertValue(id, Object.class));
     }
     List<String> warnings = new ArrayList<>();
     for (JsonNode w : root.path("warnings")) {

@@ -101,6 +101,17 @@ public final class DittoIds {
     if (mongoId == null) {
       return null;
     }
+    String fast = ShortJson.value(mongoId);
+    if (fast != null) {
+      return fast;
+    }
+    // Relaxed mode writes 32- and 64-bit integers as plain numbers.
+    if (mongoId.isInt32()) {
+      return Integer.toString(mongoId.asInt32().getValue());
+    }
+    if (mongoId.isInt64()) {
+      return Long.toString(mongoId.asInt64().getValue());
+    }
     String json = new BsonDocument(MONGO_ID, mongoId).toJson(RELAXED);
     // {"_id": <value>} -> <value>
     return json.substring(json.indexOf(':') + 1, json.length() - 1).trim();

@@ -97,6 +97,11 @@ final class CollectionMetrics {
 
   /** A change event was read: counted by type, its size and times kept. */
   void event(String operationType, BsonDocument event) {
+    event(operationType, event, bsonSize(event));
+  }
+
+  /** As {@link #event(String, BsonDocument)}, with the size as read (the reader has the raw bytes). */
+  void event(String operationType, BsonDocument event, long bsonBytes) {
     events.increment();
     switch (operationType) {
       case "insert" -> inserts.increment();
@@ -105,7 +110,7 @@ final class CollectionMetrics {
       case "delete" -> deletes.increment();
       default -> { }
     }
-    bytesRead.add(bsonSize(event));
+    bytesRead.add(bsonBytes);
     BsonValue cluster = event.get("clusterTime");
     if (cluster != null && cluster.isTimestamp()) {
       lastClusterTimeMillis.accumulateAndGet(cluster.asTimestamp().getTime() * 1000L, Math::max);
@@ -129,9 +134,14 @@ final class CollectionMetrics {
     for (BsonDocument d : chunk) {
       bytes += bsonSize(d);
     }
-    bytesRead.add(bytes);
-    snapshotCopied.add(chunk.size());
-    snapshot.add(chunk.size());
+    snapshotCopied(chunk.size(), bytes);
+  }
+
+  /** {@code count} snapshot documents of {@code bsonBytes} in all (as read) were handed on. */
+  void snapshotCopied(int count, long bsonBytes) {
+    bytesRead.add(bsonBytes);
+    snapshotCopied.add(count);
+    snapshot.add(count);
   }
 
   void snapshotDone() {
@@ -154,6 +164,7 @@ final class CollectionMetrics {
     return lastClusterTimeMillis.get();
   }
 
+  /** Encodes the document to measure it: for tests and callers without the raw bytes (costly per record). */
   static long bsonSize(BsonDocument doc) {
     try (BasicOutputBuffer out = new BasicOutputBuffer(256)) {
       CODEC.encode(new BsonBinaryWriter(out), doc, EncoderContext.builder().build());

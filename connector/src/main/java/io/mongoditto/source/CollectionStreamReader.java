@@ -26,6 +26,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 import org.bson.Document;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
@@ -240,7 +241,7 @@ final class CollectionStreamReader implements Runnable {
     metrics.streaming();
     log.info("Streaming changes of {} to topic {} ({}; from {})", namespace, settings.topic(),
         settings.mapping().idMode().name().toLowerCase(), from);
-    try (MongoCursor<BsonDocument> cursor = iterable.withDocumentClass(BsonDocument.class).cursor()) {
+    try (MongoCursor<RawBsonDocument> cursor = iterable.withDocumentClass(RawBsonDocument.class).cursor()) {
       if (lastOffset == null && cursor instanceof MongoChangeStreamCursor<?> cs && cs.getResumeToken() != null) {
         // The position the stream starts at: the "previous" offset of the first event's records.
         lastOffset = SourceOffsets.streamOffset(cs.getResumeToken());
@@ -248,7 +249,7 @@ final class CollectionStreamReader implements Runnable {
       long backoff = MIN_BACKOFF_MS;
       while (running && !buffer.isClosed()) {
         long started = System.nanoTime();
-        BsonDocument event = cursor.tryNext();
+        RawBsonDocument event = cursor.tryNext();
         if (event == null) {
           long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
           if (!heartbeat(cursor)) {
@@ -265,7 +266,7 @@ final class CollectionStreamReader implements Runnable {
         }
         backoff = MIN_BACKOFF_MS;
         lastRecordNanos = System.nanoTime();
-        if (!handle(event)) {
+        if (!handle(RawDocuments.decode(event), RawDocuments.size(event))) {
           return;
         }
       }
@@ -277,7 +278,7 @@ final class CollectionStreamReader implements Runnable {
    * then, so a collection that rarely changes does not keep a token that falls out of the oplog.
    * False when stopping.
    */
-  private boolean heartbeat(MongoCursor<BsonDocument> cursor) throws InterruptedException {
+  private boolean heartbeat(MongoCursor<?> cursor) throws InterruptedException {
     if (config.heartbeatIntervalMs() <= 0 || !(cursor instanceof MongoChangeStreamCursor<?> cs)) {
       return true;
     }
@@ -309,14 +310,14 @@ final class CollectionStreamReader implements Runnable {
   }
 
   /** False when this stream must end. */
-  private boolean handle(BsonDocument event) throws InterruptedException {
+  private boolean handle(BsonDocument event, long bsonBytes) throws InterruptedException {
     String op = event.containsKey("operationType") ? event.getString("operationType").getValue() : "";
     BsonDocument token = event.getDocument("_id", null);
     if (token == null) {
       fail("A change event on " + namespace + " has no resume token (_id); a $project must not remove it");
       return false;
     }
-    metrics.event(op, event);
+    metrics.event(op, event, bsonBytes);
     if (log.isDebugEnabled()) {
       log.debug("Change event '{}' on {} for _id {}", op, namespace, sourceId(event));
     }

@@ -30,6 +30,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -286,7 +287,7 @@ final class SnapshotCopier {
           BsonValue lastBefore = progress.range(index).last;
           // One cursor per range, read in batches of a chunk: one find and then getMores, instead
           // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
-          try (MongoCursor<BsonDocument> cursor = collection
+          try (MongoCursor<RawBsonDocument> cursor = collection.withDocumentClass(RawBsonDocument.class)
               .find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules()))
               .sort(Sorts.ascending("_id")).batchSize(config.snapshotChunkSize()).cursor()) {
             return copy(index, cursor);
@@ -319,12 +320,15 @@ final class SnapshotCopier {
     }
 
     /** Copies from an open cursor of range {@code index}; true when the range is done, false when stopping. */
-    private boolean copy(int index, MongoCursor<BsonDocument> cursor) throws InterruptedException {
+    private boolean copy(int index, MongoCursor<RawBsonDocument> cursor) throws InterruptedException {
       int chunkSize = config.snapshotChunkSize();
       while (active() && !aborted) {
         List<BsonDocument> chunk = new ArrayList<>(chunkSize);
+        long bytes = 0;
         while (chunk.size() < chunkSize && cursor.hasNext()) {
-          chunk.add(cursor.next());
+          RawBsonDocument raw = cursor.next();
+          bytes += RawDocuments.size(raw);
+          chunk.add(RawDocuments.decode(raw));
         }
         long readTime = System.currentTimeMillis();
         for (BsonDocument doc : chunk) {
@@ -336,7 +340,7 @@ final class SnapshotCopier {
           }
         }
         if (!chunk.isEmpty()) {
-          metrics.snapshotCopied(chunk);
+          metrics.snapshotCopied(chunk.size(), bytes);
           logProgress(copied.addAndGet(chunk.size()));
         }
         if (chunk.size() < chunkSize) {

@@ -2,6 +2,7 @@ package io.mongoditto.source;
 
 import java.util.HashMap;
 import java.util.Map;
+import io.mongoditto.mapping.ShortJson;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -38,21 +39,22 @@ public final class SourceOffsets {
   }
 
   public static Map<String, Object> streamOffset(BsonDocument resumeToken) {
-    return Map.of(RESUME_TOKEN, resumeToken.toJson(CANONICAL));
+    return Map.of(RESUME_TOKEN, json(resumeToken));
   }
 
   /** An offset inside the snapshot; {@code lastId} null means nothing copied yet. */
   public static Map<String, Object> snapshotOffset(BsonDocument startToken, BsonValue lastId) {
     Map<String, Object> offset = new HashMap<>();
-    offset.put(SNAPSHOT_START_TOKEN, startToken.toJson(CANONICAL));
+    offset.put(SNAPSHOT_START_TOKEN, json(startToken));
     if (lastId != null) {
-      offset.put(SNAPSHOT_LAST_ID, new BsonDocument("_id", lastId).toJson(CANONICAL));
+      String id = ShortJson.field("_id", lastId);
+      offset.put(SNAPSHOT_LAST_ID, id != null ? id : new BsonDocument("_id", lastId).toJson(CANONICAL));
     }
     return Map.copyOf(offset);
   }
 
   public static Map<String, Object> snapshotRangesOffset(BsonDocument startToken, BsonArray ranges) {
-    return Map.of(SNAPSHOT_START_TOKEN, startToken.toJson(CANONICAL),
+    return Map.of(SNAPSHOT_START_TOKEN, json(startToken),
         SNAPSHOT_RANGES, new BsonDocument("ranges", ranges).toJson(CANONICAL));
   }
 
@@ -110,6 +112,15 @@ public final class SourceOffsets {
     }
     return "an offset needs '" + RESUME_TOKEN + "' or '" + SNAPSHOT_START_TOKEN + "' (with optional '"
         + SNAPSHOT_LAST_ID + "'), each a JSON string";
+  }
+
+  /**
+   * Canonical Extended JSON of a document; a resume token ({@code {"_data": "<hex>"}}) takes the
+   * short path, because one is written per record.
+   */
+  private static String json(BsonDocument doc) {
+    String fast = ShortJson.document(doc);
+    return fast != null ? fast : doc.toJson(CANONICAL);
   }
 
   private static BsonDocument document(Map<String, ?> offset, String key) {
