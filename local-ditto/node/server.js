@@ -177,6 +177,12 @@ async function main() {
     process.stdin.resume();
   }
 
+  // Node closes idle keep-alive connections after 5 s; Java's HttpClient keeps them for 20 minutes and
+  // may send on one just as Node closes it ("header parser received no bytes"). Keep them open longer
+  // than clients leave them idle in practice, as a cloud load balancer does.
+  server.keepAliveTimeout = 120000;
+  server.headersTimeout = 121000;
+
   server.listen(opts.port, opts.host, () => {
     const port = server.address().port;
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
