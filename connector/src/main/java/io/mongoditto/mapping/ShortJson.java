@@ -8,7 +8,7 @@ import org.bson.BsonValue;
  * Extended JSON text of the small values written for every record ({@code _id}s, resume tokens),
  * without a {@link org.bson.json.JsonWriter}: building one per call cost a quarter of the snapshot
  * reader's time in a profile. Covers the common shapes whose text is the same in relaxed and
- * canonical mode (ObjectId, Int32, a String of printable ASCII) and returns null for anything else,
+ * canonical mode (ObjectId, Binary, a String of printable ASCII) and returns null for anything else,
  * so the caller falls back to {@link BsonDocument#toJson}; the text is identical to what that gives.
  */
 public final class ShortJson {
