@@ -75,7 +75,7 @@ final class CollectionStreamReader implements Runnable {
 
   /** The offset of the last event handed to the buffer: where a reopened stream resumes. */
   private volatile Map<String, ?> lastOffset;
-  private volatile boolean running = true;
+  private final ReaderState state;
   /** Set after lost history under policy resnapshot: copy again although no offset says so. */
   private boolean forceSnapshot;
   private long lastRecordNanos = System.nanoTime();
@@ -104,12 +104,13 @@ final class CollectionStreamReader implements Runnable {
     this.sizeGuard = new RecordSizeGuard(settings.name(), config.recordMaxBytes());
     this.namespace = config.database() + "." + settings.name();
     this.lastOffset = startOffset;
+    this.state = new ReaderState(buffer);
     // A first copy's stream position is stored before the copy starts (DurableSnapshotStart).
     DurableSnapshotStart durableStart = new DurableSnapshotStart(
         config.snapshotAwaitStoredStart() ? storedOffsets : null,
         SourceOffsets.partition(config.database(), settings.name()), namespace);
     this.copier = new SnapshotCopier(config, settings, database, buffer, metrics, mapper, records, durableStart,
-        snapshotPermits, this::watch, this::emit, () -> running);
+        snapshotPermits, this::watch, this::emit, state);
   }
 
   String collection() {
@@ -117,13 +118,13 @@ final class CollectionStreamReader implements Runnable {
   }
 
   void stop() {
-    running = false;
+    state.stop();
   }
 
   @Override
   public void run() {
     long retryBackoff = 1000;
-    while (running && !buffer.isClosed()) {
+    while (state.active()) {
       try {
         readCollection();
         return;
@@ -131,19 +132,19 @@ final class CollectionStreamReader implements Runnable {
         Thread.currentThread().interrupt();
         return;
       } catch (MongoSocketException | MongoTimeoutException e) {
-        if (!running || buffer.isClosed()) {
+        if (!state.active()) {
           return;
         }
         // The driver already retried a resumable error once; keep trying with backoff, from the
         // last event handed on, rather than failing the task on a network blip or an election.
         log.warn("Change stream on {} lost its connection ({}); reopening in {} ms", namespace,
             e.getClass().getSimpleName(), retryBackoff);
-        if (!sleep(retryBackoff)) {
+        if (!state.sleep(retryBackoff)) {
           return;
         }
         retryBackoff = Math.min(retryBackoff * 2, MAX_RETRY_BACKOFF_MS);
       } catch (MongoCommandException e) {
-        if (!running || buffer.isClosed()) {
+        if (!state.active()) {
           return;
         }
         if (e.getErrorCode() == HISTORY_LOST && config.historyLostPolicy() == MongoSourceConfig.HistoryLostPolicy.RESNAPSHOT) {
@@ -157,19 +158,19 @@ final class CollectionStreamReader implements Runnable {
           continue;
         }
         if (e.getErrorCode() == HISTORY_LOST) {
-          fail(historyLostMessage());
+          state.fail(log, historyLostMessage());
         } else {
-          fail("The change stream on " + namespace + " failed with MongoDB error " + e.getErrorCode()
+          state.fail(log, "The change stream on " + namespace + " failed with MongoDB error " + e.getErrorCode()
               + " (" + e.getErrorCodeName() + "): " + e.getErrorMessage());
         }
         return;
       } catch (MongoException e) {
-        if (running && !buffer.isClosed()) {
-          fail("The change stream on " + namespace + " failed: " + e.getMessage());
+        if (state.active()) {
+          state.fail(log, "The change stream on " + namespace + " failed: " + e.getMessage());
         }
         return;
       } catch (RuntimeException e) {
-        if (running && !buffer.isClosed()) {
+        if (state.active()) {
           log.error("Change stream reader of {} failed", namespace, e);
           buffer.fail(new ConnectException("The change stream reader of " + namespace + " failed: " + e, e));
         }
@@ -247,7 +248,7 @@ final class CollectionStreamReader implements Runnable {
         lastOffset = SourceOffsets.streamOffset(cs.getResumeToken());
       }
       long backoff = MIN_BACKOFF_MS;
-      while (running && !buffer.isClosed()) {
+      while (state.active()) {
         long started = System.nanoTime();
         RawBsonDocument event = cursor.tryNext();
         if (event == null) {
@@ -257,7 +258,7 @@ final class CollectionStreamReader implements Runnable {
           }
           if (waitedMs < config.streamMaxAwaitMs() / 2) {
             // The server did not hold the getMore: back off instead of spinning.
-            if (!sleep(backoff)) {
+            if (!state.sleep(backoff)) {
               return;
             }
             backoff = Math.min(backoff * 2, Math.max(MIN_BACKOFF_MS, Math.min(config.streamMaxAwaitMs(), 500)));
@@ -314,7 +315,7 @@ final class CollectionStreamReader implements Runnable {
     String op = event.containsKey("operationType") ? event.getString("operationType").getValue() : "";
     BsonDocument token = event.getDocument("_id", null);
     if (token == null) {
-      fail("A change event on " + namespace + " has no resume token (_id); a $project must not remove it");
+      state.fail(log, "A change event on " + namespace + " has no resume token (_id); a $project must not remove it");
       return false;
     }
     metrics.event(op, event, bsonBytes);
@@ -323,7 +324,7 @@ final class CollectionStreamReader implements Runnable {
     }
     Map<String, ?> offset = SourceOffsets.streamOffset(token);
     if (END_EVENTS.contains(op)) {
-      fail(endMessage(op, event));
+      state.fail(log, endMessage(op, event));
       return false;
     }
     if (!DATA_EVENTS.contains(op)) {
@@ -425,20 +426,5 @@ final class CollectionStreamReader implements Runnable {
         + " To re-sync: PUT /connectors/" + connectorName + "/stop, DELETE /connectors/" + connectorName
         + "/offsets, re-copy the existing documents, then PUT /connectors/" + connectorName + "/resume."
         + " Consider a larger oplog (replSetResizeOplog) so the connector can be down longer.";
-  }
-
-  private void fail(String message) {
-    log.error(message);
-    buffer.fail(new ConnectException(message));
-  }
-
-  private boolean sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-      return running && !buffer.isClosed();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 }

@@ -23,9 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -66,13 +64,13 @@ final class SnapshotCopier {
   private final Semaphore snapshotPermits;
   private final Supplier<ChangeStreamIterable<Document>> watch;
   private final Emitter emitter;
-  private final BooleanSupplier running;
+  private final ReaderState state;
   private final String namespace;
 
   SnapshotCopier(MongoSourceConfig config, CollectionSettings settings, MongoDatabase database, SourceBuffer buffer,
       CollectionMetrics metrics, ChangeEventMapper mapper, ChangeRecordFactory records,
       DurableSnapshotStart durableStart, Semaphore snapshotPermits, Supplier<ChangeStreamIterable<Document>> watch,
-      Emitter emitter, BooleanSupplier running) {
+      Emitter emitter, ReaderState state) {
     this.config = config;
     this.settings = settings;
     this.database = database;
@@ -84,7 +82,7 @@ final class SnapshotCopier {
     this.snapshotPermits = snapshotPermits;
     this.watch = watch;
     this.emitter = emitter;
-    this.running = running;
+    this.state = state;
     this.namespace = config.database() + "." + settings.name();
   }
 
@@ -126,7 +124,7 @@ final class SnapshotCopier {
         }
       }
       if (startToken == null) {
-        fail("MongoDB gave no stream position (postBatchResumeToken) for " + namespace + " before the"
+        state.fail(log, "MongoDB gave no stream position (postBatchResumeToken) for " + namespace + " before the"
             + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
         return null;
       }
@@ -134,7 +132,7 @@ final class SnapshotCopier {
       // A restart before this offset is stored would take a later position (see DurableSnapshotStart).
       SnapshotProgress fresh = progress;
       if (!durableStart.store(startToken, () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
-          buffer::put, this::active)) {
+          buffer::put, state::active)) {
         return null;
       }
       if (sweep != null && !putSweepMarkers(SweepMarker.Phase.START, sweep, progress.offset(), progress.offset())) {
@@ -161,11 +159,11 @@ final class SnapshotCopier {
     if (sweep != null) {
       // Once the last end marker is stored the copy is over: its offset is the stream's start.
       Map<String, ?> streamStart = SourceOffsets.streamOffset(progress.startToken());
-      return putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset()) && active()
+      return putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset()) && state.active()
           ? streamStart : null;
     }
     // Also when nothing was copied, this offset says where the stream starts.
-    return active() ? progress.offset() : null;
+    return state.active() ? progress.offset() : null;
   }
 
   /** Whether a fresh copy of this collection deletes the Ditto documents it does not copy. */
@@ -283,7 +281,7 @@ final class SnapshotCopier {
       try {
         int failures = 0;
         long backoff = 1000;
-        while (active() && !aborted) {
+        while (state.active() && !aborted) {
           BsonValue lastBefore = progress.range(index).last;
           // One cursor per range, read in batches of a chunk: one find and then getMores, instead
           // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
@@ -301,13 +299,13 @@ final class SnapshotCopier {
             // pool, an election): reopen after the last copied _id. Only repeated failures
             // without progress go on to the reader's own handling.
             failures = Objects.equals(lastBefore, progress.range(index).last) ? failures + 1 : 1;
-            if (!active() || e instanceof MongoInterruptedException
+            if (!state.active() || e instanceof MongoInterruptedException
                 || failures > MAX_SNAPSHOT_READ_FAILURES) {
               throw e;
             }
             log.warn("Snapshot read of {} failed ({}: {}); reopening after the last copied _id in {} ms", namespace,
                 e.getClass().getSimpleName(), e.getMessage(), backoff);
-            if (!sleep(backoff)) {
+            if (!state.sleep(backoff)) {
               return false;
             }
             backoff = Math.min(backoff * 2, MAX_RETRY_BACKOFF_MS);
@@ -322,7 +320,7 @@ final class SnapshotCopier {
     /** Copies from an open cursor of range {@code index}; true when the range is done, false when stopping. */
     private boolean copy(int index, MongoCursor<RawBsonDocument> cursor) throws InterruptedException {
       int chunkSize = config.snapshotChunkSize();
-      while (active() && !aborted) {
+      while (state.active() && !aborted) {
         List<BsonDocument> chunk = new ArrayList<>(chunkSize);
         long bytes = 0;
         while (chunk.size() < chunkSize && cursor.hasNext()) {
@@ -369,25 +367,6 @@ final class SnapshotCopier {
     } catch (RuntimeException e) {
       log.error("Mapping a snapshot document of {} threw", namespace, e);
       return MappingResult.failed(new MappingError(settings.name(), CollectionStreamReader.render(doc.get("_id")), null, "mapping failed: " + e));
-    }
-  }
-
-  private boolean active() {
-    return running.getAsBoolean() && !buffer.isClosed();
-  }
-
-  private void fail(String message) {
-    log.error(message);
-    buffer.fail(new ConnectException(message));
-  }
-
-  private boolean sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-      return active();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }
