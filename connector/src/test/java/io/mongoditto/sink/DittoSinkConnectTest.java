@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import io.mongoditto.change.SweepMarker;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,9 +28,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The sink on a real in-JVM Connect cluster writing into the real Ditto engine: changes for the
  * Zava collections (upserts, replaces dropping fields, nested unsets, deletes, tombstones) end up
- * in Ditto exactly, document by document.
+ * in Ditto exactly, document by document; and a sweep survives a restart of the sink task.
  */
 class DittoSinkConnectTest {
+
+  private static final String SWEEP_TOPIC = "sweep.restart";
+  private static final String SWEEP_COLLECTION = "sweep_restart";
+  private static final String SWEEP_CONNECTOR = "sweep-restart";
 
   /** The Zava collections the seed enables (product_embeddings is disabled). */
   static final List<String> ZAVA = List.of(
@@ -223,6 +232,76 @@ class DittoSinkConnectTest {
         }
       }
       return steps;
+    }
+  }
+
+  /**
+   * A sweep on a real Connect worker whose sink task restarts between the start and the end marker:
+   * the task never commits past the open sweep's start marker, so the restarted task reads the start
+   * marker again, rebuilds what the copy touched, and the end marker deletes exactly the documents the
+   * copy did not write. (Committing past it would leave the stale documents: the new task would meet
+   * an end marker without its start.)
+   */
+  @Test
+  void aSinkTaskRestartedInsideASweepStillDeletesExactlyWhatTheCopyDidNotWrite() throws Exception {
+    LocalDittoClient client = new LocalDittoClient(ditto);
+    List<Map<String, Object>> stale = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      stale.add(Map.of("_id", "stale-" + i, "old", true));
+    }
+    client.execute("INSERT INTO " + SWEEP_COLLECTION + " DOCUMENTS (:docs)", Map.of("docs", stale));
+    harness.connect.kafka().createTopic(SWEEP_TOPIC, 1);
+    // written before the copy began and deleted in MongoDB since: the sweep must remove them too
+    harness.send(SWEEP_TOPIC, sweepCopy("before-0"));
+    harness.send(SWEEP_TOPIC, sweepCopy("before-1"));
+    SweepMarker start = new SweepMarker(SWEEP_COLLECTION, SweepMarker.Phase.START, "copy-r", 0, 1);
+    harness.send(SWEEP_TOPIC, start.key(), start.toValue());
+    for (int i = 0; i < 5; i++) {
+      harness.send(SWEEP_TOPIC, sweepCopy("kept-" + i));
+    }
+    harness.connect.configureConnector(SWEEP_CONNECTOR, ConnectHarness.sinkProps(SWEEP_TOPIC, ditto.endpoint(), ditto.apiKey()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> sweepIdsInDitto(client).containsAll(sweepIds("kept-", 5)));
+    Thread.sleep(2500); // two offset commits (offset.flush.interval.ms=1000)
+    assertEquals(2L, sweepCommitted(), "committed up to the open sweep's start marker (offset 2), not past it");
+
+    harness.connect.restartTask(SWEEP_CONNECTOR, 0);
+    for (int i = 5; i < 10; i++) {
+      harness.send(SWEEP_TOPIC, sweepCopy("kept-" + i));
+    }
+    SweepMarker end = new SweepMarker(SWEEP_COLLECTION, SweepMarker.Phase.END, "copy-r", 0, 1);
+    harness.send(SWEEP_TOPIC, end.key(), end.toValue());
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(sweepIds("kept-", 10), sweepIdsInDitto(client)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> sweepCommitted() == 14L);
+    assertEquals("RUNNING", harness.taskState(SWEEP_CONNECTOR));
+    harness.connect.deleteConnector(SWEEP_CONNECTOR);
+  }
+
+  private static DittoChange sweepCopy(String id) {
+    return DittoChange.upsert(SWEEP_COLLECTION, id, Map.of("_id", id, "copied", true), List.of(), true, 0, null);
+  }
+
+  private static Set<String> sweepIds(String prefix, int n) {
+    Set<String> out = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      out.add(prefix + i);
+    }
+    return out;
+  }
+
+  private static Set<String> sweepIdsInDitto(LocalDittoClient client) {
+    Set<String> out = new TreeSet<>();
+    client.select(SWEEP_COLLECTION).forEach(d -> out.add(String.valueOf(d.get("_id"))));
+    return out;
+  }
+
+  /** The sink's committed offset of the topic's partition, or -1 when none is committed. */
+  private static long sweepCommitted() throws Exception {
+    try (Admin admin = harness.connect.kafka().createAdminClient()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets("connect-" + SWEEP_CONNECTOR).partitionsToOffsetAndMetadata().get();
+      OffsetAndMetadata o = offsets.get(new TopicPartition(SWEEP_TOPIC, 0));
+      return o == null ? -1L : o.offset();
     }
   }
 }
