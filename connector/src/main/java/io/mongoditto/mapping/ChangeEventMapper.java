@@ -28,6 +28,7 @@ public final class ChangeEventMapper {
   private final DittoIds ids;
   private final DocumentFilter filter;
   private final FieldTransforms transforms;
+  private final DocumentSizeLimit sizeLimit;
 
   /**
    * @throws IllegalArgumentException when {@link CollectionMapping#problem()} reports one
@@ -44,6 +45,16 @@ public final class ChangeEventMapper {
    */
   public ChangeEventMapper(
       CollectionMapping mapping, ConversionStats stats, DocumentFilter filter, FieldTransforms transforms) {
+    this(mapping, stats, filter, transforms, DocumentSizeLimit.DITTO);
+  }
+
+  /**
+   * A filtering, transforming mapper whose larger documents are bad documents ({@code sizeLimit}).
+   *
+   * @throws IllegalArgumentException when {@link CollectionMapping#problem()} reports one
+   */
+  public ChangeEventMapper(CollectionMapping mapping, ConversionStats stats, DocumentFilter filter,
+      FieldTransforms transforms, DocumentSizeLimit sizeLimit) {
     String problem = mapping.problem();
     if (problem != null) {
       throw new IllegalArgumentException("collection '" + mapping.mongoCollection() + "': " + problem);
@@ -54,6 +65,7 @@ public final class ChangeEventMapper {
     this.ids = new DittoIds(mapping);
     this.filter = java.util.Objects.requireNonNull(filter, "filter");
     this.transforms = java.util.Objects.requireNonNull(transforms, "transforms");
+    this.sizeLimit = java.util.Objects.requireNonNull(sizeLimit, "sizeLimit");
   }
 
   public CollectionMapping mapping() {
@@ -302,12 +314,9 @@ public final class ChangeEventMapper {
         body.put(CollectionMapping.MONGO_ID_FIELD, v);
       }
     }
-    if (JsonSize.exceedsLimit(body)) {
-      long size = JsonSize.of(body);
+    if (JsonSize.exceeds(body, sizeLimit.bytes())) {
       throw new MappingException(
-          null,
-          "the mapped document is " + size + " bytes of JSON, above Ditto's hard limit of "
-              + JsonSize.DITTO_HARD_LIMIT_BYTES + " bytes (5 MiB); exclude large fields or the collection");
+          null, "the mapped document is " + JsonSize.of(body) + " bytes of JSON, above " + sizeLimit.reason());
     }
     return DittoChange.upsert(
         mapping.dittoCollection(), id, body, unsetPaths, replace, time,

@@ -7,25 +7,17 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** The UTF-8 JSON size of a mapped document, as Ditto would receive it (counted, not buffered). */
-public final class JsonSize {
-
-  /** Ditto's hard document size limit: larger documents are rejected. */
-  static final long DITTO_HARD_LIMIT_BYTES = 5L * 1024 * 1024;
+final class JsonSize {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private JsonSize() {}
 
   /**
-   * Whether the document's JSON exceeds Ditto's hard limit. A cheap upper bound settles almost every
+   * Whether the document's JSON is over {@code limit} bytes. A cheap upper bound settles almost every
    * document without serializing it; only a document near the limit is measured exactly.
    */
-  static boolean exceedsLimit(Map<String, Object> document) {
-    return exceeds(document, DITTO_HARD_LIMIT_BYTES);
-  }
-
-  /** Whether the document's JSON is over {@code limit} bytes; cheap unless it is near the limit. */
-  public static boolean exceeds(Map<String, Object> document, long limit) {
+  static boolean exceeds(Map<String, Object> document, long limit) {
     return upperBound(document) > limit && of(document) > limit;
   }
 
@@ -61,7 +53,7 @@ public final class JsonSize {
     return 5; // true, false, null
   }
 
-  public static long of(Map<String, Object> document) {
+  static long of(Map<String, Object> document) {
     CountingStream counter = new CountingStream();
     try {
       MAPPER.writeValue(counter, document);

@@ -66,7 +66,12 @@ public final class SyncRules {
 
   /** The mapper for this collection: its id mapping plus this filter and these transformations. */
   public ChangeEventMapper mapper(CollectionMapping mapping, ConversionStats stats) {
-    return new ChangeEventMapper(mapping, stats, documentFilter(), transforms);
+    return mapper(mapping, stats, DocumentSizeLimit.DITTO);
+  }
+
+  /** As {@link #mapper(CollectionMapping, ConversionStats)}, with a lower document size limit. */
+  public ChangeEventMapper mapper(CollectionMapping mapping, ConversionStats stats, DocumentSizeLimit sizeLimit) {
+    return new ChangeEventMapper(mapping, stats, documentFilter(), transforms, sizeLimit);
   }
 
   /**

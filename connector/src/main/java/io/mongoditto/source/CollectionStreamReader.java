@@ -61,7 +61,6 @@ final class CollectionStreamReader implements Runnable {
   private final CollectionMetrics metrics;
   private final ChangeEventMapper mapper;
   private final ChangeRecordFactory records;
-  private final RecordSizeGuard sizeGuard;
   private final String namespace;
   private final SnapshotCopier copier;
   /** Ids whose id-field change was already reported: WARN once per document, bounded. */
@@ -101,7 +100,6 @@ final class CollectionStreamReader implements Runnable {
     this.mapper = mapper;
     this.records = new ChangeRecordFactory(settings, config.database(), config.errorsTopic(), config.topicPartitions(),
         config.recordMaxBytes());
-    this.sizeGuard = new RecordSizeGuard(settings.name(), config.recordMaxBytes());
     this.namespace = config.database() + "." + settings.name();
     this.lastOffset = startOffset;
     this.state = new ReaderState(buffer);
@@ -344,8 +342,7 @@ final class CollectionStreamReader implements Runnable {
   }
 
   /** Hands the records of one event or snapshot document to the buffer; false when stopping. */
-  private boolean emit(MappingResult mapped, BsonDocument raw, Map<String, ?> offset) throws InterruptedException {
-    MappingResult result = sizeGuard.check(mapped);
+  private boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset) throws InterruptedException {
     if (result.failed()) {
       stats.badDocument(settings.name());
       SourceRecord errorRecord = records.errorRecord(result.error(), raw, offset);

@@ -1,6 +1,7 @@
 package io.mongoditto.source;
 
 import io.mongoditto.mapping.CollectionMapping;
+import io.mongoditto.mapping.DocumentSizeLimit;
 import io.mongoditto.mapping.IdMode;
 import io.mongoditto.mapping.SyncRules;
 import java.util.ArrayList;
@@ -710,6 +711,14 @@ public final class MongoSourceConfig {
 
   public int recordMaxBytes() {
     return recordMaxBytes;
+  }
+
+  /** The mapped documents this source may send: {@value #RECORD_MAX_BYTES}, or Ditto's limit if lower. */
+  public DocumentSizeLimit documentSizeLimit() {
+    return DocumentSizeLimit.atMost(recordMaxBytes, RECORD_MAX_BYTES + "=" + recordMaxBytes + " (Kafka refuses"
+        + " records over the producer's max.request.size, 1 MiB by default): raise " + RECORD_MAX_BYTES
+        + " together with the Kafka limits (docs/source-connector.md, \"Large documents\"), or exclude large"
+        + " fields");
   }
 
   public int pollMaxBatchSize() {

@@ -63,8 +63,10 @@ final class StartedSourceTask implements AutoCloseable {
       for (CollectionSettings c : assigned) {
         Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
         SyncRulesChange.warnIfChanged(connectorName, config.database(), c, offset);
-        readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats,
-            c.rules().mapper(c.mapping(), stats.collection(c.name()).conversions), offset, snapshotPermits, offsets));
+        ChangeEventMapper mapper =
+            c.rules().mapper(c.mapping(), stats.collection(c.name()).conversions, config.documentSizeLimit());
+        readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats, mapper, offset,
+            snapshotPermits, offsets));
       }
       for (CollectionStreamReader reader : readers) {
         Thread t = new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());

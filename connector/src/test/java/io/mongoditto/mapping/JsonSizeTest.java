@@ -40,12 +40,12 @@ class JsonSizeTest {
 
   @Test
   void onlyDocumentsOverFiveMebibytesExceedTheLimit() {
-    assertFalse(JsonSize.exceedsLimit(doc("s", "x".repeat(1_000_000))), "bound over the limit, exact under");
-    assertFalse(JsonSize.exceedsLimit(doc("s", "x".repeat(100))));
+    assertFalse(JsonSize.exceeds(doc("s", "x".repeat(1_000_000)), DocumentSizeLimit.DITTO.bytes()), "bound over the limit, exact under");
+    assertFalse(JsonSize.exceeds(doc("s", "x".repeat(100)), DocumentSizeLimit.DITTO.bytes()));
     List<Object> many = new ArrayList<>();
     for (int i = 0; i < 60_000; i++) {
       many.add("y".repeat(100));
     }
-    assertTrue(JsonSize.exceedsLimit(doc("many", many)));
+    assertTrue(JsonSize.exceeds(doc("many", many), DocumentSizeLimit.DITTO.bytes()));
   }
 }
