@@ -22,7 +22,8 @@ public final class BenchMain {
     }
     Machine machine = Machine.current();
     ResultTable table = new Bench(options, System.err).run();
-    System.out.println("Command: " + System.getProperty("bench.command", "BenchMain " + String.join(" ", args)));
+    System.out.println(
+        "Command: " + System.getProperty("bench.command", "BenchMain " + String.join(" ", args)));
     System.out.println("Run at: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
     System.out.println("Machine: " + machine.describe());
     System.out.println();

@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What to run and at which size.
@@ -19,40 +19,64 @@ import java.util.Set;
  * @param only the parts to run besides the limits (sync, kafka, lag); all when empty
  * @param pluginPath the plugin.path holding mongo-kafka-connect's directory
  * @param childHeap -Xmx of the embedded run's JVM
- * @param sourceSettings extra settings for our connectors (Connect and embedded), e.g. snapshot.chunk.size
+ * @param sourceSettings extra settings for our connectors (Connect and embedded), e.g.
+ *     snapshot.chunk.size
  */
-record BenchOptions(double scale, int streamEvents, Duration lagDuration, int lagRate, Set<String> only,
-    Path pluginPath, String childHeap, Map<String, String> sourceSettings) {
+record BenchOptions(
+    double scale,
+    int streamEvents,
+    Duration lagDuration,
+    int lagRate,
+    Set<String> only,
+    Path pluginPath,
+    String childHeap,
+    Map<String, String> sourceSettings) {
 
   BenchOptions {
     sourceSettings = Map.copyOf(sourceSettings);
   }
-
 
   static final List<String> PARTS = List.of("sync", "kafka", "lag");
   static final double DEFAULT_SCALE = 0.05;
 
   static BenchOptions scaled(double scale) {
     boolean full = scale >= 1.0;
-    return new BenchOptions(scale, Math.max(1_000, (int) Math.round(200_000 * Math.min(1, scale * 2))),
-        Duration.ofSeconds(full ? 60 : 15), 1_000, Set.of(),
-        Path.of(System.getProperty("bench.plugin.dir", "bench/target/plugins")), "512m", Map.of());
+    return new BenchOptions(
+        scale,
+        Math.max(1_000, (int) Math.round(200_000 * Math.min(1, scale * 2))),
+        Duration.ofSeconds(full ? 60 : 15),
+        1_000,
+        Set.of(),
+        Path.of(System.getProperty("bench.plugin.dir", "bench/target/plugins")),
+        "512m",
+        Map.of());
   }
 
   BenchOptions withStreamEvents(int n) {
-    return new BenchOptions(scale, n, lagDuration, lagRate, only, pluginPath, childHeap, sourceSettings);
+    return new BenchOptions(
+        scale, n, lagDuration, lagRate, only, pluginPath, childHeap, sourceSettings);
   }
 
   BenchOptions withLagDuration(Duration d) {
-    return new BenchOptions(scale, streamEvents, d, lagRate, only, pluginPath, childHeap, sourceSettings);
+    return new BenchOptions(
+        scale, streamEvents, d, lagRate, only, pluginPath, childHeap, sourceSettings);
   }
 
   BenchOptions withOnly(Set<String> parts) {
-    return new BenchOptions(scale, streamEvents, lagDuration, lagRate, Set.copyOf(parts), pluginPath, childHeap, sourceSettings);
+    return new BenchOptions(
+        scale,
+        streamEvents,
+        lagDuration,
+        lagRate,
+        Set.copyOf(parts),
+        pluginPath,
+        childHeap,
+        sourceSettings);
   }
 
   BenchOptions withSourceSettings(Map<String, String> settings) {
-    return new BenchOptions(scale, streamEvents, lagDuration, lagRate, only, pluginPath, childHeap, settings);
+    return new BenchOptions(
+        scale, streamEvents, lagDuration, lagRate, only, pluginPath, childHeap, settings);
   }
 
   boolean runs(String part) {
@@ -92,8 +116,12 @@ record BenchOptions(double scale, int streamEvents, Duration lagDuration, int la
           }
           settings.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        default -> throw new IllegalArgumentException(("-h".equals(args[i]) || "--help".equals(args[i]) ? "" : "unknown argument " + args[i] + "; ")
-            + "usage: scripts/bench.sh [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S] [--setting key=value]...");
+        default ->
+            throw new IllegalArgumentException(
+                ("-h".equals(args[i]) || "--help".equals(args[i])
+                        ? ""
+                        : "unknown argument " + args[i] + "; ")
+                    + "usage: scripts/bench.sh [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S] [--setting key=value]...");
       }
     }
     if (events != null) {

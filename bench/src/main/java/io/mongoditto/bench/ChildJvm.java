@@ -15,8 +15,17 @@ import java.util.concurrent.TimeUnit;
 final class ChildJvm {
 
   /** What the child reported. */
-  record Result(long applied, long nanos, long peakUsed, long peakAfterGc, long maxHeap, long deadLetters,
-      long cpuNanos, String failure, int exitCode, Path log) {
+  record Result(
+      long applied,
+      long nanos,
+      long peakUsed,
+      long peakAfterGc,
+      long maxHeap,
+      long deadLetters,
+      long cpuNanos,
+      String failure,
+      int exitCode,
+      Path log) {
     boolean ok() {
       return exitCode == 0 && failure.isEmpty();
     }
@@ -28,10 +37,16 @@ final class ChildJvm {
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Files.createTempFile("bench-embedded-child-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx" + maxHeap,
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-cp", System.getProperty("java.class.path"), EmbeddedSyncRun.class.getName()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx" + maxHeap,
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    EmbeddedSyncRun.class.getName()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     pb.environment().put("BENCH_TIMEOUT_S", Long.toString(timeoutSeconds));
     // BENCH_CHILD_JAVA_OPTS: options for the child only, e.g. a JFR recording of the embedded sync
@@ -44,7 +59,8 @@ final class ChildJvm {
     Process p = pb.start();
     String line;
     Map<String, String> fields = new HashMap<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       while ((line = out.readLine()) != null) {
         if (line.startsWith(EmbeddedSyncRun.RESULT + " ")) {
           parse(line.substring(EmbeddedSyncRun.RESULT.length() + 1), fields);
@@ -56,11 +72,20 @@ final class ChildJvm {
     }
     int exit = p.isAlive() ? -1 : p.exitValue();
     if (fields.isEmpty()) {
-      return new Result(0, 0, 0, 0, 0, 0, 0, "no result (exit " + exit + "), see " + log, exit, log);
+      return new Result(
+          0, 0, 0, 0, 0, 0, 0, "no result (exit " + exit + "), see " + log, exit, log);
     }
-    return new Result(num(fields, "applied"), num(fields, "nanos"), num(fields, "peakUsed"),
-        num(fields, "peakAfterGc"), num(fields, "maxHeap"), num(fields, "deadLetters"), num(fields, "cpuNanos"),
-        fields.getOrDefault("failure", ""), exit, log);
+    return new Result(
+        num(fields, "applied"),
+        num(fields, "nanos"),
+        num(fields, "peakUsed"),
+        num(fields, "peakAfterGc"),
+        num(fields, "maxHeap"),
+        num(fields, "deadLetters"),
+        num(fields, "cpuNanos"),
+        fields.getOrDefault("failure", ""),
+        exit,
+        log);
   }
 
   /** key=value pairs; the last one, failure, runs to the end of the line. */

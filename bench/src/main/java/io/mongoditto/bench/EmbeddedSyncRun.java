@@ -8,9 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The embedded initial sync of the Zava collections, run in a child JVM (started by
- * {@link ChildJvm} with a small {@code -Xmx}) so its heap is the runner's own: MongoDB and Ditto
- * live in other processes. Prints one {@value #RESULT} line for the parent.
+ * The embedded initial sync of the Zava collections, run in a child JVM (started by {@link
+ * ChildJvm} with a small {@code -Xmx}) so its heap is the runner's own: MongoDB and Ditto live in
+ * other processes. Prints one {@value #RESULT} line for the parent.
  *
  * <p>Inputs from the environment (never the command line, which {@code ps} shows): BENCH_MONGO_URI,
  * BENCH_DATABASE, BENCH_DITTO_ENDPOINT, BENCH_DITTO_KEY, BENCH_DITTO_SUFFIX, BENCH_EXPECTED,
@@ -25,7 +25,8 @@ public final class EmbeddedSyncRun {
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
     long expected = Long.parseLong(env.get("BENCH_EXPECTED"));
-    Duration timeout = Duration.ofSeconds(Long.parseLong(env.getOrDefault("BENCH_TIMEOUT_S", "1800")));
+    Duration timeout =
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("BENCH_TIMEOUT_S", "1800")));
     Map<String, String> settings = new HashMap<>(ZavaData.mapping());
     String suffix = env.getOrDefault("BENCH_DITTO_SUFFIX", "");
     for (String c : ZavaData.collections()) {
@@ -44,8 +45,13 @@ public final class EmbeddedSyncRun {
     long nanos = 0;
     long cpuNanos = 0;
     try (HeapSampler heap = new HeapSampler()) {
-      EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(
-          settings, dir.resolve("offsets.dat"), dir.resolve("dead-letters.jsonl"), Duration.ofSeconds(1)));
+      EmbeddedSync sync =
+          EmbeddedSync.start(
+              new EmbeddedSync.Options(
+                  settings,
+                  dir.resolve("offsets.dat"),
+                  dir.resolve("dead-letters.jsonl"),
+                  Duration.ofSeconds(1)));
       try {
         if (!sync.awaitStarted(Duration.ofSeconds(60))) {
           failure = "did not start: " + sync.failure();
@@ -61,18 +67,30 @@ public final class EmbeddedSyncRun {
           cpuNanos = processCpuNanos() - cpuStart;
           applied = total(sync);
           if (applied < expected) {
-            failure = sync.failure() != null ? "stopped: " + sync.failure() : "timed out at " + applied + " of " + expected;
+            failure =
+                sync.failure() != null
+                    ? "stopped: " + sync.failure()
+                    : "timed out at " + applied + " of " + expected;
           }
         }
       } finally {
         sync.close();
       }
       heap.close();
-      System.out.printf("%s applied=%d nanos=%d peakUsed=%d peakAfterGc=%d maxHeap=%d deadLetters=%d cpuNanos=%d failure=%s%n",
-          RESULT, applied, nanos, heap.peakUsed(), heap.peakAfterGc(), Runtime.getRuntime().maxMemory(),
-          sync.deadLetters(), cpuNanos, failure.replace('\n', ' '));
+      System.out.printf(
+          "%s applied=%d nanos=%d peakUsed=%d peakAfterGc=%d maxHeap=%d deadLetters=%d cpuNanos=%d failure=%s%n",
+          RESULT,
+          applied,
+          nanos,
+          heap.peakUsed(),
+          heap.peakAfterGc(),
+          Runtime.getRuntime().maxMemory(),
+          sync.deadLetters(),
+          cpuNanos,
+          failure.replace('\n', ' '));
     } catch (OutOfMemoryError e) {
-      System.out.printf("%s applied=%d nanos=0 peakUsed=0 peakAfterGc=0 maxHeap=%d deadLetters=0 failure=OutOfMemoryError %s%n",
+      System.out.printf(
+          "%s applied=%d nanos=0 peakUsed=0 peakAfterGc=0 maxHeap=%d deadLetters=0 failure=OutOfMemoryError %s%n",
           RESULT, applied, Runtime.getRuntime().maxMemory(), e.getMessage());
     }
     System.out.flush();
@@ -99,8 +117,9 @@ public final class EmbeddedSyncRun {
 
   /** CPU time of this JVM: the runner's own cost, steadier than its rate on a shared machine. */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long total(EmbeddedSync sync) {

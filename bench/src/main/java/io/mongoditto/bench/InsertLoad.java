@@ -29,7 +29,9 @@ final class InsertLoad {
         .append("lines", List.of(new Document("n", 1).append("sku", "SKU-" + (seq % 7))));
   }
 
-  /** Inserts {@code _id} from..from+count-1 as fast as the server takes them (insertMany of 500). */
+  /**
+   * Inserts {@code _id} from..from+count-1 as fast as the server takes them (insertMany of 500).
+   */
   static void burst(MongoCollection<Document> coll, int from, int count) {
     InsertManyOptions ordered = new InsertManyOptions().ordered(true);
     List<Document> batch = new ArrayList<>(BATCH);
@@ -56,8 +58,8 @@ final class InsertLoad {
   /**
    * Inserts at {@code perSecond}, as one insertMany every 10 ms (one insertOne per millisecond
    * cannot keep up on two busy cores); returns the {@link System#nanoTime()} just before each
-   * document's request was sent (index i for {@code _id} from+i): the commit happens after it, so
-   * a lag measured from it is never understated.
+   * document's request was sent (index i for {@code _id} from+i): the commit happens after it, so a
+   * lag measured from it is never understated.
    */
   static long[] paced(MongoCollection<Document> coll, int from, int count, int perSecond) {
     long[] sent = new long[count];

@@ -10,13 +10,18 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /**
  * The source alone on an in-JVM Connect cluster (one broker, one worker), next to MongoDB's own
- * connector on the same cluster and data: streaming ({@code startup.mode=latest}, the same
- * {@link InsertLoad} burst) and copying the existing Zava collections.
+ * connector on the same cluster and data: streaming ({@code startup.mode=latest}, the same {@link
+ * InsertLoad} burst) and copying the existing Zava collections.
  */
 final class KafkaSourceBench implements AutoCloseable {
 
   /** A measured rate, or why there is none. */
-  record Outcome(double perSecond, long records, String problem, double firstRecordSeconds, double cpuMicrosPerRecord) {
+  record Outcome(
+      double perSecond,
+      long records,
+      String problem,
+      double firstRecordSeconds,
+      double cpuMicrosPerRecord) {
     Outcome(double perSecond, long records, String problem) {
       this(perSecond, records, problem, 0, 0);
     }
@@ -45,13 +50,20 @@ final class KafkaSourceBench implements AutoCloseable {
     worker.put("plugin.discovery", "service_load");
     worker.put("plugin.path", MongoKafkaPlugin.prepare(pluginPath).toString());
     worker.put("offset.flush.interval.ms", "5000");
-    connect = new EmbeddedConnectCluster.Builder().name("bench").numWorkers(1).numBrokers(1).workerProps(worker).build();
+    connect =
+        new EmbeddedConnectCluster.Builder()
+            .name("bench")
+            .numWorkers(1)
+            .numBrokers(1)
+            .workerProps(worker)
+            .build();
     connect.start();
     counter = new TopicCounter(connect.kafka().bootstrapServers());
   }
 
   /** Ours with startup.mode=latest on a fresh collection, then the burst. */
-  Outcome oursStreaming(MongoDatabase db, String collection, int events) throws InterruptedException {
+  Outcome oursStreaming(MongoDatabase db, String collection, int events)
+      throws InterruptedException {
     ZavaData.createWithImages(db, collection);
     Map<String, String> c = oursBase(db.getName(), "ours-latest");
     c.put("collections", collection);
@@ -61,7 +73,8 @@ final class KafkaSourceBench implements AutoCloseable {
   }
 
   /** mongo-kafka with startup.mode=latest on a fresh collection, then the same burst. */
-  Outcome theirsStreaming(MongoDatabase db, String collection, int events) throws InterruptedException {
+  Outcome theirsStreaming(MongoDatabase db, String collection, int events)
+      throws InterruptedException {
     ZavaData.createWithImages(db, collection);
     Map<String, String> c = theirsBase(db.getName(), "theirs-latest");
     c.put("collection", collection);
@@ -85,8 +98,14 @@ final class KafkaSourceBench implements AutoCloseable {
     return copy("bench-theirs-copy", c, "theirs-copy.", documents);
   }
 
-  private Outcome streaming(String name, Map<String, String> config, MongoDatabase db, String collection,
-      String topicPrefix, int events) throws InterruptedException {
+  private Outcome streaming(
+      String name,
+      Map<String, String> config,
+      MongoDatabase db,
+      String collection,
+      String topicPrefix,
+      int events)
+      throws InterruptedException {
     try {
       connect.configureConnector(name, config);
       long probes = probe(db, collection, topicPrefix);
@@ -101,7 +120,14 @@ final class KafkaSourceBench implements AutoCloseable {
       long nanos = p.reachedNanos() - start;
       writer.join();
       if (!p.reached(events + probes)) {
-        return Outcome.failed(name + ": " + (p.count() - probes) + " of " + events + " events in Kafka after " + TIMEOUT);
+        return Outcome.failed(
+            name
+                + ": "
+                + (p.count() - probes)
+                + " of "
+                + events
+                + " events in Kafka after "
+                + TIMEOUT);
       }
       return new Outcome(Units.perSecond(events, nanos), events, null, 0, cpu / 1e3 / events);
     } catch (RuntimeException | AssertionError e) {
@@ -115,7 +141,8 @@ final class KafkaSourceBench implements AutoCloseable {
    * Probe documents (ids 0, -1, ...; one a second) until one reaches Kafka, so the burst starts
    * only once the connector's stream is surely open; returns how many probes landed (0: none).
    */
-  private long probe(MongoDatabase db, String collection, String topicPrefix) throws InterruptedException {
+  private long probe(MongoDatabase db, String collection, String topicPrefix)
+      throws InterruptedException {
     for (int i = 0; i < 60; i++) {
       db.getCollection(collection).insertOne(InsertLoad.doc(-i));
       if (counter.awaitCount(topicPrefix, 1, Duration.ofSeconds(1)).reached(1)) {
@@ -133,8 +160,16 @@ final class KafkaSourceBench implements AutoCloseable {
       connect.configureConnector(name, config);
       TopicCounter.Progress p = counter.awaitCount(topicPrefix, documents, TIMEOUT);
       if (!p.reached(documents)) {
-        return Outcome.failed(name + ": " + p.count() + " of " + documents + " documents in Kafka after " + TIMEOUT
-            + "; " + status(name));
+        return Outcome.failed(
+            name
+                + ": "
+                + p.count()
+                + " of "
+                + documents
+                + " documents in Kafka after "
+                + TIMEOUT
+                + "; "
+                + status(name));
       }
       return new Outcome(p.ratePerSecond(), p.count(), null, (p.firstNanos() - created) / 1e9, 0);
     } catch (RuntimeException | AssertionError e) {
@@ -145,12 +180,13 @@ final class KafkaSourceBench implements AutoCloseable {
   }
 
   /**
-   * CPU time of this whole JVM (writer, local MongoDB, broker, worker and connector): on a
-   * shared two-core machine the CPU a connector needs per event varies far less than its rate.
+   * CPU time of this whole JVM (writer, local MongoDB, broker, worker and connector): on a shared
+   * two-core machine the CPU a connector needs per event varies far less than its rate.
    */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private Map<String, String> oursBase(String database, String prefix) {

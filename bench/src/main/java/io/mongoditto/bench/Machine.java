@@ -7,7 +7,8 @@ record Machine(int cores, long maxHeapBytes, long totalMemoryBytes, String java,
 
   static Machine current() {
     long total = -1;
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       total = os.getTotalMemorySize();
     }
     return new Machine(
@@ -19,7 +20,8 @@ record Machine(int cores, long maxHeapBytes, long totalMemoryBytes, String java,
   }
 
   String describe() {
-    return String.format("%d cores, max heap %s, total memory %s, %s, %s",
+    return String.format(
+        "%d cores, max heap %s, total memory %s, %s, %s",
         cores, Units.bytes(maxHeapBytes), Units.bytes(totalMemoryBytes), java, os);
   }
 }

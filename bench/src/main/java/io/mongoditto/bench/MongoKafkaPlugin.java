@@ -30,15 +30,20 @@ final class MongoKafkaPlugin {
   static Path prepare(Path pluginPath) {
     Path dir = pluginPath.resolve(DIR);
     try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
-      boolean present = files.anyMatch(f -> f.getFileName().toString().startsWith("mongo-kafka-connect-"));
+      boolean present =
+          files.anyMatch(f -> f.getFileName().toString().startsWith("mongo-kafka-connect-"));
       if (!present) {
-        throw new IllegalStateException("no mongo-kafka-connect jar in " + dir
-            + ": build the bench module first (mvn -pl bench -am package -DskipTests)");
+        throw new IllegalStateException(
+            "no mongo-kafka-connect jar in "
+                + dir
+                + ": build the bench module first (mvn -pl bench -am package -DskipTests)");
       }
       Path manifest = dir.resolve("service-manifest.jar");
       if (!Files.exists(manifest)) {
-        try (OutputStream out = Files.newOutputStream(manifest); JarOutputStream jar = new JarOutputStream(out)) {
-          jar.putNextEntry(new JarEntry("META-INF/services/org.apache.kafka.connect.source.SourceConnector"));
+        try (OutputStream out = Files.newOutputStream(manifest);
+            JarOutputStream jar = new JarOutputStream(out)) {
+          jar.putNextEntry(
+              new JarEntry("META-INF/services/org.apache.kafka.connect.source.SourceConnector"));
           jar.write((CONNECTOR_CLASS + "\n").getBytes(StandardCharsets.UTF_8));
           jar.closeEntry();
         }

@@ -46,10 +46,11 @@ final class RawLimits {
   }
 
   /**
-   * A change stream on a fresh collection reads {@code events} inserts made while it runs: from
-   * the first insert sent to the last event read.
+   * A change stream on a fresh collection reads {@code events} inserts made while it runs: from the
+   * first insert sent to the last event read.
    */
-  static Rate changeStream(MongoDatabase db, String collection, int events) throws InterruptedException {
+  static Rate changeStream(MongoDatabase db, String collection, int events)
+      throws InterruptedException {
     ZavaData.createWithImages(db, collection);
     MongoCollection<Document> coll = db.getCollection(collection);
     try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = coll.watch().cursor()) {
@@ -67,20 +68,26 @@ final class RawLimits {
   }
 
   /**
-   * Writes every document of the collections, mapped beforehand as the source maps them, into
-   * Ditto collections {@code <prefix><name>} with one {@code INSERT ... DOCUMENTS (:docs) ON ID
-   * CONFLICT DO UPDATE} per {@value #DITTO_BATCH} documents. Only the requests are timed.
+   * Writes every document of the collections, mapped beforehand as the source maps them, into Ditto
+   * collections {@code <prefix><name>} with one {@code INSERT ... DOCUMENTS (:docs) ON ID CONFLICT
+   * DO UPDATE} per {@value #DITTO_BATCH} documents. Only the requests are timed.
    */
-  static Rate dittoWrite(MongoDatabase db, List<String> collections, LocalDittoClient ditto, String prefix) {
+  static Rate dittoWrite(
+      MongoDatabase db, List<String> collections, LocalDittoClient ditto, String prefix) {
     long n = 0;
     long nanos = 0;
     for (String c : collections) {
       String idField = ZavaData.idField(c);
-      CollectionMapping mapping = idField == null ? CollectionMapping.matchIds(c) : CollectionMapping.singleField(c, idField);
+      CollectionMapping mapping =
+          idField == null
+              ? CollectionMapping.matchIds(c)
+              : CollectionMapping.singleField(c, idField);
       ChangeEventMapper mapper = new ChangeEventMapper(mapping, new ConversionStats());
-      String statement = "INSERT INTO " + prefix + c + " DOCUMENTS (:docs) ON ID CONFLICT DO UPDATE";
+      String statement =
+          "INSERT INTO " + prefix + c + " DOCUMENTS (:docs) ON ID CONFLICT DO UPDATE";
       List<Map<String, Object>> batch = new ArrayList<>(DITTO_BATCH);
-      try (MongoCursor<BsonDocument> cursor = db.getCollection(c, BsonDocument.class).find().iterator()) {
+      try (MongoCursor<BsonDocument> cursor =
+          db.getCollection(c, BsonDocument.class).find().iterator()) {
         while (cursor.hasNext()) {
           for (DittoChange change : mapper.mapSnapshot(cursor.next(), 0).changes()) {
             batch.add(change.document());

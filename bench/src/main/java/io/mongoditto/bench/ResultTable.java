@@ -21,10 +21,21 @@ final class ResultTable {
     sb.append("| Figure | Value | Baseline | Ratio | Target | Result | Note |\n");
     sb.append("|---|---:|---|---:|---|---|---|\n");
     for (Row r : rows) {
-      sb.append("| ").append(cell(r.figure())).append(" | ").append(cell(r.value())).append(" | ")
-          .append(cell(r.baseline())).append(" | ").append(cell(r.ratio())).append(" | ")
-          .append(cell(r.target())).append(" | ").append(cell(r.result())).append(" | ")
-          .append(cell(r.note())).append(" |\n");
+      sb.append("| ")
+          .append(cell(r.figure()))
+          .append(" | ")
+          .append(cell(r.value()))
+          .append(" | ")
+          .append(cell(r.baseline()))
+          .append(" | ")
+          .append(cell(r.ratio()))
+          .append(" | ")
+          .append(cell(r.target()))
+          .append(" | ")
+          .append(cell(r.result()))
+          .append(" | ")
+          .append(cell(r.note()))
+          .append(" |\n");
     }
     return sb.toString();
   }

@@ -16,12 +16,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
- * Counts the records in the topics whose names start with a prefix (heartbeat topics left out), from
- * their end offsets (no record is read, so counting costs the broker next to nothing).
+ * Counts the records in the topics whose names start with a prefix (heartbeat topics left out),
+ * from their end offsets (no record is read, so counting costs the broker next to nothing).
  */
 final class TopicCounter implements AutoCloseable {
 
   private static final long POLL_MILLIS = 20;
+
   /**
    * Our source's heartbeat topic ({@code <prefix>.heartbeat}) carries stream positions, not
    * documents: a first copy's start marker lands there before the copy begins, so counting it would
@@ -51,19 +52,23 @@ final class TopicCounter implements AutoCloseable {
 
   long count(String prefix) throws InterruptedException {
     try {
-      List<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream()
-          .filter(t -> t.startsWith(prefix) && !t.endsWith(HEARTBEAT_SUFFIX)).toList();
+      List<String> topics =
+          admin.listTopics().names().get(10, TimeUnit.SECONDS).stream()
+              .filter(t -> t.startsWith(prefix) && !t.endsWith(HEARTBEAT_SUFFIX))
+              .toList();
       if (topics.isEmpty()) {
         return 0;
       }
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+      for (TopicDescription d :
+          admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
         for (TopicPartitionInfo p : d.partitions()) {
           latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
         }
       }
       return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
-          .mapToLong(r -> r.offset()).sum();
+          .mapToLong(r -> r.offset())
+          .sum();
     } catch (ExecutionException | TimeoutException e) {
       return 0; // a topic being created: count again at the next poll
     }

@@ -12,7 +12,9 @@ final class Units {
       return "unknown";
     }
     double mib = bytes / (1024.0 * 1024.0);
-    return mib >= 10_240 ? String.format(Locale.ROOT, "%.1f GiB", mib / 1024) : String.format(Locale.ROOT, "%.0f MiB", mib);
+    return mib >= 10_240
+        ? String.format(Locale.ROOT, "%.1f GiB", mib / 1024)
+        : String.format(Locale.ROOT, "%.0f MiB", mib);
   }
 
   static String rate(double perSecond, String unit) {

@@ -11,9 +11,9 @@ import java.util.Map;
 import org.bson.Document;
 
 /**
- * The benchmark's data: the Zava Retail dataset from the CLI's generator, minus
- * product_embeddings, which the setup guide's mapping leaves out of Ditto (so every figure covers
- * the same seven collections: what the sync really copies).
+ * The benchmark's data: the Zava Retail dataset from the CLI's generator, minus product_embeddings,
+ * which the setup guide's mapping leaves out of Ditto (so every figure covers the same seven
+ * collections: what the sync really copies).
  */
 final class ZavaData {
 
@@ -30,7 +30,9 @@ final class ZavaData {
   }
 
   static List<String> collections() {
-    return ZavaRetailSpec.COLLECTIONS.stream().filter(c -> !c.equals(ZavaRetailSpec.PRODUCT_EMBEDDINGS)).toList();
+    return ZavaRetailSpec.COLLECTIONS.stream()
+        .filter(c -> !c.equals(ZavaRetailSpec.PRODUCT_EMBEDDINGS))
+        .toList();
   }
 
   /** The id field of a collection under the guide's mapping, null for match_ids. */
@@ -39,8 +41,8 @@ final class ZavaData {
   }
 
   /**
-   * Creates the collections (with pre- and post-images, which single_field mappings need) and
-   * loads them; returns the documents per collection, in load order.
+   * Creates the collections (with pre- and post-images, which single_field mappings need) and loads
+   * them; returns the documents per collection, in load order.
    */
   static Map<String, Long> seed(MongoDatabase db, double scale) {
     for (String c : collections()) {
@@ -48,19 +50,22 @@ final class ZavaData {
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     InsertManyOptions unordered = new InsertManyOptions().ordered(false);
-    new ZavaRetailGenerator(new ZavaRetailSpec(scale, SEED), 1000).generate((collection, batch) -> {
-      if (!collection.equals(ZavaRetailSpec.PRODUCT_EMBEDDINGS)) {
-        db.getCollection(collection).insertMany(batch, unordered);
-        counts.merge(collection, (long) batch.size(), Long::sum);
-      }
-    });
+    new ZavaRetailGenerator(new ZavaRetailSpec(scale, SEED), 1000)
+        .generate(
+            (collection, batch) -> {
+              if (!collection.equals(ZavaRetailSpec.PRODUCT_EMBEDDINGS)) {
+                db.getCollection(collection).insertMany(batch, unordered);
+                counts.merge(collection, (long) batch.size(), Long::sum);
+              }
+            });
     return counts;
   }
 
   static void createWithImages(MongoDatabase db, String collection) {
     db.createCollection(collection);
-    db.runCommand(new Document("collMod", collection)
-        .append("changeStreamPreAndPostImages", new Document("enabled", true)));
+    db.runCommand(
+        new Document("collMod", collection)
+            .append("changeStreamPreAndPostImages", new Document("enabled", true)));
   }
 
   static long total(Map<String, Long> counts) {

@@ -12,9 +12,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "check",
@@ -38,7 +38,9 @@ final class CheckCommand implements Callable<Integer> {
     String database = target.database();
     List<CollectionsConfig.Entry> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("Checking %s, database %s, %d collection(s)%n", Redact.mongoUri(uri), database, collections.size());
+    out.printf(
+        "Checking %s, database %s, %d collection(s)%n",
+        Redact.mongoUri(uri), database, collections.size());
     List<Finding> findings;
     try (MongoClient client = MongoClients.connect(uri)) {
       findings = new DeploymentCheck(client, database, collections).run();

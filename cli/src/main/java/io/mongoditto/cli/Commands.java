@@ -14,12 +14,18 @@ final class Commands {
   private Commands() {}
 
   /** The MongoDB deployment, database and collections a command works on. */
-  record MongoTarget(Settings settings, String uri, String database, List<CollectionsConfig.Entry> collections) {
+  record MongoTarget(
+      Settings settings, String uri, String database, List<CollectionsConfig.Entry> collections) {
 
-    /** From the command's options and config file; a message saying how to fix them when incomplete. */
+    /**
+     * From the command's options and config file; a message saying how to fix them when incomplete.
+     */
     static MongoTarget of(MongoOptions mongo, Map<String, String> env) {
       Settings settings = mongo.settings(env);
-      return new MongoTarget(settings, mongo.mongodbUri(settings), mongo.databaseName(settings),
+      return new MongoTarget(
+          settings,
+          mongo.mongodbUri(settings),
+          mongo.databaseName(settings),
           requireCollections(settings));
     }
   }
@@ -28,17 +34,22 @@ final class Commands {
    * Prints {@code lines} and keeps a local server up until Ctrl-C, then closes it (a shutdown hook:
    * picocli returns only once the JVM is told to exit).
    */
-  static int serveUntilInterrupted(AutoCloseable server, String name, PrintWriter out, List<String> lines)
+  static int serveUntilInterrupted(
+      AutoCloseable server, String name, PrintWriter out, List<String> lines)
       throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        System.err.println("stopping " + name + ": " + e);
-      }
-      stopped.countDown();
-    }, name + "-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    System.err.println("stopping " + name + ": " + e);
+                  }
+                  stopped.countDown();
+                },
+                name + "-shutdown"));
     lines.forEach(out::println);
     out.println("Press Ctrl-C to stop.");
     out.flush();

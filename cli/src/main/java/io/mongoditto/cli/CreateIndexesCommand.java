@@ -16,10 +16,10 @@ import java.util.concurrent.Callable;
 import org.bson.Document;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "create-indexes",
@@ -71,16 +71,33 @@ final class CreateIndexesCommand implements Callable<Integer> {
             }
           }
           if (existing != null) {
-            report(out, name, "already indexed " + keys.toJson() + " (" + existing.getString("name") + ")");
+            report(
+                out,
+                name,
+                "already indexed " + keys.toJson() + " (" + existing.getString("name") + ")");
             continue;
           }
           String indexName = "mongo_ditto_" + String.join("_", entry.mapping().idFields());
           coll.createIndex(keys, new IndexOptions().name(indexName).unique(!nonUnique));
-          report(out, name, "created " + (nonUnique ? "" : "unique ") + "index " + indexName + " on " + keys.toJson());
+          report(
+              out,
+              name,
+              "created "
+                  + (nonUnique ? "" : "unique ")
+                  + "index "
+                  + indexName
+                  + " on "
+                  + keys.toJson());
           created++;
         } catch (MongoException e) {
-          report(out, name, "FAILED: " + e.getMessage()
-              + (e.getCode() == 11000 ? " (the mapped id is not unique: fix the data or the mapping)" : ""));
+          report(
+              out,
+              name,
+              "FAILED: "
+                  + e.getMessage()
+                  + (e.getCode() == 11000
+                      ? " (the mapped id is not unique: fix the data or the mapping)"
+                      : ""));
           failed++;
         }
       }

@@ -15,10 +15,10 @@ import java.util.concurrent.Callable;
 import org.bson.Document;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "enable-change-streams",
@@ -45,8 +45,9 @@ final class EnableChangeStreamsCommand implements Callable<Integer> {
     String database = target.database();
     List<CollectionsConfig.Entry> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%s pre- and post-images on %s, database %s%n", dryRun ? "Dry run: enabling" : "Enabling",
-        Redact.mongoUri(uri), database);
+    out.printf(
+        "%s pre- and post-images on %s, database %s%n",
+        dryRun ? "Dry run: enabling" : "Enabling", Redact.mongoUri(uri), database);
     int changed = 0;
     int failed = 0;
     try (MongoClient client = MongoClients.connect(uri)) {
@@ -67,18 +68,25 @@ final class EnableChangeStreamsCommand implements Callable<Integer> {
           changed++;
         } else {
           try {
-            db.runCommand(new Document("collMod", name)
-                .append("changeStreamPreAndPostImages", new Document("enabled", true)));
+            db.runCommand(
+                new Document("collMod", name)
+                    .append("changeStreamPreAndPostImages", new Document("enabled", true)));
             report(out, name, "enabled");
             changed++;
           } catch (MongoException e) {
-            report(out, name, "FAILED: " + e.getMessage() + " (needs the collMod privilege, e.g. the dbAdmin role)");
+            report(
+                out,
+                name,
+                "FAILED: "
+                    + e.getMessage()
+                    + " (needs the collMod privilege, e.g. the dbAdmin role)");
             failed++;
           }
         }
       }
     }
-    out.printf("%d collection(s) %s, %d problem(s).%n", changed, dryRun ? "to change" : "changed", failed);
+    out.printf(
+        "%d collection(s) %s, %d problem(s).%n", changed, dryRun ? "to change" : "changed", failed);
     out.flush();
     return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
   }

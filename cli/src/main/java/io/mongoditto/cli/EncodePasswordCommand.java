@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "encode-password",
@@ -47,15 +47,16 @@ final class EncodePasswordCommand implements Callable<Integer> {
     if (console != null) {
       return console.readPassword("MongoDB password (not echoed): ");
     }
-    BufferedReader reader = new BufferedReader(new InputStreamReader(cli.stdin(), StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(cli.stdin(), StandardCharsets.UTF_8));
     String line = reader.readLine();
     return line == null ? null : line.toCharArray();
   }
 
   /**
-   * RFC 3986 percent-encoding of the UTF-8 bytes: everything but the unreserved characters
-   * (A-Z a-z 0-9 - . _ ~) is encoded. Unlike {@link java.net.URLEncoder} (form encoding) a space
-   * becomes %20, not '+', which a connection string would read as a literal plus.
+   * RFC 3986 percent-encoding of the UTF-8 bytes: everything but the unreserved characters (A-Z a-z
+   * 0-9 - . _ ~) is encoded. Unlike {@link java.net.URLEncoder} (form encoding) a space becomes
+   * %20, not '+', which a connection string would read as a literal plus.
    */
   static String percentEncode(char[] password) {
     java.nio.ByteBuffer encoded = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
@@ -64,11 +65,17 @@ final class EncodePasswordCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder(length * 3);
     for (int i = 0; i < length; i++) {
       int b = bytes[i] & 0xff;
-      if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
-          || b == '-' || b == '.' || b == '_' || b == '~') {
+      if ((b >= 'A' && b <= 'Z')
+          || (b >= 'a' && b <= 'z')
+          || (b >= '0' && b <= '9')
+          || b == '-'
+          || b == '.'
+          || b == '_'
+          || b == '~') {
         sb.append((char) b);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }

@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "local-mongo",
@@ -20,10 +20,16 @@ final class LocalMongoCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default ${DEFAULT-VALUE}).")
   private String host;
 
-  @Option(names = "--port", defaultValue = "27017", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+  @Option(
+      names = "--port",
+      defaultValue = "27017",
+      description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
   private int port;
 
   @Override
@@ -33,9 +39,10 @@ final class LocalMongoCommand implements Callable<Integer> {
     try {
       mongo = LocalMongo.start(host, port);
     } catch (RuntimeException e) {
-      throw new UserException("cannot start the local MongoDB on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UserException(
+          "cannot start the local MongoDB on " + host + ":" + port + ": " + e.getMessage(), e);
     }
-    return Commands.serveUntilInterrupted(mongo, "local-mongo", out,
-        List.of("Local MongoDB running: " + mongo.connectionString()));
+    return Commands.serveUntilInterrupted(
+        mongo, "local-mongo", out, List.of("Local MongoDB running: " + mongo.connectionString()));
   }
 }

@@ -16,17 +16,19 @@ public final class MongoClients {
       cs = new ConnectionString(uri);
     } catch (IllegalArgumentException e) {
       // The driver's message may quote the URI; never echo it (it can hold a password).
-      throw new UserException("the MongoDB connection string is not valid (it must start with mongodb:// or mongodb+srv://)");
+      throw new UserException(
+          "the MongoDB connection string is not valid (it must start with mongodb:// or mongodb+srv://)");
     }
     MongoClientSettings settings =
         MongoClientSettings.builder()
             .applyConnectionString(cs)
             .applicationName("mongo-ditto-cli")
-            .applyToClusterSettings(b -> {
-              if (cs.getServerSelectionTimeout() == null) {
-                b.serverSelectionTimeout(10, TimeUnit.SECONDS);
-              }
-            })
+            .applyToClusterSettings(
+                b -> {
+                  if (cs.getServerSelectionTimeout() == null) {
+                    b.serverSelectionTimeout(10, TimeUnit.SECONDS);
+                  }
+                })
             .build();
     return com.mongodb.client.MongoClients.create(settings);
   }

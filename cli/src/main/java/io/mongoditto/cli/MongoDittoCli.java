@@ -10,15 +10,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code mongo-ditto} command line: the embedded sync, the demo, and the operator commands
- * that replace the Ditto setup guide's scripts.
+ * The {@code mongo-ditto} command line: the embedded sync, the demo, and the operator commands that
+ * replace the Ditto setup guide's scripts.
  */
 @Command(
     name = "mongo-ditto",
     mixinStandardHelpOptions = true,
-    version = "mongo-ditto 0.1.0-SNAPSHOT",
+    versionProvider = MongoDittoCli.Version.class,
     sortOptions = false,
-    description = "Keep Ditto collections equal to MongoDB collections, without Kafka or on Kafka Connect.",
+    description =
+        "Keep Ditto collections equal to MongoDB collections, without Kafka or on Kafka Connect.",
     subcommands = {
       CommandLine.HelpCommand.class,
       DemoCommand.class,
@@ -47,7 +48,9 @@ public final class MongoDittoCli {
   private final InputStream stdin;
   private final Console console;
 
-  @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = CommandLine.ScopeType.INHERIT,
       description = "Log more, and print stack traces of errors.")
   boolean verbose;
 
@@ -99,5 +102,13 @@ public final class MongoDittoCli {
     MongoDittoCli cli = new MongoDittoCli(System.getenv(), System.in, System.console());
     int code = commandLine(cli).execute(args);
     System.exit(code);
+  }
+
+  /** The plugin's version: one source for the CLI and both connectors. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"mongo-ditto " + io.mongoditto.PluginVersion.get()};
+    }
   }
 }

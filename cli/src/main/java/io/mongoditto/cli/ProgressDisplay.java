@@ -126,7 +126,12 @@ public final class ProgressDisplay implements AutoCloseable {
     }
     sb.append(String.format(Locale.ROOT, " %,10d", line.done));
     if (line.total > 0) {
-      sb.append(String.format(Locale.ROOT, " / %,d (%3d%%)", line.total, Math.min(100, 100 * line.done / line.total)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " / %,d (%3d%%)",
+              line.total,
+              Math.min(100, 100 * line.done / line.total)));
     }
     sb.append(String.format(Locale.ROOT, "  %,8.0f docs/s", rate));
     if (line.finished) {

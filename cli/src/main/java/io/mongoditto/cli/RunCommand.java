@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "run",
@@ -40,21 +40,34 @@ final class RunCommand implements Callable<Integer> {
   @Mixin private MongoOptions mongo;
   @Mixin private DittoOptions ditto;
 
-  @Option(names = "--offsets", paramLabel = "FILE", defaultValue = "data/mongo-ditto.offsets",
+  @Option(
+      names = "--offsets",
+      paramLabel = "FILE",
+      defaultValue = "data/mongo-ditto.offsets",
       description = "Offsets file (default ${DEFAULT-VALUE}).")
   private Path offsets;
 
-  @Option(names = "--dead-letters", paramLabel = "FILE", defaultValue = "data/dead-letters.jsonl",
+  @Option(
+      names = "--dead-letters",
+      paramLabel = "FILE",
+      defaultValue = "data/dead-letters.jsonl",
       description = "Where records that cannot be written go (default ${DEFAULT-VALUE}).")
   private Path deadLetters;
 
-  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "-1",
-      description = "Serve /metrics (Prometheus) and /health on this port (default ${DEFAULT-VALUE}: off; 0: a free port).")
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "-1",
+      description =
+          "Serve /metrics (Prometheus) and /health on this port (default ${DEFAULT-VALUE}: off; 0: a free port).")
   private int httpPort;
 
   @Mixin private HealthOptions health;
 
-  @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(
+      names = "--status-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
       description = "Print a status line this often (default ${DEFAULT-VALUE}; 0 = never).")
   private int statusInterval;
 
@@ -67,12 +80,22 @@ final class RunCommand implements Callable<Integer> {
     Commands.requireCollections(settings);
     DittoOptions.requireDitto(settings);
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("Syncing %s / %s -> %s (collections: %s)%n", Redact.mongoUri(uri), database,
+    out.printf(
+        "Syncing %s / %s -> %s (collections: %s)%n",
+        Redact.mongoUri(uri),
+        database,
         settings.get(Keys.DITTO_ENDPOINT).orElseThrow(),
-        String.join(", ", CollectionsConfig.enabled(settings).stream().map(CollectionsConfig.Entry::name).toList()));
+        String.join(
+            ", ",
+            CollectionsConfig.enabled(settings).stream()
+                .map(CollectionsConfig.Entry::name)
+                .toList()));
     out.printf("Offsets: %s. Press Ctrl-C to stop.%n", offsets.toAbsolutePath());
     out.flush();
-    EmbeddedSync sync = EmbeddedSync.start(new EmbeddedSync.Options(settings.asMap(), offsets, deadLetters, Duration.ofSeconds(1)));
+    EmbeddedSync sync =
+        EmbeddedSync.start(
+            new EmbeddedSync.Options(
+                settings.asMap(), offsets, deadLetters, Duration.ofSeconds(1)));
     OpsServer ops = null;
     if (httpPort >= 0) {
       try {
@@ -85,12 +108,15 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
     }
     OpsServer server = ops;
-    Thread hook = new Thread(() -> {
-      sync.close();
-      if (server != null) {
-        server.close();
-      }
-    }, "mongo-ditto-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              sync.close();
+              if (server != null) {
+                server.close();
+              }
+            },
+            "mongo-ditto-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long nextStatus = System.nanoTime();
     while (!sync.awaitStopped(Duration.ofMillis(500))) {
@@ -117,7 +143,9 @@ final class RunCommand implements Callable<Integer> {
 
   static void printStatus(PrintWriter out, EmbeddedSync sync) {
     Map<String, Long> applied = sync.stats().applied();
-    StringBuilder sb = new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString()).append(" applied:");
+    StringBuilder sb =
+        new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString())
+            .append(" applied:");
     if (applied.isEmpty()) {
       sb.append(" nothing yet");
     }
@@ -127,7 +155,11 @@ final class RunCommand implements Callable<Integer> {
       sb.append(", lag ").append(lag).append(" ms");
     }
     if (sync.deadLetters() > 0) {
-      sb.append(", dead letters ").append(sync.deadLetters()).append(" (").append(sync.deadLetterFile()).append(')');
+      sb.append(", dead letters ")
+          .append(sync.deadLetters())
+          .append(" (")
+          .append(sync.deadLetterFile())
+          .append(')');
     }
     out.println(sb);
     out.flush();

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "seed",
@@ -34,17 +34,29 @@ final class SeedCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private MongoOptions mongo;
 
-  @Option(names = "--scale", paramLabel = "FACTOR", defaultValue = "1.0",
-      description = "Fraction of the full size, in (0, 1] (default ${DEFAULT-VALUE}); stores and categories do not scale.")
+  @Option(
+      names = "--scale",
+      paramLabel = "FACTOR",
+      defaultValue = "1.0",
+      description =
+          "Fraction of the full size, in (0, 1] (default ${DEFAULT-VALUE}); stores and categories do not scale.")
   private double scale;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
+      description = "Random seed (default ${DEFAULT-VALUE}).")
   private long seed;
 
   @Option(names = "--drop", description = "Drop the Zava collections first if they hold documents.")
   private boolean drop;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000", description = "Documents per insertMany (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Documents per insertMany (default ${DEFAULT-VALUE}).")
   private int batchSize;
 
   @Override
@@ -60,18 +72,34 @@ final class SeedCommand implements Callable<Integer> {
     String database = mongo.databaseName(settings);
     PrintWriter out = spec.commandLine().getOut();
     ZavaRetailSpec dataset = new ZavaRetailSpec(scale, seed);
-    out.printf(Locale.ROOT, "Seeding Zava Retail (scale %s, seed %d) into %s / %s%n",
-        scale, seed, Redact.mongoUri(uri), database);
+    out.printf(
+        Locale.ROOT,
+        "Seeding Zava Retail (scale %s, seed %d) into %s / %s%n",
+        scale,
+        seed,
+        Redact.mongoUri(uri),
+        database);
     out.flush();
     long started = System.nanoTime();
     Map<String, Long> counts;
     try (MongoClient client = MongoClients.connect(uri);
-        ProgressDisplay progress = new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
-      counts = ZavaRetailSeeder.seed(client.getDatabase(database), new ZavaRetailGenerator(dataset, batchSize), drop, progress);
+        ProgressDisplay progress =
+            new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
+      counts =
+          ZavaRetailSeeder.seed(
+              client.getDatabase(database),
+              new ZavaRetailGenerator(dataset, batchSize),
+              drop,
+              progress);
     }
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     double seconds = (System.nanoTime() - started) / 1e9;
-    out.printf(Locale.ROOT, "Inserted %,d documents in %.1f s (%,.0f docs/s)%n", total, seconds, total / seconds);
+    out.printf(
+        Locale.ROOT,
+        "Inserted %,d documents in %.1f s (%,.0f docs/s)%n",
+        total,
+        seconds,
+        total / seconds);
     return ExitCodes.OK;
   }
 }

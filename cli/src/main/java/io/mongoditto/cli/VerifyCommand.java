@@ -14,10 +14,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "verify",
@@ -36,16 +36,25 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin private MongoOptions mongo;
   @Mixin private DittoOptions ditto;
 
-  @Option(names = "--sample", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--sample",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "Also compare N random documents per collection (default ${DEFAULT-VALUE}).")
   private int sample;
 
-  @Option(names = "--full",
-      description = "Compare every filtered document (one Ditto query per document; slow on big collections).")
+  @Option(
+      names = "--full",
+      description =
+          "Compare every filtered document (one Ditto query per document; slow on big collections).")
   private boolean full;
 
-  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
-      description = "Retry until everything matches or this many seconds passed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description =
+          "Retry until everything matches or this many seconds passed (default ${DEFAULT-VALUE}).")
   private int waitSeconds;
 
   @Override
@@ -57,7 +66,8 @@ final class VerifyCommand implements Callable<Integer> {
     List<CollectionsConfig.Entry> collections = CollectionsConfig.enabled(settings);
     PrintWriter out = spec.commandLine().getOut();
     long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
-    try (MongoClient client = MongoClients.connect(uri); DittoHttpClient dittoClient = Ditto.client(settings)) {
+    try (MongoClient client = MongoClients.connect(uri);
+        DittoHttpClient dittoClient = Ditto.client(settings)) {
       SyncVerifier verifier = new SyncVerifier(client.getDatabase(database), dittoClient);
       while (true) {
         List<SyncVerifier.Result> results = new ArrayList<>();
@@ -82,7 +92,13 @@ final class VerifyCommand implements Callable<Integer> {
       if (r.sampled() > 0) {
         verdict += " (" + r.sampled() + " sampled, " + r.differences().size() + " difference(s))";
       }
-      out.printf(Locale.ROOT, "%-20s %,12d %,12d  %s%n", r.mongoCollection(), r.mongoCount(), r.dittoCount(), verdict);
+      out.printf(
+          Locale.ROOT,
+          "%-20s %,12d %,12d  %s%n",
+          r.mongoCollection(),
+          r.mongoCount(),
+          r.dittoCount(),
+          verdict);
       for (String d : r.differences().subList(0, Math.min(10, r.differences().size()))) {
         out.println("    " + d);
       }

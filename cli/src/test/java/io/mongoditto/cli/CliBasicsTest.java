@@ -13,10 +13,24 @@ class CliBasicsTest {
   void helpListsEveryCommandAndExitsZero() {
     CliRun r = CliRun.run("--help");
     assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
-    for (String command : new String[] {"seed", "check", "enable-change-streams", "create-indexes",
-        "encode-password", "local-mongo"}) {
+    for (String command :
+        new String[] {
+          "seed",
+          "check",
+          "enable-change-streams",
+          "create-indexes",
+          "encode-password",
+          "local-mongo"
+        }) {
       assertTrue(r.out().contains(command), () -> command + " missing from help:\n" + r);
     }
+  }
+
+  @Test
+  void versionIsThePluginVersion() {
+    CliRun r = CliRun.run("--version");
+    assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+    assertEquals("mongo-ditto " + System.getProperty("project.version"), r.out().trim());
   }
 
   @Test
@@ -30,14 +44,25 @@ class CliBasicsTest {
   void missingConnectionStringSaysHowToGiveIt() {
     CliRun r = CliRun.run("check", "--collections", "customers", "-d", "zava");
     assertEquals(ExitCodes.FAILED, r.exitCode(), r::toString);
-    assertTrue(r.err().contains("--mongodb-uri") && r.err().contains("MONGODB_CONNECTION_STRING"), r::toString);
+    assertTrue(
+        r.err().contains("--mongodb-uri") && r.err().contains("MONGODB_CONNECTION_STRING"),
+        r::toString);
     assertFalse(r.err().contains("Exception"), r::toString);
   }
 
   @Test
   void passwordIsNeverPrinted() {
-    CliRun r = CliRun.run(Map.of("MONGODB_CONNECTION_STRING", "mongodb://app:s3cretPa55@127.0.0.1:1/?serverSelectionTimeoutMS=300",
-            "MONGODB_DATABASE", "zava"), "", "check", "--collections", "customers");
+    CliRun r =
+        CliRun.run(
+            Map.of(
+                "MONGODB_CONNECTION_STRING",
+                "mongodb://app:s3cretPa55@127.0.0.1:1/?serverSelectionTimeoutMS=300",
+                "MONGODB_DATABASE",
+                "zava"),
+            "",
+            "check",
+            "--collections",
+            "customers");
     assertEquals(ExitCodes.FAILED, r.exitCode(), r::toString);
     assertFalse(r.out().contains("s3cretPa55") || r.err().contains("s3cretPa55"), r::toString);
     assertTrue(r.out().contains("app:***@127.0.0.1:1"), r::toString);

@@ -14,7 +14,8 @@ record CliRun(int exitCode, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     MongoDittoCli cli =
-        new MongoDittoCli(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), null);
+        new MongoDittoCli(
+            env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), null);
     CommandLine cmd = MongoDittoCli.commandLine(cli);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));

@@ -15,7 +15,8 @@ class ProgressDisplayTest {
   void plainModePrintsCountRateEtaAndOnlyWhatMoved() {
     StringWriter sw = new StringWriter();
     AtomicLong now = new AtomicLong(0);
-    ProgressDisplay d = new ProgressDisplay(new PrintWriter(sw), false, Duration.ofHours(1), now::get);
+    ProgressDisplay d =
+        new ProgressDisplay(new PrintWriter(sw), false, Duration.ofHours(1), now::get);
     d.update("orders", 0, 200_000);
     d.update("stores", 0, 8);
     now.set(10_000_000_000L); // 10 s later

@@ -12,13 +12,13 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link Operation#DELETE}: the Ditto document with {@link #id()} is deleted.
- *   <li>{@link Operation#UPSERT}: first every path in {@link #unsetPaths()} is removed (this is how a
- *       {@code $unset}, or a {@code $set} that replaces a whole sub-object, reaches Ditto: Ditto
+ *   <li>{@link Operation#UPSERT}: first every path in {@link #unsetPaths()} is removed (this is how
+ *       a {@code $unset}, or a {@code $set} that replaces a whole sub-object, reaches Ditto: Ditto
  *       upserts merge maps and never remove fields), then {@link #document()} is upserted. The
  *       document is always the complete mapped document, {@code _id} included.
  *   <li>{@link #replace()}: the document is known to be the complete state (an insert, a replace, a
- *       snapshot copy) and any field Ditto holds that is absent from it must go, also ones the source
- *       could not list in {@link #unsetPaths()}.
+ *       snapshot copy) and any field Ditto holds that is absent from it must go, also ones the
+ *       source could not list in {@link #unsetPaths()}.
  * </ul>
  *
  * @param collection the Ditto collection
@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param unsetPaths dotted paths removed before the upsert; empty for deletes
  * @param replace the document is the whole state of the Ditto document
  * @param sourceTimeMillis when the change was committed in the source (epoch millis), 0 if unknown
- * @param sourceId the source's own id of the document rendered as text, for errors and logs; may be null
+ * @param sourceId the source's own id of the document rendered as text, for errors and logs; may be
+ *     null
  */
 public record DittoChange(
     String collection,
@@ -66,7 +67,14 @@ public record DittoChange(
       long sourceTimeMillis,
       String sourceId) {
     return new DittoChange(
-        collection, Operation.UPSERT, id, document, unsetPaths, replace, sourceTimeMillis, sourceId);
+        collection,
+        Operation.UPSERT,
+        id,
+        document,
+        unsetPaths,
+        replace,
+        sourceTimeMillis,
+        sourceId);
   }
 
   public static DittoChange delete(

@@ -68,7 +68,8 @@ public final class DittoChangeCodec {
     try {
       operation = DittoChange.Operation.valueOf(op.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidChangeException("field '" + OPERATION + "' is '" + op + "', expected upsert or delete");
+      throw new InvalidChangeException(
+          "field '" + OPERATION + "' is '" + op + "', expected upsert or delete");
     }
     long ts = map.get(SOURCE_TIME) instanceof Number n ? n.longValue() : 0L;
     Object sourceIdValue = map.get(SOURCE_ID);
@@ -97,7 +98,8 @@ public final class DittoChangeCodec {
   private static String requireString(Map<?, ?> map, String field) {
     Object v = map.get(field);
     if (!(v instanceof String s) || s.isEmpty()) {
-      throw new InvalidChangeException("field '" + field + "' is missing or not a non-empty string");
+      throw new InvalidChangeException(
+          "field '" + field + "' is missing or not a non-empty string");
     }
     return s;
   }

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param partition the topic partition this marker was sent to
  * @param partitions how many partitions the source spreads the collection's documents over
  */
-public record SweepMarker(String collection, Phase phase, String epoch, int partition, int partitions) {
+public record SweepMarker(
+    String collection, Phase phase, String epoch, int partition, int partitions) {
 
   public enum Phase {
     START,
@@ -45,7 +46,12 @@ public record SweepMarker(String collection, Phase phase, String epoch, int part
 
   /** The record key: unique per copy, phase and partition, so log compaction keeps every marker. */
   public String key() {
-    return "mongoditto.sweep." + phase.name().toLowerCase(Locale.ROOT) + "." + epoch + "." + partition;
+    return "mongoditto.sweep."
+        + phase.name().toLowerCase(Locale.ROOT)
+        + "."
+        + epoch
+        + "."
+        + partition;
   }
 
   /** Whether {@code id} is a document whose records travel on this marker's partition. */
@@ -65,11 +71,14 @@ public record SweepMarker(String collection, Phase phase, String epoch, int part
 
   /** Whether a record value is a marker rather than a {@link DittoChange}. */
   public static boolean isMarker(Object value) {
-    return value instanceof Map<?, ?> map && map.get(DittoChangeCodec.OPERATION) instanceof String op
+    return value instanceof Map<?, ?> map
+        && map.get(DittoChangeCodec.OPERATION) instanceof String op
         && op.startsWith("sweep_");
   }
 
-  /** @throws DittoChangeCodec.InvalidChangeException naming the missing or malformed field */
+  /**
+   * @throws DittoChangeCodec.InvalidChangeException naming the missing or malformed field
+   */
   public static SweepMarker fromValue(Map<?, ?> value) {
     Object op = value.get(DittoChangeCodec.OPERATION);
     Phase phase = null;
@@ -79,17 +88,21 @@ public record SweepMarker(String collection, Phase phase, String epoch, int part
       }
     }
     if (phase == null) {
-      throw new DittoChangeCodec.InvalidChangeException("field 'op' is '" + op + "', expected sweep_start or sweep_end");
+      throw new DittoChangeCodec.InvalidChangeException(
+          "field 'op' is '" + op + "', expected sweep_start or sweep_end");
     }
-    if (!(value.get(DittoChangeCodec.COLLECTION) instanceof String collection) || collection.isEmpty()) {
+    if (!(value.get(DittoChangeCodec.COLLECTION) instanceof String collection)
+        || collection.isEmpty()) {
       throw new DittoChangeCodec.InvalidChangeException("a sweep marker needs field 'collection'");
     }
     if (!(value.get(EPOCH) instanceof String epoch) || epoch.isEmpty()) {
-      throw new DittoChangeCodec.InvalidChangeException("a sweep marker needs field '" + EPOCH + "'");
+      throw new DittoChangeCodec.InvalidChangeException(
+          "a sweep marker needs field '" + EPOCH + "'");
     }
-    if (!(value.get(PARTITION) instanceof Number partition) || !(value.get(PARTITIONS) instanceof Number partitions)) {
-      throw new DittoChangeCodec.InvalidChangeException("a sweep marker needs numeric fields '" + PARTITION
-          + "' and '" + PARTITIONS + "'");
+    if (!(value.get(PARTITION) instanceof Number partition)
+        || !(value.get(PARTITIONS) instanceof Number partitions)) {
+      throw new DittoChangeCodec.InvalidChangeException(
+          "a sweep marker needs numeric fields '" + PARTITION + "' and '" + PARTITIONS + "'");
     }
     try {
       return new SweepMarker(collection, phase, epoch, partition.intValue(), partitions.intValue());

@@ -24,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes DQL statements through Ditto's cloud HTTP API ({@code POST {endpoint}/api/v5/store/execute},
- * {@code Authorization: Bearer <key>}), classifying failures: 400 = {@link DittoException.BadRequest},
- * 401/403 = {@link DittoException.AuthFailure}, 408/429/5xx/I-O/timeouts = retried per {@link
- * RetryPolicy} then {@link DittoException.RetriesExhausted}. Thread-safe.
+ * Executes DQL statements through Ditto's cloud HTTP API ({@code POST
+ * {endpoint}/api/v5/store/execute}, {@code Authorization: Bearer <key>}), classifying failures: 400
+ * = {@link DittoException.BadRequest}, 401/403 = {@link DittoException.AuthFailure},
+ * 408/429/5xx/I-O/timeouts = retried per {@link RetryPolicy} then {@link
+ * DittoException.RetriesExhausted}. Thread-safe.
  */
 public final class DittoHttpClient implements AutoCloseable {
 
@@ -66,8 +67,17 @@ public final class DittoHttpClient implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "Settings[endpoint=" + endpoint + ", apiVersion=" + apiVersion + ", requestTimeout="
-          + requestTimeout + ", retry=" + retry + ", allowInsecureHttp=" + allowInsecureHttp + "]";
+      return "Settings[endpoint="
+          + endpoint
+          + ", apiVersion="
+          + apiVersion
+          + ", requestTimeout="
+          + requestTimeout
+          + ", retry="
+          + retry
+          + ", allowInsecureHttp="
+          + allowInsecureHttp
+          + "]";
     }
   }
 
@@ -87,7 +97,8 @@ public final class DittoHttpClient implements AutoCloseable {
   private final Settings settings;
   private final Sleeper sleeper;
   private final LongSupplier nanoClock;
-  private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch closedLatch =
+      new java.util.concurrent.CountDownLatch(1);
   private volatile boolean closed;
 
   public DittoHttpClient(Settings settings) {
@@ -96,16 +107,21 @@ public final class DittoHttpClient implements AutoCloseable {
 
   public DittoHttpClient(Settings settings, Sleeper sleeper, LongSupplier nanoClock) {
     this.settings = settings;
-    this.executeUri = EndpointPolicy.executeUri(
-        EndpointPolicy.check(settings.endpoint(), settings.allowInsecureHttp()), settings.apiVersion());
+    this.executeUri =
+        EndpointPolicy.executeUri(
+            EndpointPolicy.check(settings.endpoint(), settings.allowInsecureHttp()),
+            settings.apiVersion());
     // The default wait ends early when the client is closed, so a stopping task is not held up.
-    this.sleeper = sleeper != null ? sleeper
-        : d -> closedLatch.await(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    this.sleeper =
+        sleeper != null
+            ? sleeper
+            : d -> closedLatch.await(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     this.nanoClock = nanoClock;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(settings.requestTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.requestTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   public URI executeUri() {
@@ -118,7 +134,8 @@ public final class DittoHttpClient implements AutoCloseable {
   }
 
   /** As {@link #execute(String, Map)}, telling {@code observer} about each attempt and retry. */
-  public DittoResponse execute(String statement, Map<String, Object> args, RequestObserver observer) {
+  public DittoResponse execute(
+      String statement, Map<String, Object> args, RequestObserver observer) {
     byte[] body;
     try {
       Map<String, Object> request = new LinkedHashMap<>();
@@ -126,7 +143,10 @@ public final class DittoHttpClient implements AutoCloseable {
       request.put("args", args == null ? Map.of() : args);
       body = JSON.writeValueAsBytes(request);
     } catch (JsonProcessingException e) {
-      throw new DittoException.BadRequest("cannot encode the arguments as JSON: " + e.getOriginalMessage(), 0, e.getOriginalMessage());
+      throw new DittoException.BadRequest(
+          "cannot encode the arguments as JSON: " + e.getOriginalMessage(),
+          0,
+          e.getOriginalMessage());
     }
     long deadline = nanoClock.getAsLong() + settings.retry().maxDuration().toNanos();
     int attempt = 0;
@@ -144,31 +164,42 @@ public final class DittoHttpClient implements AutoCloseable {
       attempt++;
       if (wait.toNanos() > remaining) {
         throw new DittoException.RetriesExhausted(
-            "Ditto stayed unavailable for " + settings.retry().maxDuration() + " (" + attempt
-                + " attempts); last error: " + result.failure, result.status, attempt, result.cause);
+            "Ditto stayed unavailable for "
+                + settings.retry().maxDuration()
+                + " ("
+                + attempt
+                + " attempts); last error: "
+                + result.failure,
+            result.status,
+            attempt,
+            result.cause);
       }
-      LOG.warn("Ditto request failed ({}), retry {} in {} ms", result.failure, attempt, wait.toMillis());
+      LOG.warn(
+          "Ditto request failed ({}), retry {} in {} ms", result.failure, attempt, wait.toMillis());
       observer.retrying();
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new DittoException("interrupted while waiting to retry: " + result.failure, result.status, e);
+        throw new DittoException(
+            "interrupted while waiting to retry: " + result.failure, result.status, e);
       }
     }
   }
 
   /** A transient failure (fields set) or a response. */
-  private record Attempt(DittoResponse response, int status, String failure, Duration retryAfter, Throwable cause) {}
+  private record Attempt(
+      DittoResponse response, int status, String failure, Duration retryAfter, Throwable cause) {}
 
   private Attempt attemptOnce(String statement, byte[] body) {
-    HttpRequest request = HttpRequest.newBuilder(executeUri)
-        .timeout(settings.requestTimeout())
-        .header("Authorization", "Bearer " + settings.apiKey())
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(executeUri)
+            .timeout(settings.requestTimeout())
+            .header("Authorization", "Bearer " + settings.apiKey())
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -189,22 +220,40 @@ public final class DittoHttpClient implements AutoCloseable {
     }
     String dittoError = errorText(response.body());
     if (status == 408 || status == 429 || status >= 500) {
-      return new Attempt(null, status, "HTTP " + status + ": " + dittoError,
-          retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
+      return new Attempt(
+          null,
+          status,
+          "HTTP " + status + ": " + dittoError,
+          retryAfter(response.headers().firstValue("Retry-After").orElse(null)),
+          null);
     }
     if (status == 400 || status == 413) {
-      throw new DittoException.BadRequest("Ditto rejected the statement (HTTP " + status + "): " + dittoError,
-          status, dittoError);
+      throw new DittoException.BadRequest(
+          "Ditto rejected the statement (HTTP " + status + "): " + dittoError, status, dittoError);
     }
     if (status == 401 || status == 403) {
-      String what = status == 401
-          ? "Ditto did not accept the API key (HTTP 401): check that it is the app's key and not revoked"
-          : "the API key lacks a permission (HTTP 403)";
-      throw new DittoException.AuthFailure(what + "; the sink's key needs read and write permission on every"
-          + " target collection (statement: " + abbreviate(statement, 120) + "). Ditto said: " + dittoError, status);
+      String what =
+          status == 401
+              ? "Ditto did not accept the API key (HTTP 401): check that it is the app's key and not revoked"
+              : "the API key lacks a permission (HTTP 403)";
+      throw new DittoException.AuthFailure(
+          what
+              + "; the sink's key needs read and write permission on every"
+              + " target collection (statement: "
+              + abbreviate(statement, 120)
+              + "). Ditto said: "
+              + dittoError,
+          status);
     }
-    throw new DittoException("unexpected HTTP " + status + " from " + executeUri
-        + " (is the endpoint the portal's Cloud URL Endpoint?): " + dittoError, status, null);
+    throw new DittoException(
+        "unexpected HTTP "
+            + status
+            + " from "
+            + executeUri
+            + " (is the endpoint the portal's Cloud URL Endpoint?): "
+            + dittoError,
+        status,
+        null);
   }
 
   @SuppressWarnings("unchecked")
@@ -216,7 +265,8 @@ public final class DittoHttpClient implements AutoCloseable {
     }
     List<Object> mutated = new ArrayList<>();
     for (JsonNode id : root.path("mutatedDocumentIds")) {
-      // A string id (the common case) directly: convertValue per id was a tenth of the sink thread's time.
+      // A string id (the common case) directly: convertValue per id was a tenth of the sink
+      // thread's time.
       mutated.add(id.isTextual() ? id.textValue() : JSON.convertValue(id, Object.class));
     }
     List<String> warnings = new ArrayList<>();
@@ -224,7 +274,8 @@ public final class DittoHttpClient implements AutoCloseable {
       warnings.add(w.isTextual() ? w.asText() : w.toString());
     }
     long txn = root.path("transactionId").isNumber() ? root.path("transactionId").asLong() : -1;
-    return new DittoResponse(txn, root.path("queryType").asText("unknown"), items, mutated, warnings);
+    return new DittoResponse(
+        txn, root.path("queryType").asText("unknown"), items, mutated, warnings);
   }
 
   /** Ditto's {@code error.description}, else the raw body (abbreviated). */
@@ -252,7 +303,8 @@ public final class DittoHttpClient implements AutoCloseable {
       return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
     } catch (NumberFormatException e) {
       try {
-        Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Instant at =
+            ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         Duration d = Duration.between(Instant.now(), at);
         return d.isNegative() ? Duration.ZERO : d;
       } catch (DateTimeParseException ignored) {

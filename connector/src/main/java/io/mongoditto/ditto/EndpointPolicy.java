@@ -5,7 +5,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
-/** Which endpoints the client may talk to: https anywhere, plain http only to loopback unless allowed. */
+/**
+ * Which endpoints the client may talk to: https anywhere, plain http only to loopback unless
+ * allowed.
+ */
 public final class EndpointPolicy {
 
   private EndpointPolicy() {}
@@ -27,14 +30,18 @@ public final class EndpointPolicy {
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw new IllegalArgumentException("expected an http(s) URL with a host, like the portal's Cloud URL Endpoint: " + endpoint);
+      throw new IllegalArgumentException(
+          "expected an http(s) URL with a host, like the portal's Cloud URL Endpoint: " + endpoint);
     }
     if (uri.getQuery() != null || uri.getFragment() != null) {
-      throw new IllegalArgumentException("the endpoint is a base URL without query or fragment: " + endpoint);
+      throw new IllegalArgumentException(
+          "the endpoint is a base URL without query or fragment: " + endpoint);
     }
     if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(uri.getHost())) {
-      throw new IllegalArgumentException("plain http:// to " + uri.getHost()
-          + " would send the API key unencrypted: use https:// or explicitly allow insecure http");
+      throw new IllegalArgumentException(
+          "plain http:// to "
+              + uri.getHost()
+              + " would send the API key unencrypted: use https:// or explicitly allow insecure http");
     }
     return uri;
   }

@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential backoff with jitter, bounded by a total retry duration. Attempt n (from 0) waits a
- * random time in [d/2, d] with d = min(max, base * 2^n) ("equal jitter": spread out, never
- * near zero); a server's {@code Retry-After} wins when it asks for longer.
+ * random time in [d/2, d] with d = min(max, base * 2^n) ("equal jitter": spread out, never near
+ * zero); a server's {@code Retry-After} wins when it asks for longer.
  *
  * @param base first backoff
  * @param max largest backoff

@@ -52,18 +52,26 @@ public final class BsonToDitto {
   }
 
   /** Marker for a value left out of the Ditto document. */
-  public static final Object OMITTED = new Object() {
-    @Override
-    public String toString() {
-      return "<omitted>";
-    }
-  };
+  public static final Object OMITTED =
+      new Object() {
+        @Override
+        public String toString() {
+          return "<omitted>";
+        }
+      };
 
   /** Whether Ditto's JSON mode leaves a value of this BSON type out (the UUID extension aside). */
   public static boolean isOmitted(BsonValue value) {
     return switch (value.getBsonType()) {
       case BINARY -> uuidOf(value.asBinary()) == null;
-      case JAVASCRIPT, JAVASCRIPT_WITH_SCOPE, MIN_KEY, MAX_KEY, DB_POINTER, UNDEFINED, END_OF_DOCUMENT -> true;
+      case JAVASCRIPT,
+          JAVASCRIPT_WITH_SCOPE,
+          MIN_KEY,
+          MAX_KEY,
+          DB_POINTER,
+          UNDEFINED,
+          END_OF_DOCUMENT ->
+          true;
       default -> false;
     };
   }
@@ -103,29 +111,31 @@ public final class BsonToDitto {
 
   private Object value(BsonValue value, String path, int depth) {
     switch (value.getBsonType()) {
-      case DOUBLE: {
-        double d = value.asDouble().getValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-          throw new MappingException(path, "the double " + d + " cannot be represented in JSON");
+      case DOUBLE:
+        {
+          double d = value.asDouble().getValue();
+          if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new MappingException(path, "the double " + d + " cannot be represented in JSON");
+          }
+          return d;
         }
-        return d;
-      }
       case STRING:
         return value.asString().getValue();
       case DOCUMENT:
         return document(value.asDocument(), path, depth);
-      case ARRAY: {
-        checkDepth(path, depth);
-        List<BsonValue> values = value.asArray().getValues();
-        List<Object> out = new ArrayList<>(values.size());
-        for (int i = 0; i < values.size(); i++) {
-          Object v = value(values.get(i), path + "." + i, depth + 1);
-          if (v != OMITTED) {
-            out.add(v);
+      case ARRAY:
+        {
+          checkDepth(path, depth);
+          List<BsonValue> values = value.asArray().getValues();
+          List<Object> out = new ArrayList<>(values.size());
+          for (int i = 0; i < values.size(); i++) {
+            Object v = value(values.get(i), path + "." + i, depth + 1);
+            if (v != OMITTED) {
+              out.add(v);
+            }
           }
+          return out;
         }
-        return out;
-      }
       case OBJECT_ID:
         return value.asObjectId().getValue().toHexString();
       case BOOLEAN:
@@ -134,15 +144,16 @@ public final class BsonToDitto {
         return isoDate(value.asDateTime().getValue());
       case NULL:
         return null;
-      case REGULAR_EXPRESSION: {
-        BsonRegularExpression regex = value.asRegularExpression();
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("pattern", regex.getPattern());
-        inner.put("options", regex.getOptions());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("$regularExpression", inner);
-        return out;
-      }
+      case REGULAR_EXPRESSION:
+        {
+          BsonRegularExpression regex = value.asRegularExpression();
+          Map<String, Object> inner = new LinkedHashMap<>();
+          inner.put("pattern", regex.getPattern());
+          inner.put("options", regex.getOptions());
+          Map<String, Object> out = new LinkedHashMap<>();
+          out.put("$regularExpression", inner);
+          return out;
+        }
       case INT32:
         return (long) value.asInt32().getValue();
       case INT64:
@@ -153,14 +164,15 @@ public final class BsonToDitto {
         return value.asDecimal128().getValue().toString();
       case SYMBOL:
         return value.asSymbol().getSymbol();
-      case BINARY: {
-        String uuid = uuidOf(value.asBinary());
-        if (uuid != null) {
-          return uuid;
+      case BINARY:
+        {
+          String uuid = uuidOf(value.asBinary());
+          if (uuid != null) {
+            return uuid;
+          }
+          stats.omitted(value.getBsonType().name());
+          return OMITTED;
         }
-        stats.omitted(value.getBsonType().name());
-        return OMITTED;
-      }
       default:
         stats.omitted(value.getBsonType().name());
         return OMITTED;

@@ -38,13 +38,16 @@ public final class ChangeEventMapper {
   }
 
   /**
-   * A mapper that also filters documents (a document that stops matching is deleted from Ditto,
-   * one that starts matching is upserted whole) and transforms fields.
+   * A mapper that also filters documents (a document that stops matching is deleted from Ditto, one
+   * that starts matching is upserted whole) and transforms fields.
    *
    * @throws IllegalArgumentException when {@link CollectionMapping#problem()} reports one
    */
   public ChangeEventMapper(
-      CollectionMapping mapping, ConversionStats stats, DocumentFilter filter, FieldTransforms transforms) {
+      CollectionMapping mapping,
+      ConversionStats stats,
+      DocumentFilter filter,
+      FieldTransforms transforms) {
     this(mapping, stats, filter, transforms, DocumentSizeLimit.DITTO);
   }
 
@@ -53,11 +56,16 @@ public final class ChangeEventMapper {
    *
    * @throws IllegalArgumentException when {@link CollectionMapping#problem()} reports one
    */
-  public ChangeEventMapper(CollectionMapping mapping, ConversionStats stats, DocumentFilter filter,
-      FieldTransforms transforms, DocumentSizeLimit sizeLimit) {
+  public ChangeEventMapper(
+      CollectionMapping mapping,
+      ConversionStats stats,
+      DocumentFilter filter,
+      FieldTransforms transforms,
+      DocumentSizeLimit sizeLimit) {
     String problem = mapping.problem();
     if (problem != null) {
-      throw new IllegalArgumentException("collection '" + mapping.mongoCollection() + "': " + problem);
+      throw new IllegalArgumentException(
+          "collection '" + mapping.mongoCollection() + "': " + problem);
     }
     this.mapping = mapping;
     this.stats = stats;
@@ -95,16 +103,20 @@ public final class ChangeEventMapper {
         case "replace" -> replace(changeEvent, time);
         case "update" -> update(changeEvent, time);
         case "delete" -> delete(changeEvent, time);
-        default -> throw new MappingException(
-            "operationType",
-            "'" + operation + "' is not a data change (insert, update, replace, delete); the source"
-                + " must handle it");
+        default ->
+            throw new MappingException(
+                "operationType",
+                "'"
+                    + operation
+                    + "' is not a data change (insert, update, replace, delete); the source"
+                    + " must handle it");
       };
     } catch (MappingException e) {
       return MappingResult.failed(error(mongoId, e));
     } catch (org.bson.BsonInvalidOperationException e) {
       // A field of the event has an unexpected type: not an event MongoDB sends; never crash on it.
-      return MappingResult.failed(error(mongoId, new MappingException(null, "malformed change event: " + e.getMessage())));
+      return MappingResult.failed(
+          error(mongoId, new MappingException(null, "malformed change event: " + e.getMessage())));
     }
   }
 
@@ -136,7 +148,8 @@ public final class ChangeEventMapper {
 
   /** The exact command that enables the pre-images this collection's deletes need. */
   public static String preImagesCommand(String mongoCollection) {
-    return "db.runCommand({collMod: \"" + mongoCollection
+    return "db.runCommand({collMod: \""
+        + mongoCollection
         + "\", changeStreamPreAndPostImages: {enabled: true}})";
   }
 
@@ -162,7 +175,9 @@ public final class ChangeEventMapper {
     // With a pre-image the removed paths are exact: the sink can clear them (objects while they
     // are still objects, see RemovedPaths) instead of inferring them from replace=true alone.
     List<String> removed =
-        oldId == null || !matches(pre) ? List.of() : sinkPaths(RemovedPaths.of(null, post, pre)).paths();
+        oldId == null || !matches(pre)
+            ? List.of()
+            : sinkPaths(RemovedPaths.of(null, post, pre)).paths();
     return MappingResult.of(upsert(post, removed, true, time));
   }
 
@@ -191,7 +206,9 @@ public final class ChangeEventMapper {
       Object oldId = idOrNull(pre);
       if (oldId == null) {
         // The old state had no valid id, so Ditto never got it: the new state is whole and new.
-        return postMatches ? MappingResult.of(upsert(post, List.of(), true, time)) : MappingResult.nothing();
+        return postMatches
+            ? MappingResult.of(upsert(post, List.of(), true, time))
+            : MappingResult.nothing();
       }
       if (!oldId.equals(newId)) {
         return idChange(oldId, pre, post, time);
@@ -227,18 +244,27 @@ public final class ChangeEventMapper {
     }
     if (key != null && ids.hasIdFields(key)) {
       return MappingResult.of(
-          DittoChange.delete(mapping.dittoCollection(), ids.idOf(key), time, DittoIds.sourceId(key.get(DittoIds.MONGO_ID))));
+          DittoChange.delete(
+              mapping.dittoCollection(),
+              ids.idOf(key),
+              time,
+              DittoIds.sourceId(key.get(DittoIds.MONGO_ID))));
     }
     if (pre != null) {
       return MappingResult.of(
-          DittoChange.delete(mapping.dittoCollection(), ids.idOf(pre), time, DittoIds.sourceId(pre.get(DittoIds.MONGO_ID))));
+          DittoChange.delete(
+              mapping.dittoCollection(),
+              ids.idOf(pre),
+              time,
+              DittoIds.sourceId(pre.get(DittoIds.MONGO_ID))));
     }
     if (mapping.idMode() == IdMode.MATCH_IDS) {
       throw new MappingException("documentKey", "the delete event carries no documentKey._id");
     }
     throw new MappingException(
         String.join(",", ids.idFields()),
-        "a delete under " + mapping.idMode().name().toLowerCase(java.util.Locale.ROOT)
+        "a delete under "
+            + mapping.idMode().name().toLowerCase(java.util.Locale.ROOT)
             + " needs the pre-image to know the Ditto id, and the event has none: run "
             + preImagesCommand(mapping.mongoCollection())
             + " and open the change stream with fullDocumentBeforeChange=whenAvailable");
@@ -260,7 +286,8 @@ public final class ChangeEventMapper {
   }
 
   private DittoChange delete(Object id, BsonDocument doc, long time) {
-    return DittoChange.delete(mapping.dittoCollection(), id, time, DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+    return DittoChange.delete(
+        mapping.dittoCollection(), id, time, DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
   }
 
   /** Removed source paths as the sink sees them: rendered, then excluded or renamed. */
@@ -287,7 +314,8 @@ public final class ChangeEventMapper {
     }
   }
 
-  private DittoChange upsert(BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
+  private DittoChange upsert(
+      BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
     Object id = ids.idOf(doc);
     BsonDocument source = doc;
     doc = transforms.apply(doc);
@@ -301,7 +329,10 @@ public final class ChangeEventMapper {
       }
       if (!matchIds && mapping.keepMongoId() && field.equals(CollectionMapping.MONGO_ID_FIELD)) {
         throw new MappingException(
-            field, "the document already has a field '" + field + "', where keepMongoId puts the Mongo _id");
+            field,
+            "the document already has a field '"
+                + field
+                + "', where keepMongoId puts the Mongo _id");
       }
       Object v = converter.value(e.getValue(), field);
       if (v != BsonToDitto.OMITTED) {
@@ -316,10 +347,19 @@ public final class ChangeEventMapper {
     }
     if (JsonSize.exceeds(body, sizeLimit.bytes())) {
       throw new MappingException(
-          null, "the mapped document is " + JsonSize.of(body) + " bytes of JSON, above " + sizeLimit.reason());
+          null,
+          "the mapped document is "
+              + JsonSize.of(body)
+              + " bytes of JSON, above "
+              + sizeLimit.reason());
     }
     return DittoChange.upsert(
-        mapping.dittoCollection(), id, body, unsetPaths, replace, time,
+        mapping.dittoCollection(),
+        id,
+        body,
+        unsetPaths,
+        replace,
+        time,
         DittoIds.sourceId(source.get(DittoIds.MONGO_ID)));
   }
 
@@ -338,7 +378,8 @@ public final class ChangeEventMapper {
       removed.asArray().forEach(v -> changed.add(v.asString().getValue()));
     }
     for (String dotted : changed) {
-      FieldPath path = FieldPath.parse(dotted, disambiguated == null ? null : disambiguated.get(dotted));
+      FieldPath path =
+          FieldPath.parse(dotted, disambiguated == null ? null : disambiguated.get(dotted));
       if (ids.idFields().contains(path.first())) {
         return true;
       }
@@ -357,7 +398,8 @@ public final class ChangeEventMapper {
   private static BsonDocument requireFullDocument(BsonDocument event, String operation) {
     BsonDocument full = documentOrNull(event, "fullDocument");
     if (full == null) {
-      throw new MappingException("fullDocument", "the " + operation + " event carries no fullDocument");
+      throw new MappingException(
+          "fullDocument", "the " + operation + " event carries no fullDocument");
     }
     return full;
   }
@@ -395,6 +437,7 @@ public final class ChangeEventMapper {
   }
 
   private MappingError error(BsonValue mongoId, MappingException e) {
-    return new MappingError(mapping.mongoCollection(), DittoIds.sourceId(mongoId), e.field(), e.reason());
+    return new MappingError(
+        mapping.mongoCollection(), DittoIds.sourceId(mongoId), e.field(), e.reason());
   }
 }

@@ -22,7 +22,9 @@ public record CollectionMapping(
     List<String> idFields,
     boolean keepMongoId) {
 
-  /** The Ditto document field that holds the Mongo {@code _id} when {@link #keepMongoId()} is set. */
+  /**
+   * The Ditto document field that holds the Mongo {@code _id} when {@link #keepMongoId()} is set.
+   */
   public static final String MONGO_ID_FIELD = "mongo_id";
 
   public CollectionMapping {
@@ -37,7 +39,8 @@ public record CollectionMapping(
   }
 
   public static CollectionMapping singleField(String collection, String field) {
-    return new CollectionMapping(collection, collection, IdMode.SINGLE_FIELD, List.of(field), false);
+    return new CollectionMapping(
+        collection, collection, IdMode.SINGLE_FIELD, List.of(field), false);
   }
 
   public static CollectionMapping multipleFields(String collection, List<String> fields) {

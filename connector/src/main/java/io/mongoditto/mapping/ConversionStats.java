@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts of values left out of Ditto documents because Ditto's JSON mode does not carry their BSON
- * type (Binary, MinKey, JavaScript, ...): left out and counted, never silently ignored. Thread-safe.
+ * type (Binary, MinKey, JavaScript, ...): left out and counted, never silently ignored.
+ * Thread-safe.
  */
 public final class ConversionStats {
 

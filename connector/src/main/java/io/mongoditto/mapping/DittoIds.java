@@ -9,9 +9,9 @@ import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
 /**
- * Derives the Ditto {@code _id} of a MongoDB document according to the collection's {@link
- * IdMode}. Id values convert like any other value (ObjectId to hex, UUID to its string, numbers
- * stay numbers); a value that would be left out of the document cannot be an id.
+ * Derives the Ditto {@code _id} of a MongoDB document according to the collection's {@link IdMode}.
+ * Id values convert like any other value (ObjectId to hex, UUID to its string, numbers stay
+ * numbers); a value that would be left out of the document cannot be an id.
  */
 public final class DittoIds {
 
@@ -53,27 +53,30 @@ public final class DittoIds {
    */
   Object idOf(BsonDocument doc) {
     switch (mapping.idMode()) {
-      case MATCH_IDS: {
-        BsonValue id = doc.get(MONGO_ID);
-        if (id != null && id.isDocument()) {
-          throw new MappingException(
-              MONGO_ID,
-              "match_ids needs a scalar _id, but it is an embedded document; use single_field or"
-                  + " multiple_fields");
+      case MATCH_IDS:
+        {
+          BsonValue id = doc.get(MONGO_ID);
+          if (id != null && id.isDocument()) {
+            throw new MappingException(
+                MONGO_ID,
+                "match_ids needs a scalar _id, but it is an embedded document; use single_field or"
+                    + " multiple_fields");
+          }
+          return idValue(MONGO_ID, id, "match_ids");
         }
-        return idValue(MONGO_ID, id, "match_ids");
-      }
-      case SINGLE_FIELD: {
-        String field = mapping.idFields().get(0);
-        return idValue(field, doc.get(field), "single_field");
-      }
-      case MULTIPLE_FIELDS: {
-        Map<String, Object> id = new LinkedHashMap<>();
-        for (String field : mapping.idFields()) {
-          id.put(field, idValue(field, doc.get(field), "multiple_fields"));
+      case SINGLE_FIELD:
+        {
+          String field = mapping.idFields().get(0);
+          return idValue(field, doc.get(field), "single_field");
         }
-        return id;
-      }
+      case MULTIPLE_FIELDS:
+        {
+          Map<String, Object> id = new LinkedHashMap<>();
+          for (String field : mapping.idFields()) {
+            id.put(field, idValue(field, doc.get(field), "multiple_fields"));
+          }
+          return id;
+        }
       default:
         throw new IllegalStateException("unknown id mode " + mapping.idMode());
     }
@@ -81,7 +84,8 @@ public final class DittoIds {
 
   private Object idValue(String field, BsonValue value, String mode) {
     if (value == null) {
-      throw new MappingException(field, "id field is missing (" + mode + " needs it in every document)");
+      throw new MappingException(
+          field, "id field is missing (" + mode + " needs it in every document)");
     }
     if (value.isNull()) {
       throw new MappingException(field, "id field is null (Ditto rejects a null _id)");
@@ -91,12 +95,18 @@ public final class DittoIds {
     }
     if (BsonToDitto.isOmitted(value)) {
       throw new MappingException(
-          field, "id field has BSON type " + value.getBsonType() + ", which Ditto's JSON mode does not carry");
+          field,
+          "id field has BSON type "
+              + value.getBsonType()
+              + ", which Ditto's JSON mode does not carry");
     }
     return converter.value(value, field);
   }
 
-  /** The Mongo {@code _id} as relaxed Extended JSON text (for errors, logs and the change's sourceId). */
+  /**
+   * The Mongo {@code _id} as relaxed Extended JSON text (for errors, logs and the change's
+   * sourceId).
+   */
   public static String sourceId(BsonValue mongoId) {
     if (mongoId == null) {
       return null;

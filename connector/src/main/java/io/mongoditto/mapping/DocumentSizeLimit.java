@@ -11,8 +11,10 @@ package io.mongoditto.mapping;
 public record DocumentSizeLimit(long bytes, String reason) {
 
   /** Ditto's hard document size limit: larger documents are rejected. */
-  public static final DocumentSizeLimit DITTO = new DocumentSizeLimit(5L * 1024 * 1024,
-      "Ditto's hard limit of 5242880 bytes (5 MiB); exclude large fields or the collection");
+  public static final DocumentSizeLimit DITTO =
+      new DocumentSizeLimit(
+          5L * 1024 * 1024,
+          "Ditto's hard limit of 5242880 bytes (5 MiB); exclude large fields or the collection");
 
   /** {@code bytes} with {@code reason}, or Ditto's limit when that is lower. */
   public static DocumentSizeLimit atMost(long bytes, String reason) {

@@ -42,7 +42,8 @@ public record FieldPath(List<Object> segments) {
         } else if (v.isNumber()) {
           segments.add(v.asNumber().intValue());
         } else {
-          throw new MappingException(dotted, "disambiguatedPaths holds an unexpected " + v.getBsonType());
+          throw new MappingException(
+              dotted, "disambiguatedPaths holds an unexpected " + v.getBsonType());
         }
       }
       return new FieldPath(segments);

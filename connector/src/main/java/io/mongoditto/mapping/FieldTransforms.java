@@ -35,11 +35,16 @@ public final class FieldTransforms {
 
   /** Value conversions, named as in the connector configuration. */
   public enum Conversion {
-    /** Date, Timestamp, epoch-millis number or ISO-8601 string to an ISO-8601 UTC string with millis. */
+    /**
+     * Date, Timestamp, epoch-millis number or ISO-8601 string to an ISO-8601 UTC string with
+     * millis.
+     */
     TO_ISO_STRING("toISOString"),
     /** Any value to a string (objects and arrays to relaxed Extended JSON text). */
     TO_STRING("toString"),
-    /** Numeric string, Decimal128, Boolean, Date (epoch millis) or Timestamp (seconds) to a number. */
+    /**
+     * Numeric string, Decimal128, Boolean, Date (epoch millis) or Timestamp (seconds) to a number.
+     */
     TO_NUMBER("toNumber");
 
     private final String configName;
@@ -69,7 +74,9 @@ public final class FieldTransforms {
   private final Map<List<String>, String> renames;
 
   private FieldTransforms(
-      List<List<String>> excluded, Map<List<String>, Conversion> conversions, Map<List<String>, String> renames) {
+      List<List<String>> excluded,
+      Map<List<String>, Conversion> conversions,
+      Map<List<String>, String> renames) {
     this.excluded = excluded;
     this.conversions = conversions;
     this.renames = renames;
@@ -79,8 +86,10 @@ public final class FieldTransforms {
    * Reads the three configuration values (each may be null or blank).
    *
    * @param exclude comma-separated dotted paths, e.g. {@code internal_notes,audit.by}
-   * @param rename comma-separated {@code path:newName}, e.g. {@code cust_id:customer_ref,address.zip:postal}
-   * @param convert comma-separated {@code path:conversion}, e.g. {@code order_date:toISOString,total:toNumber}
+   * @param rename comma-separated {@code path:newName}, e.g. {@code
+   *     cust_id:customer_ref,address.zip:postal}
+   * @param convert comma-separated {@code path:conversion}, e.g. {@code
+   *     order_date:toISOString,total:toNumber}
    * @throws IllegalArgumentException with a message for the user naming the faulty entry
    */
   public static FieldTransforms parse(String exclude, String rename, String convert) {
@@ -94,11 +103,17 @@ public final class FieldTransforms {
       List<String> from = path(pair[0], "rename");
       String to = pair[1];
       if (to.contains(".") || to.startsWith("$")) {
-        throw new IllegalArgumentException("rename '" + entry + "': the new name '" + to
-            + "' must be a plain field name (no dots, no leading $); a rename keeps the field where it is");
+        throw new IllegalArgumentException(
+            "rename '"
+                + entry
+                + "': the new name '"
+                + to
+                + "' must be a plain field name (no dots, no leading $); a rename keeps the field where it is");
       }
-      if (from.size() == 1 && (to.equals(DittoIds.MONGO_ID) || to.equals(CollectionMapping.MONGO_ID_FIELD))) {
-        throw new IllegalArgumentException("rename '" + entry + "': '" + to + "' is reserved at the top level");
+      if (from.size() == 1
+          && (to.equals(DittoIds.MONGO_ID) || to.equals(CollectionMapping.MONGO_ID_FIELD))) {
+        throw new IllegalArgumentException(
+            "rename '" + entry + "': '" + to + "' is reserved at the top level");
       }
       if (renames.put(from, to) != null) {
         throw new IllegalArgumentException("rename: '" + pair[0] + "' is renamed twice");
@@ -109,8 +124,12 @@ public final class FieldTransforms {
       String[] pair = pair(entry, "convert", "path:conversion");
       Conversion c = Conversion.byConfigName(pair[1]);
       if (c == null) {
-        throw new IllegalArgumentException("convert '" + entry + "': unknown conversion '" + pair[1]
-            + "'; use toISOString, toString or toNumber");
+        throw new IllegalArgumentException(
+            "convert '"
+                + entry
+                + "': unknown conversion '"
+                + pair[1]
+                + "'; use toISOString, toString or toNumber");
       }
       if (conversions.put(path(pair[0], "convert"), c) != null) {
         throw new IllegalArgumentException("convert: '" + pair[0] + "' is converted twice");
@@ -119,8 +138,12 @@ public final class FieldTransforms {
     for (List<String> x : excluded) {
       for (List<String> other : concat(renames.keySet(), conversions.keySet())) {
         if (startsWith(other, x)) {
-          throw new IllegalArgumentException("'" + String.join(".", other)
-              + "' is both excluded (by '" + String.join(".", x) + "') and renamed or converted");
+          throw new IllegalArgumentException(
+              "'"
+                  + String.join(".", other)
+                  + "' is both excluded (by '"
+                  + String.join(".", x)
+                  + "') and renamed or converted");
         }
       }
     }
@@ -128,11 +151,15 @@ public final class FieldTransforms {
       List<String> target = new ArrayList<>(r.getKey().subList(0, r.getKey().size() - 1));
       target.add(r.getValue());
       if (renames.containsKey(target)) {
-        throw new IllegalArgumentException("rename to '" + String.join(".", target)
-            + "', which is itself renamed: rename chains are not supported");
+        throw new IllegalArgumentException(
+            "rename to '"
+                + String.join(".", target)
+                + "', which is itself renamed: rename chains are not supported");
       }
     }
-    return new FieldTransforms(List.copyOf(excluded), Collections.unmodifiableMap(conversions),
+    return new FieldTransforms(
+        List.copyOf(excluded),
+        Collections.unmodifiableMap(conversions),
         Collections.unmodifiableMap(renames));
   }
 
@@ -243,7 +270,8 @@ public final class FieldTransforms {
         return;
       }
       if (doc.containsKey(to)) {
-        throw new MappingException(childAt, "cannot be renamed to '" + to + "': the document already has that field");
+        throw new MappingException(
+            childAt, "cannot be renamed to '" + to + "': the document already has that field");
       }
       // Keep the field's position so Ditto documents read like the source.
       BsonDocument reordered = new BsonDocument();
@@ -281,7 +309,8 @@ public final class FieldTransforms {
         try {
           return BsonToDitto.isoDate(Instant.parse(v.asString().getValue()).toEpochMilli());
         } catch (DateTimeParseException e) {
-          throw new MappingException(field, "toISOString: '" + v.asString().getValue() + "' is not an ISO-8601 instant");
+          throw new MappingException(
+              field, "toISOString: '" + v.asString().getValue() + "' is not an ISO-8601 instant");
         }
       default:
         throw new MappingException(field, "toISOString cannot convert a " + v.getBsonType());
@@ -327,7 +356,8 @@ public final class FieldTransforms {
         try {
           return number(new BigDecimal(v.asString().getValue().trim()), field, v);
         } catch (NumberFormatException e) {
-          throw new MappingException(field, "toNumber: '" + v.asString().getValue() + "' is not a number");
+          throw new MappingException(
+              field, "toNumber: '" + v.asString().getValue() + "' is not a number");
         }
       default:
         throw new MappingException(field, "toNumber cannot convert a " + v.getBsonType());
@@ -374,8 +404,11 @@ public final class FieldTransforms {
       }
     }
     if (segments.get(0).equals(DittoIds.MONGO_ID)) {
-      throw new IllegalArgumentException(what + " '" + dotted
-          + "': _id cannot be transformed (the Ditto _id is derived from it; see keepMongoId and the id modes)");
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + dotted
+              + "': _id cannot be transformed (the Ditto _id is derived from it; see keepMongoId and the id modes)");
     }
     return segments;
   }
@@ -384,7 +417,8 @@ public final class FieldTransforms {
     return path.size() >= prefix.size() && path.subList(0, prefix.size()).equals(prefix);
   }
 
-  private static List<List<String>> concat(java.util.Collection<List<String>> a, java.util.Collection<List<String>> b) {
+  private static List<List<String>> concat(
+      java.util.Collection<List<String>> a, java.util.Collection<List<String>> b) {
     List<List<String>> out = new ArrayList<>(a);
     out.addAll(b);
     return out;
@@ -392,6 +426,11 @@ public final class FieldTransforms {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "FieldTransforms[exclude=%s, convert=%s, rename=%s]", excluded, conversions, renames);
+    return String.format(
+        Locale.ROOT,
+        "FieldTransforms[exclude=%s, convert=%s, rename=%s]",
+        excluded,
+        conversions,
+        renames);
   }
 }

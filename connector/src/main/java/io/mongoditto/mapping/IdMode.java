@@ -1,6 +1,9 @@
 package io.mongoditto.mapping;
 
-/** How the Ditto {@code _id} is derived from a MongoDB document (the modes of Ditto's own connector). */
+/**
+ * How the Ditto {@code _id} is derived from a MongoDB document (the modes of Ditto's own
+ * connector).
+ */
 public enum IdMode {
   /** Ditto {@code _id} = Mongo {@code _id}; it must not be null, an array or an object. */
   MATCH_IDS,

@@ -14,8 +14,8 @@ final class JsonSize {
   private JsonSize() {}
 
   /**
-   * Whether the document's JSON is over {@code limit} bytes. A cheap upper bound settles almost every
-   * document without serializing it; only a document near the limit is measured exactly.
+   * Whether the document's JSON is over {@code limit} bytes. A cheap upper bound settles almost
+   * every document without serializing it; only a document near the limit is measured exactly.
    */
   static boolean exceeds(Map<String, Object> document, long limit) {
     return upperBound(document) > limit && of(document) > limit;

@@ -11,7 +11,12 @@ package io.mongoditto.mapping;
 public record MappingError(String collection, String sourceId, String field, String reason) {
 
   public String describe() {
-    return "collection '" + collection + "', document _id " + sourceId
-        + (field == null ? "" : ", field '" + field + "'") + ": " + reason;
+    return "collection '"
+        + collection
+        + "', document _id "
+        + sourceId
+        + (field == null ? "" : ", field '" + field + "'")
+        + ": "
+        + reason;
   }
 }

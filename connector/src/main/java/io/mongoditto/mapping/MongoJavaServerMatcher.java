@@ -25,9 +25,9 @@ import org.bson.BsonValue;
 
 /**
  * A {@link QueryFilter.QueryMatcher} backed by mongo-java-server's query matcher ({@code
- * DefaultQueryMatcher}, a maintained implementation of MongoDB's query semantics: comparison
- * across numeric types, array element matching, dotted paths through arrays, {@code $elemMatch},
- * {@code $type} aliases, regex options, ...). Only the matcher is used: no server, no network.
+ * DefaultQueryMatcher}, a maintained implementation of MongoDB's query semantics: comparison across
+ * numeric types, array element matching, dotted paths through arrays, {@code $elemMatch}, {@code
+ * $type} aliases, regex options, ...). Only the matcher is used: no server, no network.
  *
  * <p>Documents are converted value by value to the types mongo-java-server's own BSON decoder
  * produces (Instant for dates, UUID for binary subtype 4, LegacyUUID for subtype 3, BinData for
@@ -74,11 +74,13 @@ public final class MongoJavaServerMatcher implements QueryFilter.QueryMatcher {
       case OBJECT_ID -> new ObjectId(v.asObjectId().getValue().toByteArray());
       case BINARY -> binary(v.asBinary());
       case REGULAR_EXPRESSION ->
-          new BsonRegularExpression(v.asRegularExpression().getPattern(), v.asRegularExpression().getOptions());
+          new BsonRegularExpression(
+              v.asRegularExpression().getPattern(), v.asRegularExpression().getOptions());
       case JAVASCRIPT -> new BsonJavaScript(v.asJavaScript().getCode());
       case JAVASCRIPT_WITH_SCOPE -> new BsonJavaScript(v.asJavaScriptWithScope().getCode());
-      case DB_POINTER -> new Document("$ref", v.asDBPointer().getNamespace())
-          .append("$id", new ObjectId(v.asDBPointer().getId().toByteArray()));
+      case DB_POINTER ->
+          new Document("$ref", v.asDBPointer().getNamespace())
+              .append("$id", new ObjectId(v.asDBPointer().getId().toByteArray()));
       case MIN_KEY -> MinKey.getInstance();
       case MAX_KEY -> MaxKey.getInstance();
       // undefined (deprecated) compares like null in MongoDB's equality to null
@@ -86,7 +88,10 @@ public final class MongoJavaServerMatcher implements QueryFilter.QueryMatcher {
     };
   }
 
-  /** As mongo-java-server decodes binaries; other subtypes (its decoder rejects them) become BinData. */
+  /**
+   * As mongo-java-server decodes binaries; other subtypes (its decoder rejects them) become
+   * BinData.
+   */
   private static Object binary(BsonBinary b) {
     byte[] data = b.getData();
     if (data.length == 16 && b.getType() == BsonBinarySubType.UUID_STANDARD.getValue()) {

@@ -35,12 +35,28 @@ public final class QueryFilter {
   }
 
   /** The query operators accepted in filters. */
-  public static final Set<String> SUPPORTED_OPERATORS = Set.of(
-      "$and", "$or", "$nor", "$not",
-      "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin",
-      "$exists", "$type",
-      "$regex", "$options", "$mod",
-      "$all", "$elemMatch", "$size");
+  public static final Set<String> SUPPORTED_OPERATORS =
+      Set.of(
+          "$and",
+          "$or",
+          "$nor",
+          "$not",
+          "$eq",
+          "$ne",
+          "$gt",
+          "$gte",
+          "$lt",
+          "$lte",
+          "$in",
+          "$nin",
+          "$exists",
+          "$type",
+          "$regex",
+          "$options",
+          "$mod",
+          "$all",
+          "$elemMatch",
+          "$size");
 
   private static final Set<String> LOGICAL = Set.of("$and", "$or", "$nor");
 
@@ -58,7 +74,8 @@ public final class QueryFilter {
    */
   public static QueryFilter parse(String json) {
     if (json == null || json.isBlank()) {
-      throw new IllegalArgumentException("the filter is empty; leave the key unset to sync every document");
+      throw new IllegalArgumentException(
+          "the filter is empty; leave the key unset to sync every document");
     }
     BsonDocument query;
     try {
@@ -75,7 +92,9 @@ public final class QueryFilter {
     return query.clone();
   }
 
-  /** A filter that evaluates this query with MongoDB's semantics ({@link MongoJavaServerMatcher}). */
+  /**
+   * A filter that evaluates this query with MongoDB's semantics ({@link MongoJavaServerMatcher}).
+   */
   public DocumentFilter documentFilter() {
     return withMatcher(MongoJavaServerMatcher.INSTANCE);
   }
@@ -87,16 +106,18 @@ public final class QueryFilter {
   }
 
   /**
-   * A change stream stage that keeps the events that may change Ditto: the new document matches;
-   * or the old state is unknown (no pre-image, and not an insert), so a delete may be due; or the
+   * A change stream stage that keeps the events that may change Ditto: the new document matches; or
+   * the old state is unknown (no pre-image, and not an insert), so a delete may be due; or the
    * pre-image matches. Uses {@code {field: null}}, which matches a missing or null pre-image.
    */
   public BsonDocument changeStreamMatchStage() {
-    BsonArray or = new BsonArray(List.of(
-        prefixed(query, "fullDocument"),
-        new BsonDocument("operationType", new BsonDocument("$ne", new BsonString("insert")))
-            .append("fullDocumentBeforeChange", org.bson.BsonNull.VALUE),
-        prefixed(query, "fullDocumentBeforeChange")));
+    BsonArray or =
+        new BsonArray(
+            List.of(
+                prefixed(query, "fullDocument"),
+                new BsonDocument("operationType", new BsonDocument("$ne", new BsonString("insert")))
+                    .append("fullDocumentBeforeChange", org.bson.BsonNull.VALUE),
+                prefixed(query, "fullDocumentBeforeChange")));
     return new BsonDocument("$match", new BsonDocument("$or", or));
   }
 
@@ -124,15 +145,18 @@ public final class QueryFilter {
       String where = at.isEmpty() ? key : at + " > " + key;
       if (key.startsWith("$")) {
         if (!LOGICAL.contains(key)) {
-          throw new IllegalArgumentException(unsupported(key, where, "at the top level of a query"));
+          throw new IllegalArgumentException(
+              unsupported(key, where, "at the top level of a query"));
         }
         BsonValue v = e.getValue();
         if (!v.isArray() || v.asArray().isEmpty()) {
-          throw new IllegalArgumentException(key + " needs a non-empty array of queries (at " + where + ")");
+          throw new IllegalArgumentException(
+              key + " needs a non-empty array of queries (at " + where + ")");
         }
         for (BsonValue part : v.asArray()) {
           if (!part.isDocument()) {
-            throw new IllegalArgumentException(key + " elements must be query objects (at " + where + ")");
+            throw new IllegalArgumentException(
+                key + " elements must be query objects (at " + where + ")");
           }
           validateQuery(part.asDocument(), where);
         }
@@ -154,8 +178,12 @@ public final class QueryFilter {
     for (Map.Entry<String, BsonValue> op : d.entrySet()) {
       String name = op.getKey();
       if (!name.startsWith("$")) {
-        throw new IllegalArgumentException("'" + name + "' mixed with operators (at " + where
-            + "): an object is either all operators or a value");
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "' mixed with operators (at "
+                + where
+                + "): an object is either all operators or a value");
       }
       if (!SUPPORTED_OPERATORS.contains(name) || LOGICAL.contains(name)) {
         throw new IllegalArgumentException(unsupported(name, where + " > " + name, "on a field"));
@@ -164,7 +192,8 @@ public final class QueryFilter {
       switch (name) {
         case "$not" -> {
           if (!arg.isDocument() && !arg.isRegularExpression()) {
-            throw new IllegalArgumentException("$not needs an operator object or a regex (at " + where + ")");
+            throw new IllegalArgumentException(
+                "$not needs an operator object or a regex (at " + where + ")");
           }
           if (arg.isDocument()) {
             validateCondition(arg, where + " > $not");
@@ -175,7 +204,9 @@ public final class QueryFilter {
             throw new IllegalArgumentException("$elemMatch needs an object (at " + where + ")");
           }
           BsonDocument inner = arg.asDocument();
-          if (!inner.isEmpty() && inner.getFirstKey().startsWith("$") && !LOGICAL.contains(inner.getFirstKey())) {
+          if (!inner.isEmpty()
+              && inner.getFirstKey().startsWith("$")
+              && !LOGICAL.contains(inner.getFirstKey())) {
             validateCondition(inner, where + " > $elemMatch");
           } else {
             validateQuery(inner, where + " > $elemMatch");
@@ -186,13 +217,19 @@ public final class QueryFilter {
             throw new IllegalArgumentException(name + " needs an array (at " + where + ")");
           }
         }
-        default -> { }
+        default -> {}
       }
     }
   }
 
   private static String unsupported(String operator, String where, String context) {
-    return "operator " + operator + " is not supported " + context + " (at " + where + "); supported: "
+    return "operator "
+        + operator
+        + " is not supported "
+        + context
+        + " (at "
+        + where
+        + "); supported: "
         + String.join(", ", new java.util.TreeSet<>(SUPPORTED_OPERATORS));
   }
 

@@ -14,9 +14,9 @@ import org.bson.BsonValue;
  *
  * <ul>
  *   <li>every {@code removedFields} path ({@code $unset});
- *   <li>every {@code updatedFields} path whose new value is an embedded document (a {@code $set}
- *       of a whole sub-object must not merge with the old one) or a value Ditto's JSON mode leaves
- *       out (the old value must not survive);
+ *   <li>every {@code updatedFields} path whose new value is an embedded document (a {@code $set} of
+ *       a whole sub-object must not merge with the old one) or a value Ditto's JSON mode leaves out
+ *       (the old value must not survive);
  *   <li>with a pre-image, every path present before and gone after, and every map that became
  *       something else (maps recurse; arrays and scalars are leaves).
  * </ul>
@@ -51,7 +51,8 @@ final class RemovedPaths {
           paths.add(FieldPath.parse(dotted, disambiguated.get(dotted)));
         }
       }
-      for (Map.Entry<String, BsonValue> e : documentOrEmpty(updateDescription, "updatedFields").entrySet()) {
+      for (Map.Entry<String, BsonValue> e :
+          documentOrEmpty(updateDescription, "updatedFields").entrySet()) {
         BsonValue v = e.getValue();
         if (v.isDocument() || BsonToDitto.isOmitted(v)) {
           paths.add(FieldPath.parse(e.getKey(), disambiguated.get(e.getKey())));
@@ -63,7 +64,9 @@ final class RemovedPaths {
     }
     List<FieldPath> kept = new ArrayList<>();
     for (FieldPath p : paths) {
-      if (!p.segments().isEmpty() && !DittoIds.MONGO_ID.equals(p.first()) && !p.throughArray(post)) {
+      if (!p.segments().isEmpty()
+          && !DittoIds.MONGO_ID.equals(p.first())
+          && !p.throughArray(post)) {
         kept.add(p);
       }
     }

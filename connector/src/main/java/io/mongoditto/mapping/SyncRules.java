@@ -9,8 +9,8 @@ import org.bson.BsonDocument;
 
 /**
  * What of one collection goes to Ditto and in which shape: its optional filter (MongoDB query
- * language) and its field transformations. The source connector builds its mapper from this, and
- * so should anything that compares MongoDB with Ditto ({@code verify}): count with {@link
+ * language) and its field transformations. The source connector builds its mapper from this, and so
+ * should anything that compares MongoDB with Ditto ({@code verify}): count with {@link
  * #mongoQuery()}, map with {@link #mapper}. Immutable and thread-safe.
  */
 public final class SyncRules {
@@ -26,7 +26,9 @@ public final class SyncRules {
     this.transforms = java.util.Objects.requireNonNull(transforms, "transforms");
   }
 
-  /** @param filter null for every document */
+  /**
+   * @param filter null for every document
+   */
   public static SyncRules of(QueryFilter filter, FieldTransforms transforms) {
     return filter == null && transforms.isEmpty() ? NONE : new SyncRules(filter, transforms);
   }
@@ -34,11 +36,12 @@ public final class SyncRules {
   /**
    * Reads the four per-collection settings (each may be null or blank: not set).
    *
-   * @throws IllegalArgumentException naming what is wrong (see {@link QueryFilter#parse} and
-   *     {@link FieldTransforms#parse})
+   * @throws IllegalArgumentException naming what is wrong (see {@link QueryFilter#parse} and {@link
+   *     FieldTransforms#parse})
    */
   public static SyncRules parse(String filterJson, String exclude, String rename, String convert) {
-    QueryFilter filter = filterJson == null || filterJson.isBlank() ? null : QueryFilter.parse(filterJson);
+    QueryFilter filter =
+        filterJson == null || filterJson.isBlank() ? null : QueryFilter.parse(filterJson);
     return of(filter, FieldTransforms.parse(exclude, rename, convert));
   }
 
@@ -70,7 +73,8 @@ public final class SyncRules {
   }
 
   /** As {@link #mapper(CollectionMapping, ConversionStats)}, with a lower document size limit. */
-  public ChangeEventMapper mapper(CollectionMapping mapping, ConversionStats stats, DocumentSizeLimit sizeLimit) {
+  public ChangeEventMapper mapper(
+      CollectionMapping mapping, ConversionStats stats, DocumentSizeLimit sizeLimit) {
     return new ChangeEventMapper(mapping, stats, documentFilter(), transforms, sizeLimit);
   }
 
@@ -80,7 +84,8 @@ public final class SyncRules {
    */
   public String fingerprint() {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(describe().getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(describe().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);

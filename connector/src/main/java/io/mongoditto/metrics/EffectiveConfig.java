@@ -10,8 +10,8 @@ import org.apache.kafka.common.config.types.Password;
 /**
  * A connector's effective configuration as one log-safe line: every key of its {@link ConfigDef}
  * with the given or default value, plus the keys outside it (per-collection settings, Connect's
- * own), sorted. Secrets never appear: PASSWORD keys and keys whose name says secret show
- * {@value #HIDDEN}, and credentials inside any URI are replaced as well (a URI that ended up in a
+ * own), sorted. Secrets never appear: PASSWORD keys and keys whose name says secret show {@value
+ * #HIDDEN}, and credentials inside any URI are replaced as well (a URI that ended up in a
  * non-password key, or a config provider placeholder that was already resolved).
  */
 public final class EffectiveConfig {
@@ -20,8 +20,10 @@ public final class EffectiveConfig {
 
   private static final Pattern SECRET_NAME =
       Pattern.compile(".*(password|secret|api\\.key|apikey|token|credential|sasl\\.jaas).*");
+
   /** scheme://user:password@ or scheme://user@ (the user part of a URI). */
-  private static final Pattern URI_USERINFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s,]+@");
+  private static final Pattern URI_USERINFO =
+      Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s,]+@");
 
   private EffectiveConfig() {}
 
@@ -32,9 +34,15 @@ public final class EffectiveConfig {
       if (key.internalConfig && !props.containsKey(key.name)) {
         continue;
       }
-      String raw = props.containsKey(key.name) ? props.get(key.name)
-          : key.hasDefault() ? render(key.defaultValue) : null;
-      out.put(key.name, key.type == ConfigDef.Type.PASSWORD ? (raw == null ? "null" : HIDDEN) : mask(key.name, raw));
+      String raw =
+          props.containsKey(key.name)
+              ? props.get(key.name)
+              : key.hasDefault() ? render(key.defaultValue) : null;
+      out.put(
+          key.name,
+          key.type == ConfigDef.Type.PASSWORD
+              ? (raw == null ? "null" : HIDDEN)
+              : mask(key.name, raw));
     }
     props.forEach((k, v) -> out.putIfAbsent(k, mask(k, v)));
     return out.toString();

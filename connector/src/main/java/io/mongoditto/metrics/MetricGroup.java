@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Metrics sharing extra tags (e.g. {@code collection}), registered through Connect's plugin
- * metrics (KIP-877), which add the {@code connector} and {@code task} tags and export them over
- * JMX as {@code kafka.connect:type=plugins,connector=..,task=..,<tags>}. Without plugin metrics
- * (null: a test context or an embedded runner) the values are kept but not exported.
+ * Metrics sharing extra tags (e.g. {@code collection}), registered through Connect's plugin metrics
+ * (KIP-877), which add the {@code connector} and {@code task} tags and export them over JMX as
+ * {@code kafka.connect:type=plugins,connector=..,task=..,<tags>}. Without plugin metrics (null: a
+ * test context or an embedded runner) the values are kept but not exported.
  *
  * <p>Values are gauges over plain counters rather than Kafka sensors: sensor names are global to
  * the worker's metrics registry, so per-task sensors would need invented unique names, and
@@ -29,7 +29,9 @@ public final class MetricGroup implements AutoCloseable {
   private final LinkedHashMap<String, String> tags;
   private final List<MetricName> registered = new ArrayList<>();
 
-  /** @param tags extra tags; must not use {@code connector} or {@code task} (Connect sets those) */
+  /**
+   * @param tags extra tags; must not use {@code connector} or {@code task} (Connect sets those)
+   */
   public MetricGroup(PluginMetrics plugin, Map<String, String> tags) {
     this.plugin = plugin;
     this.tags = new LinkedHashMap<>(tags);
@@ -63,7 +65,8 @@ public final class MetricGroup implements AutoCloseable {
   }
 
   /** A gauge with a fractional value (percentages, rates). */
-  public synchronized void doubleGauge(String name, String description, java.util.function.DoubleSupplier value) {
+  public synchronized void doubleGauge(
+      String name, String description, java.util.function.DoubleSupplier value) {
     if (plugin == null) {
       return;
     }
@@ -73,7 +76,8 @@ public final class MetricGroup implements AutoCloseable {
   }
 
   /** A gauge with a text value (a state name); JMX shows it, Prometheus exporters skip it. */
-  public synchronized void textGauge(String name, String description, java.util.function.Supplier<String> value) {
+  public synchronized void textGauge(
+      String name, String description, java.util.function.Supplier<String> value) {
     if (plugin == null) {
       return;
     }
@@ -82,7 +86,9 @@ public final class MetricGroup implements AutoCloseable {
     registered.add(metricName);
   }
 
-  /** Removes what this group registered (Connect also drops a task's plugin metrics when it stops). */
+  /**
+   * Removes what this group registered (Connect also drops a task's plugin metrics when it stops).
+   */
   @Override
   public synchronized void close() {
     for (MetricName name : registered) {

@@ -5,10 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * One metrics holder per collection, created (and its metrics registered, tagged
- * {@code collection=<name>}) the first time the collection is seen.
+ * One metrics holder per collection, created (and its metrics registered, tagged {@code
+ * collection=<name>}) the first time the collection is seen.
  *
- * @param <T> the holder (a set of counters and gauges) built from a collection's {@link MetricGroup}
+ * @param <T> the holder (a set of counters and gauges) built from a collection's {@link
+ *     MetricGroup}
  */
 public final class PerCollectionMetrics<T> implements AutoCloseable {
 
@@ -26,10 +27,14 @@ public final class PerCollectionMetrics<T> implements AutoCloseable {
   }
 
   public T get(String collection) {
-    return byCollection.computeIfAbsent(collection, c -> {
-      MetricGroup group = parent.with(TAG, c);
-      return new Entry<>(group, factory.apply(group));
-    }).metrics();
+    return byCollection
+        .computeIfAbsent(
+            collection,
+            c -> {
+              MetricGroup group = parent.with(TAG, c);
+              return new Entry<>(group, factory.apply(group));
+            })
+        .metrics();
   }
 
   /** The holders created so far, by collection. */

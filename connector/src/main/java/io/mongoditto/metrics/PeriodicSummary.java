@@ -3,9 +3,9 @@ package io.mongoditto.metrics;
 import java.util.function.LongSupplier;
 
 /**
- * Runs a summary at most once per interval (0 or less: never), counted from construction. The
- * tasks call {@link #maybeRun()} from {@code poll()}/{@code put()}, which Connect calls often
- * enough, so no thread of its own is needed. Not thread-safe: one task thread calls it.
+ * Runs a summary at most once per interval (0 or less: never), counted from construction. The tasks
+ * call {@link #maybeRun()} from {@code poll()}/{@code put()}, which Connect calls often enough, so
+ * no thread of its own is needed. Not thread-safe: one task thread calls it.
  */
 public final class PeriodicSummary {
 

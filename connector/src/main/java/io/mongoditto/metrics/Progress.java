@@ -30,7 +30,10 @@ public final class Progress {
     this(System::nanoTime);
   }
 
-  /** Starts (or restarts) a copy of about {@code expected} items, {@code alreadyDone} of them by earlier runs. */
+  /**
+   * Starts (or restarts) a copy of about {@code expected} items, {@code alreadyDone} of them by
+   * earlier runs.
+   */
   public void start(long expected, long alreadyDone) {
     this.expected = Math.max(0, expected);
     this.alreadyDone = Math.max(0, alreadyDone);
@@ -90,7 +93,10 @@ public final class Progress {
     return etaSeconds(expected - done(), rate());
   }
 
-  /** Done out of expected in percent, capped at 100 (the expected size is an estimate); 100 once finished. */
+  /**
+   * Done out of expected in percent, capped at 100 (the expected size is an estimate); 100 once
+   * finished.
+   */
   public static double percent(long done, long expected, boolean finished) {
     if (finished) {
       return 100.0;

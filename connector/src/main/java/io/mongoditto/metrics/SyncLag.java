@@ -61,13 +61,24 @@ public final class SyncLag {
     return applyLag.get();
   }
 
-  /** Registers {@code last-source-time-ms}, {@code sync-lag-ms}, {@code apply-lag-ms} in {@code group}. */
+  /**
+   * Registers {@code last-source-time-ms}, {@code sync-lag-ms}, {@code apply-lag-ms} in {@code
+   * group}.
+   */
   public SyncLag register(MetricGroup group) {
-    group.gauge("last-source-time-ms", "Source commit time (epoch ms) of the newest change applied to the target;"
-        + " -1 before the first", this::lastSourceTimeMillis);
-    group.gauge("sync-lag-ms", "Now minus the source commit time of the newest change applied to the target"
-        + " (grows while the source is idle); -1 before the first", this::lagMillis);
-    group.gauge("apply-lag-ms", "How old the newest applied change was when it was applied; -1 before the first",
+    group.gauge(
+        "last-source-time-ms",
+        "Source commit time (epoch ms) of the newest change applied to the target;"
+            + " -1 before the first",
+        this::lastSourceTimeMillis);
+    group.gauge(
+        "sync-lag-ms",
+        "Now minus the source commit time of the newest change applied to the target"
+            + " (grows while the source is idle); -1 before the first",
+        this::lagMillis);
+    group.gauge(
+        "apply-lag-ms",
+        "How old the newest applied change was when it was applied; -1 before the first",
         this::applyLagMillis);
     return this;
   }

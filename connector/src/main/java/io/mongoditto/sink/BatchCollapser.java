@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * Collapses a collection's changes (in Kafka order) to one {@link FinalOp} per {@code _id}: the
- * last change decides upsert or delete; an upsert carries the last document, the union of the
- * unset paths of the changes after the last delete, and {@code replace} if any change was a replace
- * or a delete came before it (the document must then be exactly the new one).
+ * last change decides upsert or delete; an upsert carries the last document, the union of the unset
+ * paths of the changes after the last delete, and {@code replace} if any change was a replace or a
+ * delete came before it (the document must then be exactly the new one).
  */
 final class BatchCollapser {
 
@@ -41,9 +41,12 @@ final class BatchCollapser {
       }
     }
     List<FinalOp> ops = new ArrayList<>(byId.size());
-    byId.forEach((id, s) -> ops.add(s.document == null
-        ? new FinalOp.Delete(id)
-        : new FinalOp.Upsert(id, s.document, List.copyOf(s.unsets), s.replace)));
+    byId.forEach(
+        (id, s) ->
+            ops.add(
+                s.document == null
+                    ? new FinalOp.Delete(id)
+                    : new FinalOp.Upsert(id, s.document, List.copyOf(s.unsets), s.replace)));
     return ops;
   }
 }

@@ -30,8 +30,12 @@ final class CollectionWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Default longest {@code _id IN} list (0 = a batch's ids in one statement); see docs/sink-connector.md. */
+  /**
+   * Default longest {@code _id IN} list (0 = a batch's ids in one statement); see
+   * docs/sink-connector.md.
+   */
   static final int IDS_PER_STATEMENT = 0;
+
   /** Longest {@code _id IN} list of a sweep's DELETE (a sweep may delete a whole collection). */
   static final int SWEEP_DELETES_PER_STATEMENT = 1000;
 
@@ -50,20 +54,37 @@ final class CollectionWriter {
     this(client, counters, registersOnly, DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES);
   }
 
-  /** @param maxRequestBytes documents of one upsert statement, in JSON bytes (one larger document goes alone) */
-  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes) {
+  /**
+   * @param maxRequestBytes documents of one upsert statement, in JSON bytes (one larger document
+   *     goes alone)
+   */
+  CollectionWriter(
+      DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes) {
     this(client, counters, registersOnly, maxRequestBytes, IDS_PER_STATEMENT);
   }
 
-  /** @param idsPerStatement longest {@code _id IN :ids} list of one SELECT, UNSET or DELETE */
-  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes,
+  /**
+   * @param idsPerStatement longest {@code _id IN :ids} list of one SELECT, UNSET or DELETE
+   */
+  CollectionWriter(
+      DittoHttpClient client,
+      SinkCounters counters,
+      boolean registersOnly,
+      long maxRequestBytes,
       int idsPerStatement) {
     this(client, counters, registersOnly, maxRequestBytes, idsPerStatement, new SinkMetrics(null));
   }
 
-  /** @param metrics per-collection metrics the statements are counted in */
-  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes,
-      int idsPerStatement, SinkMetrics metrics) {
+  /**
+   * @param metrics per-collection metrics the statements are counted in
+   */
+  CollectionWriter(
+      DittoHttpClient client,
+      SinkCounters counters,
+      boolean registersOnly,
+      long maxRequestBytes,
+      int idsPerStatement,
+      SinkMetrics metrics) {
     this.metrics = metrics;
     this.idsPerStatement = idsPerStatement;
     this.client = client;
@@ -72,7 +93,9 @@ final class CollectionWriter {
     this.maxRequestBytes = maxRequestBytes;
   }
 
-  /** @throws io.mongoditto.ditto.DittoException as the client classifies it */
+  /**
+   * @throws io.mongoditto.ditto.DittoException as the client classifies it
+   */
   void apply(String collection, List<FinalOp> ops) {
     SinkMetrics.Collection m = metrics.collection(collection);
     List<FinalOp.Upsert> upserts = new ArrayList<>();
@@ -121,7 +144,8 @@ final class CollectionWriter {
     }
     for (List<Object> group : byKind(ids)) {
       for (int from = 0; from < group.size(); from += SWEEP_DELETES_PER_STATEMENT) {
-        List<Object> chunk = group.subList(from, Math.min(group.size(), from + SWEEP_DELETES_PER_STATEMENT));
+        List<Object> chunk =
+            group.subList(from, Math.min(group.size(), from + SWEEP_DELETES_PER_STATEMENT));
         execute(Dql.delete(collection), Map.of(Dql.IDS, chunk), m);
         m.deletes.add(chunk.size());
       }
@@ -135,8 +159,8 @@ final class CollectionWriter {
    * upserts still to apply. Ditto names the created documents in {@code mutatedDocumentIds}; an id
    * it does not name is treated as existing, so a server that names fewer only costs a read.
    */
-  private List<FinalOp.Upsert> insertNew(String collection, List<FinalOp.Upsert> upserts,
-      SinkMetrics.Collection m) {
+  private List<FinalOp.Upsert> insertNew(
+      String collection, List<FinalOp.Upsert> upserts, SinkMetrics.Collection m) {
     List<Map<String, Object>> candidates = new ArrayList<>();
     for (FinalOp.Upsert u : upserts) {
       if (needsStored(u)) {
@@ -181,8 +205,8 @@ final class CollectionWriter {
     return copy;
   }
 
-  private Map<Object, Map<String, Object>> readStored(String collection, List<FinalOp.Upsert> upserts,
-      SinkMetrics.Collection m) {
+  private Map<Object, Map<String, Object>> readStored(
+      String collection, List<FinalOp.Upsert> upserts, SinkMetrics.Collection m) {
     List<Object> ids = new ArrayList<>();
     for (FinalOp.Upsert u : upserts) {
       if (needsStored(u)) {
@@ -200,7 +224,9 @@ final class CollectionWriter {
   }
 
   private void unsetRemovedPaths(
-      String collection, List<FinalOp.Upsert> upserts, Map<Object, Map<String, Object>> stored,
+      String collection,
+      List<FinalOp.Upsert> upserts,
+      Map<Object, Map<String, Object>> stored,
       SinkMetrics.Collection m) {
     Map<List<List<String>>, List<Object>> idsByPaths = new LinkedHashMap<>();
     for (FinalOp.Upsert u : upserts) {
@@ -213,9 +239,10 @@ final class CollectionWriter {
         paths.addAll(FieldPaths.resolve(current, p));
       }
       // a map the upsert turns into a scalar/array must go first, or its keys reappear later
-      paths.addAll(u.replace()
-          ? FieldPaths.removed(current, u.document())
-          : FieldPaths.mapsTurnedNonMaps(current, u.document()));
+      paths.addAll(
+          u.replace()
+              ? FieldPaths.removed(current, u.document())
+              : FieldPaths.mapsTurnedNonMaps(current, u.document()));
       if (registersOnly) {
         paths = FieldPaths.topLevelAbsentFrom(paths, u.document());
       }
@@ -235,8 +262,8 @@ final class CollectionWriter {
   }
 
   /**
-   * Splits the upsert so no request grows past the byte budget (large documents, big batches).
-   * Each document is serialized once, here, to measure it: the chunks hold that JSON as a {@link
+   * Splits the upsert so no request grows past the byte budget (large documents, big batches). Each
+   * document is serialized once, here, to measure it: the chunks hold that JSON as a {@link
    * RawValue}, which the client's encoder writes as it is (serializing twice cost a fifth of the
    * embedded runner's sink thread in a profile).
    */
@@ -252,7 +279,8 @@ final class CollectionWriter {
         current = new ArrayList<>();
         bytes = 0;
       }
-      // A document that cannot be encoded stays a map: the client reports the encoding error with the statement.
+      // A document that cannot be encoded stays a map: the client reports the encoding error with
+      // the statement.
       current.add(json == null ? doc : new RawValue(new String(json, StandardCharsets.UTF_8)));
       bytes += size;
     }
@@ -270,7 +298,8 @@ final class CollectionWriter {
     }
   }
 
-  private DittoResponse execute(String statement, Map<String, Object> args, SinkMetrics.Collection m) {
+  private DittoResponse execute(
+      String statement, Map<String, Object> args, SinkMetrics.Collection m) {
     counters.statements.incrementAndGet();
     try {
       return client.execute(statement, args, m.observer);
@@ -280,7 +309,10 @@ final class CollectionWriter {
     }
   }
 
-  /** The ids grouped by kind (a mixed list matches nothing), each group cut to {@link #idsPerStatement}. */
+  /**
+   * The ids grouped by kind (a mixed list matches nothing), each group cut to {@link
+   * #idsPerStatement}.
+   */
   private List<List<Object>> byKind(List<Object> ids) {
     Map<DocumentId.Kind, List<Object>> kinds = new EnumMap<>(DocumentId.Kind.class);
     for (Object id : ids) {

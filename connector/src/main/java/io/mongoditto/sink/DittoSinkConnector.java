@@ -12,10 +12,10 @@ import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Kafka Connect sink that keeps Ditto collections up to date from the per-collection change topics. */
+/**
+ * Kafka Connect sink that keeps Ditto collections up to date from the per-collection change topics.
+ */
 public final class DittoSinkConnector extends SinkConnector {
-
-  static final String VERSION = versionOrDev();
 
   private static final Logger LOG = LoggerFactory.getLogger(DittoSinkConnector.class);
 
@@ -25,7 +25,9 @@ public final class DittoSinkConnector extends SinkConnector {
   public void start(Map<String, String> props) {
     new DittoSinkConfig(props); // fail fast on bad configuration
     this.props = Map.copyOf(props);
-    LOG.info("Ditto sink connector {} started with config {}", name(),
+    LOG.info(
+        "Ditto sink connector {} started with config {}",
+        name(),
         io.mongoditto.metrics.EffectiveConfig.format(DittoSinkConfig.CONFIG_DEF, props));
   }
 
@@ -67,7 +69,8 @@ public final class DittoSinkConnector extends SinkConnector {
     if (keysValid) {
       String allow = connectorConfigs.getOrDefault(DittoSinkConfig.ALLOW_INSECURE_HTTP, "false");
       try {
-        EndpointPolicy.check(connectorConfigs.get(DittoSinkConfig.ENDPOINT), Boolean.parseBoolean(allow.trim()));
+        EndpointPolicy.check(
+            connectorConfigs.get(DittoSinkConfig.ENDPOINT), Boolean.parseBoolean(allow.trim()));
       } catch (IllegalArgumentException e) {
         for (ConfigValue v : config.configValues()) {
           if (v.name().equals(DittoSinkConfig.ENDPOINT)) {
@@ -81,11 +84,6 @@ public final class DittoSinkConnector extends SinkConnector {
 
   @Override
   public String version() {
-    return VERSION;
-  }
-
-  private static String versionOrDev() {
-    String v = DittoSinkConnector.class.getPackage().getImplementationVersion();
-    return v != null ? v : "0.1.0-SNAPSHOT";
+    return io.mongoditto.PluginVersion.get();
   }
 }

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Writes {@link DittoChange} records to Ditto. Records are grouped per collection (keeping Kafka
  * order), collapsed per {@code _id} in batches, and applied with few statements. A record Ditto
  * rejects (400) is isolated by splitting its batch and reported to the errant record reporter
- * (dead-letter queue); auth failures and exhausted retries fail the task. Offsets are committed only
- * for records Ditto acknowledged (or that were reported), see {@link #preCommit}.
+ * (dead-letter queue); auth failures and exhausted retries fail the task. Offsets are committed
+ * only for records Ditto acknowledged (or that were reported), see {@link #preCommit}.
  */
 public final class DittoSinkTask extends SinkTask {
 
@@ -51,20 +51,28 @@ public final class DittoSinkTask extends SinkTask {
 
   @Override
   public String version() {
-    return DittoSinkConnector.VERSION;
+    return io.mongoditto.PluginVersion.get();
   }
 
   @Override
   public void start(Map<String, String> props) {
     // Connect's MDC context ([name|task-n]) says which task this is.
-    LOG.info("Ditto sink task of {} starting with config {}", props.getOrDefault("name", "?"),
+    LOG.info(
+        "Ditto sink task of {} starting with config {}",
+        props.getOrDefault("name", "?"),
         io.mongoditto.metrics.EffectiveConfig.format(DittoSinkConfig.CONFIG_DEF, props));
     config = new DittoSinkConfig(props);
     client = new DittoHttpClient(config.clientSettings());
     metrics = new SinkMetrics(pluginMetrics());
     summary = new SinkSummaryLog(config.logSummaryIntervalMs(), metrics, System::currentTimeMillis);
-    writer = new CollectionWriter(client, counters, config.clientSettings().apiVersion() == ApiVersion.V4,
-        config.maxRequestBytes(), CollectionWriter.IDS_PER_STATEMENT, metrics);
+    writer =
+        new CollectionWriter(
+            client,
+            counters,
+            config.clientSettings().apiVersion() == ApiVersion.V4,
+            config.maxRequestBytes(),
+            CollectionWriter.IDS_PER_STATEMENT,
+            metrics);
     try {
       reporter = context.errantRecordReporter();
     } catch (NoSuchMethodError | NoClassDefFoundError e) {
@@ -73,12 +81,15 @@ public final class DittoSinkTask extends SinkTask {
     LOG.info("Ditto sink task started: {}", client.executeUri());
   }
 
-  /** The worker's plugin metrics for this task (KIP-877, Kafka 4.1+), or null where there are none. */
+  /**
+   * The worker's plugin metrics for this task (KIP-877, Kafka 4.1+), or null where there are none.
+   */
   private PluginMetrics pluginMetrics() {
     try {
       return context.pluginMetrics();
     } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException e) {
-      LOG.info("this worker has no plugin metrics (Kafka before 4.1): sink metrics are not exported");
+      LOG.info(
+          "this worker has no plugin metrics (Kafka before 4.1): sink metrics are not exported");
       return null;
     }
   }
@@ -110,15 +121,25 @@ public final class DittoSinkTask extends SinkTask {
         Entry e = read(record);
         metrics.collection(e.collection()).records.increment();
         if (LOG.isDebugEnabled()) {
-          LOG.debug("{}-{}@{}: {} {} in {}", record.topic(), record.kafkaPartition(), record.kafkaOffset(),
-              e.change().operation(), e.change().id(), e.collection());
+          LOG.debug(
+              "{}-{}@{}: {} {} in {}",
+              record.topic(),
+              record.kafkaPartition(),
+              record.kafkaOffset(),
+              e.change().operation(),
+              e.change().id(),
+              e.collection());
         }
         sweeps.touched(partitionOf(record), e.collection(), e.change().id());
         pending.add(e);
       } catch (DittoChangeCodec.InvalidChangeException | DataException e) {
         String collection = topicCollection(record.topic());
         metrics.collection(collection).records.increment();
-        report(record, collection, new DataException("not a Ditto change record: " + e.getMessage(), e), reports);
+        report(
+            record,
+            collection,
+            new DataException("not a Ditto change record: " + e.getMessage(), e),
+            reports);
       }
     }
     applyAll(pending, reports);
@@ -147,41 +168,65 @@ public final class DittoSinkTask extends SinkTask {
       for (int from = 0; from < all.size(); from += batchSize) {
         counters.batches.incrementAndGet();
         metrics.collection(e.getKey()).batches.increment();
-        applyIsolatingBadRecords(e.getKey(), all.subList(from, Math.min(all.size(), from + batchSize)), reports);
+        applyIsolatingBadRecords(
+            e.getKey(), all.subList(from, Math.min(all.size(), from + batchSize)), reports);
       }
     }
   }
 
-  /** A start marker opens a sweep; an end marker deletes what the copy did not touch (see {@link OpenSweeps}). */
+  /**
+   * A start marker opens a sweep; an end marker deletes what the copy did not touch (see {@link
+   * OpenSweeps}).
+   */
   private void sweep(SinkRecord record, SweepMarker marker) {
     TopicPartition tp = partitionOf(record);
     String mapped = config.collectionFor(record.topic());
     String collection = mapped != null ? mapped : marker.collection();
     if (marker.phase() == SweepMarker.Phase.START) {
       if (sweeps.start(tp, collection, marker, record.kafkaOffset())) {
-        LOG.info("Sweep of Ditto collection {} opened at {}@{} (copy {}): documents of partition {} of {} that"
-            + " no record touches until its end marker will be deleted", collection, tp, record.kafkaOffset(),
-            marker.epoch(), marker.partition(), marker.partitions());
+        LOG.info(
+            "Sweep of Ditto collection {} opened at {}@{} (copy {}): documents of partition {} of {} that"
+                + " no record touches until its end marker will be deleted",
+            collection,
+            tp,
+            record.kafkaOffset(),
+            marker.epoch(),
+            marker.partition(),
+            marker.partitions());
       }
       return;
     }
     OpenSweeps.Sweep open = sweeps.end(tp, collection, marker);
     if (open == null) {
-      LOG.info("Sweep end marker at {}@{} (copy {}) has no open start in this task (already swept): nothing to do",
-          tp, record.kafkaOffset(), marker.epoch());
+      LOG.info(
+          "Sweep end marker at {}@{} (copy {}) has no open start in this task (already swept): nothing to do",
+          tp,
+          record.kafkaOffset(),
+          marker.epoch());
       return;
     }
     try {
       int deleted = writer.deleteWhere(collection, open::stale);
       counters.documentsSwept.addAndGet(deleted);
       metrics.collection(collection).swept.add(deleted);
-      LOG.info("Sweep of Ditto collection {} (copy {}, partition {} of {}): {} documents kept by the copy, {} not"
-          + " in it deleted", collection, marker.epoch(), marker.partition(), marker.partitions(),
-          open.touchedCount(), deleted);
+      LOG.info(
+          "Sweep of Ditto collection {} (copy {}, partition {} of {}): {} documents kept by the copy, {} not"
+              + " in it deleted",
+          collection,
+          marker.epoch(),
+          marker.partition(),
+          marker.partitions(),
+          open.touchedCount(),
+          deleted);
     } catch (DittoException e) {
-      throw new ConnectException("The sweep of Ditto collection " + collection + " after copy " + marker.epoch()
-          + " failed; the records from its start marker on are redelivered after the task restarts: "
-          + e.getMessage(), e);
+      throw new ConnectException(
+          "The sweep of Ditto collection "
+              + collection
+              + " after copy "
+              + marker.epoch()
+              + " failed; the records from its start marker on are redelivered after the task restarts: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -198,7 +243,10 @@ public final class DittoSinkTask extends SinkTask {
     return new Entry(record, mapped != null ? mapped : change.collection(), change);
   }
 
-  /** The collection a topic maps to, else the topic's last segment (for tombstones and unreadable records). */
+  /**
+   * The collection a topic maps to, else the topic's last segment (for tombstones and unreadable
+   * records).
+   */
   private String topicCollection(String topic) {
     String mapped = config.collectionFor(topic);
     return mapped != null ? mapped : lastSegment(topic);
@@ -210,7 +258,8 @@ public final class DittoSinkTask extends SinkTask {
   }
 
   /** Applies the batch; on a 400 splits it in halves (in order) until the bad records are alone. */
-  private void applyIsolatingBadRecords(String collection, List<Entry> batch, List<Future<Void>> reports) {
+  private void applyIsolatingBadRecords(
+      String collection, List<Entry> batch, List<Future<Void>> reports) {
     List<DittoChange> changes = new ArrayList<>(batch.size());
     for (Entry e : batch) {
       changes.add(e.change());
@@ -225,10 +274,26 @@ public final class DittoSinkTask extends SinkTask {
     } catch (DittoException.BadRequest bad) {
       if (batch.size() == 1) {
         Entry only = batch.get(0);
-        LOG.warn("Ditto rejected record {}-{}@{} (collection {}, _id {}): {}", only.record().topic(),
-            only.record().kafkaPartition(), only.record().kafkaOffset(), collection, only.change().id(), bad.dittoError());
-        report(only.record(), collection, new DataException("Ditto rejected the document (collection " + collection
-            + ", _id " + only.change().id() + "): " + bad.dittoError(), bad), reports);
+        LOG.warn(
+            "Ditto rejected record {}-{}@{} (collection {}, _id {}): {}",
+            only.record().topic(),
+            only.record().kafkaPartition(),
+            only.record().kafkaOffset(),
+            collection,
+            only.change().id(),
+            bad.dittoError());
+        report(
+            only.record(),
+            collection,
+            new DataException(
+                "Ditto rejected the document (collection "
+                    + collection
+                    + ", _id "
+                    + only.change().id()
+                    + "): "
+                    + bad.dittoError(),
+                bad),
+            reports);
         return;
       }
       int half = batch.size() / 2;
@@ -237,19 +302,31 @@ public final class DittoSinkTask extends SinkTask {
     } catch (DittoException.AuthFailure auth) {
       throw new ConnectException(auth.getMessage(), auth);
     } catch (DittoException.RetriesExhausted gone) {
-      throw new ConnectException("Ditto stayed unavailable; the records of this batch are not committed and will"
-          + " be redelivered after the task restarts: " + gone.getMessage(), gone);
+      throw new ConnectException(
+          "Ditto stayed unavailable; the records of this batch are not committed and will"
+              + " be redelivered after the task restarts: "
+              + gone.getMessage(),
+          gone);
     } catch (DittoException other) {
       throw new ConnectException(other.getMessage(), other);
     }
   }
 
-  private void report(SinkRecord record, String collection, RuntimeException error, List<Future<Void>> reports) {
+  private void report(
+      SinkRecord record, String collection, RuntimeException error, List<Future<Void>> reports) {
     counters.badRecords.incrementAndGet();
     if (reporter == null) {
-      throw new ConnectException("record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
-          + " cannot be written and no dead-letter queue is configured (errors.tolerance=all,"
-          + " errors.deadletterqueue.topic.name): " + error.getMessage(), error);
+      throw new ConnectException(
+          "record "
+              + record.topic()
+              + "-"
+              + record.kafkaPartition()
+              + "@"
+              + record.kafkaOffset()
+              + " cannot be written and no dead-letter queue is configured (errors.tolerance=all,"
+              + " errors.deadletterqueue.topic.name): "
+              + error.getMessage(),
+          error);
     }
     reports.add(reporter.report(record, error));
     metrics.collection(collection).deadLettered.increment();
@@ -259,7 +336,8 @@ public final class DittoSinkTask extends SinkTask {
     try {
       f.get();
     } catch (ExecutionException e) {
-      throw new ConnectException("reporting a bad record failed: " + e.getCause().getMessage(), e.getCause());
+      throw new ConnectException(
+          "reporting a bad record failed: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConnectException("interrupted while reporting a bad record", e);
@@ -271,20 +349,25 @@ public final class DittoSinkTask extends SinkTask {
    * an open sweep's start marker.
    */
   @Override
-  public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-    currentOffsets.forEach((tp, current) -> {
-      Long acked = acknowledged.get(tp);
-      if (acked != null) {
-        long upTo = Math.min(acked, current.offset());
-        Long limit = sweeps.commitLimit(tp);
-        commit.put(tp, new OffsetAndMetadata(limit == null ? upTo : Math.min(upTo, limit)));
-      }
-    });
+    currentOffsets.forEach(
+        (tp, current) -> {
+          Long acked = acknowledged.get(tp);
+          if (acked != null) {
+            long upTo = Math.min(acked, current.offset());
+            Long limit = sweeps.commitLimit(tp);
+            commit.put(tp, new OffsetAndMetadata(limit == null ? upTo : Math.min(upTo, limit)));
+          }
+        });
     return commit;
   }
 
-  /** The next offset after the last record of {@code tp} Ditto acknowledged, or -1 (for the embedded runner). */
+  /**
+   * The next offset after the last record of {@code tp} Ditto acknowledged, or -1 (for the embedded
+   * runner).
+   */
   public long acknowledged(TopicPartition tp) {
     return acknowledged.getOrDefault(tp, -1L);
   }

@@ -32,18 +32,31 @@ final class Dql {
   }
 
   static String unset(String collection, List<List<String>> paths) {
-    return "UPDATE " + quote(collection) + " UNSET "
+    return "UPDATE "
+        + quote(collection)
+        + " UNSET "
         + paths.stream().map(Dql::path).collect(Collectors.joining(", "))
-        + " WHERE _id IN :" + IDS;
+        + " WHERE _id IN :"
+        + IDS;
   }
 
   static String upsert(String collection) {
-    return "INSERT INTO " + quote(collection) + " DOCUMENTS (:" + DOCS + ") ON ID CONFLICT DO UPDATE";
+    return "INSERT INTO "
+        + quote(collection)
+        + " DOCUMENTS (:"
+        + DOCS
+        + ") ON ID CONFLICT DO UPDATE";
   }
 
-  /** Creates the documents that do not exist yet; {@code mutatedDocumentIds} names exactly those. */
+  /**
+   * Creates the documents that do not exist yet; {@code mutatedDocumentIds} names exactly those.
+   */
   static String insertNew(String collection) {
-    return "INSERT INTO " + quote(collection) + " DOCUMENTS (:" + DOCS + ") ON ID CONFLICT DO NOTHING";
+    return "INSERT INTO "
+        + quote(collection)
+        + " DOCUMENTS (:"
+        + DOCS
+        + ") ON ID CONFLICT DO NOTHING";
   }
 
   static String delete(String collection) {

@@ -24,7 +24,8 @@ final class FieldPaths {
     return found;
   }
 
-  private static void resolve(Map<?, ?> node, String rest, List<String> prefix, List<List<String>> found) {
+  private static void resolve(
+      Map<?, ?> node, String rest, List<String> prefix, List<List<String>> found) {
     if (node.containsKey(rest)) {
       List<String> p = new ArrayList<>(prefix);
       p.add(rest);
@@ -52,18 +53,23 @@ final class FieldPaths {
   }
 
   /**
-   * Paths holding a map in {@code stored} and a non-map (scalar, array, null) in {@code next}.
-   * Why: on the engine (5.1.0) upserting a scalar over a map hides the map's keys rather than
-   * removing them, and they reappear once the field is a map again, even if the scalar was unset
-   * meanwhile; only unsetting the field while it still holds the map clears them.
+   * Paths holding a map in {@code stored} and a non-map (scalar, array, null) in {@code next}. Why:
+   * on the engine (5.1.0) upserting a scalar over a map hides the map's keys rather than removing
+   * them, and they reappear once the field is a map again, even if the scalar was unset meanwhile;
+   * only unsetting the field while it still holds the map clears them.
    */
-  static List<List<String>> mapsTurnedNonMaps(Map<String, Object> stored, Map<String, Object> next) {
+  static List<List<String>> mapsTurnedNonMaps(
+      Map<String, Object> stored, Map<String, Object> next) {
     List<List<String>> out = new ArrayList<>();
     walk(stored, next, new ArrayList<>(), out, false);
     return out;
   }
 
-  private static void walk(Map<?, ?> stored, Map<?, ?> next, List<String> prefix, List<List<String>> out,
+  private static void walk(
+      Map<?, ?> stored,
+      Map<?, ?> next,
+      List<String> prefix,
+      List<List<String>> out,
       boolean absentToo) {
     for (Map.Entry<?, ?> e : stored.entrySet()) {
       String key = String.valueOf(e.getKey());
@@ -105,14 +111,19 @@ final class FieldPaths {
    * path in a statement), and {@code _id}; sorted for a stable grouping key.
    */
   static List<List<String>> prune(List<List<String>> paths) {
-    List<List<String>> sorted = new ArrayList<>(paths.stream()
-        .filter(p -> !p.isEmpty() && !(p.size() == 1 && p.get(0).equals("_id")))
-        .distinct()
-        .sorted(Comparator.comparingInt((List<String> p) -> p.size()).thenComparing(Object::toString))
-        .toList());
+    List<List<String>> sorted =
+        new ArrayList<>(
+            paths.stream()
+                .filter(p -> !p.isEmpty() && !(p.size() == 1 && p.get(0).equals("_id")))
+                .distinct()
+                .sorted(
+                    Comparator.comparingInt((List<String> p) -> p.size())
+                        .thenComparing(Object::toString))
+                .toList());
     List<List<String>> kept = new ArrayList<>();
     for (List<String> p : sorted) {
-      boolean covered = kept.stream().anyMatch(k -> k.size() <= p.size() && p.subList(0, k.size()).equals(k));
+      boolean covered =
+          kept.stream().anyMatch(k -> k.size() <= p.size() && p.subList(0, k.size()).equals(k));
       if (!covered) {
         kept.add(p);
       }

@@ -78,7 +78,9 @@ final class OpenSweeps {
     }
   }
 
-  /** Closes the sweep {@code marker} ends and returns it, or null when this task has it not open. */
+  /**
+   * Closes the sweep {@code marker} ends and returns it, or null when this task has it not open.
+   */
   Sweep end(TopicPartition tp, String collection, SweepMarker marker) {
     List<Sweep> sweeps = open.get(tp);
     if (sweeps == null) {
@@ -109,13 +111,16 @@ final class OpenSweeps {
     return min;
   }
 
-  /** Forgets the partitions this task no longer owns: their next owner reads from the start marker. */
+  /**
+   * Forgets the partitions this task no longer owns: their next owner reads from the start marker.
+   */
   void close(Collection<TopicPartition> partitions) {
     partitions.forEach(open::remove);
   }
 
   private static boolean sameSlot(Sweep s, String collection, SweepMarker marker) {
-    return s.collection.equals(collection) && s.start.partition() == marker.partition()
+    return s.collection.equals(collection)
+        && s.start.partition() == marker.partition()
         && s.start.partitions() == marker.partitions();
   }
 }

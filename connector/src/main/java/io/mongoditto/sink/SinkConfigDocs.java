@@ -5,8 +5,8 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * Renders the sink's configuration reference (a Markdown table per group) from its {@link ConfigDef},
- * so docs/sink-connector.md cannot drift: a test compares the two.
+ * Renders the sink's configuration reference (a Markdown table per group) from its {@link
+ * ConfigDef}, so docs/sink-connector.md cannot drift: a test compares the two.
  */
 public final class SinkConfigDocs {
 
@@ -26,12 +26,19 @@ public final class SinkConfigDocs {
         if (!group.equals(key.group)) {
           continue;
         }
-        out.append("| `").append(key.name).append("` | ")
-            .append(key.type.name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
-            .append(defaultText(key)).append(" | ")
-            .append(key.validator == null ? "" : cell(key.validator.toString())).append(" | ")
-            .append(key.importance.name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
-            .append(cell(key.documentation)).append(" |\n");
+        out.append("| `")
+            .append(key.name)
+            .append("` | ")
+            .append(key.type.name().toLowerCase(java.util.Locale.ROOT))
+            .append(" | ")
+            .append(defaultText(key))
+            .append(" | ")
+            .append(key.validator == null ? "" : cell(key.validator.toString()))
+            .append(" | ")
+            .append(key.importance.name().toLowerCase(java.util.Locale.ROOT))
+            .append(" | ")
+            .append(cell(key.documentation))
+            .append(" |\n");
       }
     }
     return out.toString();
@@ -46,7 +53,9 @@ public final class SinkConfigDocs {
       return "(hidden)";
     }
     if (v instanceof List<?> l) {
-      return l.isEmpty() ? "\"\"" : "`" + String.join(",", l.stream().map(String::valueOf).toList()) + "`";
+      return l.isEmpty()
+          ? "\"\""
+          : "`" + String.join(",", l.stream().map(String::valueOf).toList()) + "`";
     }
     return "`" + v + "`";
   }

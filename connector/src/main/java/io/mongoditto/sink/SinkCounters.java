@@ -38,7 +38,10 @@ public final class SinkCounters {
     return batches.get();
   }
 
-  /** Documents a sweep deleted because the copy before it did not touch them (also in documentsDeleted). */
+  /**
+   * Documents a sweep deleted because the copy before it did not touch them (also in
+   * documentsDeleted).
+   */
   public long documentsSwept() {
     return documentsSwept.get();
   }

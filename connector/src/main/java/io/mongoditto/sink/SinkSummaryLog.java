@@ -17,7 +17,9 @@ final class SinkSummaryLog {
   private final PeriodicSummary periodic;
 
   SinkSummaryLog(long intervalMs, SinkMetrics metrics, LongSupplier nowMillis) {
-    this.periodic = new PeriodicSummary(intervalMs, nowMillis, () -> metrics.all().forEach((c, m) -> LOG.info(line(c, m))));
+    this.periodic =
+        new PeriodicSummary(
+            intervalMs, nowMillis, () -> metrics.all().forEach((c, m) -> LOG.info(line(c, m))));
   }
 
   /** Logs the summaries when the interval has passed since the last ones; true when it did. */
@@ -27,16 +29,29 @@ final class SinkSummaryLog {
 
   static String line(String collection, SinkMetrics.Collection m) {
     long lag = m.lag.lagMillis();
-    return "Sink summary " + collection + ": records " + m.records.count()
-        + ", upserted " + m.upserts.count()
-        + ", deleted " + m.deletes.count()
-        + ", unset statements " + m.unsetStatements.count()
-        + ", batches " + m.batches.count()
-        + ", requests " + m.requests.count()
-        + ", bytes sent " + m.bytesSent.count()
-        + ", retries " + m.retries.count()
-        + ", errors " + m.errors.count()
-        + ", dead-lettered " + m.deadLettered.count()
-        + ", lag " + (lag < 0 ? "unknown" : lag + " ms");
+    return "Sink summary "
+        + collection
+        + ": records "
+        + m.records.count()
+        + ", upserted "
+        + m.upserts.count()
+        + ", deleted "
+        + m.deletes.count()
+        + ", unset statements "
+        + m.unsetStatements.count()
+        + ", batches "
+        + m.batches.count()
+        + ", requests "
+        + m.requests.count()
+        + ", bytes sent "
+        + m.bytesSent.count()
+        + ", retries "
+        + m.retries.count()
+        + ", errors "
+        + m.errors.count()
+        + ", dead-lettered "
+        + m.deadLettered.count()
+        + ", lag "
+        + (lag < 0 ? "unknown" : lag + " ms");
   }
 }

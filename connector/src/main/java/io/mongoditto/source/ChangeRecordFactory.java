@@ -1,7 +1,7 @@
 package io.mongoditto.source;
 
-import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.CanonicalIds;
+import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.DittoChangeCodec;
 import io.mongoditto.change.SweepMarker;
 import io.mongoditto.mapping.MappingError;
@@ -19,8 +19,8 @@ import org.bson.json.JsonWriterSettings;
  * Turns mapped changes of one collection into schemaless Connect records: key = the Ditto {@code
  * _id}, value = {@link DittoChangeCodec#toValue}, timestamp = source time, partition = {@link
  * CanonicalIds#partition} of the id (so every record of one document is on one partition the sink
- * can compute). Bad documents become a record for the errors topic. Offsets carry the
- * collection's rules fingerprint ({@link SyncRulesChange}).
+ * can compute). Bad documents become a record for the errors topic. Offsets carry the collection's
+ * rules fingerprint ({@link SyncRulesChange}).
  */
 final class ChangeRecordFactory {
 
@@ -40,7 +40,11 @@ final class ChangeRecordFactory {
   private final int topicPartitions;
   private final long recordMaxBytes;
 
-  ChangeRecordFactory(CollectionSettings settings, String database, String errorsTopic, int topicPartitions,
+  ChangeRecordFactory(
+      CollectionSettings settings,
+      String database,
+      String errorsTopic,
+      int topicPartitions,
       long recordMaxBytes) {
     this.topicPartitions = topicPartitions;
     this.recordMaxBytes = recordMaxBytes;
@@ -72,23 +76,41 @@ final class ChangeRecordFactory {
 
   SourceRecord changeRecord(DittoChange change, Map<String, ?> offset) {
     Long ts = change.sourceTimeMillis() > 0 ? change.sourceTimeMillis() : null;
-    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), settings.topic(),
-        CanonicalIds.partition(change.id(), topicPartitions), null, change.id(), null,
-        DittoChangeCodec.toValue(change), ts);
+    return new SourceRecord(
+        partition,
+        SyncRulesChange.stamped(offset, settings.rules()),
+        settings.topic(),
+        CanonicalIds.partition(change.id(), topicPartitions),
+        null,
+        change.id(),
+        null,
+        DittoChangeCodec.toValue(change),
+        ts);
   }
 
   /**
-   * One marker per partition of the collection's topic. Only the last carries {@code offset};
-   * the others carry {@code previousOffset}, so a stored {@code offset} means every marker was delivered.
+   * One marker per partition of the collection's topic. Only the last carries {@code offset}; the
+   * others carry {@code previousOffset}, so a stored {@code offset} means every marker was
+   * delivered.
    */
-  List<SourceRecord> sweepMarkers(SweepMarker.Phase phase, String epoch, Map<String, ?> offset,
-      Map<String, ?> previousOffset) {
+  List<SourceRecord> sweepMarkers(
+      SweepMarker.Phase phase, String epoch, Map<String, ?> offset, Map<String, ?> previousOffset) {
     List<SourceRecord> markers = new ArrayList<>(topicPartitions);
     for (int p = 0; p < topicPartitions; p++) {
-      SweepMarker marker = new SweepMarker(settings.mapping().dittoCollection(), phase, epoch, p, topicPartitions);
+      SweepMarker marker =
+          new SweepMarker(settings.mapping().dittoCollection(), phase, epoch, p, topicPartitions);
       Map<String, ?> o = p == topicPartitions - 1 ? offset : previousOffset;
-      markers.add(new SourceRecord(partition, SyncRulesChange.stamped(o, settings.rules()), settings.topic(), p,
-          null, marker.key(), null, marker.toValue(), System.currentTimeMillis()));
+      markers.add(
+          new SourceRecord(
+              partition,
+              SyncRulesChange.stamped(o, settings.rules()),
+              settings.topic(),
+              p,
+              null,
+              marker.key(),
+              null,
+              marker.toValue(),
+              System.currentTimeMillis()));
     }
     return markers;
   }
@@ -97,8 +119,16 @@ final class ChangeRecordFactory {
   SourceRecord heartbeatRecord(String topic, Map<String, ?> offset) {
     String ns = partition.get(SourceOffsets.NAMESPACE);
     long now = System.currentTimeMillis();
-    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), topic, null, null, ns, null,
-        Map.of(SourceOffsets.NAMESPACE, ns, "ts", now), now);
+    return new SourceRecord(
+        partition,
+        SyncRulesChange.stamped(offset, settings.rules()),
+        topic,
+        null,
+        null,
+        ns,
+        null,
+        Map.of(SourceOffsets.NAMESPACE, ns, "ts", now),
+        now);
   }
 
   /** A record for the errors topic, or null when none is configured. */
@@ -116,8 +146,17 @@ final class ChangeRecordFactory {
     if (error.field() != null) {
       headers.addString(HEADER_FIELD, error.field());
     }
-    return new SourceRecord(partition, SyncRulesChange.stamped(offset, settings.rules()), errorsTopic, null, null, error.sourceId(), null,
-        errorValue(rawEvent), null, headers);
+    return new SourceRecord(
+        partition,
+        SyncRulesChange.stamped(offset, settings.rules()),
+        errorsTopic,
+        null,
+        null,
+        error.sourceId(),
+        null,
+        errorValue(rawEvent),
+        null,
+        headers);
   }
 
   /** The raw event as JSON; without its documents when that would be over the record size limit. */
@@ -132,8 +171,13 @@ final class ChangeRecordFactory {
         shortened.put(key, rawEvent.get(key));
       }
     }
-    shortened.put("mongoditto_note", new BsonString("the event's documents (" + json.length()
-        + " characters of JSON) are left out: over " + MongoSourceConfig.RECORD_MAX_BYTES));
+    shortened.put(
+        "mongoditto_note",
+        new BsonString(
+            "the event's documents ("
+                + json.length()
+                + " characters of JSON) are left out: over "
+                + MongoSourceConfig.RECORD_MAX_BYTES));
     return shortened.toJson(RELAXED);
   }
 }

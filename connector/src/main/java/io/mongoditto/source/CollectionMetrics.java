@@ -15,15 +15,18 @@ import org.bson.codecs.EncoderContext;
 import org.bson.io.BasicOutputBuffer;
 
 /**
- * What one source task did for one collection, exported through Connect's plugin metrics as
- * {@code kafka.connect:type=plugins,connector=<name>,task=<n>,collection=<c>} (see docs/metrics.md).
+ * What one source task did for one collection, exported through Connect's plugin metrics as {@code
+ * kafka.connect:type=plugins,connector=<name>,task=<n>,collection=<c>} (see docs/metrics.md).
  * Written by the collection's reader threads, read by the metrics reporters and the summary log.
  */
 final class CollectionMetrics {
 
   /** Where the collection is; the numeric code is the {@code state} gauge. */
   enum State {
-    STARTING(0), SNAPSHOTTING(1), STREAMING(2), FINISHED(3);
+    STARTING(0),
+    SNAPSHOTTING(1),
+    STREAMING(2),
+    FINISHED(3);
 
     final int code;
 
@@ -50,10 +53,15 @@ final class CollectionMetrics {
   final Counter idChanges;
   final Counter snapshotCopied;
   final Counter resnapshots;
-  /** Values left out of this collection's documents (Ditto has no JSON form for their BSON type). */
+
+  /**
+   * Values left out of this collection's documents (Ditto has no JSON form for their BSON type).
+   */
   final ConversionStats conversions = new ConversionStats();
+
   /** Source times of the stream events read: lag behind MongoDB. */
   final SyncLag lag;
+
   final Progress snapshot;
   private final AtomicLong lastClusterTimeMillis = new AtomicLong(SyncLag.UNKNOWN);
   private volatile State state = State.STARTING;
@@ -65,33 +73,72 @@ final class CollectionMetrics {
     replaces = g.counter("replace-events-total", "replace events read");
     deletes = g.counter("delete-events-total", "delete events read");
     records = g.counter("records-total", "Ditto change records produced for Kafka");
-    bytesRead = g.counter("bytes-read-total", "BSON bytes of the change events and snapshot documents read");
-    badDocuments = g.counter("bad-documents-total", "Documents that could not be mapped (errors topic or WARN log)");
-    errorRecords = g.counter("error-records-total", "Records sent to errors.topic for documents that could not be mapped");
+    bytesRead =
+        g.counter(
+            "bytes-read-total", "BSON bytes of the change events and snapshot documents read");
+    badDocuments =
+        g.counter(
+            "bad-documents-total", "Documents that could not be mapped (errors topic or WARN log)");
+    errorRecords =
+        g.counter(
+            "error-records-total",
+            "Records sent to errors.topic for documents that could not be mapped");
     idChanges = g.counter("id-changes-total", "Changes of mapped id fields (delete + upsert)");
-    snapshotCopied = g.counter("snapshot-copied-total", "Documents copied by snapshots since the task started");
-    resnapshots = g.counter("resnapshots-total", "Re-copies after lost history (history.lost.policy=resnapshot)");
-    g.gauge("omitted-values-total", "Values left out of documents because Ditto has no JSON form for their BSON type",
+    snapshotCopied =
+        g.counter("snapshot-copied-total", "Documents copied by snapshots since the task started");
+    resnapshots =
+        g.counter(
+            "resnapshots-total", "Re-copies after lost history (history.lost.policy=resnapshot)");
+    g.gauge(
+        "omitted-values-total",
+        "Values left out of documents because Ditto has no JSON form for their BSON type",
         conversions::omittedTotal);
     lag = new SyncLag(nowMillis);
-    g.gauge("last-source-time-ms", "Source time (wallTime, else clusterTime; epoch ms) of the last change event read;"
-        + " -1 before the first", lag::lastSourceTimeMillis);
-    g.gauge("last-cluster-time-ms", "clusterTime (epoch ms, second precision) of the last change event read;"
-        + " -1 before the first", lastClusterTimeMillis::get);
-    g.gauge("source-lag-ms", "Now minus the source time of the last change event read (grows while MongoDB is idle);"
-        + " -1 before the first", lag::lagMillis);
-    g.gauge("read-lag-ms", "How old the last change event was when it was read (stays put while idle);"
-        + " -1 before the first", lag::applyLagMillis);
+    g.gauge(
+        "last-source-time-ms",
+        "Source time (wallTime, else clusterTime; epoch ms) of the last change event read;"
+            + " -1 before the first",
+        lag::lastSourceTimeMillis);
+    g.gauge(
+        "last-cluster-time-ms",
+        "clusterTime (epoch ms, second precision) of the last change event read;"
+            + " -1 before the first",
+        lastClusterTimeMillis::get);
+    g.gauge(
+        "source-lag-ms",
+        "Now minus the source time of the last change event read (grows while MongoDB is idle);"
+            + " -1 before the first",
+        lag::lagMillis);
+    g.gauge(
+        "read-lag-ms",
+        "How old the last change event was when it was read (stays put while idle);"
+            + " -1 before the first",
+        lag::applyLagMillis);
     snapshot = new Progress(nanoTime);
-    g.gauge("snapshot-documents-copied", "Documents of the current or last snapshot copied, earlier runs of a resumed"
-        + " copy included", snapshot::done);
-    g.gauge("snapshot-documents-expected", "Documents the current or last snapshot expects to copy (counted at its start)",
+    g.gauge(
+        "snapshot-documents-copied",
+        "Documents of the current or last snapshot copied, earlier runs of a resumed"
+            + " copy included",
+        snapshot::done);
+    g.gauge(
+        "snapshot-documents-expected",
+        "Documents the current or last snapshot expects to copy (counted at its start)",
         snapshot::expected);
-    g.doubleGauge("snapshot-percent", "Snapshot progress in percent (100 once complete)", snapshot::percent);
-    g.doubleGauge("snapshot-rate", "Documents copied per second by the current or last snapshot", snapshot::rate);
-    g.gauge("snapshot-eta-seconds", "Seconds until the snapshot is complete at the current rate; 0 when complete,"
-        + " -1 when unknown", snapshot::etaSeconds);
-    g.gauge("state", "0 starting, 1 snapshotting, 2 streaming, 3 finished (snapshot_only)", () -> state.code);
+    g.doubleGauge(
+        "snapshot-percent", "Snapshot progress in percent (100 once complete)", snapshot::percent);
+    g.doubleGauge(
+        "snapshot-rate",
+        "Documents copied per second by the current or last snapshot",
+        snapshot::rate);
+    g.gauge(
+        "snapshot-eta-seconds",
+        "Seconds until the snapshot is complete at the current rate; 0 when complete,"
+            + " -1 when unknown",
+        snapshot::etaSeconds);
+    g.gauge(
+        "state",
+        "0 starting, 1 snapshotting, 2 streaming, 3 finished (snapshot_only)",
+        () -> state.code);
     g.textGauge("state-name", "starting, snapshotting, streaming or finished", () -> state.label());
   }
 
@@ -100,7 +147,9 @@ final class CollectionMetrics {
     event(operationType, event, bsonSize(event));
   }
 
-  /** As {@link #event(String, BsonDocument)}, with the size as read (the reader has the raw bytes). */
+  /**
+   * As {@link #event(String, BsonDocument)}, with the size as read (the reader has the raw bytes).
+   */
   void event(String operationType, BsonDocument event, long bsonBytes) {
     events.increment();
     switch (operationType) {
@@ -108,7 +157,7 @@ final class CollectionMetrics {
       case "update" -> updates.increment();
       case "replace" -> replaces.increment();
       case "delete" -> deletes.increment();
-      default -> { }
+      default -> {}
     }
     bytesRead.add(bsonBytes);
     BsonValue cluster = event.get("clusterTime");
@@ -164,7 +213,10 @@ final class CollectionMetrics {
     return lastClusterTimeMillis.get();
   }
 
-  /** Encodes the document to measure it: for tests and callers without the raw bytes (costly per record). */
+  /**
+   * Encodes the document to measure it: for tests and callers without the raw bytes (costly per
+   * record).
+   */
   static long bsonSize(BsonDocument doc) {
     try (BasicOutputBuffer out = new BasicOutputBuffer(256)) {
       CODEC.encode(new BsonBinaryWriter(out), doc, EncoderContext.builder().build());

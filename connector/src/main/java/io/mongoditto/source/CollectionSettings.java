@@ -12,10 +12,15 @@ import java.util.Objects;
  * @param mapping the id mapping handed to the mapper
  * @param topic the Kafka topic of its changes
  * @param startupMode what the collection does when it has no stored offset
- * @param rules its filter and field transformations ({@link SyncRules#NONE}: all documents, as they are)
+ * @param rules its filter and field transformations ({@link SyncRules#NONE}: all documents, as they
+ *     are)
  */
 public record CollectionSettings(
-    boolean enabled, CollectionMapping mapping, String topic, StartupMode startupMode, SyncRules rules) {
+    boolean enabled,
+    CollectionMapping mapping,
+    String topic,
+    StartupMode startupMode,
+    SyncRules rules) {
 
   public CollectionSettings {
     Objects.requireNonNull(mapping, "mapping");
@@ -25,7 +30,8 @@ public record CollectionSettings(
   }
 
   /** Settings without filter or transformations. */
-  public CollectionSettings(boolean enabled, CollectionMapping mapping, String topic, StartupMode startupMode) {
+  public CollectionSettings(
+      boolean enabled, CollectionMapping mapping, String topic, StartupMode startupMode) {
     this(enabled, mapping, topic, startupMode, SyncRules.NONE);
   }
 

@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the stream position of a first copy durable before any of the copy's records is handed
- * on. Without this, a task killed after its first snapshot records reached Kafka but before the
- * runtime stored an offset starts over with a position taken later: a document the first attempt
- * copied and that was deleted (or whose mapped id changed) in between has its change before that
- * new position and stays in Ditto.
+ * Makes the stream position of a first copy durable before any of the copy's records is handed on.
+ * Without this, a task killed after its first snapshot records reached Kafka but before the runtime
+ * stored an offset starts over with a position taken later: a document the first attempt copied and
+ * that was deleted (or whose mapped id changed) in between has its change before that new position
+ * and stays in Ditto.
  *
  * <p>How: one record (on the heartbeat topic) carries the offset {start position, nothing copied};
  * the copy begins only once that offset can be read back from the runtime's offset storage. Reading
@@ -42,8 +42,11 @@ final class DurableSnapshotStart {
   private final Map<String, String> partition;
   private final String namespace;
 
-  /** @param offsets the runtime's offset storage, or null to not wait (nothing stores offsets) */
-  DurableSnapshotStart(OffsetStorageReader offsets, Map<String, String> partition, String namespace) {
+  /**
+   * @param offsets the runtime's offset storage, or null to not wait (nothing stores offsets)
+   */
+  DurableSnapshotStart(
+      OffsetStorageReader offsets, Map<String, String> partition, String namespace) {
     this.offsets = offsets;
     this.partition = partition;
     this.namespace = namespace;
@@ -55,13 +58,18 @@ final class DurableSnapshotStart {
    *
    * @param handOn puts a record into the task's buffer; false when the task is stopping
    */
-  boolean store(BsonDocument startToken, Supplier<SourceRecord> marker, RecordSink handOn, BooleanSupplier running)
+  boolean store(
+      BsonDocument startToken,
+      Supplier<SourceRecord> marker,
+      RecordSink handOn,
+      BooleanSupplier running)
       throws InterruptedException {
     if (offsets == null) {
       return true;
     }
     long began = System.nanoTime();
-    log.info("Snapshot of {}: storing the stream position before copying (waits for the next offset flush)",
+    log.info(
+        "Snapshot of {}: storing the stream position before copying (waits for the next offset flush)",
         namespace);
     long check = FIRST_CHECK_MS;
     long resend = FIRST_RESEND_MS;
@@ -78,7 +86,9 @@ final class DurableSnapshotStart {
       Thread.sleep(check);
       check = Math.min(check * 3 / 2, MAX_CHECK_MS);
       if (stored(startToken)) {
-        log.info("Snapshot of {}: stream position stored after {} ms; copying", namespace,
+        log.info(
+            "Snapshot of {}: stream position stored after {} ms; copying",
+            namespace,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
         return true;
       }

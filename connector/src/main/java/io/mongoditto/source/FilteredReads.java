@@ -13,8 +13,8 @@ import org.bson.BsonDocument;
 import org.bson.Document;
 
 /**
- * Where a collection's filter reaches the server: the snapshot's {@code find} (so documents that
- * do not belong in Ditto are never read) and a {@code $match} stage on the change stream (so events
+ * Where a collection's filter reaches the server: the snapshot's {@code find} (so documents that do
+ * not belong in Ditto are never read) and a {@code $match} stage on the change stream (so events
  * that cannot change Ditto are never sent). The mapper still evaluates every remaining event on its
  * images to decide upsert, delete or nothing.
  */
@@ -43,26 +43,40 @@ final class FilteredReads {
   }
 
   /**
-   * For {@code validate()}: lets the server parse the filter, as the snapshot's {@code find} and the
-   * change stream's {@code $match} will, so what the offline check cannot see (an unknown {@code
-   * $type} alias, an invalid regex, a malformed {@code $mod}, ...) is reported on the filter's key
-   * now rather than failing the task later. Missing privileges are reported by the privilege probe.
+   * For {@code validate()}: lets the server parse the filter, as the snapshot's {@code find} and
+   * the change stream's {@code $match} will, so what the offline check cannot see (an unknown
+   * {@code $type} alias, an invalid regex, a malformed {@code $mod}, ...) is reported on the
+   * filter's key now rather than failing the task later. Missing privileges are reported by the
+   * privilege probe.
    */
-  static void probeFilter(MongoCollection<Document> collection, CollectionSettings c, Map<String, List<String>> errors) {
+  static void probeFilter(
+      MongoCollection<Document> collection,
+      CollectionSettings c,
+      Map<String, List<String>> errors) {
     if (c.rules().filter().isEmpty()) {
       return;
     }
     try {
       collection.find(c.rules().mongoQuery()).limit(1).first();
-      try (MongoCursor<?> cursor = collection.watch(streamPipeline(c.rules()))
-          .maxAwaitTime(1, TimeUnit.MILLISECONDS).cursor()) {
+      try (MongoCursor<?> cursor =
+          collection
+              .watch(streamPipeline(c.rules()))
+              .maxAwaitTime(1, TimeUnit.MILLISECONDS)
+              .cursor()) {
         cursor.tryNext();
       }
     } catch (MongoCommandException e) {
       if (e.getErrorCode() != UNAUTHORIZED) {
-        errors.computeIfAbsent(MongoSourceConfig.key(c.name(), MongoSourceConfig.FILTER), k -> new ArrayList<>())
-            .add("MongoDB rejected the filter: error " + e.getErrorCode() + " (" + e.getErrorCodeName() + "): "
-                + e.getErrorMessage());
+        errors
+            .computeIfAbsent(
+                MongoSourceConfig.key(c.name(), MongoSourceConfig.FILTER), k -> new ArrayList<>())
+            .add(
+                "MongoDB rejected the filter: error "
+                    + e.getErrorCode()
+                    + " ("
+                    + e.getErrorCodeName()
+                    + "): "
+                    + e.getErrorMessage());
       }
     }
   }

@@ -11,40 +11,41 @@ import org.bson.BsonValue;
  * {@code _id} conditions that follow MongoDB's sort order across BSON types. A plain {@code {_id:
  * {$gt: X}}} only matches values of X's type class (comparison operators are type-bracketed), so a
  * snapshot that continues "after X" that way silently skips every {@code _id} of another type. Here
- * "after X" is {@code {$or: [{_id: {$gt: X}}, {_id: {$type: [every type class sorting after X's]}}]}}
- * and "before H" likewise: both branches can use the {@code _id} index on a real MongoDB.
+ * "after X" is {@code {$or: [{_id: {$gt: X}}, {_id: {$type: [every type class sorting after
+ * X's]}}]}} and "before H" likewise: both branches can use the {@code _id} index on a real MongoDB.
  *
  * <p>The order of type classes is the server's (canonical type order): MinKey, Undefined, Null,
  * Numbers (int, long, double, decimal), Symbol and String, Object, Array, BinData, ObjectId,
- * Boolean, Date, Timestamp, Regular Expression, DBPointer, JavaScript, JavaScript with scope, MaxKey
- * (the server manual's "Comparison/Sort Order").
+ * Boolean, Date, Timestamp, Regular Expression, DBPointer, JavaScript, JavaScript with scope,
+ * MaxKey (the server manual's "Comparison/Sort Order").
  */
 final class IdOrder {
 
   /**
    * Type aliases ({@code $type}) by class, in sort order. The deprecated types (undefined, symbol,
    * DBPointer, JavaScript code) are left out: the local MongoDB rejects their aliases and MongoDB
-   * does not allow undefined as an {@code _id}; a collection with {@code _id}s of those types is not
-   * supported (only a symbol sorts with the strings and is still matched by their bounds).
+   * does not allow undefined as an {@code _id}; a collection with {@code _id}s of those types is
+   * not supported (only a symbol sorts with the strings and is still matched by their bounds).
    */
-  private static final List<List<String>> CLASSES = List.of(
-      List.of("minKey"),
-      List.of(),
-      List.of("null"),
-      List.of("int", "long", "double", "decimal"),
-      List.of("string"),
-      List.of("object"),
-      List.of("array"),
-      List.of("binData"),
-      List.of("objectId"),
-      List.of("bool"),
-      List.of("date"),
-      List.of("timestamp"),
-      List.of("regex"),
-      List.of(),
-      List.of(),
-      List.of(),
-      List.of("maxKey"));
+  private static final List<List<String>> CLASSES =
+      List.of(
+          List.of("minKey"),
+          List.of(),
+          List.of("null"),
+          List.of("int", "long", "double", "decimal"),
+          List.of("string"),
+          List.of("object"),
+          List.of("array"),
+          List.of("binData"),
+          List.of("objectId"),
+          List.of("bool"),
+          List.of("date"),
+          List.of("timestamp"),
+          List.of("regex"),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of("maxKey"));
 
   private IdOrder() {}
 

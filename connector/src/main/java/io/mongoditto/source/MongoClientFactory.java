@@ -33,33 +33,41 @@ final class MongoClientFactory {
     try {
       return new ConnectionString(uri.value());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(MongoSourceConfig.MONGODB_URI, "[hidden]",
+      throw new ConfigException(
+          MongoSourceConfig.MONGODB_URI,
+          "[hidden]",
           "not a valid MongoDB connection string (expected mongodb://user:password@host:port/?options"
               + " or mongodb+srv://...)");
     }
   }
 
-  static MongoClient create(MongoSourceConfig config, int serverSelectionTimeoutMs, int socketTimeoutMs) {
+  static MongoClient create(
+      MongoSourceConfig config, int serverSelectionTimeoutMs, int socketTimeoutMs) {
     ConnectionString cs = connectionString(config.uri());
-    MongoClientSettings.Builder b = MongoClientSettings.builder()
-        .applyConnectionString(cs)
-        .applicationName(cs.getApplicationName() == null ? APP_NAME : cs.getApplicationName())
-        .applyToClusterSettings(c -> c.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS))
-        .applyToSocketSettings(s -> {
-          s.connectTimeout(Math.min(serverSelectionTimeoutMs, 10_000), TimeUnit.MILLISECONDS);
-          if (socketTimeoutMs > 0) {
-            s.readTimeout(socketTimeoutMs, TimeUnit.MILLISECONDS);
-          }
-        });
+    MongoClientSettings.Builder b =
+        MongoClientSettings.builder()
+            .applyConnectionString(cs)
+            .applicationName(cs.getApplicationName() == null ? APP_NAME : cs.getApplicationName())
+            .applyToClusterSettings(
+                c -> c.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS))
+            .applyToSocketSettings(
+                s -> {
+                  s.connectTimeout(
+                      Math.min(serverSelectionTimeoutMs, 10_000), TimeUnit.MILLISECONDS);
+                  if (socketTimeoutMs > 0) {
+                    s.readTimeout(socketTimeoutMs, TimeUnit.MILLISECONDS);
+                  }
+                });
     MongoSourceConfig.TlsSettings tls = config.tls();
     if (tls.enabled()) {
       SSLContext context = sslContext(tls);
-      b.applyToSslSettings(s -> {
-        s.enabled(true).invalidHostNameAllowed(tls.allowInvalidHostnames());
-        if (context != null) {
-          s.context(context);
-        }
-      });
+      b.applyToSslSettings(
+          s -> {
+            s.enabled(true).invalidHostNameAllowed(tls.allowInvalidHostnames());
+            if (context != null) {
+              s.context(context);
+            }
+          });
     }
     return MongoClients.create(b.build());
   }
@@ -74,20 +82,33 @@ final class MongoClientFactory {
       TrustManagerFactory tmf = null;
       if (trust) {
         tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load(tls.truststorePath(), tls.truststorePassword(), tls.truststoreType(),
-            MongoSourceConfig.TLS_TRUSTSTORE_PATH));
+        tmf.init(
+            load(
+                tls.truststorePath(),
+                tls.truststorePassword(),
+                tls.truststoreType(),
+                MongoSourceConfig.TLS_TRUSTSTORE_PATH));
       }
       KeyManagerFactory kmf = null;
       if (key) {
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(load(tls.keystorePath(), tls.keystorePassword(), tls.keystoreType(),
-            MongoSourceConfig.TLS_KEYSTORE_PATH), chars(tls.keystorePassword()));
+        kmf.init(
+            load(
+                tls.keystorePath(),
+                tls.keystorePassword(),
+                tls.keystoreType(),
+                MongoSourceConfig.TLS_KEYSTORE_PATH),
+            chars(tls.keystorePassword()));
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+      context.init(
+          kmf == null ? null : kmf.getKeyManagers(),
+          tmf == null ? null : tmf.getTrustManagers(),
+          null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new ConfigException(MongoSourceConfig.TLS_ENABLED, true, "cannot set up TLS: " + e.getMessage());
+      throw new ConfigException(
+          MongoSourceConfig.TLS_ENABLED, true, "cannot set up TLS: " + e.getMessage());
     }
   }
 
@@ -98,8 +119,10 @@ final class MongoClientFactory {
       store.load(in, chars(password));
       return store;
     } catch (IOException e) {
-      throw new ConfigException(key, path, "cannot read the store (wrong path or password?): "
-          + e.getClass().getSimpleName());
+      throw new ConfigException(
+          key,
+          path,
+          "cannot read the store (wrong path or password?): " + e.getClass().getSimpleName());
     }
   }
 

@@ -29,14 +29,16 @@ public final class MongoSourceConnector extends SourceConnector {
 
   @Override
   public String version() {
-    return Version.get();
+    return io.mongoditto.PluginVersion.get();
   }
 
   @Override
   public void start(Map<String, String> props) {
     this.config = MongoSourceConfig.of(props);
     this.props = Map.copyOf(props);
-    log.info("MongoDB source connector {} started with config {}", name(),
+    log.info(
+        "MongoDB source connector {} started with config {}",
+        name(),
         io.mongoditto.metrics.EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
   }
 
@@ -51,7 +53,8 @@ public final class MongoSourceConnector extends SourceConnector {
 
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    List<String> names = config.enabledCollections().stream().map(CollectionSettings::name).toList();
+    List<String> names =
+        config.enabledCollections().stream().map(CollectionSettings::name).toList();
     List<Map<String, String>> configs = new ArrayList<>();
     for (List<String> group : TaskAssignment.assign(names, maxTasks)) {
       Map<String, String> task = new HashMap<>(props);
@@ -59,7 +62,10 @@ public final class MongoSourceConnector extends SourceConnector {
       configs.add(task);
     }
     // Connect asks on start and on every reconfiguration; the line shows the new assignment.
-    log.info("MongoDB source connector {}: {} task(s) for collections {}", name(), configs.size(),
+    log.info(
+        "MongoDB source connector {}: {} task(s) for collections {}",
+        name(),
+        configs.size(),
         configs.stream().map(c -> c.get(MongoSourceConfig.TASK_COLLECTIONS)).toList());
     return configs;
   }
@@ -89,13 +95,20 @@ public final class MongoSourceConnector extends SourceConnector {
    * starts per its startup mode, e.g. a new snapshot under {@code initial}.
    */
   @Override
-  public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+  public boolean alterOffsets(
+      Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
     String database = connectorConfig.get(MongoSourceConfig.MONGODB_DATABASE);
     for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
       Object ns = e.getKey() == null ? null : e.getKey().get(SourceOffsets.NAMESPACE);
       if (!(ns instanceof String s) || (database != null && !s.startsWith(database + "."))) {
-        throw new ConnectException("partition " + e.getKey() + " is not one of this connector's: expected {\""
-            + SourceOffsets.NAMESPACE + "\": \"" + database + ".<collection>\"}");
+        throw new ConnectException(
+            "partition "
+                + e.getKey()
+                + " is not one of this connector's: expected {\""
+                + SourceOffsets.NAMESPACE
+                + "\": \""
+                + database
+                + ".<collection>\"}");
       }
       String problem = SourceOffsets.problemWith(e.getValue());
       if (problem != null) {
@@ -106,8 +119,8 @@ public final class MongoSourceConnector extends SourceConnector {
   }
 
   /**
-   * The ConfigDef checks, then the per-collection keys, then (only if those pass) the server:
-   * each problem on the key to fix, so UIs and {@code PUT .../config/validate} show it there.
+   * The ConfigDef checks, then the per-collection keys, then (only if those pass) the server: each
+   * problem on the key to fix, so UIs and {@code PUT .../config/validate} show it there.
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
@@ -125,10 +138,14 @@ public final class MongoSourceConnector extends SourceConnector {
     if (parsed.config() != null) {
       errors = SourceConnectionCheck.check(parsed.config());
     }
-    errors.forEach((key, messages) -> {
-      ConfigValue v = values.computeIfAbsent(key, k -> new ConfigValue(k, connectorConfigs.get(k), List.of(), new ArrayList<>()));
-      messages.forEach(v::addErrorMessage);
-    });
+    errors.forEach(
+        (key, messages) -> {
+          ConfigValue v =
+              values.computeIfAbsent(
+                  key,
+                  k -> new ConfigValue(k, connectorConfigs.get(k), List.of(), new ArrayList<>()));
+          messages.forEach(v::addErrorMessage);
+        });
     return new Config(new ArrayList<>(values.values()));
   }
 }

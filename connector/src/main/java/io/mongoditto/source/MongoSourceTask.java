@@ -8,7 +8,10 @@ import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Streams the changes of its assigned collections. The running state lives in {@link StartedSourceTask}. */
+/**
+ * Streams the changes of its assigned collections. The running state lives in {@link
+ * StartedSourceTask}.
+ */
 public final class MongoSourceTask extends SourceTask {
 
   private static final Logger log = LoggerFactory.getLogger(MongoSourceTask.class);
@@ -18,7 +21,7 @@ public final class MongoSourceTask extends SourceTask {
 
   @Override
   public String version() {
-    return Version.get();
+    return io.mongoditto.PluginVersion.get();
   }
 
   @Override
@@ -26,10 +29,16 @@ public final class MongoSourceTask extends SourceTask {
     MongoSourceConfig config = MongoSourceConfig.of(props);
     String name = props.getOrDefault("name", "mongo-source");
     // Connect's MDC context ([name|task-n]) says which task this is.
-    log.info("Source task of {} starting with config {}", name,
+    log.info(
+        "Source task of {} starting with config {}",
+        name,
         EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
-    started = StartedSourceTask.start(name, config, context.offsetStorageReader(), context.pluginMetrics());
-    summary = new SourceSummaryLog(config.logSummaryIntervalMs(), started.stats(), System::currentTimeMillis);
+    started =
+        StartedSourceTask.start(
+            name, config, context.offsetStorageReader(), context.pluginMetrics());
+    summary =
+        new SourceSummaryLog(
+            config.logSummaryIntervalMs(), started.stats(), System::currentTimeMillis);
   }
 
   @Override

@@ -42,14 +42,19 @@ final class SnapshotCopier {
 
   private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
   private static final long MAX_RETRY_BACKOFF_MS = 30_000;
+
   /** Failed snapshot reads in a row, without a document copied between them, before giving up. */
   private static final int MAX_SNAPSHOT_READ_FAILURES = 5;
 
-  /** Where copied documents go: the reader's own path for mapped documents (records, errors, offsets). */
+  /**
+   * Where copied documents go: the reader's own path for mapped documents (records, errors,
+   * offsets).
+   */
   @FunctionalInterface
   interface Emitter {
     /** False when the reader is stopping. */
-    boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset) throws InterruptedException;
+    boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset)
+        throws InterruptedException;
   }
 
   private final MongoSourceConfig config;
@@ -60,17 +65,28 @@ final class SnapshotCopier {
   private final ChangeEventMapper mapper;
   private final ChangeRecordFactory records;
   private final DurableSnapshotStart durableStart;
+
   /** Limits the copy threads of all collections of one task. */
   private final Semaphore snapshotPermits;
+
   private final Supplier<ChangeStreamIterable<Document>> watch;
   private final Emitter emitter;
   private final ReaderState state;
   private final String namespace;
 
-  SnapshotCopier(MongoSourceConfig config, CollectionSettings settings, MongoDatabase database, SourceBuffer buffer,
-      CollectionMetrics metrics, ChangeEventMapper mapper, ChangeRecordFactory records,
-      DurableSnapshotStart durableStart, Semaphore snapshotPermits, Supplier<ChangeStreamIterable<Document>> watch,
-      Emitter emitter, ReaderState state) {
+  SnapshotCopier(
+      MongoSourceConfig config,
+      CollectionSettings settings,
+      MongoDatabase database,
+      SourceBuffer buffer,
+      CollectionMetrics metrics,
+      ChangeEventMapper mapper,
+      ChangeRecordFactory records,
+      DurableSnapshotStart durableStart,
+      Semaphore snapshotPermits,
+      Supplier<ChangeStreamIterable<Document>> watch,
+      Emitter emitter,
+      ReaderState state) {
     this.config = config;
     this.settings = settings;
     this.database = database;
@@ -103,18 +119,22 @@ final class SnapshotCopier {
       // The sink deletes what no record after the start marker touched. After a restart it may
       // know nothing of what the earlier run copied (the embedded runner's sink starts empty), so
       // a copy that sweeps starts over, under the same epoch, instead of continuing.
-      log.info("Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over",
-          namespace, MongoSourceConfig.SNAPSHOT_SWEEP);
+      log.info(
+          "Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over",
+          namespace,
+          MongoSourceConfig.SNAPSHOT_SWEEP);
       startToken = null;
       stored = null;
     } else if (startToken == null && sweeps(historyLost)) {
       sweep = UUID.randomUUID().toString();
     }
-    MongoCollection<BsonDocument> collection = database.getCollection(settings.name(), BsonDocument.class);
+    MongoCollection<BsonDocument> collection =
+        database.getCollection(settings.name(), BsonDocument.class);
     long total = collection.estimatedDocumentCount();
     SnapshotProgress progress;
     if (startToken == null) {
-      try (MongoCursor<BsonDocument> cursor = watch.get().withDocumentClass(BsonDocument.class).cursor()) {
+      try (MongoCursor<BsonDocument> cursor =
+          watch.get().withDocumentClass(BsonDocument.class).cursor()) {
         // The driver exposes the position only once a batch was processed. An event this returns
         // happened before the copy starts, so the copy reflects it and resuming after it is safe.
         BsonDocument event = cursor.tryNext();
@@ -124,43 +144,68 @@ final class SnapshotCopier {
         }
       }
       if (startToken == null) {
-        state.fail(log, "MongoDB gave no stream position (postBatchResumeToken) for " + namespace + " before the"
-            + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
+        state.fail(
+            log,
+            "MongoDB gave no stream position (postBatchResumeToken) for "
+                + namespace
+                + " before the"
+                + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
         return null;
       }
       progress = SnapshotProgress.split(startToken, boundaries(collection, total)).sweeping(sweep);
-      // A restart before this offset is stored would take a later position (see DurableSnapshotStart).
+      // A restart before this offset is stored would take a later position (see
+      // DurableSnapshotStart).
       SnapshotProgress fresh = progress;
-      if (!durableStart.store(startToken, () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
-          buffer::put, state::active)) {
+      if (!durableStart.store(
+          startToken,
+          () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
+          buffer::put,
+          state::active)) {
         return null;
       }
-      if (sweep != null && !putSweepMarkers(SweepMarker.Phase.START, sweep, progress.offset(), progress.offset())) {
+      if (sweep != null
+          && !putSweepMarkers(
+              SweepMarker.Phase.START, sweep, progress.offset(), progress.offset())) {
         return null;
       }
     } else {
       progress = SnapshotProgress.fromOffset(stored, startToken);
     }
-    log.info("Snapshot of {}: about {} documents, {} range(s), chunks of {}{}", namespace, total, progress.size(),
-        config.snapshotChunkSize(), SourceOffsets.snapshotStartToken(stored) == null ? "" : ", continuing");
+    log.info(
+        "Snapshot of {}: about {} documents, {} range(s), chunks of {}{}",
+        namespace,
+        total,
+        progress.size(),
+        config.snapshotChunkSize(),
+        SourceOffsets.snapshotStartToken(stored) == null ? "" : ", continuing");
     // With a filter only the matching documents are copied: count those (once, for progress).
-    long expected = settings.rules().mongoQuery().isEmpty() ? total
-        : collection.countDocuments(settings.rules().mongoQuery());
-    metrics.snapshotStarted(expected, SourceOffsets.snapshotStartToken(stored) == null ? 0
-        : copiedBefore(collection, progress, expected));
+    long expected =
+        settings.rules().mongoQuery().isEmpty()
+            ? total
+            : collection.countDocuments(settings.rules().mongoQuery());
+    metrics.snapshotStarted(
+        expected,
+        SourceOffsets.snapshotStartToken(stored) == null
+            ? 0
+            : copiedBefore(collection, progress, expected));
     SnapshotRun run = new SnapshotRun(collection, progress, total);
     boolean complete = progress.size() == 1 ? run.copy(0) : run.copyConcurrently();
     if (!complete) {
       return null;
     }
     metrics.snapshotDone();
-    log.info("Snapshot of {} done: {} documents copied in {} s", namespace, run.copied.get(),
+    log.info(
+        "Snapshot of {} done: {} documents copied in {} s",
+        namespace,
+        run.copied.get(),
         Math.round((System.nanoTime() - run.started) / 1e9));
     if (sweep != null) {
       // Once the last end marker is stored the copy is over: its offset is the stream's start.
       Map<String, ?> streamStart = SourceOffsets.streamOffset(progress.startToken());
-      return putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset()) && state.active()
-          ? streamStart : null;
+      return putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset())
+              && state.active()
+          ? streamStart
+          : null;
     }
     // Also when nothing was copied, this offset says where the stream starts.
     return state.active() ? progress.offset() : null;
@@ -175,10 +220,16 @@ final class SnapshotCopier {
     };
   }
 
-  private boolean putSweepMarkers(SweepMarker.Phase phase, String epoch, Map<String, ?> offset,
-      Map<String, ?> previousOffset) throws InterruptedException {
-    log.info("Snapshot of {}: sweep {} marker(s) of copy {} to the {} partition(s) of {}", namespace,
-        phase.name().toLowerCase(Locale.ROOT), epoch, config.topicPartitions(), settings.topic());
+  private boolean putSweepMarkers(
+      SweepMarker.Phase phase, String epoch, Map<String, ?> offset, Map<String, ?> previousOffset)
+      throws InterruptedException {
+    log.info(
+        "Snapshot of {}: sweep {} marker(s) of copy {} to the {} partition(s) of {}",
+        namespace,
+        phase.name().toLowerCase(Locale.ROOT),
+        epoch,
+        config.topicPartitions(),
+        settings.topic());
     for (SourceRecord marker : records.sweepMarkers(phase, epoch, offset, previousOffset)) {
       if (!buffer.put(marker)) {
         return false;
@@ -191,18 +242,22 @@ final class SnapshotCopier {
    * For progress only: the documents a continued copy already handed on in earlier runs, as the
    * estimated total minus what its unfinished ranges still hold (one count per range, once).
    */
-  private long copiedBefore(MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
+  private long copiedBefore(
+      MongoCollection<BsonDocument> collection, SnapshotProgress progress, long total) {
     long remaining = 0;
     for (int i = 0; i < progress.size(); i++) {
       SnapshotProgress.Range r = progress.range(i);
       if (!r.done) {
-        remaining += collection.countDocuments(FilteredReads.snapshotQuery(r.filter(), settings.rules()));
+        remaining +=
+            collection.countDocuments(FilteredReads.snapshotQuery(r.filter(), settings.rules()));
       }
     }
     return Math.max(0, total - remaining);
   }
 
-  /** Split points for snapshot.parallelism ranges of about equal size (none for small collections). */
+  /**
+   * Split points for snapshot.parallelism ranges of about equal size (none for small collections).
+   */
   private List<BsonValue> boundaries(MongoCollection<BsonDocument> collection, long total) {
     int parts = config.snapshotParallelism();
     List<BsonValue> points = new ArrayList<>();
@@ -210,9 +265,16 @@ final class SnapshotCopier {
       return points;
     }
     for (int i = 1; i < parts; i++) {
-      BsonDocument at = collection.find().sort(Sorts.ascending("_id")).skip((int) (total * i / parts))
-          .projection(new BsonDocument("_id", new org.bson.BsonInt32(1))).limit(1).first();
-      if (at != null && (points.isEmpty() || !points.get(points.size() - 1).equals(at.get("_id")))) {
+      BsonDocument at =
+          collection
+              .find()
+              .sort(Sorts.ascending("_id"))
+              .skip((int) (total * i / parts))
+              .projection(new BsonDocument("_id", new org.bson.BsonInt32(1)))
+              .limit(1)
+              .first();
+      if (at != null
+          && (points.isEmpty() || !points.get(points.size() - 1).equals(at.get("_id")))) {
         points.add(at.get("_id"));
       }
     }
@@ -241,17 +303,20 @@ final class SnapshotCopier {
       AtomicBoolean allDone = new AtomicBoolean(true);
       for (int i = 0; i < progress.size(); i++) {
         int index = i;
-        Thread t = new Thread(() -> {
-          try {
-            if (!copy(index)) {
-              allDone.set(false);
-            }
-          } catch (Throwable e) {
-            aborted = true;
-            failure.compareAndSet(null, e);
-            allDone.set(false);
-          }
-        }, Thread.currentThread().getName() + "-range-" + i);
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    if (!copy(index)) {
+                      allDone.set(false);
+                    }
+                  } catch (Throwable e) {
+                    aborted = true;
+                    failure.compareAndSet(null, e);
+                    allDone.set(false);
+                  }
+                },
+                Thread.currentThread().getName() + "-range-" + i);
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -285,26 +350,37 @@ final class SnapshotCopier {
           BsonValue lastBefore = progress.range(index).last;
           // One cursor per range, read in batches of a chunk: one find and then getMores, instead
           // of a sorted, limited find per chunk (a re-scan per chunk on the local MongoDB).
-          try (MongoCursor<RawBsonDocument> cursor = collection.withDocumentClass(RawBsonDocument.class)
-              .find(FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules()))
-              .sort(Sorts.ascending("_id")).batchSize(config.snapshotChunkSize()).cursor()) {
+          try (MongoCursor<RawBsonDocument> cursor =
+              collection
+                  .withDocumentClass(RawBsonDocument.class)
+                  .find(
+                      FilteredReads.snapshotQuery(progress.range(index).filter(), settings.rules()))
+                  .sort(Sorts.ascending("_id"))
+                  .batchSize(config.snapshotChunkSize())
+                  .cursor()) {
             return copy(index, cursor);
           } catch (com.mongodb.MongoCursorNotFoundException e) {
             // The server dropped the cursor (idle longer than its cursor timeout while the
             // buffer was full): open it again after the last copied _id.
-            log.info("Snapshot cursor of {} was closed by the server; reopening it after the last copied _id",
+            log.info(
+                "Snapshot cursor of {} was closed by the server; reopening it after the last copied _id",
                 namespace);
           } catch (MongoException e) {
             // The driver retries a failed find but never a getMore (a cut connection, a cleared
             // pool, an election): reopen after the last copied _id. Only repeated failures
             // without progress go on to the reader's own handling.
             failures = Objects.equals(lastBefore, progress.range(index).last) ? failures + 1 : 1;
-            if (!state.active() || e instanceof MongoInterruptedException
+            if (!state.active()
+                || e instanceof MongoInterruptedException
                 || failures > MAX_SNAPSHOT_READ_FAILURES) {
               throw e;
             }
-            log.warn("Snapshot read of {} failed ({}: {}); reopening after the last copied _id in {} ms", namespace,
-                e.getClass().getSimpleName(), e.getMessage(), backoff);
+            log.warn(
+                "Snapshot read of {} failed ({}: {}); reopening after the last copied _id in {} ms",
+                namespace,
+                e.getClass().getSimpleName(),
+                e.getMessage(),
+                backoff);
             if (!state.sleep(backoff)) {
               return false;
             }
@@ -317,8 +393,12 @@ final class SnapshotCopier {
       }
     }
 
-    /** Copies from an open cursor of range {@code index}; true when the range is done, false when stopping. */
-    private boolean copy(int index, MongoCursor<RawBsonDocument> cursor) throws InterruptedException {
+    /**
+     * Copies from an open cursor of range {@code index}; true when the range is done, false when
+     * stopping.
+     */
+    private boolean copy(int index, MongoCursor<RawBsonDocument> cursor)
+        throws InterruptedException {
       int chunkSize = config.snapshotChunkSize();
       while (state.active() && !aborted) {
         List<BsonDocument> chunk = new ArrayList<>(chunkSize);
@@ -355,8 +435,13 @@ final class SnapshotCopier {
         lastLog = now;
         double rate = n / Math.max(0.001, (now - started) / 1e9);
         // The summary lines (log.summary.interval.ms) report progress at INFO.
-        log.debug("Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s", namespace, n, total,
-            Math.round(rate), rate > 0 ? Math.max(0, Math.round((total - n) / rate)) : "?");
+        log.debug(
+            "Snapshot of {}: {} of about {} documents copied, {} docs/s, ETA {} s",
+            namespace,
+            n,
+            total,
+            Math.round(rate),
+            rate > 0 ? Math.max(0, Math.round((total - n) / rate)) : "?");
       }
     }
   }
@@ -366,7 +451,12 @@ final class SnapshotCopier {
       return mapper.mapSnapshot(doc, readTime);
     } catch (RuntimeException e) {
       log.error("Mapping a snapshot document of {} threw", namespace, e);
-      return MappingResult.failed(new MappingError(settings.name(), CollectionStreamReader.render(doc.get("_id")), null, "mapping failed: " + e));
+      return MappingResult.failed(
+          new MappingError(
+              settings.name(),
+              CollectionStreamReader.render(doc.get("_id")),
+              null,
+              "mapping failed: " + e));
     }
   }
 }

@@ -50,6 +50,7 @@ final class SnapshotProgress {
 
   private final BsonDocument startToken;
   private final List<Range> ranges;
+
   /** The epoch of a copy that sweeps, else null: in every offset, so a restart knows. */
   private final String sweep;
 
@@ -72,13 +73,18 @@ final class SnapshotProgress {
   static SnapshotProgress fromOffset(Map<String, ?> offset, BsonDocument startToken) {
     BsonArray stored = SourceOffsets.snapshotRanges(offset);
     if (stored == null) {
-      return new SnapshotProgress(startToken,
-          List.of(new Range(null, null, SourceOffsets.snapshotLastId(offset), false)));
+      return new SnapshotProgress(
+          startToken, List.of(new Range(null, null, SourceOffsets.snapshotLastId(offset), false)));
     }
     List<Range> ranges = new ArrayList<>();
     for (BsonValue v : stored) {
       BsonDocument r = v.asDocument();
-      ranges.add(new Range(r.get("lo"), r.get("hi"), r.get("last"), r.getBoolean("done", BsonBoolean.FALSE).getValue()));
+      ranges.add(
+          new Range(
+              r.get("lo"),
+              r.get("hi"),
+              r.get("last"),
+              r.getBoolean("done", BsonBoolean.FALSE).getValue()));
     }
     return new SnapshotProgress(startToken, ranges);
   }
@@ -108,7 +114,10 @@ final class SnapshotProgress {
     return new Range(r.lo, r.hi, r.last, r.done);
   }
 
-  /** Records that {@code id} of range {@code index} is handed on; returns the offset to hand on with it. */
+  /**
+   * Records that {@code id} of range {@code index} is handed on; returns the offset to hand on with
+   * it.
+   */
   synchronized Map<String, Object> advance(int index, BsonValue id) {
     ranges.get(index).last = id;
     return offset();

@@ -28,11 +28,13 @@ public final class SourceConfigDocs {
   public static String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# MongoDB source connector: configuration reference\n\n");
-    md.append("<!-- Generated from MongoSourceConfig.CONFIG_DEF by io.mongoditto.source.SourceConfigDocs;"
-        + " do not edit by hand. SourceConfigDocsTest fails when this file is stale; regenerate with"
-        + " mvn -pl connector test -Dtest=SourceConfigDocsTest -Dsource.docs.regenerate=true -->\n\n");
+    md.append(
+        "<!-- Generated from MongoSourceConfig.CONFIG_DEF by io.mongoditto.source.SourceConfigDocs;"
+            + " do not edit by hand. SourceConfigDocsTest fails when this file is stale; regenerate with"
+            + " mvn -pl connector test -Dtest=SourceConfigDocsTest -Dsource.docs.regenerate=true -->\n\n");
     md.append("Connector class: `").append(MongoSourceConnector.class.getName()).append("`. ");
-    md.append("See [source-connector.md](source-connector.md) for how it behaves and how to run it.\n\n");
+    md.append(
+        "See [source-connector.md](source-connector.md) for how it behaves and how to run it.\n\n");
     Map<String, List<ConfigDef.ConfigKey>> byGroup = new LinkedHashMap<>();
     for (String group : MongoSourceConfig.CONFIG_DEF.groups()) {
       byGroup.put(group, new ArrayList<>());
@@ -49,21 +51,30 @@ public final class SourceConfigDocs {
       md.append("|---|---|---|---|---|---|\n");
       group.getValue().sort((a, b) -> Integer.compare(a.orderInGroup, b.orderInGroup));
       for (ConfigDef.ConfigKey key : group.getValue()) {
-        md.append("| `").append(key.name).append("` | ")
-            .append(key.type.name().toLowerCase()).append(" | ")
-            .append(defaultOf(key)).append(" | ")
-            .append(key.validator == null ? "" : cell(key.validator.toString())).append(" | ")
-            .append(key.importance.name().toLowerCase()).append(" | ")
-            .append(cell(key.documentation)).append(" |\n");
+        md.append("| `")
+            .append(key.name)
+            .append("` | ")
+            .append(key.type.name().toLowerCase())
+            .append(" | ")
+            .append(defaultOf(key))
+            .append(" | ")
+            .append(key.validator == null ? "" : cell(key.validator.toString()))
+            .append(" | ")
+            .append(key.importance.name().toLowerCase())
+            .append(" | ")
+            .append(cell(key.documentation))
+            .append(" |\n");
       }
       md.append('\n');
       if (group.getKey().equals(MongoSourceConfig.GROUP_COLLECTIONS)) {
         md.append("### Per-collection settings: `collection.<name>.<setting>`\n\n");
-        md.append("`<name>` is a collection listed in `collections`. A setting that is not below, or a"
-            + " collection that is not listed, is reported as an error on that key.\n\n");
+        md.append(
+            "`<name>` is a collection listed in `collections`. A setting that is not below, or a"
+                + " collection that is not listed, is reported as an error on that key.\n\n");
         md.append("| Setting | Description |\n|---|---|\n");
-        MongoSourceConfig.COLLECTION_SETTINGS_DOCS.forEach((setting, doc) ->
-            md.append("| `").append(setting).append("` | ").append(cell(doc)).append(" |\n"));
+        MongoSourceConfig.COLLECTION_SETTINGS_DOCS.forEach(
+            (setting, doc) ->
+                md.append("| `").append(setting).append("` | ").append(cell(doc)).append(" |\n"));
         md.append('\n');
       }
     }
@@ -79,13 +90,17 @@ public final class SourceConfigDocs {
       return "null";
     }
     if (d instanceof List<?> list) {
-      return list.isEmpty() ? "\"\"" : "`" + String.join(",", list.stream().map(String::valueOf).toList()) + "`";
+      return list.isEmpty()
+          ? "\"\""
+          : "`" + String.join(",", list.stream().map(String::valueOf).toList()) + "`";
     }
     String s = String.valueOf(d);
     return s.isEmpty() ? "\"\"" : "`" + s + "`";
   }
 
   private static String cell(String text) {
-    return text == null ? "" : text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
+    return text == null
+        ? ""
+        : text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
   }
 }

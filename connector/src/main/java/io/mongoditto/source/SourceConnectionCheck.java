@@ -38,8 +38,11 @@ final class SourceConnectionCheck {
     try {
       cs = MongoClientFactory.connectionString(config.uri());
     } catch (ConfigException e) {
-      add(errors, MongoSourceConfig.MONGODB_URI, "not a valid MongoDB connection string (expected"
-          + " mongodb://user:password@host:port/?options or mongodb+srv://...)");
+      add(
+          errors,
+          MongoSourceConfig.MONGODB_URI,
+          "not a valid MongoDB connection string (expected"
+              + " mongodb://user:password@host:port/?options or mongodb+srv://...)");
       return errors;
     }
     int timeout = Math.min(TIMEOUT_MS, config.serverSelectionTimeoutMs());
@@ -53,72 +56,141 @@ final class SourceConnectionCheck {
       for (CollectionSettings c : config.enabledCollections()) {
         Document info = existing.get(c.name());
         if (info == null) {
-          add(errors, MongoSourceConfig.COLLECTIONS, "collection '" + c.name() + "' does not exist in database '"
-              + config.database() + "'");
+          add(
+              errors,
+              MongoSourceConfig.COLLECTIONS,
+              "collection '"
+                  + c.name()
+                  + "' does not exist in database '"
+                  + config.database()
+                  + "'");
           continue;
         }
         if ("view".equals(info.getString("type"))) {
-          add(errors, MongoSourceConfig.COLLECTIONS, "'" + c.name() + "' is a view; change streams need a collection");
+          add(
+              errors,
+              MongoSourceConfig.COLLECTIONS,
+              "'" + c.name() + "' is a view; change streams need a collection");
           continue;
         }
         probe(db.getCollection(c.name()), config.database(), errors);
         FilteredReads.probeFilter(db.getCollection(c.name()), c, errors);
         if (c.mapping().needsPreImages() && !preImagesEnabled(info)) {
-          add(errors, MongoSourceConfig.key(c.name(), MongoSourceConfig.ID_MODE), preImagesMessage(c.mapping()));
+          add(
+              errors,
+              MongoSourceConfig.key(c.name(), MongoSourceConfig.ID_MODE),
+              preImagesMessage(c.mapping()));
         }
       }
     } catch (MongoSecurityException e) {
-      add(errors, MongoSourceConfig.MONGODB_URI, "authentication failed for user '" + userOf(cs)
-          + "': check the user name, password, authSource and authMechanism in the connection string");
+      add(
+          errors,
+          MongoSourceConfig.MONGODB_URI,
+          "authentication failed for user '"
+              + userOf(cs)
+              + "': check the user name, password, authSource and authMechanism in the connection string");
     } catch (MongoTimeoutException e) {
-      add(errors, MongoSourceConfig.MONGODB_URI, "no usable MongoDB server at " + cs.getHosts() + " within "
-          + timeout + " ms (wrong host or port, firewall, TLS settings, or replica set name?)");
+      add(
+          errors,
+          MongoSourceConfig.MONGODB_URI,
+          "no usable MongoDB server at "
+              + cs.getHosts()
+              + " within "
+              + timeout
+              + " ms (wrong host or port, firewall, TLS settings, or replica set name?)");
     } catch (MongoCommandException e) {
-      String key = e.getErrorCode() == UNAUTHORIZED ? MongoSourceConfig.COLLECTIONS : MongoSourceConfig.MONGODB_URI;
-      add(errors, key, "MongoDB refused '" + commandOf(e) + "' on database '" + config.database() + "': error "
-          + e.getErrorCode() + " (" + e.getErrorCodeName() + ")"
-          + (e.getErrorCode() == UNAUTHORIZED ? "; the user needs listCollections, find and changeStream on it" : ""));
+      String key =
+          e.getErrorCode() == UNAUTHORIZED
+              ? MongoSourceConfig.COLLECTIONS
+              : MongoSourceConfig.MONGODB_URI;
+      add(
+          errors,
+          key,
+          "MongoDB refused '"
+              + commandOf(e)
+              + "' on database '"
+              + config.database()
+              + "': error "
+              + e.getErrorCode()
+              + " ("
+              + e.getErrorCodeName()
+              + ")"
+              + (e.getErrorCode() == UNAUTHORIZED
+                  ? "; the user needs listCollections, find and changeStream on it"
+                  : ""));
     } catch (MongoException e) {
-      add(errors, MongoSourceConfig.MONGODB_URI, "cannot use MongoDB: " + e.getClass().getSimpleName()
-          + " (code " + e.getCode() + ")");
+      add(
+          errors,
+          MongoSourceConfig.MONGODB_URI,
+          "cannot use MongoDB: " + e.getClass().getSimpleName() + " (code " + e.getCode() + ")");
     } catch (ConfigException e) {
       add(errors, MongoSourceConfig.TLS_ENABLED, e.getMessage());
     }
     return errors;
   }
 
-  static void probe(MongoCollection<Document> coll, String database, Map<String, List<String>> errors) {
+  static void probe(
+      MongoCollection<Document> coll, String database, Map<String, List<String>> errors) {
     String ns = database + "." + coll.getNamespace().getCollectionName();
     try {
       coll.find().limit(1).first();
     } catch (MongoCommandException e) {
-      add(errors, MongoSourceConfig.COLLECTIONS, e.getErrorCode() == UNAUTHORIZED
-          ? "the user lacks the 'find' privilege on " + ns + " (grant the read role on the database)"
-          : "reading " + ns + " failed: error " + e.getErrorCode() + " (" + e.getErrorCodeName() + ")");
+      add(
+          errors,
+          MongoSourceConfig.COLLECTIONS,
+          e.getErrorCode() == UNAUTHORIZED
+              ? "the user lacks the 'find' privilege on "
+                  + ns
+                  + " (grant the read role on the database)"
+              : "reading "
+                  + ns
+                  + " failed: error "
+                  + e.getErrorCode()
+                  + " ("
+                  + e.getErrorCodeName()
+                  + ")");
       return;
     }
-    try (MongoCursor<Document> c = coll.watch().maxAwaitTime(1, TimeUnit.MILLISECONDS)
-        .withDocumentClass(Document.class).cursor()) {
+    try (MongoCursor<Document> c =
+        coll.watch()
+            .maxAwaitTime(1, TimeUnit.MILLISECONDS)
+            .withDocumentClass(Document.class)
+            .cursor()) {
       c.tryNext();
     } catch (MongoCommandException e) {
-      add(errors, MongoSourceConfig.COLLECTIONS, e.getErrorCode() == UNAUTHORIZED
-          ? "the user lacks the 'changeStream' privilege on " + ns + " (the read role grants it)"
-          : "cannot open a change stream on " + ns + ": error " + e.getErrorCode() + " (" + e.getErrorCodeName()
-              + "); change streams need a replica set or sharded cluster");
+      add(
+          errors,
+          MongoSourceConfig.COLLECTIONS,
+          e.getErrorCode() == UNAUTHORIZED
+              ? "the user lacks the 'changeStream' privilege on "
+                  + ns
+                  + " (the read role grants it)"
+              : "cannot open a change stream on "
+                  + ns
+                  + ": error "
+                  + e.getErrorCode()
+                  + " ("
+                  + e.getErrorCodeName()
+                  + "); change streams need a replica set or sharded cluster");
     }
   }
 
   static boolean preImagesEnabled(Document collectionInfo) {
     Document options = collectionInfo.get("options", Document.class);
-    Document images = options == null ? null : options.get("changeStreamPreAndPostImages", Document.class);
+    Document images =
+        options == null ? null : options.get("changeStreamPreAndPostImages", Document.class);
     return images != null && Boolean.TRUE.equals(images.getBoolean("enabled"));
   }
 
   static String preImagesMessage(CollectionMapping mapping) {
-    return "collection '" + mapping.mongoCollection() + "' maps ids with "
-        + mapping.idMode().name().toLowerCase() + ", so a delete can only be mapped from the document's"
+    return "collection '"
+        + mapping.mongoCollection()
+        + "' maps ids with "
+        + mapping.idMode().name().toLowerCase()
+        + ", so a delete can only be mapped from the document's"
         + " pre-image, and pre-images are off for it. Run in mongosh: db.runCommand({collMod: \""
-        + mapping.mongoCollection() + "\", changeStreamPreAndPostImages: {enabled: true}})";
+        + mapping.mongoCollection()
+        + "\", changeStreamPreAndPostImages: {enabled: true}})";
   }
 
   private static String userOf(ConnectionString cs) {
@@ -128,7 +200,9 @@ final class SourceConnectionCheck {
   private static String commandOf(MongoCommandException e) {
     Document response = Document.parse(e.getResponse().toJson());
     String msg = response.getString("errmsg");
-    return msg == null ? "a command" : "a command (" + msg.replaceAll("mongodb(\\+srv)?://\\S+", "[uri]") + ")";
+    return msg == null
+        ? "a command"
+        : "a command (" + msg.replaceAll("mongodb(\\+srv)?://\\S+", "[uri]") + ")";
   }
 
   private static void add(Map<String, List<String>> errors, String key, String message) {

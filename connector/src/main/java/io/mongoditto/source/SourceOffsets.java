@@ -1,8 +1,8 @@
 package io.mongoditto.source;
 
+import io.mongoditto.mapping.ShortJson;
 import java.util.HashMap;
 import java.util.Map;
-import io.mongoditto.mapping.ShortJson;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -24,8 +24,10 @@ public final class SourceOffsets {
   public static final String RESUME_TOKEN = "resume_token";
   public static final String SNAPSHOT_START_TOKEN = "snapshot_start_token";
   public static final String SNAPSHOT_LAST_ID = "snapshot_last_id";
+
   /** With snapshot.parallelism above 1: the ranges copied concurrently and how far each got. */
   public static final String SNAPSHOT_RANGES = "snapshot_ranges";
+
   /** Set while a copy that sweeps ({@code snapshot.sweep}) is running: the copy's epoch. */
   public static final String SNAPSHOT_SWEEP = "snapshot_sweep";
 
@@ -48,17 +50,24 @@ public final class SourceOffsets {
     offset.put(SNAPSHOT_START_TOKEN, json(startToken));
     if (lastId != null) {
       String id = ShortJson.field("_id", lastId);
-      offset.put(SNAPSHOT_LAST_ID, id != null ? id : new BsonDocument("_id", lastId).toJson(CANONICAL));
+      offset.put(
+          SNAPSHOT_LAST_ID, id != null ? id : new BsonDocument("_id", lastId).toJson(CANONICAL));
     }
     return Map.copyOf(offset);
   }
 
-  public static Map<String, Object> snapshotRangesOffset(BsonDocument startToken, BsonArray ranges) {
-    return Map.of(SNAPSHOT_START_TOKEN, json(startToken),
-        SNAPSHOT_RANGES, new BsonDocument("ranges", ranges).toJson(CANONICAL));
+  public static Map<String, Object> snapshotRangesOffset(
+      BsonDocument startToken, BsonArray ranges) {
+    return Map.of(
+        SNAPSHOT_START_TOKEN,
+        json(startToken),
+        SNAPSHOT_RANGES,
+        new BsonDocument("ranges", ranges).toJson(CANONICAL));
   }
 
-  /** {@code offset} marked as belonging to the sweeping copy {@code epoch} (unchanged when null). */
+  /**
+   * {@code offset} marked as belonging to the sweeping copy {@code epoch} (unchanged when null).
+   */
   static Map<String, Object> withSweep(Map<String, Object> offset, String epoch) {
     if (epoch == null) {
       return offset;
@@ -70,7 +79,9 @@ public final class SourceOffsets {
 
   /** The epoch of the sweeping copy a snapshot offset belongs to, or null. */
   public static String snapshotSweep(Map<String, ?> offset) {
-    return offset != null && offset.get(SNAPSHOT_SWEEP) instanceof String epoch && !epoch.isBlank() ? epoch : null;
+    return offset != null && offset.get(SNAPSHOT_SWEEP) instanceof String epoch && !epoch.isBlank()
+        ? epoch
+        : null;
   }
 
   /** The ranges of a parallel snapshot offset, or null. */
@@ -110,8 +121,13 @@ public final class SourceOffsets {
     } catch (RuntimeException e) {
       return "not Extended JSON: " + e.getMessage();
     }
-    return "an offset needs '" + RESUME_TOKEN + "' or '" + SNAPSHOT_START_TOKEN + "' (with optional '"
-        + SNAPSHOT_LAST_ID + "'), each a JSON string";
+    return "an offset needs '"
+        + RESUME_TOKEN
+        + "' or '"
+        + SNAPSHOT_START_TOKEN
+        + "' (with optional '"
+        + SNAPSHOT_LAST_ID
+        + "'), each a JSON string";
   }
 
   /**

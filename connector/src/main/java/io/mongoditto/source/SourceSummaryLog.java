@@ -19,7 +19,11 @@ final class SourceSummaryLog {
   private final PeriodicSummary periodic;
 
   SourceSummaryLog(long intervalMs, SourceTaskStats stats, LongSupplier nowMillis) {
-    this.periodic = new PeriodicSummary(intervalMs, nowMillis, () -> stats.collections().forEach((c, m) -> log.info(line(c, m))));
+    this.periodic =
+        new PeriodicSummary(
+            intervalMs,
+            nowMillis,
+            () -> stats.collections().forEach((c, m) -> log.info(line(c, m))));
   }
 
   /** Logs the summaries when the interval has passed since the last ones; true when it did. */
@@ -28,21 +32,40 @@ final class SourceSummaryLog {
   }
 
   static String line(String collection, CollectionMetrics m) {
-    StringBuilder sb = new StringBuilder("Source summary ").append(collection).append(": ").append(m.state().label())
-        .append(", events ").append(m.events.count())
-        .append(" (insert ").append(m.inserts.count())
-        .append(", update ").append(m.updates.count())
-        .append(", replace ").append(m.replaces.count())
-        .append(", delete ").append(m.deletes.count())
-        .append("), records ").append(m.records.count())
-        .append(", bytes read ").append(m.bytesRead.count())
-        .append(", bad documents ").append(m.badDocuments.count())
-        .append(", id changes ").append(m.idChanges.count())
-        .append(", omitted values ").append(m.conversions.omittedTotal())
-        .append(", lag ").append(millis(m.lag.lagMillis()));
+    StringBuilder sb =
+        new StringBuilder("Source summary ")
+            .append(collection)
+            .append(": ")
+            .append(m.state().label())
+            .append(", events ")
+            .append(m.events.count())
+            .append(" (insert ")
+            .append(m.inserts.count())
+            .append(", update ")
+            .append(m.updates.count())
+            .append(", replace ")
+            .append(m.replaces.count())
+            .append(", delete ")
+            .append(m.deletes.count())
+            .append("), records ")
+            .append(m.records.count())
+            .append(", bytes read ")
+            .append(m.bytesRead.count())
+            .append(", bad documents ")
+            .append(m.badDocuments.count())
+            .append(", id changes ")
+            .append(m.idChanges.count())
+            .append(", omitted values ")
+            .append(m.conversions.omittedTotal())
+            .append(", lag ")
+            .append(millis(m.lag.lagMillis()));
     Progress p = m.snapshot;
     if (p.started()) {
-      sb.append(", snapshot ").append(p.finished() ? "complete " : "").append(p.done()).append('/').append(p.expected())
+      sb.append(", snapshot ")
+          .append(p.finished() ? "complete " : "")
+          .append(p.done())
+          .append('/')
+          .append(p.expected())
           .append(String.format(Locale.ROOT, " (%.1f%%), %.0f docs/s", p.percent(), p.rate()));
       if (!p.finished()) {
         long eta = p.etaSeconds();

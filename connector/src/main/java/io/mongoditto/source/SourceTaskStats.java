@@ -22,10 +22,13 @@ public final class SourceTaskStats implements AutoCloseable {
     this(null, System::currentTimeMillis, System::nanoTime);
   }
 
-  /** @param plugin the task's plugin metrics, or null to keep the values without exporting them */
+  /**
+   * @param plugin the task's plugin metrics, or null to keep the values without exporting them
+   */
   SourceTaskStats(PluginMetrics plugin, LongSupplier nowMillis, LongSupplier nanoTime) {
     taskGroup = new MetricGroup(plugin, Map.of());
-    perCollection = new PerCollectionMetrics<>(taskGroup, g -> new CollectionMetrics(g, nowMillis, nanoTime));
+    perCollection =
+        new PerCollectionMetrics<>(taskGroup, g -> new CollectionMetrics(g, nowMillis, nanoTime));
   }
 
   /** The collection's metrics, registered on first use. */
@@ -93,19 +96,28 @@ public final class SourceTaskStats implements AutoCloseable {
   /** Values left out of documents, summed over the collections, by BSON type. */
   public Map<String, Long> omittedValues() {
     Map<String, Long> out = new TreeMap<>();
-    perCollection.all().values().forEach(m -> m.conversions.snapshot().forEach((k, v) -> out.merge(k, v, Long::sum)));
+    perCollection
+        .all()
+        .values()
+        .forEach(m -> m.conversions.snapshot().forEach((k, v) -> out.merge(k, v, Long::sum)));
     return out;
   }
 
-  /** Collections that have a counter yet (every assigned one once its reader exists), with a non-zero value. */
+  /**
+   * Collections that have a counter yet (every assigned one once its reader exists), with a
+   * non-zero value.
+   */
   private Map<String, Long> copy(ToLongFunction<CollectionMetrics> value) {
     Map<String, Long> out = new TreeMap<>();
-    perCollection.all().forEach((c, m) -> {
-      long v = value.applyAsLong(m);
-      if (v != 0) {
-        out.put(c, v);
-      }
-    });
+    perCollection
+        .all()
+        .forEach(
+            (c, m) -> {
+              long v = value.applyAsLong(m);
+              if (v != 0) {
+                out.put(c, v);
+              }
+            });
     return out;
   }
 
@@ -118,8 +130,19 @@ public final class SourceTaskStats implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "events=" + events() + " records=" + records() + " badDocuments=" + badDocuments()
-        + " idChanges=" + idChanges() + " snapshotCopied=" + snapshotCopied() + " resnapshots=" + resnapshots()
-        + " omittedValues=" + omittedValues();
+    return "events="
+        + events()
+        + " records="
+        + records()
+        + " badDocuments="
+        + badDocuments()
+        + " idChanges="
+        + idChanges()
+        + " snapshotCopied="
+        + snapshotCopied()
+        + " resnapshots="
+        + resnapshots()
+        + " omittedValues="
+        + omittedValues();
   }
 }

@@ -30,8 +30,13 @@ final class StartedSourceTask implements AutoCloseable {
   private final List<Thread> threads;
   private volatile boolean closed;
 
-  private StartedSourceTask(MongoSourceConfig config, MongoClient client, SourceBuffer buffer,
-      SourceTaskStats stats, List<CollectionStreamReader> readers, List<Thread> threads) {
+  private StartedSourceTask(
+      MongoSourceConfig config,
+      MongoClient client,
+      SourceBuffer buffer,
+      SourceTaskStats stats,
+      List<CollectionStreamReader> readers,
+      List<Thread> threads) {
     this.config = config;
     this.client = client;
     this.buffer = buffer;
@@ -40,12 +45,18 @@ final class StartedSourceTask implements AutoCloseable {
     this.threads = threads;
   }
 
-  static StartedSourceTask start(String connectorName, MongoSourceConfig config, OffsetStorageReader offsets) {
+  static StartedSourceTask start(
+      String connectorName, MongoSourceConfig config, OffsetStorageReader offsets) {
     return start(connectorName, config, offsets, null);
   }
 
-  /** @param pluginMetrics where the task's metrics are exported, or null to keep them unexported */
-  static StartedSourceTask start(String connectorName, MongoSourceConfig config, OffsetStorageReader offsets,
+  /**
+   * @param pluginMetrics where the task's metrics are exported, or null to keep them unexported
+   */
+  static StartedSourceTask start(
+      String connectorName,
+      MongoSourceConfig config,
+      OffsetStorageReader offsets,
       org.apache.kafka.common.metrics.PluginMetrics pluginMetrics) {
     List<CollectionSettings> assigned = config.assignedCollections();
     MongoClient client = MongoClientFactory.create(config, config.serverSelectionTimeoutMs(), 0);
@@ -53,28 +64,50 @@ final class StartedSourceTask implements AutoCloseable {
     SourceBuffer buffer = new SourceBuffer(config.bufferCapacity());
     try {
       MongoDatabase database = client.getDatabase(config.database());
-      SourceTaskStats stats = new SourceTaskStats(pluginMetrics, System::currentTimeMillis, System::nanoTime);
-      stats.taskGroup().gauge("buffered-records", "Records read and waiting for poll()", buffer::size);
-      List<Map<String, String>> partitions = assigned.stream()
-          .map(c -> SourceOffsets.partition(config.database(), c.name())).toList();
+      SourceTaskStats stats =
+          new SourceTaskStats(pluginMetrics, System::currentTimeMillis, System::nanoTime);
+      stats
+          .taskGroup()
+          .gauge("buffered-records", "Records read and waiting for poll()", buffer::size);
+      List<Map<String, String>> partitions =
+          assigned.stream().map(c -> SourceOffsets.partition(config.database(), c.name())).toList();
       Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
       List<CollectionStreamReader> readers = new ArrayList<>();
-      java.util.concurrent.Semaphore snapshotPermits = new java.util.concurrent.Semaphore(config.snapshotMaxThreads());
+      java.util.concurrent.Semaphore snapshotPermits =
+          new java.util.concurrent.Semaphore(config.snapshotMaxThreads());
       for (CollectionSettings c : assigned) {
-        Map<String, Object> offset = stored.get(SourceOffsets.partition(config.database(), c.name()));
+        Map<String, Object> offset =
+            stored.get(SourceOffsets.partition(config.database(), c.name()));
         SyncRulesChange.warnIfChanged(connectorName, config.database(), c, offset);
         ChangeEventMapper mapper =
-            c.rules().mapper(c.mapping(), stats.collection(c.name()).conversions, config.documentSizeLimit());
-        readers.add(new CollectionStreamReader(connectorName, config, c, database, buffer, stats, mapper, offset,
-            snapshotPermits, offsets));
+            c.rules()
+                .mapper(
+                    c.mapping(),
+                    stats.collection(c.name()).conversions,
+                    config.documentSizeLimit());
+        readers.add(
+            new CollectionStreamReader(
+                connectorName,
+                config,
+                c,
+                database,
+                buffer,
+                stats,
+                mapper,
+                offset,
+                snapshotPermits,
+                offsets));
       }
       for (CollectionStreamReader reader : readers) {
-        Thread t = new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());
+        Thread t =
+            new Thread(reader, "mongoditto-source-" + connectorName + "-" + reader.collection());
         t.setDaemon(true);
         threads.add(t);
         t.start();
       }
-      log.info("Source task of {} started: collections {}", connectorName,
+      log.info(
+          "Source task of {} started: collections {}",
+          connectorName,
           assigned.stream().map(CollectionSettings::name).toList());
       return new StartedSourceTask(config, client, buffer, stats, readers, threads);
     } catch (RuntimeException e) {
@@ -106,7 +139,8 @@ final class StartedSourceTask implements AutoCloseable {
     readers.forEach(CollectionStreamReader::stop);
     // Readers notice within one maxAwaitTime; closing the client afterwards ends any that are
     // still inside a getMore, so stop() stays prompt.
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.streamMaxAwaitMs() + 500L);
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.streamMaxAwaitMs() + 500L);
     for (Thread t : threads) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (left > 0) {

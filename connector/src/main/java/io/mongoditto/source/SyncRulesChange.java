@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SyncRulesChange {
 
-  /** Offset key holding {@link SyncRules#fingerprint()}; absent when the collection has no rules. */
+  /**
+   * Offset key holding {@link SyncRules#fingerprint()}; absent when the collection has no rules.
+   */
   static final String OFFSET_KEY = "sync_rules";
 
   private static final Logger log = LoggerFactory.getLogger(SyncRulesChange.class);
@@ -31,8 +33,14 @@ final class SyncRulesChange {
     return out;
   }
 
-  /** Logs {@link #message} at WARN when the rules changed since {@code storedOffset} was written. */
-  static void warnIfChanged(String connector, String database, CollectionSettings collection, Map<String, ?> storedOffset) {
+  /**
+   * Logs {@link #message} at WARN when the rules changed since {@code storedOffset} was written.
+   */
+  static void warnIfChanged(
+      String connector,
+      String database,
+      CollectionSettings collection,
+      Map<String, ?> storedOffset) {
     String message = message(connector, database, collection, storedOffset);
     if (message != null) {
       log.warn(message);
@@ -40,7 +48,11 @@ final class SyncRulesChange {
   }
 
   /** The warning, or null when there is no stored offset or the rules are the same. */
-  static String message(String connector, String database, CollectionSettings collection, Map<String, ?> storedOffset) {
+  static String message(
+      String connector,
+      String database,
+      CollectionSettings collection,
+      Map<String, ?> storedOffset) {
     if (storedOffset == null || storedOffset.isEmpty()) {
       return null; // a first start: the snapshot (or stream) applies the rules from the beginning
     }
@@ -51,15 +63,29 @@ final class SyncRulesChange {
       return null;
     }
     String ns = database + "." + collection.name();
-    return "The filter or field transformations of " + ns + " changed since its stored offset was written"
-        + " (now: " + rules.describe() + "). They apply to changes from now on: documents already in Ditto"
+    return "The filter or field transformations of "
+        + ns
+        + " changed since its stored offset was written"
+        + " (now: "
+        + rules.describe()
+        + "). They apply to changes from now on: documents already in Ditto"
         + " keep their old shape until a re-sync, and documents that no longer match stay in Ditto until"
         + " deleted there."
-        + " To re-sync " + ns + ": PUT /connectors/" + connector + "/stop, then PATCH /connectors/" + connector
-        + "/offsets with {\"offsets\": [{\"partition\": {\"ns\": \"" + ns + "\"}, \"offset\": null}]}, then PUT"
-        + " /connectors/" + connector + "/resume (startup.mode initial copies the collection again with the"
+        + " To re-sync "
+        + ns
+        + ": PUT /connectors/"
+        + connector
+        + "/stop, then PATCH /connectors/"
+        + connector
+        + "/offsets with {\"offsets\": [{\"partition\": {\"ns\": \""
+        + ns
+        + "\"}, \"offset\": null}]}, then PUT"
+        + " /connectors/"
+        + connector
+        + "/resume (startup.mode initial copies the collection again with the"
         + " new rules). The re-sync deletes documents that no longer match only with snapshot.sweep=always:"
         + " if the filter got narrower, set it, or delete them from Ditto collection '"
-        + collection.mapping().dittoCollection() + "' before resuming.";
+        + collection.mapping().dittoCollection()
+        + "' before resuming.";
   }
 }

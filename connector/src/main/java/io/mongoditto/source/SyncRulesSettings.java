@@ -16,7 +16,8 @@ final class SyncRulesSettings {
   private SyncRulesSettings() {}
 
   /** The rules, or {@link SyncRules#NONE} after adding the problems to {@code errors}. */
-  static SyncRules parse(String collection, Map<String, String> settings, Map<String, List<String>> errors) {
+  static SyncRules parse(
+      String collection, Map<String, String> settings, Map<String, List<String>> errors) {
     String filterJson = settings.get(MongoSourceConfig.FILTER);
     String exclude = settings.get(MongoSourceConfig.FIELDS_EXCLUDE);
     String rename = settings.get(MongoSourceConfig.FIELDS_RENAME);
@@ -31,9 +32,24 @@ final class SyncRulesSettings {
       }
     }
     // Each key alone first, so a problem lands on its own key; then the combination.
-    ok &= check(errors, collection, MongoSourceConfig.FIELDS_EXCLUDE, () -> FieldTransforms.parse(exclude, null, null));
-    ok &= check(errors, collection, MongoSourceConfig.FIELDS_RENAME, () -> FieldTransforms.parse(null, rename, null));
-    ok &= check(errors, collection, MongoSourceConfig.FIELDS_CONVERT, () -> FieldTransforms.parse(null, null, convert));
+    ok &=
+        check(
+            errors,
+            collection,
+            MongoSourceConfig.FIELDS_EXCLUDE,
+            () -> FieldTransforms.parse(exclude, null, null));
+    ok &=
+        check(
+            errors,
+            collection,
+            MongoSourceConfig.FIELDS_RENAME,
+            () -> FieldTransforms.parse(null, rename, null));
+    ok &=
+        check(
+            errors,
+            collection,
+            MongoSourceConfig.FIELDS_CONVERT,
+            () -> FieldTransforms.parse(null, null, convert));
     if (!ok) {
       return SyncRules.NONE;
     }
@@ -46,7 +62,8 @@ final class SyncRulesSettings {
     }
   }
 
-  private static boolean check(Map<String, List<String>> errors, String collection, String setting, Runnable parse) {
+  private static boolean check(
+      Map<String, List<String>> errors, String collection, String setting, Runnable parse) {
     try {
       parse.run();
       return true;
@@ -55,8 +72,11 @@ final class SyncRulesSettings {
     }
   }
 
-  private static boolean add(Map<String, List<String>> errors, String collection, String setting, Exception e) {
-    errors.computeIfAbsent(MongoSourceConfig.key(collection, setting), k -> new ArrayList<>()).add(e.getMessage());
+  private static boolean add(
+      Map<String, List<String>> errors, String collection, String setting, Exception e) {
+    errors
+        .computeIfAbsent(MongoSourceConfig.key(collection, setting), k -> new ArrayList<>())
+        .add(e.getMessage());
     return false;
   }
 }

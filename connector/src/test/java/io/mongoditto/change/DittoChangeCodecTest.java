@@ -36,9 +36,17 @@ class DittoChangeCodecTest {
     doc.put("balance", 12.5);
     doc.put("visits", 42L);
     DittoChange change =
-        DittoChange.upsert("customers", "C-1", doc, List.of("old", "address.street"), false, 1700000000123L, "64f0");
+        DittoChange.upsert(
+            "customers",
+            "C-1",
+            doc,
+            List.of("old", "address.street"),
+            false,
+            1700000000123L,
+            "64f0");
 
-    DittoChange back = DittoChangeCodec.fromValue(throughJsonConverter(DittoChangeCodec.toValue(change)));
+    DittoChange back =
+        DittoChangeCodec.fromValue(throughJsonConverter(DittoChangeCodec.toValue(change)));
 
     assertEquals(change, back);
   }
@@ -50,7 +58,8 @@ class DittoChangeCodecTest {
     id.put("sku", "A-7");
     DittoChange change = DittoChange.delete("inventory", id, 5L, null);
 
-    DittoChange back = DittoChangeCodec.fromValue(throughJsonConverter(DittoChangeCodec.toValue(change)));
+    DittoChange back =
+        DittoChangeCodec.fromValue(throughJsonConverter(DittoChangeCodec.toValue(change)));
 
     assertEquals(change, back);
     assertTrue(back.isDelete());
@@ -59,15 +68,19 @@ class DittoChangeCodecTest {
 
   @Test
   void malformedValuesNameTheField() {
-    var e1 = assertThrows(DittoChangeCodec.InvalidChangeException.class, () -> DittoChangeCodec.fromValue("x"));
+    var e1 =
+        assertThrows(
+            DittoChangeCodec.InvalidChangeException.class, () -> DittoChangeCodec.fromValue("x"));
     assertTrue(e1.getMessage().contains("map"), e1.getMessage());
-    var e2 = assertThrows(
-        DittoChangeCodec.InvalidChangeException.class,
-        () -> DittoChangeCodec.fromValue(Map.of("collection", "c", "op", "upsert", "id", "1")));
+    var e2 =
+        assertThrows(
+            DittoChangeCodec.InvalidChangeException.class,
+            () -> DittoChangeCodec.fromValue(Map.of("collection", "c", "op", "upsert", "id", "1")));
     assertTrue(e2.getMessage().contains("'doc'"), e2.getMessage());
-    var e3 = assertThrows(
-        DittoChangeCodec.InvalidChangeException.class,
-        () -> DittoChangeCodec.fromValue(Map.of("collection", "c", "op", "merge", "id", "1")));
+    var e3 =
+        assertThrows(
+            DittoChangeCodec.InvalidChangeException.class,
+            () -> DittoChangeCodec.fromValue(Map.of("collection", "c", "op", "merge", "id", "1")));
     assertTrue(e3.getMessage().contains("merge"), e3.getMessage());
   }
 }

@@ -30,23 +30,34 @@ class SweepMarkerTest {
     Object value = throughJsonConverter(marker.toValue());
     assertTrue(SweepMarker.isMarker(value));
     assertEquals(marker, SweepMarker.fromValue((Map<?, ?>) value));
-    assertFalse(SweepMarker.isMarker(throughJsonConverter(
-        DittoChangeCodec.toValue(DittoChange.delete("orders", "o-1", 0, null)))));
-    assertThrows(DittoChangeCodec.InvalidChangeException.class,
-        () -> DittoChangeCodec.fromValue(value), "an old sink must not take a marker for a change");
-    assertNotEquals(marker.key(), new SweepMarker("orders", SweepMarker.Phase.END, "e-1", 1, 3).key(),
+    assertFalse(
+        SweepMarker.isMarker(
+            throughJsonConverter(
+                DittoChangeCodec.toValue(DittoChange.delete("orders", "o-1", 0, null)))));
+    assertThrows(
+        DittoChangeCodec.InvalidChangeException.class,
+        () -> DittoChangeCodec.fromValue(value),
+        "an old sink must not take a marker for a change");
+    assertNotEquals(
+        marker.key(),
+        new SweepMarker("orders", SweepMarker.Phase.END, "e-1", 1, 3).key(),
         "one key per partition, so log compaction keeps each");
   }
 
   @Test
   void malformedMarkersNameTheField() {
-    Map<String, Object> value = new LinkedHashMap<>(new SweepMarker("c", SweepMarker.Phase.START, "e", 0, 1).toValue());
+    Map<String, Object> value =
+        new LinkedHashMap<>(new SweepMarker("c", SweepMarker.Phase.START, "e", 0, 1).toValue());
     value.remove("epoch");
-    var e = assertThrows(DittoChangeCodec.InvalidChangeException.class, () -> SweepMarker.fromValue(value));
+    var e =
+        assertThrows(
+            DittoChangeCodec.InvalidChangeException.class, () -> SweepMarker.fromValue(value));
     assertTrue(e.getMessage().contains("epoch"), e.getMessage());
     value.put("epoch", "e");
     value.put("partition", 4L);
-    e = assertThrows(DittoChangeCodec.InvalidChangeException.class, () -> SweepMarker.fromValue(value));
+    e =
+        assertThrows(
+            DittoChangeCodec.InvalidChangeException.class, () -> SweepMarker.fromValue(value));
     assertTrue(e.getMessage().contains("partition 4 of 1"), e.getMessage());
   }
 

@@ -53,9 +53,13 @@ class BsonToDittoTest {
   @Test
   void nanAndInfinityAreErrorsNamingTheField() {
     for (double d : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
-      MappingException e = assertThrows(
-          MappingException.class,
-          () -> converter.document(BsonDocument.parse("{\"m\": {\"v\": 1}}").append("x", new BsonDocument("v", new BsonDouble(d)))));
+      MappingException e =
+          assertThrows(
+              MappingException.class,
+              () ->
+                  converter.document(
+                      BsonDocument.parse("{\"m\": {\"v\": 1}}")
+                          .append("x", new BsonDocument("v", new BsonDouble(d)))));
       assertEquals("x.v", e.field());
       assertTrue(e.reason().contains("JSON"), e.reason());
     }
@@ -63,8 +67,11 @@ class BsonToDittoTest {
 
   @Test
   void nanInsideAnArrayNamesTheIndex() {
-    BsonDocument doc = new BsonDocument("a", new BsonArray(List.of(new BsonDouble(1), new BsonDouble(Double.NaN))));
-    assertEquals("a.1", assertThrows(MappingException.class, () -> converter.document(doc)).field());
+    BsonDocument doc =
+        new BsonDocument(
+            "a", new BsonArray(List.of(new BsonDouble(1), new BsonDouble(Double.NaN))));
+    assertEquals(
+        "a.1", assertThrows(MappingException.class, () -> converter.document(doc)).field());
   }
 
   @Test
@@ -120,8 +127,9 @@ class BsonToDittoTest {
 
   @Test
   void documentsAndArraysKeepOrderAndNesting() {
-    BsonDocument doc = BsonDocument.parse(
-        "{\"z\": 1, \"a\": {\"y\": [1, {\"k\": \"v\"}, [true]], \"b\": null}, \"m\": []}");
+    BsonDocument doc =
+        BsonDocument.parse(
+            "{\"z\": 1, \"a\": {\"y\": [1, {\"k\": \"v\"}, [true]], \"b\": null}, \"m\": []}");
     Map<String, Object> out = converter.document(doc);
     assertEquals(List.of("z", "a", "m"), List.copyOf(out.keySet()));
     Map<?, ?> a = (Map<?, ?>) out.get("a");
@@ -149,9 +157,11 @@ class BsonToDittoTest {
 
   @Test
   void otherBinaryIsLeftOutAndCounted() {
-    BsonDocument doc = new BsonDocument("keep", new BsonInt32(1))
-        .append("blob", new BsonBinary(new byte[] {1, 2, 3}))
-        .append("short_uuid", new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[] {1, 2}));
+    BsonDocument doc =
+        new BsonDocument("keep", new BsonInt32(1))
+            .append("blob", new BsonBinary(new byte[] {1, 2, 3}))
+            .append(
+                "short_uuid", new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[] {1, 2}));
     Map<String, Object> out = converter.document(doc);
     assertEquals(Map.of("keep", 1L), out);
     assertEquals(2, stats.omittedCount("BINARY"));
@@ -159,25 +169,44 @@ class BsonToDittoTest {
 
   @Test
   void everyUnsupportedTypeIsLeftOutAndCountedByType() {
-    BsonDocument doc = new BsonDocument()
-        .append("js", new BsonJavaScript("function(){}"))
-        .append("jsScope", new BsonJavaScriptWithScope("x", new BsonDocument()))
-        .append("min", new BsonMinKey())
-        .append("max", new BsonMaxKey())
-        .append("ptr", new BsonDbPointer("db.c", new ObjectId()))
-        .append("undef", new BsonUndefined())
-        .append("ok", new BsonString("yes"));
+    BsonDocument doc =
+        new BsonDocument()
+            .append("js", new BsonJavaScript("function(){}"))
+            .append("jsScope", new BsonJavaScriptWithScope("x", new BsonDocument()))
+            .append("min", new BsonMinKey())
+            .append("max", new BsonMaxKey())
+            .append("ptr", new BsonDbPointer("db.c", new ObjectId()))
+            .append("undef", new BsonUndefined())
+            .append("ok", new BsonString("yes"));
     assertEquals(Map.of("ok", "yes"), converter.document(doc));
     assertEquals(
-        Map.of("JAVASCRIPT", 1L, "JAVASCRIPT_WITH_SCOPE", 1L, "MIN_KEY", 1L, "MAX_KEY", 1L,
-            "DB_POINTER", 1L, "UNDEFINED", 1L),
+        Map.of(
+            "JAVASCRIPT",
+            1L,
+            "JAVASCRIPT_WITH_SCOPE",
+            1L,
+            "MIN_KEY",
+            1L,
+            "MAX_KEY",
+            1L,
+            "DB_POINTER",
+            1L,
+            "UNDEFINED",
+            1L),
         stats.snapshot());
   }
 
   @Test
   void unsupportedValuesInsideArraysAreLeftOutAndCounted() {
-    BsonDocument doc = new BsonDocument("a", new BsonArray(List.of(
-        new BsonInt32(1), new BsonMinKey(), new BsonBinary(new byte[] {9}), new BsonInt32(2))));
+    BsonDocument doc =
+        new BsonDocument(
+            "a",
+            new BsonArray(
+                List.of(
+                    new BsonInt32(1),
+                    new BsonMinKey(),
+                    new BsonBinary(new byte[] {9}),
+                    new BsonInt32(2))));
     assertEquals(Map.of("a", List.of(1L, 2L)), converter.document(doc));
     assertEquals(1, stats.omittedCount("MIN_KEY"));
     assertEquals(1, stats.omittedCount("BINARY"));
@@ -192,10 +221,11 @@ class BsonToDittoTest {
 
   @Test
   void fieldNamesWithDotsDollarsAndNonAsciiAreKept() {
-    BsonDocument doc = new BsonDocument("a.b", new BsonInt32(1))
-        .append("$price", new BsonInt32(2))
-        .append("名前", new BsonString("東京"))
-        .append("", new BsonInt32(3));
+    BsonDocument doc =
+        new BsonDocument("a.b", new BsonInt32(1))
+            .append("$price", new BsonInt32(2))
+            .append("名前", new BsonString("東京"))
+            .append("", new BsonInt32(3));
     Map<String, Object> out = converter.document(doc);
     assertEquals(1L, out.get("a.b"));
     assertEquals(2L, out.get("$price"));
@@ -218,7 +248,8 @@ class BsonToDittoTest {
 
   @Test
   void absurdNestingIsAnErrorNotAStackOverflow() {
-    MappingException e = assertThrows(MappingException.class, () -> converter.document(nested(5000)));
+    MappingException e =
+        assertThrows(MappingException.class, () -> converter.document(nested(5000)));
     assertTrue(e.reason().contains("nested deeper"), e.reason());
   }
 

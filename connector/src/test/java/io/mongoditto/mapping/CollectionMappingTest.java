@@ -33,8 +33,14 @@ class CollectionMappingTest {
 
   @Test
   void mapperRefusesAnInvalidMapping() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ChangeEventMapper(new CollectionMapping("orders", "orders", IdMode.SINGLE_FIELD, List.of(), false), new ConversionStats()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ChangeEventMapper(
+                    new CollectionMapping(
+                        "orders", "orders", IdMode.SINGLE_FIELD, List.of(), false),
+                    new ConversionStats()));
     assertTrue(e.getMessage().startsWith("collection 'orders': single_field"), e.getMessage());
   }
 }

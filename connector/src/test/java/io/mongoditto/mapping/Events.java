@@ -25,12 +25,17 @@ final class Events {
 
   /** An event with the envelope every real event has (_id resume token, times, ns). */
   static BsonDocument event(String operationType, String collection, String bodyJson) {
-    BsonDocument event = BsonDocument.parse(
-        "{\"_id\": {\"_data\": \"8266A1B2C3000000012B022C0100296E5A1004\"},"
-            + " \"operationType\": \"" + operationType + "\","
-            + " \"clusterTime\": {\"$timestamp\": {\"t\": 1704164645, \"i\": 1}},"
-            + " \"wallTime\": {\"$date\": \"2024-01-02T03:04:05.678Z\"},"
-            + " \"ns\": {\"db\": \"zava\", \"coll\": \"" + collection + "\"}}");
+    BsonDocument event =
+        BsonDocument.parse(
+            "{\"_id\": {\"_data\": \"8266A1B2C3000000012B022C0100296E5A1004\"},"
+                + " \"operationType\": \""
+                + operationType
+                + "\","
+                + " \"clusterTime\": {\"$timestamp\": {\"t\": 1704164645, \"i\": 1}},"
+                + " \"wallTime\": {\"$date\": \"2024-01-02T03:04:05.678Z\"},"
+                + " \"ns\": {\"db\": \"zava\", \"coll\": \""
+                + collection
+                + "\"}}");
     event.putAll(BsonDocument.parse(bodyJson));
     return event;
   }

@@ -19,16 +19,20 @@ class FieldPathTest {
 
   @Test
   void parseUsesDisambiguatedSegments() {
-    assertEquals(FieldPath.of("a", 0, "x.y"), FieldPath.parse("a.0.x.y", BsonArray.parse("[\"a\", 0, \"x.y\"]")));
+    assertEquals(
+        FieldPath.of("a", 0, "x.y"),
+        FieldPath.parse("a.0.x.y", BsonArray.parse("[\"a\", 0, \"x.y\"]")));
   }
 
   @Test
   void throughArrayFollowsTheNewDocument() {
-    BsonDocument doc = BsonDocument.parse("{\"tags\": [\"a\"], \"m\": {\"1\": {\"k\": 1}}, \"s\": 5}");
+    BsonDocument doc =
+        BsonDocument.parse("{\"tags\": [\"a\"], \"m\": {\"1\": {\"k\": 1}}, \"s\": 5}");
     assertTrue(FieldPath.of("tags", "0").throughArray(doc));
     assertFalse(FieldPath.of("tags").throughArray(doc), "the array itself is not through it");
     assertFalse(FieldPath.of("m", "1", "k").throughArray(doc), "numeric key of a map");
-    assertTrue(FieldPath.of("m", 1).throughArray(doc), "an index segment is always through an array");
+    assertTrue(
+        FieldPath.of("m", 1).throughArray(doc), "an index segment is always through an array");
     assertFalse(FieldPath.of("gone", "x").throughArray(doc));
     assertFalse(FieldPath.of("s", "x").throughArray(doc));
   }
@@ -44,8 +48,15 @@ class FieldPathTest {
 
   @Test
   void renderDropsPathsCoveredByAnAncestorAndFlagsInexpressibleOnes() {
-    RemovedPaths.Rendered r = RemovedPaths.render(List.of(
-        FieldPath.of("a", "b"), FieldPath.of("a"), FieldPath.of("ab"), FieldPath.of("x.y"), FieldPath.of("c", "d", "e"), FieldPath.of("c", "d")));
+    RemovedPaths.Rendered r =
+        RemovedPaths.render(
+            List.of(
+                FieldPath.of("a", "b"),
+                FieldPath.of("a"),
+                FieldPath.of("ab"),
+                FieldPath.of("x.y"),
+                FieldPath.of("c", "d", "e"),
+                FieldPath.of("c", "d")));
     assertEquals(List.of("a", "ab", "c.d"), r.paths());
     assertTrue(r.inexpressible());
   }

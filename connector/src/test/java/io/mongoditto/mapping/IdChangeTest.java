@@ -14,14 +14,18 @@ import org.junit.jupiter.api.Test;
 class IdChangeTest {
 
   private final ChangeEventMapper customers =
-      new ChangeEventMapper(CollectionMapping.singleField("customers", "customer_id"), new ConversionStats());
+      new ChangeEventMapper(
+          CollectionMapping.singleField("customers", "customer_id"), new ConversionStats());
 
   @Test
   void updateOfTheIdFieldWithPreImageDeletesTheOldAndUpsertsTheNew() {
-    BsonDocument event = Events.event("update", "customers",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"customer_id\": \"C-2\"}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": \"C-1\", \"name\": \"Ada\"},"
-            + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-2\", \"name\": \"Ada\"}}");
+    BsonDocument event =
+        Events.event(
+            "update",
+            "customers",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"customer_id\": \"C-2\"}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": \"C-1\", \"name\": \"Ada\"},"
+                + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-2\", \"name\": \"Ada\"}}");
     MappingResult r = customers.map(event);
     assertNull(r.error());
     assertTrue(r.idChanged());
@@ -37,10 +41,13 @@ class IdChangeTest {
 
   @Test
   void replaceChangingTheIdFieldWithPreImageDeletesTheOld() {
-    BsonDocument event = Events.event("replace", "customers",
-        "{\"documentKey\": {\"_id\": 1},"
-            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": \"C-1\"},"
-            + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-9\"}}");
+    BsonDocument event =
+        Events.event(
+            "replace",
+            "customers",
+            "{\"documentKey\": {\"_id\": 1},"
+                + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": \"C-1\"},"
+                + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-9\"}}");
     MappingResult r = customers.map(event);
     assertTrue(r.idChanged());
     assertEquals(List.of("C-1", "C-9"), r.changes().stream().map(DittoChange::id).toList());
@@ -49,12 +56,17 @@ class IdChangeTest {
 
   @Test
   void multipleFieldsIdChangeIsSeenOnAnyField() {
-    ChangeEventMapper stock = new ChangeEventMapper(
-        CollectionMapping.multipleFields("stock", List.of("store", "sku")), new ConversionStats());
-    BsonDocument event = Events.event("update", "stock",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"sku\": \"B\"}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"store\": 1, \"sku\": \"A\"},"
-            + " \"fullDocument\": {\"_id\": 1, \"store\": 1, \"sku\": \"B\"}}");
+    ChangeEventMapper stock =
+        new ChangeEventMapper(
+            CollectionMapping.multipleFields("stock", List.of("store", "sku")),
+            new ConversionStats());
+    BsonDocument event =
+        Events.event(
+            "update",
+            "stock",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"sku\": \"B\"}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"store\": 1, \"sku\": \"A\"},"
+                + " \"fullDocument\": {\"_id\": 1, \"store\": 1, \"sku\": \"B\"}}");
     MappingResult r = stock.map(event);
     assertTrue(r.idChanged());
     assertEquals(Map.of("store", 1L, "sku", "A"), r.changes().get(0).id());
@@ -63,9 +75,12 @@ class IdChangeTest {
 
   @Test
   void updateOfTheIdFieldWithoutPreImageUpsertsTheNewAndReportsIt() {
-    BsonDocument event = Events.event("update", "customers",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"customer_id\": \"C-2\"}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-2\"}}");
+    BsonDocument event =
+        Events.event(
+            "update",
+            "customers",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"customer_id\": \"C-2\"}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-2\"}}");
     MappingResult r = customers.map(event);
     assertNull(r.error());
     assertTrue(r.idChanged(), "the source warns that the old Ditto document may remain");
@@ -76,10 +91,13 @@ class IdChangeTest {
 
   @Test
   void updateOfOtherFieldsWithPreImageIsNoIdChange() {
-    BsonDocument event = Events.event("update", "customers",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"name\": \"Bo\"}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": \"C-1\", \"name\": \"Ada\"},"
-            + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-1\", \"name\": \"Bo\"}}");
+    BsonDocument event =
+        Events.event(
+            "update",
+            "customers",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"name\": \"Bo\"}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": \"C-1\", \"name\": \"Ada\"},"
+                + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-1\", \"name\": \"Bo\"}}");
     MappingResult r = customers.map(event);
     assertFalse(r.idChanged());
     assertEquals(1, r.changes().size());
@@ -88,10 +106,13 @@ class IdChangeTest {
 
   @Test
   void idFieldThatBecomesValidIsAWholeUpsert() {
-    BsonDocument event = Events.event("update", "customers",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"customer_id\": \"C-1\"}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": null},"
-            + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-1\"}}");
+    BsonDocument event =
+        Events.event(
+            "update",
+            "customers",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"customer_id\": \"C-1\"}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"customer_id\": null},"
+                + " \"fullDocument\": {\"_id\": 1, \"customer_id\": \"C-1\"}}");
     MappingResult r = customers.map(event);
     assertNull(r.error());
     assertEquals(1, r.changes().size());
@@ -100,9 +121,12 @@ class IdChangeTest {
 
   @Test
   void unsetOfTheIdFieldIsAnErrorNamingIt() {
-    BsonDocument event = Events.event("update", "customers",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"customer_id\"], \"truncatedArrays\": []},"
-            + " \"fullDocument\": {\"_id\": 1, \"name\": \"Ada\"}}");
+    BsonDocument event =
+        Events.event(
+            "update",
+            "customers",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"customer_id\"], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1, \"name\": \"Ada\"}}");
     MappingResult r = customers.map(event);
     assertTrue(r.failed());
     assertEquals("customer_id", r.error().field());

@@ -26,7 +26,8 @@ class InsertReplaceSnapshotTest {
 
   @Test
   void insertUnderMatchIdsWithUuidIdConvertsEveryFieldAndCountsTheBinary() {
-    DittoChange c = single(CollectionMapping.matchIds("inventory"), Events.load("inventory-insert-uuid"));
+    DittoChange c =
+        single(CollectionMapping.matchIds("inventory"), Events.load("inventory-insert-uuid"));
     assertEquals(DittoChange.Operation.UPSERT, c.operation());
     assertTrue(c.replace());
     assertEquals(List.of(), c.unsetPaths());
@@ -39,7 +40,9 @@ class InsertReplaceSnapshotTest {
     expected.put("reorder_level", 5L);
     expected.put("unit_cost", 3.25);
     expected.put("last_counted", "2024-01-01T00:00:00.000Z");
-    expected.put("sku_pattern", Map.of("$regularExpression", Map.of("pattern", "^P-[0-9]+$", "options", "i")));
+    expected.put(
+        "sku_pattern",
+        Map.of("$regularExpression", Map.of("pattern", "^P-[0-9]+$", "options", "i")));
     expected.put("price", "4.99");
     expected.put("ts", 1704067200L);
     assertEquals(expected, c.document());
@@ -47,14 +50,19 @@ class InsertReplaceSnapshotTest {
     assertEquals(1, stats.omittedCount("BINARY"), "the checksum Binary is left out and counted");
     assertEquals("inventory", c.collection());
     assertEquals(1704164647123L, c.sourceTimeMillis());
-    assertEquals("{\"$binary\": {\"base64\": \"D4+tW9nLRp+hZXCGdyiVDg==\", \"subType\": \"04\"}}", c.sourceId());
+    assertEquals(
+        "{\"$binary\": {\"base64\": \"D4+tW9nLRp+hZXCGdyiVDg==\", \"subType\": \"04\"}}",
+        c.sourceId());
   }
 
   @Test
   void insertUnderSingleFieldDropsTheMongoIdAndKeepsTheIdField() {
-    BsonDocument event = Events.event("insert", "customers",
-        "{\"documentKey\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}},"
-            + " \"fullDocument\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}, \"customer_id\": \"C-1\", \"name\": \"Ada\"}}");
+    BsonDocument event =
+        Events.event(
+            "insert",
+            "customers",
+            "{\"documentKey\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}},"
+                + " \"fullDocument\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}, \"customer_id\": \"C-1\", \"name\": \"Ada\"}}");
     DittoChange c = single(CollectionMapping.singleField("customers", "customer_id"), event);
     assertEquals("C-1", c.id());
     assertEquals(Map.of("_id", "C-1", "customer_id", "C-1", "name", "Ada"), c.document());
@@ -65,32 +73,47 @@ class InsertReplaceSnapshotTest {
   @Test
   void keepMongoIdCopiesItAsMongoId() {
     CollectionMapping mapping =
-        new CollectionMapping("customers", "customers", IdMode.SINGLE_FIELD, List.of("customer_id"), true);
-    BsonDocument event = Events.event("insert", "customers",
-        "{\"documentKey\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}},"
-            + " \"fullDocument\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}, \"customer_id\": 7}}");
+        new CollectionMapping(
+            "customers", "customers", IdMode.SINGLE_FIELD, List.of("customer_id"), true);
+    BsonDocument event =
+        Events.event(
+            "insert",
+            "customers",
+            "{\"documentKey\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}},"
+                + " \"fullDocument\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}, \"customer_id\": 7}}");
     DittoChange c = single(mapping, event);
     assertEquals(7L, c.id());
-    assertEquals(Map.of("_id", 7L, "customer_id", 7L, "mongo_id", "65a1b2c3d4e5f60718293a4b"), c.document());
+    assertEquals(
+        Map.of("_id", 7L, "customer_id", 7L, "mongo_id", "65a1b2c3d4e5f60718293a4b"), c.document());
   }
 
   @Test
   void multipleFieldsMakeAnOrderedIdObjectAndKeepTheFields() {
-    CollectionMapping mapping = CollectionMapping.multipleFields("stock", List.of("store_id", "sku"));
-    BsonDocument event = Events.event("insert", "stock",
-        "{\"documentKey\": {\"_id\": 1},"
-            + " \"fullDocument\": {\"_id\": 1, \"sku\": \"A\", \"store_id\": {\"$numberLong\": \"3\"}, \"qty\": 2}}");
+    CollectionMapping mapping =
+        CollectionMapping.multipleFields("stock", List.of("store_id", "sku"));
+    BsonDocument event =
+        Events.event(
+            "insert",
+            "stock",
+            "{\"documentKey\": {\"_id\": 1},"
+                + " \"fullDocument\": {\"_id\": 1, \"sku\": \"A\", \"store_id\": {\"$numberLong\": \"3\"}, \"qty\": 2}}");
     DittoChange c = single(mapping, event);
     Map<?, ?> id = (Map<?, ?>) c.id();
-    assertEquals(List.of("store_id", "sku"), List.copyOf(id.keySet()), "configured order, not document order");
+    assertEquals(
+        List.of("store_id", "sku"),
+        List.copyOf(id.keySet()),
+        "configured order, not document order");
     assertEquals(Map.of("store_id", 3L, "sku", "A"), id);
     assertEquals(Map.of("_id", id, "sku", "A", "store_id", 3L, "qty", 2L), c.document());
   }
 
   @Test
   void replaceWithoutPreImageIsAWholeReplace() {
-    BsonDocument event = Events.event("replace", "categories",
-        "{\"documentKey\": {\"_id\": \"tools\"}, \"fullDocument\": {\"_id\": \"tools\", \"label\": \"Tools\"}}");
+    BsonDocument event =
+        Events.event(
+            "replace",
+            "categories",
+            "{\"documentKey\": {\"_id\": \"tools\"}, \"fullDocument\": {\"_id\": \"tools\", \"label\": \"Tools\"}}");
     DittoChange c = single(CollectionMapping.matchIds("categories"), event);
     assertTrue(c.replace());
     assertEquals(List.of(), c.unsetPaths());
@@ -99,17 +122,25 @@ class InsertReplaceSnapshotTest {
 
   @Test
   void replaceThatDropsFieldsIsAReplaceOfTheNewDocument() {
-    DittoChange c = single(CollectionMapping.singleField("products", "product_id"), Events.load("products-replace-preimage"));
+    DittoChange c =
+        single(
+            CollectionMapping.singleField("products", "product_id"),
+            Events.load("products-replace-preimage"));
     assertTrue(c.replace(), "replace=true makes the sink drop legacy_code and dims");
     assertEquals(List.of("legacy_code", "dims"), c.unsetPaths(), "exact, from the pre-image");
-    assertEquals(Map.of("_id", "P-42", "product_id", "P-42", "name", "Hammer v2", "price", 12.5), c.document());
+    assertEquals(
+        Map.of("_id", "P-42", "product_id", "P-42", "name", "Hammer v2", "price", 12.5),
+        c.document());
   }
 
   @Test
   void snapshotDocumentIsAReplaceAtReadTime() {
-    BsonDocument doc = BsonDocument.parse("{\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}, \"store_id\": \"S-1\", \"open\": true}");
-    MappingResult r = new ChangeEventMapper(CollectionMapping.singleField("stores", "store_id"), stats)
-        .mapSnapshot(doc, 1234L);
+    BsonDocument doc =
+        BsonDocument.parse(
+            "{\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}, \"store_id\": \"S-1\", \"open\": true}");
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.singleField("stores", "store_id"), stats)
+            .mapSnapshot(doc, 1234L);
     DittoChange c = r.changes().get(0);
     assertTrue(c.replace());
     assertEquals(1234L, c.sourceTimeMillis());
@@ -119,9 +150,12 @@ class InsertReplaceSnapshotTest {
 
   @Test
   void objectIdUnderMatchIdsBecomesHex() {
-    BsonDocument event = Events.event("insert", "categories",
-        "{\"documentKey\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}},"
-            + " \"fullDocument\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}}}");
+    BsonDocument event =
+        Events.event(
+            "insert",
+            "categories",
+            "{\"documentKey\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}},"
+                + " \"fullDocument\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}}}");
     DittoChange c = single(CollectionMapping.matchIds("categories"), event);
     assertEquals("65a1b2c3d4e5f60718293a4b", c.id());
     assertEquals(Map.of("_id", "65a1b2c3d4e5f60718293a4b"), c.document());
@@ -129,18 +163,25 @@ class InsertReplaceSnapshotTest {
 
   @Test
   void sourceTimeFallsBackToClusterTimeSeconds() {
-    BsonDocument event = Events.event("insert", "categories",
-        "{\"documentKey\": {\"_id\": 5}, \"fullDocument\": {\"_id\": 5}}");
+    BsonDocument event =
+        Events.event(
+            "insert",
+            "categories",
+            "{\"documentKey\": {\"_id\": 5}, \"fullDocument\": {\"_id\": 5}}");
     event.remove("wallTime");
-    assertEquals(1704164645000L, single(CollectionMapping.matchIds("categories"), event).sourceTimeMillis());
+    assertEquals(
+        1704164645000L, single(CollectionMapping.matchIds("categories"), event).sourceTimeMillis());
     event.remove("clusterTime");
     assertEquals(0L, single(CollectionMapping.matchIds("categories"), event).sourceTimeMillis());
   }
 
   @Test
   void dittoCollectionNameIsUsed() {
-    CollectionMapping mapping = new CollectionMapping("cats", "categories", IdMode.MATCH_IDS, List.of(), false);
-    BsonDocument event = Events.event("insert", "cats", "{\"documentKey\": {\"_id\": 5}, \"fullDocument\": {\"_id\": 5}}");
+    CollectionMapping mapping =
+        new CollectionMapping("cats", "categories", IdMode.MATCH_IDS, List.of(), false);
+    BsonDocument event =
+        Events.event(
+            "insert", "cats", "{\"documentKey\": {\"_id\": 5}, \"fullDocument\": {\"_id\": 5}}");
     assertEquals("categories", single(mapping, event).collection());
   }
 }

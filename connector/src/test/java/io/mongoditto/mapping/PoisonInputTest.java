@@ -32,7 +32,8 @@ class PoisonInputTest {
 
   @Test
   void matchIdsRejectsAnEmbeddedDocumentId() {
-    MappingError e = insertError(CollectionMapping.matchIds("c"), "{\"_id\": {\"a\": 1}, \"x\": 1}");
+    MappingError e =
+        insertError(CollectionMapping.matchIds("c"), "{\"_id\": {\"a\": 1}, \"x\": 1}");
     assertEquals("_id", e.field());
     assertEquals("{\"a\": 1}", e.sourceId());
     assertTrue(e.reason().contains("embedded document"), e.reason());
@@ -40,8 +41,12 @@ class PoisonInputTest {
 
   @Test
   void matchIdsRejectsNullAndArrayIds() {
-    assertTrue(insertError(CollectionMapping.matchIds("c"), "{\"_id\": null}").reason().contains("null"));
-    assertTrue(insertError(CollectionMapping.matchIds("c"), "{\"_id\": [1, 2]}").reason().contains("array"));
+    assertTrue(
+        insertError(CollectionMapping.matchIds("c"), "{\"_id\": null}").reason().contains("null"));
+    assertTrue(
+        insertError(CollectionMapping.matchIds("c"), "{\"_id\": [1, 2]}")
+            .reason()
+            .contains("array"));
   }
 
   @Test
@@ -59,7 +64,10 @@ class PoisonInputTest {
     assertTrue(missing.reason().contains("missing"));
     assertTrue(insertError(m, "{\"_id\": 1, \"customer_id\": null}").reason().contains("null"));
     assertTrue(insertError(m, "{\"_id\": 1, \"customer_id\": [\"a\"]}").reason().contains("array"));
-    assertTrue(insertError(m, "{\"_id\": 1, \"customer_id\": {\"$numberDouble\": \"NaN\"}}").reason().contains("JSON"));
+    assertTrue(
+        insertError(m, "{\"_id\": 1, \"customer_id\": {\"$numberDouble\": \"NaN\"}}")
+            .reason()
+            .contains("JSON"));
   }
 
   @Test
@@ -72,9 +80,13 @@ class PoisonInputTest {
 
   @Test
   void nanInABodyFieldNamesTheField() {
-    MappingError e = insertError(CollectionMapping.matchIds("c"), "{\"_id\": 1, \"m\": {\"score\": {\"$numberDouble\": \"Infinity\"}}}");
+    MappingError e =
+        insertError(
+            CollectionMapping.matchIds("c"),
+            "{\"_id\": 1, \"m\": {\"score\": {\"$numberDouble\": \"Infinity\"}}}");
     assertEquals("m.score", e.field());
-    assertTrue(e.describe().contains("collection 'c', document _id 1, field 'm.score'"), e.describe());
+    assertTrue(
+        e.describe().contains("collection 'c', document _id 1, field 'm.score'"), e.describe());
   }
 
   @Test
@@ -86,7 +98,8 @@ class PoisonInputTest {
     }
     BsonDocument event = Events.event("insert", "c", "{\"documentKey\": {\"_id\": 1}}");
     event.put("fullDocument", big);
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(event);
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(event);
     assertTrue(r.failed());
     assertNull(r.error().field());
     assertTrue(r.error().reason().contains("5242880"), r.error().reason());
@@ -95,16 +108,24 @@ class PoisonInputTest {
 
   @Test
   void documentJustBelowTheLimitPasses() {
-    BsonDocument doc = new BsonDocument("_id", new BsonInt32(1)).append("s", new BsonString("é".repeat(2_500_000)));
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).mapSnapshot(doc, 1);
+    BsonDocument doc =
+        new BsonDocument("_id", new BsonInt32(1))
+            .append("s", new BsonString("é".repeat(2_500_000)));
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats())
+            .mapSnapshot(doc, 1);
     assertNull(r.error(), () -> r.error().describe());
   }
 
   @Test
   void nonAsciiCountsInUtf8Bytes() {
     // 2,700,000 two-byte characters = 5.4 MB of UTF-8, though only 2.7 M chars.
-    BsonDocument doc = new BsonDocument("_id", new BsonInt32(1)).append("s", new BsonString("é".repeat(2_700_000)));
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).mapSnapshot(doc, 1);
+    BsonDocument doc =
+        new BsonDocument("_id", new BsonInt32(1))
+            .append("s", new BsonString("é".repeat(2_700_000)));
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats())
+            .mapSnapshot(doc, 1);
     assertTrue(r.failed());
   }
 
@@ -115,16 +136,21 @@ class PoisonInputTest {
       doc = new BsonDocument("n", doc);
     }
     doc.put("_id", new BsonInt32(1));
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).mapSnapshot(doc, 1);
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats())
+            .mapSnapshot(doc, 1);
     assertTrue(r.failed());
     assertTrue(r.error().reason().contains("nested deeper"));
   }
 
   @Test
   void fieldNamesWithDotsDollarsAndNonAsciiPassThrough() {
-    BsonDocument doc = BsonDocument.parse(
-        "{\"_id\": \"ü-1\", \"a.b\": 1, \"$meta\": {\"x.y\": 2}, \"Größe\": \"groß\", \"emoji\": \"\uD83D\uDE00\"}");
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).mapSnapshot(doc, 1);
+    BsonDocument doc =
+        BsonDocument.parse(
+            "{\"_id\": \"ü-1\", \"a.b\": 1, \"$meta\": {\"x.y\": 2}, \"Größe\": \"groß\", \"emoji\": \"\uD83D\uDE00\"}");
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats())
+            .mapSnapshot(doc, 1);
     assertNull(r.error());
     Map<String, Object> out = r.changes().get(0).document();
     assertEquals("ü-1", r.changes().get(0).id());
@@ -145,7 +171,8 @@ class PoisonInputTest {
   @Test
   void nonDataOperationsAreRefusedNotMapped() {
     BsonDocument drop = Events.event("drop", "c", "{}");
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(drop);
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(drop);
     assertTrue(r.failed());
     assertEquals("operationType", r.error().field());
     assertTrue(r.error().reason().contains("'drop'"));
@@ -154,25 +181,34 @@ class PoisonInputTest {
   @Test
   void insertWithoutFullDocumentIsAnError() {
     BsonDocument event = Events.event("insert", "c", "{\"documentKey\": {\"_id\": 1}}");
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(event);
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(event);
     assertEquals("fullDocument", r.error().field());
   }
 
   @Test
   void dittoIdOfThrowsWithTheSpecificReason() {
-    ChangeEventMapper m = new ChangeEventMapper(CollectionMapping.singleField("c", "k"), new ConversionStats());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> m.dittoIdOf(new BsonDocument("_id", new BsonDouble(1.5))));
+    ChangeEventMapper m =
+        new ChangeEventMapper(CollectionMapping.singleField("c", "k"), new ConversionStats());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> m.dittoIdOf(new BsonDocument("_id", new BsonDouble(1.5))));
     assertTrue(e.getMessage().contains("field 'k'"), e.getMessage());
     assertEquals("v", m.dittoIdOf(new BsonDocument("k", new BsonString("v"))));
   }
 
   @Test
   void malformedEventIsAnErrorNotACrash() {
-    BsonDocument event = Events.event("update", "c", "{\"documentKey\": {\"_id\": 1},"
-        + " \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [42], \"truncatedArrays\": []},"
-        + " \"fullDocument\": {\"_id\": 1}}");
-    MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(event);
+    BsonDocument event =
+        Events.event(
+            "update",
+            "c",
+            "{\"documentKey\": {\"_id\": 1},"
+                + " \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [42], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1}}");
+    MappingResult r =
+        new ChangeEventMapper(CollectionMapping.matchIds("c"), new ConversionStats()).map(event);
     assertTrue(r.failed());
     assertTrue(r.error().reason().startsWith("malformed change event"), r.error().reason());
     assertEquals("1", r.error().sourceId());

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 class ShortJsonTest {
 
-  private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
-  private static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
+  private static final JsonWriterSettings RELAXED =
+      JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+  private static final JsonWriterSettings CANONICAL =
+      JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
   @Test
   void coveredValuesAreWrittenExactlyAsTheJsonWriterWritesThemInBothModes() {
@@ -31,11 +33,18 @@ class ShortJsonTest {
         everyPrintable.append(c);
       }
     }
-    List<BsonValue> values = List.of(new BsonObjectId(new ObjectId()), new BsonBinary(UUID.randomUUID()),
-        new BsonBinary(new byte[] {1, 2, 3}), new BsonBinary((byte) 0x80, new byte[] {9}), new BsonBinary(new byte[0]),
-        new BsonString(""), new BsonString("ord-00042"),
-        new BsonString(everyPrintable.toString()),
-        new BsonString("826553A2B6000000012B022C0100296E5A1004F1A2B3C4D5E6F708192A3B4C5D6E7F8046645F696400"));
+    List<BsonValue> values =
+        List.of(
+            new BsonObjectId(new ObjectId()),
+            new BsonBinary(UUID.randomUUID()),
+            new BsonBinary(new byte[] {1, 2, 3}),
+            new BsonBinary((byte) 0x80, new byte[] {9}),
+            new BsonBinary(new byte[0]),
+            new BsonString(""),
+            new BsonString("ord-00042"),
+            new BsonString(everyPrintable.toString()),
+            new BsonString(
+                "826553A2B6000000012B022C0100296E5A1004F1A2B3C4D5E6F708192A3B4C5D6E7F8046645F696400"));
     for (BsonValue v : values) {
       BsonDocument doc = new BsonDocument("_id", v);
       for (JsonWriterSettings mode : List.of(RELAXED, CANONICAL)) {
@@ -43,7 +52,9 @@ class ShortJsonTest {
         assertEquals(doc.toJson(mode), ShortJson.document(doc), v.toString());
       }
       String relaxed = doc.toJson(RELAXED);
-      assertEquals(relaxed.substring(relaxed.indexOf(':') + 1, relaxed.length() - 1).trim(), ShortJson.value(v));
+      assertEquals(
+          relaxed.substring(relaxed.indexOf(':') + 1, relaxed.length() - 1).trim(),
+          ShortJson.value(v));
     }
   }
 
@@ -59,23 +70,33 @@ class ShortJsonTest {
     assertNull(ShortJson.value(new BsonDocument("a", new BsonInt32(1))));
     assertNull(ShortJson.value(null));
     assertNull(ShortJson.field("na\"me", new BsonInt32(1)));
-    assertNull(ShortJson.document(new BsonDocument("a", new BsonInt32(1)).append("b", new BsonInt32(2))));
+    assertNull(
+        ShortJson.document(new BsonDocument("a", new BsonInt32(1)).append("b", new BsonInt32(2))));
     assertNull(ShortJson.document(new BsonDocument()));
   }
 
   @Test
   void integerSourceIdsAreWrittenAsTheRelaxedJsonWriterWritesThem() {
-    for (BsonValue v : List.of(new BsonInt32(0), new BsonInt32(-7), new BsonInt32(Integer.MIN_VALUE),
-        new BsonInt64(5), new BsonInt64(Long.MAX_VALUE), new BsonInt64(Long.MIN_VALUE))) {
+    for (BsonValue v :
+        List.of(
+            new BsonInt32(0),
+            new BsonInt32(-7),
+            new BsonInt32(Integer.MIN_VALUE),
+            new BsonInt64(5),
+            new BsonInt64(Long.MAX_VALUE),
+            new BsonInt64(Long.MIN_VALUE))) {
       String relaxed = new BsonDocument("_id", v).toJson(RELAXED);
-      assertEquals(relaxed.substring(relaxed.indexOf(':') + 1, relaxed.length() - 1).trim(), DittoIds.sourceId(v));
+      assertEquals(
+          relaxed.substring(relaxed.indexOf(':') + 1, relaxed.length() - 1).trim(),
+          DittoIds.sourceId(v));
     }
   }
 
   @Test
   void sourceIdsAreUnchanged() {
     ObjectId oid = new ObjectId();
-    assertEquals("{\"$oid\": \"" + oid.toHexString() + "\"}", DittoIds.sourceId(new BsonObjectId(oid)));
+    assertEquals(
+        "{\"$oid\": \"" + oid.toHexString() + "\"}", DittoIds.sourceId(new BsonObjectId(oid)));
     assertEquals("\"a-1\"", DittoIds.sourceId(new BsonString("a-1")));
     assertEquals("5", DittoIds.sourceId(new BsonInt64(5)));
     assertEquals("\"caf\u00e9\"", DittoIds.sourceId(new BsonString("caf\u00e9")));

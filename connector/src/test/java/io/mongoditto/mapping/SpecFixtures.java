@@ -27,7 +27,8 @@ final class SpecFixtures {
 
   static Path dir() {
     String configured = System.getProperty("mongodb.spec.dir");
-    Path dir = configured != null ? Path.of(configured) : Path.of("../../shared/fixtures/mongodb-spec");
+    Path dir =
+        configured != null ? Path.of(configured) : Path.of("../../shared/fixtures/mongodb-spec");
     assumeTrue(
         Files.isDirectory(dir),
         "MongoDB spec fixtures not found at " + dir.toAbsolutePath() + " (set -Dmongodb.spec.dir)");
@@ -36,7 +37,8 @@ final class SpecFixtures {
 
   static BsonDocument test(String file, String description) {
     try {
-      BsonDocument spec = BsonDocument.parse(Files.readString(dir().resolve(file), StandardCharsets.UTF_8));
+      BsonDocument spec =
+          BsonDocument.parse(Files.readString(dir().resolve(file), StandardCharsets.UTF_8));
       for (BsonValue t : spec.getArray("tests")) {
         if (t.asDocument().getString("description").getValue().equals(description)) {
           return t.asDocument();
@@ -116,7 +118,8 @@ final class SpecFixtures {
           return fillers.get(path);
         }
         if (required) {
-          throw new IllegalArgumentException("the matcher needs a value at " + path + ": " + d.toJson());
+          throw new IllegalArgumentException(
+              "the matcher needs a value at " + path + ": " + d.toJson());
         }
         return null; // $$exists: false, or $$unsetOrMatches left unset
       }

@@ -30,10 +30,14 @@ class UpdateEventTest {
 
   @Test
   void nestedSetOfSubDocumentAndUnsetOfNestedPaths() {
-    DittoChange c = upsert(CollectionMapping.singleField("customers", "customer_id"), Events.load("customers-update-nested"));
+    DittoChange c =
+        upsert(
+            CollectionMapping.singleField("customers", "customer_id"),
+            Events.load("customers-update-nested"));
     assertFalse(c.replace());
     // address was $set as a whole object: cleared first so old keys do not survive the merge.
-    // phone and prefs.newsletter were $unset. tags.2 goes through an array: the upsert sets it whole.
+    // phone and prefs.newsletter were $unset. tags.2 goes through an array: the upsert sets it
+    // whole.
     assertEquals(List.of("phone", "prefs.newsletter", "address"), c.unsetPaths());
     assertEquals("C-1001", c.id());
     assertEquals(List.of("new", "web", "vip"), c.document().get("tags"));
@@ -44,9 +48,11 @@ class UpdateEventTest {
 
   @Test
   void scalarSetNeedsNoUnset() {
-    BsonDocument event = update("categories",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"x\": 2}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocument\": {\"_id\": 1, \"x\": 2}}");
+    BsonDocument event =
+        update(
+            "categories",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"x\": 2}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1, \"x\": 2}}");
     DittoChange c = upsert(CollectionMapping.matchIds("categories"), event);
     assertEquals(List.of(), c.unsetPaths());
     assertFalse(c.replace());
@@ -55,27 +61,35 @@ class UpdateEventTest {
 
   @Test
   void setOfNestedSubDocumentPathIsUnsetAtThatPath() {
-    BsonDocument event = update("customers",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"a.b\": {\"c\": 1}}, \"removedFields\": [\"a.old\"], \"truncatedArrays\": []},"
-            + " \"fullDocument\": {\"_id\": 1, \"a\": {\"b\": {\"c\": 1}}}}");
-    assertEquals(List.of("a.old", "a.b"), upsert(CollectionMapping.matchIds("customers"), event).unsetPaths());
+    BsonDocument event =
+        update(
+            "customers",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"a.b\": {\"c\": 1}}, \"removedFields\": [\"a.old\"], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1, \"a\": {\"b\": {\"c\": 1}}}}");
+    assertEquals(
+        List.of("a.old", "a.b"),
+        upsert(CollectionMapping.matchIds("customers"), event).unsetPaths());
   }
 
   @Test
   void unsetOfAParentCoversItsChildren() {
-    BsonDocument event = update("customers",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"a.b.c\", \"a\"], \"truncatedArrays\": []},"
-            + " \"fullDocument\": {\"_id\": 1}}");
+    BsonDocument event =
+        update(
+            "customers",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"a.b.c\", \"a\"], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1}}");
     assertEquals(List.of("a"), upsert(CollectionMapping.matchIds("customers"), event).unsetPaths());
   }
 
   @Test
   void arrayElementUpdatesAndArrayRemovalsAreNotUnset() {
-    BsonDocument event = update("orders",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {"
-            + " \"updatedFields\": {\"tags.2\": \"sale\", \"items.0.detail\": {\"color\": \"red\"}, \"items.1\": null},"
-            + " \"removedFields\": [\"items.0.note\"], \"truncatedArrays\": [{\"field\": \"tags\", \"newSize\": 3}]},"
-            + " \"fullDocument\": {\"_id\": 1, \"tags\": [\"a\", \"b\", \"sale\"], \"items\": [{\"detail\": {\"color\": \"red\"}}, null]}}");
+    BsonDocument event =
+        update(
+            "orders",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {"
+                + " \"updatedFields\": {\"tags.2\": \"sale\", \"items.0.detail\": {\"color\": \"red\"}, \"items.1\": null},"
+                + " \"removedFields\": [\"items.0.note\"], \"truncatedArrays\": [{\"field\": \"tags\", \"newSize\": 3}]},"
+                + " \"fullDocument\": {\"_id\": 1, \"tags\": [\"a\", \"b\", \"sale\"], \"items\": [{\"detail\": {\"color\": \"red\"}}, null]}}");
     DittoChange c = upsert(CollectionMapping.matchIds("orders"), event);
     assertEquals(List.of(), c.unsetPaths());
     assertEquals(List.of("a", "b", "sale"), c.document().get("tags"));
@@ -83,28 +97,34 @@ class UpdateEventTest {
 
   @Test
   void setOfAWholeArrayOfDocumentsIsNotUnset() {
-    BsonDocument event = update("orders",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"items\": [{\"a\": 1}]}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocument\": {\"_id\": 1, \"items\": [{\"a\": 1}]}}");
+    BsonDocument event =
+        update(
+            "orders",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"items\": [{\"a\": 1}]}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1, \"items\": [{\"a\": 1}]}}");
     assertEquals(List.of(), upsert(CollectionMapping.matchIds("orders"), event).unsetPaths());
   }
 
   @Test
   void disambiguatedPathsKeepNumericKeysOfMaps() {
     // {_id:1, a:{"1":1}} then $set {"a.1": {"x": 2}}: "1" is a key of the map a, not an index.
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"a.1\": {\"x\": 2}}, \"removedFields\": [],"
-            + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"a.1\": [\"a\", \"1\"]}},"
-            + " \"fullDocument\": {\"_id\": 1, \"a\": {\"1\": {\"x\": 2}}}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"a.1\": {\"x\": 2}}, \"removedFields\": [],"
+                + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"a.1\": [\"a\", \"1\"]}},"
+                + " \"fullDocument\": {\"_id\": 1, \"a\": {\"1\": {\"x\": 2}}}}");
     assertEquals(List.of("a.1"), upsert(CollectionMapping.matchIds("c"), event).unsetPaths());
   }
 
   @Test
   void disambiguatedArrayIndexIsNotUnset() {
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"a.0.1\"],"
-            + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"a.0.1\": [\"a\", 0, \"1\"]}},"
-            + " \"fullDocument\": {\"_id\": 1, \"a\": [{}]}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"a.0.1\"],"
+                + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"a.0.1\": [\"a\", 0, \"1\"]}},"
+                + " \"fullDocument\": {\"_id\": 1, \"a\": [{}]}}");
     assertEquals(List.of(), upsert(CollectionMapping.matchIds("c"), event).unsetPaths());
   }
 
@@ -112,10 +132,12 @@ class UpdateEventTest {
   void dottedFieldNameUnderAMapUnsetsTheMapItBelongsTo() {
     // removed field "b.c" inside map a: the sink cannot address "b.c", so it clears a,
     // which the upsert then writes whole.
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"a.b.c\"],"
-            + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"a.b.c\": [\"a\", \"b.c\"]}},"
-            + " \"fullDocument\": {\"_id\": 1, \"a\": {\"keep\": 1}}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"a.b.c\"],"
+                + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"a.b.c\": [\"a\", \"b.c\"]}},"
+                + " \"fullDocument\": {\"_id\": 1, \"a\": {\"keep\": 1}}}");
     DittoChange c = upsert(CollectionMapping.matchIds("c"), event);
     assertEquals(List.of("a"), c.unsetPaths());
     assertFalse(c.replace());
@@ -124,21 +146,26 @@ class UpdateEventTest {
 
   @Test
   void removedTopLevelDottedFieldNameMakesTheUpsertAReplace() {
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"price.usd\"],"
-            + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"price.usd\": [\"price.usd\"]}},"
-            + " \"fullDocument\": {\"_id\": 1, \"name\": \"n\"}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {}, \"removedFields\": [\"price.usd\"],"
+                + " \"truncatedArrays\": [], \"disambiguatedPaths\": {\"price.usd\": [\"price.usd\"]}},"
+                + " \"fullDocument\": {\"_id\": 1, \"name\": \"n\"}}");
     DittoChange c = upsert(CollectionMapping.matchIds("c"), event);
-    assertTrue(c.replace(), "no dotted path can name the field 'price.usd': the whole document replaces");
+    assertTrue(
+        c.replace(), "no dotted path can name the field 'price.usd': the whole document replaces");
     assertEquals(List.of(), c.unsetPaths());
   }
 
   @Test
   void setOfAValueDittoCannotCarryUnsetsTheOldValue() {
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"photo\": {\"$binary\": {\"base64\": \"AQID\", \"subType\": \"00\"}}},"
-            + " \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocument\": {\"_id\": 1, \"photo\": {\"$binary\": {\"base64\": \"AQID\", \"subType\": \"00\"}}}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"photo\": {\"$binary\": {\"base64\": \"AQID\", \"subType\": \"00\"}}},"
+                + " \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocument\": {\"_id\": 1, \"photo\": {\"$binary\": {\"base64\": \"AQID\", \"subType\": \"00\"}}}}");
     DittoChange c = upsert(CollectionMapping.matchIds("c"), event);
     assertEquals(List.of("photo"), c.unsetPaths());
     assertFalse(c.document().containsKey("photo"));
@@ -148,10 +175,12 @@ class UpdateEventTest {
   @Test
   void preImageDiffFindsRemovedPathsTheDescriptionHides() {
     // A pipeline update replaced sub-object a; updateDescription lists only what the server chose.
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"a.y\": 2}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"a\": {\"x\": 1, \"deep\": {\"k\": 1, \"j\": 2}}, \"m\": {\"p\": 1}, \"arr\": [1, 2], \"gone\": true},"
-            + " \"fullDocument\": {\"_id\": 1, \"a\": {\"y\": 2, \"deep\": {\"j\": 2}}, \"m\": 5, \"arr\": [1]}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"a.y\": 2}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"a\": {\"x\": 1, \"deep\": {\"k\": 1, \"j\": 2}}, \"m\": {\"p\": 1}, \"arr\": [1, 2], \"gone\": true},"
+                + " \"fullDocument\": {\"_id\": 1, \"a\": {\"y\": 2, \"deep\": {\"j\": 2}}, \"m\": 5, \"arr\": [1]}}");
     DittoChange c = upsert(CollectionMapping.matchIds("c"), event);
     assertEquals(List.of("a.x", "a.deep.k", "m", "gone"), c.unsetPaths());
     assertFalse(c.replace());
@@ -159,9 +188,11 @@ class UpdateEventTest {
 
   @Test
   void deletedSinceLookupGivesNothing() {
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"x\": 2}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocument\": null}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"x\": 2}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocument\": null}");
     MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), stats).map(event);
     assertFalse(r.failed());
     assertTrue(r.changes().isEmpty());
@@ -169,8 +200,10 @@ class UpdateEventTest {
 
   @Test
   void updateWithoutFullDocumentFieldIsAConfigurationError() {
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"x\": 2}, \"removedFields\": [], \"truncatedArrays\": []}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"x\": 2}, \"removedFields\": [], \"truncatedArrays\": []}}");
     MappingResult r = new ChangeEventMapper(CollectionMapping.matchIds("c"), stats).map(event);
     assertTrue(r.failed());
     assertEquals("fullDocument", r.error().field());
@@ -181,7 +214,8 @@ class UpdateEventTest {
   @Test
   void updateWithoutDescriptionOrPreImageReplacesWhole() {
     // What a stand-in server (mongo-java-server) sends: no updateDescription at all.
-    BsonDocument event = update("c", "{\"documentKey\": {\"_id\": 1}, \"fullDocument\": {\"_id\": 1, \"x\": 3}}");
+    BsonDocument event =
+        update("c", "{\"documentKey\": {\"_id\": 1}, \"fullDocument\": {\"_id\": 1, \"x\": 3}}");
     DittoChange c = upsert(CollectionMapping.matchIds("c"), event);
     assertTrue(c.replace());
     assertEquals(List.of(), c.unsetPaths());
@@ -191,10 +225,12 @@ class UpdateEventTest {
   void objectThatBecomesAScalarOrArrayIsClearedWhenThePreImageShowsIt() {
     // On Ditto an object overwritten by a scalar keeps its keys underneath (they come back when it
     // becomes an object again), so it must be unset while it is still an object.
-    BsonDocument event = update("c",
-        "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"n\": 5, \"m\": [1]}, \"removedFields\": [], \"truncatedArrays\": []},"
-            + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"n\": {\"p\": 1}, \"m\": {\"q\": 1}, \"s\": 1},"
-            + " \"fullDocument\": {\"_id\": 1, \"n\": 5, \"m\": [1], \"s\": 1}}");
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"n\": 5, \"m\": [1]}, \"removedFields\": [], \"truncatedArrays\": []},"
+                + " \"fullDocumentBeforeChange\": {\"_id\": 1, \"n\": {\"p\": 1}, \"m\": {\"q\": 1}, \"s\": 1},"
+                + " \"fullDocument\": {\"_id\": 1, \"n\": 5, \"m\": [1], \"s\": 1}}");
     assertEquals(List.of("n", "m"), upsert(CollectionMapping.matchIds("c"), event).unsetPaths());
   }
 }

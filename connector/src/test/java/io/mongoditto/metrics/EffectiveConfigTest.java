@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 /** The one-line effective config of the start log lines never shows a secret. */
 class EffectiveConfigTest {
 
-  private static final ConfigDef DEF = new ConfigDef()
-      .define("mongodb.uri", Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "uri")
-      .define("ditto.api.key", Type.PASSWORD, null, Importance.HIGH, "key")
-      .define("topic.prefix", Type.STRING, "mongoditto", Importance.LOW, "prefix")
-      .define("collections", Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "collections");
+  private static final ConfigDef DEF =
+      new ConfigDef()
+          .define("mongodb.uri", Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "uri")
+          .define("ditto.api.key", Type.PASSWORD, null, Importance.HIGH, "key")
+          .define("topic.prefix", Type.STRING, "mongoditto", Importance.LOW, "prefix")
+          .define(
+              "collections", Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "collections");
 
   @Test
   void passwordsAreHiddenDefaultsShownAndExtraKeysMasked() {
@@ -36,7 +38,9 @@ class EffectiveConfigTest {
     assertFalse(line.contains("password=\"x\""), line);
     assertTrue(line.contains("mongodb.uri=[hidden]"), line);
     assertTrue(line.contains("ditto.api.key=null"), "an unset secret shows as null: " + line);
-    assertTrue(line.contains("topic.prefix=mongoditto"), "defaults are part of the effective config: " + line);
+    assertTrue(
+        line.contains("topic.prefix=mongoditto"),
+        "defaults are part of the effective config: " + line);
     assertTrue(line.contains("collections=orders,stores"), line);
     assertTrue(line.contains("collection.orders.id.mode=single_field"), line);
     assertTrue(line.contains("some.other.url=https://[hidden]@example.com/x"), line);

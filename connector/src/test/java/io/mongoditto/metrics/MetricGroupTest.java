@@ -11,7 +11,10 @@ import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.junit.jupiter.api.Test;
 
-/** Registration through Kafka's own plugin metrics implementation (what a Connect worker hands a task). */
+/**
+ * Registration through Kafka's own plugin metrics implementation (what a Connect worker hands a
+ * task).
+ */
 class MetricGroupTest {
 
   private static Object value(Metrics metrics, String name, Map<String, String> tags) {
@@ -20,12 +23,17 @@ class MetricGroupTest {
 
   @Test
   void perCollectionCountersAndGaugesCarryTheCollectionTagAndAreRemovedOnClose() throws Exception {
-    try (Metrics metrics = new Metrics(); PluginMetricsImpl plugin = new PluginMetricsImpl(metrics,
-        Map.of("connector", "c1", "task", "0"))) {
+    try (Metrics metrics = new Metrics();
+        PluginMetricsImpl plugin =
+            new PluginMetricsImpl(metrics, Map.of("connector", "c1", "task", "0"))) {
       record Holder(Counter writes, SyncLag lag) {}
       AtomicLong now = new AtomicLong(10_000);
-      PerCollectionMetrics<Holder> per = new PerCollectionMetrics<>(new MetricGroup(plugin, Map.of()),
-          g -> new Holder(g.counter("writes-total", "writes"), new SyncLag(now::get).register(g)));
+      PerCollectionMetrics<Holder> per =
+          new PerCollectionMetrics<>(
+              new MetricGroup(plugin, Map.of()),
+              g ->
+                  new Holder(
+                      g.counter("writes-total", "writes"), new SyncLag(now::get).register(g)));
       per.get("orders").writes().add(3);
       per.get("orders").writes().increment();
       per.get("stores").writes().increment();
@@ -35,15 +43,26 @@ class MetricGroupTest {
 
       Map<String, String> orders = Map.of("connector", "c1", "task", "0", "collection", "orders");
       assertEquals(4L, value(metrics, "writes-total", orders));
-      assertEquals(1L, value(metrics, "writes-total", Map.of("connector", "c1", "task", "0", "collection", "stores")));
+      assertEquals(
+          1L,
+          value(
+              metrics,
+              "writes-total",
+              Map.of("connector", "c1", "task", "0", "collection", "stores")));
       assertEquals(7_000L, value(metrics, "last-source-time-ms", orders));
       assertEquals(5_000L, value(metrics, "sync-lag-ms", orders));
       assertEquals(3_000L, value(metrics, "apply-lag-ms", orders));
-      assertEquals(-1L, value(metrics, "sync-lag-ms", Map.of("connector", "c1", "task", "0", "collection", "stores")),
+      assertEquals(
+          -1L,
+          value(
+              metrics,
+              "sync-lag-ms",
+              Map.of("connector", "c1", "task", "0", "collection", "stores")),
           "no change with a source time applied yet");
 
       per.close();
-      assertFalse(metrics.metrics().keySet().stream().anyMatch(n -> n.group().equals("plugins")),
+      assertFalse(
+          metrics.metrics().keySet().stream().anyMatch(n -> n.group().equals("plugins")),
           "close removes the group's metrics: " + metrics.metrics().keySet());
     }
   }
@@ -72,7 +91,9 @@ class MetricGroupTest {
     assertTrue(lag.lagMillis() >= 0);
   }
 
-  /** The tags in the order Connect's worker passes them (Map.of's order changes from run to run). */
+  /**
+   * The tags in the order Connect's worker passes them (Map.of's order changes from run to run).
+   */
   private static Map<String, String> connectorThenTask(String connector) {
     Map<String, String> tags = new java.util.LinkedHashMap<>();
     tags.put("connector", connector);
@@ -80,26 +101,40 @@ class MetricGroupTest {
     return tags;
   }
 
-  /** The MBean names docs/metrics.md gives (and the Prometheus rules match), from Kafka's own JMX reporter. */
+  /**
+   * The MBean names docs/metrics.md gives (and the Prometheus rules match), from Kafka's own JMX
+   * reporter.
+   */
   @Test
   void jmxNamesAsDocumented() throws Exception {
-    org.apache.kafka.common.metrics.JmxReporter jmx = new org.apache.kafka.common.metrics.JmxReporter();
-    try (Metrics metrics = new Metrics(new org.apache.kafka.common.metrics.MetricConfig(), java.util.List.of(jmx),
-        org.apache.kafka.common.utils.Time.SYSTEM,
-        new org.apache.kafka.common.metrics.KafkaMetricsContext("kafka.connect"));
+    org.apache.kafka.common.metrics.JmxReporter jmx =
+        new org.apache.kafka.common.metrics.JmxReporter();
+    try (Metrics metrics =
+            new Metrics(
+                new org.apache.kafka.common.metrics.MetricConfig(),
+                java.util.List.of(jmx),
+                org.apache.kafka.common.utils.Time.SYSTEM,
+                new org.apache.kafka.common.metrics.KafkaMetricsContext("kafka.connect"));
         PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, connectorThenTask("doc-sink"))) {
-      PerCollectionMetrics<Counter> per = new PerCollectionMetrics<>(new MetricGroup(plugin, Map.of()),
-          g -> g.counter("documents-upserted-total", "upserts"));
+      PerCollectionMetrics<Counter> per =
+          new PerCollectionMetrics<>(
+              new MetricGroup(plugin, Map.of()),
+              g -> g.counter("documents-upserted-total", "upserts"));
       per.get("orders").add(5);
       per.get("a,b").add(1);
-      javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      javax.management.MBeanServer server =
+          java.lang.management.ManagementFactory.getPlatformMBeanServer();
       javax.management.ObjectName plain =
-          new javax.management.ObjectName("kafka.connect:type=plugins,connector=doc-sink,task=0,collection=orders");
+          new javax.management.ObjectName(
+              "kafka.connect:type=plugins,connector=doc-sink,task=0,collection=orders");
       assertEquals(5L, server.getAttribute(plain, "documents-upserted-total"));
-      assertEquals("type=plugins,connector=doc-sink,task=0,collection=orders",
-          server.queryNames(plain, null).iterator().next().getKeyPropertyListString(), "key order the exporter sees");
+      assertEquals(
+          "type=plugins,connector=doc-sink,task=0,collection=orders",
+          server.queryNames(plain, null).iterator().next().getKeyPropertyListString(),
+          "key order the exporter sees");
       javax.management.ObjectName quoted =
-          new javax.management.ObjectName("kafka.connect:type=plugins,connector=doc-sink,task=0,collection=\"a,b\"");
+          new javax.management.ObjectName(
+              "kafka.connect:type=plugins,connector=doc-sink,task=0,collection=\"a,b\"");
       assertEquals(1L, server.getAttribute(quoted, "documents-upserted-total"));
       per.close();
       assertFalse(server.isRegistered(plain), "removed with the group");

@@ -24,9 +24,14 @@ class ProgressTest {
     assertEquals(0, Progress.etaSeconds(-5, 250.0), "more copied than the estimate: nothing left");
     assertEquals(Progress.UNKNOWN, Progress.etaSeconds(10, 0.0));
     assertEquals(25.0, Progress.percent(250, 1000, false), 1e-9);
-    assertEquals(100.0, Progress.percent(1200, 1000, false), 1e-9, "an estimate that was too low caps at 100");
+    assertEquals(
+        100.0,
+        Progress.percent(1200, 1000, false),
+        1e-9,
+        "an estimate that was too low caps at 100");
     assertEquals(0.0, Progress.percent(0, 0, false));
-    assertEquals(100.0, Progress.percent(0, 0, true), "an empty collection is complete once copied");
+    assertEquals(
+        100.0, Progress.percent(0, 0, true), "an empty collection is complete once copied");
   }
 
   @Test

@@ -22,12 +22,14 @@ final class ConnectHarness implements AutoCloseable {
     Map<String, String> workerProps = new HashMap<>();
     workerProps.put("plugin.discovery", "service_load");
     workerProps.put("offset.flush.interval.ms", "1000");
-    connect = (EmbeddedConnectCluster) new EmbeddedConnectCluster.Builder()
-        .name(name)
-        .numWorkers(1)
-        .numBrokers(1)
-        .workerProps(workerProps)
-        .build();
+    connect =
+        (EmbeddedConnectCluster)
+            new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(1)
+                .numBrokers(1)
+                .workerProps(workerProps)
+                .build();
     connect.start();
     producer = connect.kafka().createProducer(Map.of("linger.ms", 5));
   }
@@ -48,7 +50,10 @@ final class ConnectHarness implements AutoCloseable {
     return p;
   }
 
-  /** Produces a change the way the source connector does: key = _id, value = the codec's map, as JSON. */
+  /**
+   * Produces a change the way the source connector does: key = _id, value = the codec's map, as
+   * JSON.
+   */
   void send(String topic, DittoChange change) {
     send(topic, change.id(), DittoChangeCodec.toValue(change));
   }
@@ -61,14 +66,18 @@ final class ConnectHarness implements AutoCloseable {
   void send(String topic, Object key, Object value) {
     try {
       byte[] k = JSON.writeValueAsString(key).getBytes(StandardCharsets.UTF_8);
-      byte[] v = value == null ? null : JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+      byte[] v =
+          value == null ? null : JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
       producer.send(new ProducerRecord<>(topic, k, v)).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The first task's state; "NONE" until the worker has a status for the connector (right after creation). */
+  /**
+   * The first task's state; "NONE" until the worker has a status for the connector (right after
+   * creation).
+   */
   String taskState(String connector) {
     ConnectorStateInfo info;
     try {

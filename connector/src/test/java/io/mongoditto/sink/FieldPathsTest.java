@@ -10,10 +10,32 @@ class FieldPathsTest {
 
   @Test
   void removedRecursesIntoMapsTreatsArraysAndScalarsAsLeavesAndClearsMapsTurnedNonMaps() {
-    Map<String, Object> stored = Map.of("_id", "a", "gone", 1, "n", Map.of("p", 1, "q", Map.of("r", 1, "s", 2)),
-        "arr", List.of(1, 2), "m", Map.of("k", 1), "s", "x");
-    Map<String, Object> next = Map.of("_id", "a", "n", Map.of("p", 2, "q", Map.of("r", 1)), "arr", List.of(1),
-        "m", 5, "s", Map.of("t", 1));
+    Map<String, Object> stored =
+        Map.of(
+            "_id",
+            "a",
+            "gone",
+            1,
+            "n",
+            Map.of("p", 1, "q", Map.of("r", 1, "s", 2)),
+            "arr",
+            List.of(1, 2),
+            "m",
+            Map.of("k", 1),
+            "s",
+            "x");
+    Map<String, Object> next =
+        Map.of(
+            "_id",
+            "a",
+            "n",
+            Map.of("p", 2, "q", Map.of("r", 1)),
+            "arr",
+            List.of(1),
+            "m",
+            5,
+            "s",
+            Map.of("t", 1));
     assertEquals(
         List.of(List.of("gone"), List.of("m"), List.of("n", "q", "s")),
         FieldPaths.prune(FieldPaths.removed(stored, next)));
@@ -21,15 +43,39 @@ class FieldPathsTest {
 
   @Test
   void mapsTurnedNonMapsIgnoresAbsentFieldsAndFindsNestedOnes() {
-    Map<String, Object> stored = Map.of("_id", "a", "absent", Map.of("k", 1), "a", Map.of("n", Map.of("p", 1), "k", 1),
-        "arr", Map.of("x", 1), "same", Map.of("k", 1), "scalar", 1);
-    Map<String, Object> next = new java.util.HashMap<>(Map.of("_id", "a", "a", Map.of("n", 5, "k", 1),
-        "arr", List.of(1), "same", Map.of("j", 2), "scalar", Map.of("k", 1)));
+    Map<String, Object> stored =
+        Map.of(
+            "_id",
+            "a",
+            "absent",
+            Map.of("k", 1),
+            "a",
+            Map.of("n", Map.of("p", 1), "k", 1),
+            "arr",
+            Map.of("x", 1),
+            "same",
+            Map.of("k", 1),
+            "scalar",
+            1);
+    Map<String, Object> next =
+        new java.util.HashMap<>(
+            Map.of(
+                "_id",
+                "a",
+                "a",
+                Map.of("n", 5, "k", 1),
+                "arr",
+                List.of(1),
+                "same",
+                Map.of("j", 2),
+                "scalar",
+                Map.of("k", 1)));
     assertEquals(
         List.of(List.of("a", "n"), List.of("arr")),
         FieldPaths.prune(FieldPaths.mapsTurnedNonMaps(stored, next)));
     next.put("same", null);
-    assertEquals(3, FieldPaths.mapsTurnedNonMaps(stored, next).size(), "null over a map is a non-map too");
+    assertEquals(
+        3, FieldPaths.mapsTurnedNonMaps(stored, next).size(), "null over a map is a non-map too");
   }
 
   @Test
@@ -44,15 +90,25 @@ class FieldPathsTest {
 
   @Test
   void pruneDropsDuplicatesChildrenOfListedPathsAndId() {
-    assertEquals(List.of(List.of("a"), List.of("b", "c")), FieldPaths.prune(List.of(
-        List.of("a", "x"), List.of("a"), List.of("b", "c"), List.of("b", "c"), List.of("_id"))));
+    assertEquals(
+        List.of(List.of("a"), List.of("b", "c")),
+        FieldPaths.prune(
+            List.of(
+                List.of("a", "x"),
+                List.of("a"),
+                List.of("b", "c"),
+                List.of("b", "c"),
+                List.of("_id"))));
   }
 
   @Test
   void dqlQuotesEveryIdentifier() {
-    assertEquals("UPDATE `c` UNSET `a`.`b.c`, `we``ird $ü` WHERE _id IN :ids",
+    assertEquals(
+        "UPDATE `c` UNSET `a`.`b.c`, `we``ird $ü` WHERE _id IN :ids",
         Dql.unset("c", List.of(List.of("a", "b.c"), List.of("we`ird $ü"))));
-    assertEquals("INSERT INTO `order_items` DOCUMENTS (:docs) ON ID CONFLICT DO UPDATE", Dql.upsert("order_items"));
+    assertEquals(
+        "INSERT INTO `order_items` DOCUMENTS (:docs) ON ID CONFLICT DO UPDATE",
+        Dql.upsert("order_items"));
     assertEquals("DELETE FROM `c` WHERE _id IN :ids", Dql.delete("c"));
   }
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Micro-benchmark, not a test: prints documents/s the sink's writer reaches against the local
- * (real) Ditto for several batch sizes. Run with
- * {@code mvn -pl connector -am test -Dtest=SinkBatchBenchmark -Dbench=true -Dsurefire.failIfNoSpecifiedTests=false}
- * and read connector/target/surefire-reports/io.mongoditto.sink.SinkBatchBenchmark-output.txt.
+ * (real) Ditto for several batch sizes. Run with {@code mvn -pl connector -am test
+ * -Dtest=SinkBatchBenchmark -Dbench=true -Dsurefire.failIfNoSpecifiedTests=false} and read
+ * connector/target/surefire-reports/io.mongoditto.sink.SinkBatchBenchmark-output.txt.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class SinkBatchBenchmark {
@@ -37,27 +37,39 @@ class SinkBatchBenchmark {
   @Test
   void documentsPerSecondByBatchSize() {
     try (LocalDitto ditto = LocalDitto.start()) {
-      DittoHttpClient client = new DittoHttpClient(new DittoHttpClient.Settings(ditto.endpoint(), ditto.apiKey(),
-          ApiVersion.V5, Duration.ofSeconds(60), RetryPolicy.defaults(), false));
+      DittoHttpClient client =
+          new DittoHttpClient(
+              new DittoHttpClient.Settings(
+                  ditto.endpoint(),
+                  ditto.apiKey(),
+                  ApiVersion.V5,
+                  Duration.ofSeconds(60),
+                  RetryPolicy.defaults(),
+                  false));
       CollectionWriter writer = new CollectionWriter(client, new SinkCounters(), false);
       System.out.printf("%-10s %-8s %-8s %10s %12s%n", "batch", "replace", "docs", "ms", "docs/s");
       for (boolean replace : new boolean[] {false, true}) {
         for (int batch : new int[] {1, 100, 500, 1000}) {
           int total = batch == 1 ? 1000 : 10_000;
           String collection = "bench_" + batch + (replace ? "_r" : "");
-          // a first pass inserts, the measured second pass updates existing documents (the steady state)
+          // a first pass inserts, the measured second pass updates existing documents (the steady
+          // state)
           for (int pass = 0; pass < 2; pass++) {
             long start = System.nanoTime();
             for (int from = 0; from < total; from += batch) {
               List<DittoChange> changes = new ArrayList<>(batch);
               for (int n = from; n < Math.min(total, from + batch); n++) {
-                changes.add(DittoChange.upsert(collection, "p-" + n, product(n, pass), List.of(), replace, 0, null));
+                changes.add(
+                    DittoChange.upsert(
+                        collection, "p-" + n, product(n, pass), List.of(), replace, 0, null));
               }
               writer.apply(collection, BatchCollapser.collapse(changes));
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
             if (pass == 1) {
-              System.out.printf("%-10d %-8s %-8d %10d %12.0f%n", batch, replace, total, ms, total * 1000.0 / Math.max(1, ms));
+              System.out.printf(
+                  "%-10d %-8s %-8d %10d %12.0f%n",
+                  batch, replace, total, ms, total * 1000.0 / Math.max(1, ms));
             }
           }
         }
@@ -67,40 +79,84 @@ class SinkBatchBenchmark {
 
   /**
    * Batch 500, the {@code _id IN :ids} lists cut to several lengths (0 = one list per batch):
-   * replaces (SELECT + upsert), replaces dropping a field (SELECT + UNSET + upsert), deletes.
-   * Each configuration runs twice on its own collection and the second round is printed.
+   * replaces (SELECT + upsert), replaces dropping a field (SELECT + UNSET + upsert), deletes. Each
+   * configuration runs twice on its own collection and the second round is printed.
    */
   @Test
   void inListLength() {
     int batch = 500;
     int total = 10_000;
     try (LocalDitto ditto = LocalDitto.start()) {
-      DittoHttpClient client = new DittoHttpClient(new DittoHttpClient.Settings(ditto.endpoint(), ditto.apiKey(),
-          ApiVersion.V5, Duration.ofSeconds(60), RetryPolicy.defaults(), false));
-      System.out.printf("%-8s %14s %18s %12s%n", "in-list", "replace d/s", "replace+unset d/s", "delete d/s");
+      DittoHttpClient client =
+          new DittoHttpClient(
+              new DittoHttpClient.Settings(
+                  ditto.endpoint(),
+                  ditto.apiKey(),
+                  ApiVersion.V5,
+                  Duration.ofSeconds(60),
+                  RetryPolicy.defaults(),
+                  false));
+      System.out.printf(
+          "%-8s %14s %18s %12s%n", "in-list", "replace d/s", "replace+unset d/s", "delete d/s");
       for (int round = 0; round < 2; round++) {
         for (int chunk : new int[] {250, 0, 100, 50, 20}) {
-          CollectionWriter writer = new CollectionWriter(client, new SinkCounters(), false,
-              DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES, chunk);
+          CollectionWriter writer =
+              new CollectionWriter(
+                  client,
+                  new SinkCounters(),
+                  false,
+                  DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES,
+                  chunk);
           String collection = "in_" + chunk + "_" + round;
-          run(writer, collection, total, batch, n -> DittoChange.upsert(collection, "p-" + n, product(n, 0), List.of(), false, 0, null));
-          double replace = run(writer, collection, total, batch,
-              n -> DittoChange.upsert(collection, "p-" + n, product(n, 1), List.of(), true, 0, null));
-          double unset = run(writer, collection, total, batch, n -> {
-            Map<String, Object> d = product(n, 2);
-            d.remove("description");
-            return DittoChange.upsert(collection, "p-" + n, d, List.of(), true, 0, null);
-          });
-          double delete = run(writer, collection, total, batch, n -> DittoChange.delete(collection, "p-" + n, 0, null));
+          run(
+              writer,
+              collection,
+              total,
+              batch,
+              n ->
+                  DittoChange.upsert(
+                      collection, "p-" + n, product(n, 0), List.of(), false, 0, null));
+          double replace =
+              run(
+                  writer,
+                  collection,
+                  total,
+                  batch,
+                  n ->
+                      DittoChange.upsert(
+                          collection, "p-" + n, product(n, 1), List.of(), true, 0, null));
+          double unset =
+              run(
+                  writer,
+                  collection,
+                  total,
+                  batch,
+                  n -> {
+                    Map<String, Object> d = product(n, 2);
+                    d.remove("description");
+                    return DittoChange.upsert(collection, "p-" + n, d, List.of(), true, 0, null);
+                  });
+          double delete =
+              run(
+                  writer,
+                  collection,
+                  total,
+                  batch,
+                  n -> DittoChange.delete(collection, "p-" + n, 0, null));
           if (round == 1) {
-            System.out.printf("%-8s %14.0f %18.0f %12.0f%n", chunk == 0 ? "all" : chunk, replace, unset, delete);
+            System.out.printf(
+                "%-8s %14.0f %18.0f %12.0f%n", chunk == 0 ? "all" : chunk, replace, unset, delete);
           }
         }
       }
     }
   }
 
-  private static double run(CollectionWriter writer, String collection, int total, int batch,
+  private static double run(
+      CollectionWriter writer,
+      String collection,
+      int total,
+      int batch,
       java.util.function.IntFunction<DittoChange> change) {
     long start = System.nanoTime();
     for (int from = 0; from < total; from += batch) {

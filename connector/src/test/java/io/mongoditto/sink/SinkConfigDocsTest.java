@@ -29,9 +29,12 @@ class SinkConfigDocsTest {
     String doc = Files.readString(repoRoot().resolve("docs/sink-connector.md"));
     int begin = doc.indexOf(SinkConfigDocs.BEGIN);
     int end = doc.indexOf(SinkConfigDocs.END);
-    assertTrue(begin >= 0 && end > begin, "docs/sink-connector.md lacks the generated-table markers");
+    assertTrue(
+        begin >= 0 && end > begin, "docs/sink-connector.md lacks the generated-table markers");
     String current = doc.substring(begin + SinkConfigDocs.BEGIN.length(), end).strip();
-    assertEquals(SinkConfigDocs.markdown().strip(), current,
+    assertEquals(
+        SinkConfigDocs.markdown().strip(),
+        current,
         "docs/sink-connector.md is stale: regenerate it with"
             + " java -cp ... io.mongoditto.sink.SinkConfigDocs (see the doc)");
   }
@@ -76,8 +79,14 @@ class SinkConfigDocsTest {
     Map<String, String> p = base();
     p.put(DittoSinkConfig.ENDPOINT, "http://ditto.internal:8080");
     p.put("connector.class", DittoSinkConnector.class.getName());
-    ConfigValue endpoint = new DittoSinkConnector().validate(p).configValues().stream()
-        .filter(v -> v.name().equals(DittoSinkConfig.ENDPOINT)).findFirst().orElseThrow();
-    assertTrue(endpoint.errorMessages().stream().anyMatch(m -> m.contains("unencrypted")), endpoint.errorMessages().toString());
+    ConfigValue endpoint =
+        new DittoSinkConnector()
+            .validate(p).configValues().stream()
+                .filter(v -> v.name().equals(DittoSinkConfig.ENDPOINT))
+                .findFirst()
+                .orElseThrow();
+    assertTrue(
+        endpoint.errorMessages().stream().anyMatch(m -> m.contains("unencrypted")),
+        endpoint.errorMessages().toString());
   }
 }

@@ -31,10 +31,13 @@ final class DittoStateFold {
       if (SweepMarker.isMarker(r.value())) {
         SweepMarker m = SweepMarker.fromValue((Map<?, ?>) r.value());
         SweepMarker started = open.get(m.partition());
-        if (m.phase() == SweepMarker.Phase.START && (started == null || !started.epoch().equals(m.epoch()))) {
+        if (m.phase() == SweepMarker.Phase.START
+            && (started == null || !started.epoch().equals(m.epoch()))) {
           open.put(m.partition(), m);
           touched.put(m.partition(), new HashSet<>());
-        } else if (m.phase() == SweepMarker.Phase.END && started != null && started.epoch().equals(m.epoch())) {
+        } else if (m.phase() == SweepMarker.Phase.END
+            && started != null
+            && started.epoch().equals(m.epoch())) {
           Set<String> kept = touched.remove(m.partition());
           open.remove(m.partition());
           state.keySet().removeIf(id -> m.covers(rawIds.get(id)) && !kept.contains(id));
@@ -44,21 +47,25 @@ final class DittoStateFold {
       DittoChange change = DittoChangeCodec.fromValue(r.value());
       String id = TopicContents.idKey(change.id());
       if (!id.equals(TopicContents.idKey(r.key()))) {
-        throw new AssertionError("record key " + r.key() + " is not the change's id " + change.id());
+        throw new AssertionError(
+            "record key " + r.key() + " is not the change's id " + change.id());
       }
       rawIds.put(id, change.id());
-      open.forEach((p, m) -> {
-        if (m.covers(change.id())) {
-          touched.get(p).add(id);
-        }
-      });
+      open.forEach(
+          (p, m) -> {
+            if (m.covers(change.id())) {
+              touched.get(p).add(id);
+            }
+          });
       if (change.isDelete()) {
         state.remove(id);
         continue;
       }
       @SuppressWarnings("unchecked")
-      Map<String, Object> current = change.replace() || !state.containsKey(id)
-          ? new LinkedHashMap<>() : deepCopy((Map<String, Object>) state.get(id));
+      Map<String, Object> current =
+          change.replace() || !state.containsKey(id)
+              ? new LinkedHashMap<>()
+              : deepCopy((Map<String, Object>) state.get(id));
       for (String path : change.unsetPaths()) {
         unset(current, path.split("\\."), 0);
       }
@@ -83,7 +90,9 @@ final class DittoStateFold {
       if (e.getValue() instanceof Map<?, ?> s && target.get(e.getKey()) instanceof Map<?, ?> t) {
         merge((Map<String, Object>) t, (Map<String, Object>) s);
       } else {
-        target.put(e.getKey(), e.getValue() instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : e.getValue());
+        target.put(
+            e.getKey(),
+            e.getValue() instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : e.getValue());
       }
     }
   }

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One local MongoDB and a client of it for a whole test class:
- * {@code @RegisterExtension static final LocalMongoExtension MONGO = new LocalMongoExtension();}.
+ * One local MongoDB and a client of it for a whole test class: {@code @RegisterExtension static
+ * final LocalMongoExtension MONGO = new LocalMongoExtension();}.
  */
 final class LocalMongoExtension implements BeforeAllCallback, AfterAllCallback {
 

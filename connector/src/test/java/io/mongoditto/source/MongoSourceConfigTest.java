@@ -56,7 +56,9 @@ class MongoSourceConfigTest {
     assertEquals("product_categories", c.collections().get(1).mapping().dittoCollection());
     assertEquals("zava.customers", c.collections().get(0).topic());
     assertTrue(c.collections().get(0).mapping().keepMongoId());
-    assertEquals(List.of("customers", "categories"), c.enabledCollections().stream().map(CollectionSettings::name).toList());
+    assertEquals(
+        List.of("customers", "categories"),
+        c.enabledCollections().stream().map(CollectionSettings::name).toList());
     assertEquals("zava.errors", c.errorsTopic());
   }
 
@@ -66,7 +68,9 @@ class MongoSourceConfigTest {
     p.put("collection.categories.ditto.collection", "customers");
     Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
     String message = errors.get("collection.categories.ditto.collection").get(0);
-    assertTrue(message.contains("also the Ditto collection of 'customers'") && message.contains("snapshot.sweep=never"),
+    assertTrue(
+        message.contains("also the Ditto collection of 'customers'")
+            && message.contains("snapshot.sweep=never"),
         message);
     p.put("snapshot.sweep", "never");
     assertEquals(Map.of(), MongoSourceConfig.parse(p).errors());
@@ -75,7 +79,8 @@ class MongoSourceConfigTest {
     p.put("collection.categories.ditto.collection", "categories");
     p.put("collection.old_categories.ditto.collection", "categories");
     p.put("collection.old_categories.enabled", "false");
-    assertEquals(Map.of(), MongoSourceConfig.parse(p).errors(), "a disabled collection writes nothing");
+    assertEquals(
+        Map.of(), MongoSourceConfig.parse(p).errors(), "a disabled collection writes nothing");
   }
 
   @Test
@@ -85,7 +90,8 @@ class MongoSourceConfigTest {
     p.put("topic.creation.default.partitions", "6");
     assertEquals(6, MongoSourceConfig.of(p).topicPartitions());
     p.put("topic.creation.default.partitions", "-1");
-    assertEquals(1, MongoSourceConfig.of(p).topicPartitions(), "the broker's default: unknown here");
+    assertEquals(
+        1, MongoSourceConfig.of(p).topicPartitions(), "the broker's default: unknown here");
     p.put("topic.partitions", "3");
     assertEquals(3, MongoSourceConfig.of(p).topicPartitions());
   }
@@ -95,7 +101,8 @@ class MongoSourceConfigTest {
     Map<String, String> p = base();
     p.put("collection.customers.id.feilds", "customer_id");
     Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
-    assertTrue(errors.get("collection.customers.id.feilds").get(0).contains("unknown setting 'id.feilds'"),
+    assertTrue(
+        errors.get("collection.customers.id.feilds").get(0).contains("unknown setting 'id.feilds'"),
         errors.toString());
   }
 
@@ -104,7 +111,9 @@ class MongoSourceConfigTest {
     Map<String, String> p = base();
     p.put("collection.orders.id.mode", "match_ids");
     Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
-    assertTrue(errors.get("collection.orders.id.mode").get(0).contains("not listed in 'collections'"), errors.toString());
+    assertTrue(
+        errors.get("collection.orders.id.mode").get(0).contains("not listed in 'collections'"),
+        errors.toString());
   }
 
   @Test
@@ -122,19 +131,47 @@ class MongoSourceConfigTest {
 
   @Test
   void idFieldRules() {
-    assertError("collection.customers.id.fields", "exactly one", Map.of("collection.customers.id.fields", "a,b"));
-    assertError("collection.customers.id.fields", "'_id' cannot", Map.of("collection.customers.id.fields", "_id"));
-    assertError("collection.customers.id.fields", "not a top-level", Map.of("collection.customers.id.fields", "a.b"));
-    assertError("collection.customers.id.mode", "not one of", Map.of("collection.customers.id.mode", "by_field"));
-    assertError("collection.categories.id.fields", "match_ids takes", Map.of("collection.categories.id.fields", "x"));
-    assertError("collection.customers.id.fields", "two or more",
+    assertError(
+        "collection.customers.id.fields",
+        "exactly one",
+        Map.of("collection.customers.id.fields", "a,b"));
+    assertError(
+        "collection.customers.id.fields",
+        "'_id' cannot",
+        Map.of("collection.customers.id.fields", "_id"));
+    assertError(
+        "collection.customers.id.fields",
+        "not a top-level",
+        Map.of("collection.customers.id.fields", "a.b"));
+    assertError(
+        "collection.customers.id.mode",
+        "not one of",
+        Map.of("collection.customers.id.mode", "by_field"));
+    assertError(
+        "collection.categories.id.fields",
+        "match_ids takes",
+        Map.of("collection.categories.id.fields", "x"));
+    assertError(
+        "collection.customers.id.fields",
+        "two or more",
         Map.of("collection.customers.id.mode", "multiple_fields"));
-    assertError("collection.customers.enabled", "not true or false", Map.of("collection.customers.enabled", "yes"));
-    assertError("collection.customers.topic", "not a valid Kafka topic", Map.of("collection.customers.topic", "a b"));
+    assertError(
+        "collection.customers.enabled",
+        "not true or false",
+        Map.of("collection.customers.enabled", "yes"));
+    assertError(
+        "collection.customers.topic",
+        "not a valid Kafka topic",
+        Map.of("collection.customers.topic", "a b"));
     assertError("collections", "twice", Map.of("collections", "customers,customers"));
-    assertError("collections", "no collection is enabled",
+    assertError(
+        "collections",
+        "no collection is enabled",
         Map.of("collection.customers.enabled", "false", "collection.categories.enabled", "false"));
-    assertError("collection.categories.topic", "already used", Map.of("collection.categories.topic", "mongoditto.customers"));
+    assertError(
+        "collection.categories.topic",
+        "already used",
+        Map.of("collection.categories.topic", "mongoditto.customers"));
   }
 
   @Test
@@ -142,7 +179,9 @@ class MongoSourceConfigTest {
     Map<String, String> p = base();
     p.put("collection.customers.id.mode", "multiple_fields");
     p.put("collection.customers.id.fields", "store_id, customer_id");
-    assertEquals(List.of("store_id", "customer_id"), MongoSourceConfig.of(p).collections().get(0).mapping().idFields());
+    assertEquals(
+        List.of("store_id", "customer_id"),
+        MongoSourceConfig.of(p).collections().get(0).mapping().idFields());
   }
 
   @Test
@@ -157,9 +196,16 @@ class MongoSourceConfigTest {
     assertEquals(StartupMode.SNAPSHOT_ONLY, c.collections().get(1).startupMode());
     assertEquals(MongoSourceConfig.HistoryLostPolicy.RESNAPSHOT, c.historyLostPolicy());
     assertEquals(50, c.snapshotChunkSize());
-    assertEquals(StartupMode.INITIAL, MongoSourceConfig.of(base()).collections().get(0).startupMode());
-    assertError("collection.categories.startup.mode", "not one of", Map.of("collection.categories.startup.mode", "now"));
-    assertError("startup.timestamp", "needs the cluster time", Map.of("collection.categories.startup.mode", "timestamp"));
+    assertEquals(
+        StartupMode.INITIAL, MongoSourceConfig.of(base()).collections().get(0).startupMode());
+    assertError(
+        "collection.categories.startup.mode",
+        "not one of",
+        Map.of("collection.categories.startup.mode", "now"));
+    assertError(
+        "startup.timestamp",
+        "needs the cluster time",
+        Map.of("collection.categories.startup.mode", "timestamp"));
     Map<String, String> t = base();
     t.put("startup.mode", "timestamp");
     t.put("startup.timestamp", "1764000000");
@@ -184,15 +230,19 @@ class MongoSourceConfigTest {
   void taskCollectionsRestrictTheAssignment() {
     Map<String, String> p = base();
     p.put(MongoSourceConfig.TASK_COLLECTIONS, "categories");
-    assertEquals(List.of("categories"),
-        MongoSourceConfig.of(p).assignedCollections().stream().map(CollectionSettings::name).toList());
+    assertEquals(
+        List.of("categories"),
+        MongoSourceConfig.of(p).assignedCollections().stream()
+            .map(CollectionSettings::name)
+            .toList());
   }
 
   private static void assertError(String key, String fragment, Map<String, String> overrides) {
     Map<String, String> p = base();
     p.putAll(overrides);
     Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
-    assertTrue(errors.containsKey(key) && errors.get(key).stream().anyMatch(m -> m.contains(fragment)),
+    assertTrue(
+        errors.containsKey(key) && errors.get(key).stream().anyMatch(m -> m.contains(fragment)),
         "expected an error on " + key + " containing '" + fragment + "', got " + errors);
   }
 }

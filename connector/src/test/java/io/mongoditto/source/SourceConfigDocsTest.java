@@ -19,8 +19,12 @@ class SourceConfigDocsTest {
     if (Boolean.getBoolean("source.docs.regenerate")) {
       Files.writeString(DOCS, generated, StandardCharsets.UTF_8);
     }
-    assertTrue(Files.exists(DOCS), DOCS.toAbsolutePath() + " is missing; run with -Dsource.docs.regenerate=true");
-    assertEquals(generated, Files.readString(DOCS, StandardCharsets.UTF_8),
+    assertTrue(
+        Files.exists(DOCS),
+        DOCS.toAbsolutePath() + " is missing; run with -Dsource.docs.regenerate=true");
+    assertEquals(
+        generated,
+        Files.readString(DOCS, StandardCharsets.UTF_8),
         "docs/source-config.md is stale: run mvn -pl connector test -Dtest=SourceConfigDocsTest"
             + " -Dsource.docs.regenerate=true");
   }
@@ -28,9 +32,11 @@ class SourceConfigDocsTest {
   @Test
   void everyPublicKeyAndCollectionSettingIsDocumented() {
     String md = SourceConfigDocs.markdown();
-    MongoSourceConfig.CONFIG_DEF.configKeys().values().stream().filter(k -> !k.internalConfig)
+    MongoSourceConfig.CONFIG_DEF.configKeys().values().stream()
+        .filter(k -> !k.internalConfig)
         .forEach(k -> assertTrue(md.contains("`" + k.name + "`"), k.name));
-    MongoSourceConfig.COLLECTION_SETTINGS_DOCS.keySet()
+    MongoSourceConfig.COLLECTION_SETTINGS_DOCS
+        .keySet()
         .forEach(s -> assertTrue(md.contains("`" + s + "`"), s));
   }
 }

@@ -21,7 +21,8 @@ final class SourceConnectCluster implements AutoCloseable {
   final EmbeddedConnectCluster connect;
   final TopicContents topics;
 
-  private SourceConnectCluster(LocalMongo mongo, MongoClient client, EmbeddedConnectCluster connect) {
+  private SourceConnectCluster(
+      LocalMongo mongo, MongoClient client, EmbeddedConnectCluster connect) {
     this.mongo = mongo;
     this.client = client;
     this.connect = connect;
@@ -32,20 +33,29 @@ final class SourceConnectCluster implements AutoCloseable {
    * Starts MongoDB and the cluster; {@code extraWorkerProps} on top of service-loader plugin
    * discovery and a 1 s offset flush, {@code uuids} for the client's UUID codec.
    */
-  static SourceConnectCluster start(String name, Map<String, String> extraWorkerProps, UuidRepresentation uuids) {
+  static SourceConnectCluster start(
+      String name, Map<String, String> extraWorkerProps, UuidRepresentation uuids) {
     LocalMongo mongo = LocalMongo.start();
     MongoClient client = null;
     EmbeddedConnectCluster connect = null;
     try {
-      client = MongoClients.create(MongoClientSettings.builder()
-          .applyConnectionString(new ConnectionString(mongo.connectionString()))
-          .uuidRepresentation(uuids).build());
+      client =
+          MongoClients.create(
+              MongoClientSettings.builder()
+                  .applyConnectionString(new ConnectionString(mongo.connectionString()))
+                  .uuidRepresentation(uuids)
+                  .build());
       Map<String, String> workerProps = new HashMap<>();
       workerProps.put("plugin.discovery", "service_load");
       workerProps.put("offset.flush.interval.ms", "1000");
       workerProps.putAll(extraWorkerProps);
-      connect = new EmbeddedConnectCluster.Builder().name(name).numWorkers(1)
-          .numBrokers(1).workerProps(workerProps).build();
+      connect =
+          new EmbeddedConnectCluster.Builder()
+              .name(name)
+              .numWorkers(1)
+              .numBrokers(1)
+              .workerProps(workerProps)
+              .build();
       connect.start();
       return new SourceConnectCluster(mongo, client, connect);
     } catch (RuntimeException | Error e) {
@@ -55,7 +65,8 @@ final class SourceConnectCluster implements AutoCloseable {
   }
 
   /** A one-task source with schemaless JSON keys and values and single-replica topics. */
-  static Map<String, String> sourceConfig(LocalMongo server, String database, String collections, String prefix) {
+  static Map<String, String> sourceConfig(
+      LocalMongo server, String database, String collections, String prefix) {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", MongoSourceConnector.class.getName());
     config.put("tasks.max", "1");

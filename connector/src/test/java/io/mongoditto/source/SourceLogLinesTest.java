@@ -23,7 +23,9 @@ class SourceLogLinesTest {
   void theStartLineMasksTheUriPasswordsAndShowsTheEffectiveConfig() {
     Map<String, String> props = new HashMap<>();
     props.put("name", "zava");
-    props.put(MongoSourceConfig.MONGODB_URI, "mongodb://reader:Pa55word@db1:27017,db2:27017/?replicaSet=rs0");
+    props.put(
+        MongoSourceConfig.MONGODB_URI,
+        "mongodb://reader:Pa55word@db1:27017,db2:27017/?replicaSet=rs0");
     props.put(MongoSourceConfig.MONGODB_DATABASE, "zava");
     props.put(MongoSourceConfig.COLLECTIONS, "orders");
     props.put(MongoSourceConfig.TLS_TRUSTSTORE_PASSWORD, "trustme");
@@ -45,19 +47,33 @@ class SourceLogLinesTest {
     CollectionMetrics m = stats.collection("orders");
     m.snapshotStarted(1000, 0);
     nanos.addAndGet(TimeUnit.SECONDS.toNanos(2));
-    m.snapshotCopied(List.of(new BsonDocument("_id", new BsonString("a")), new BsonDocument("_id", new BsonString("b"))));
+    m.snapshotCopied(
+        List.of(
+            new BsonDocument("_id", new BsonString("a")),
+            new BsonDocument("_id", new BsonString("b"))));
     m.snapshot.add(248); // as if 250 documents were copied in 2 s
-    assertEquals("Source summary orders: snapshotting, events 0 (insert 0, update 0, replace 0, delete 0), records 0,"
-        + " bytes read " + m.bytesRead.count() + ", bad documents 0, id changes 0, omitted values 0, lag unknown,"
-        + " snapshot 250/1000 (25.0%), 125 docs/s, ETA 6 s", SourceSummaryLog.line("orders", m));
+    assertEquals(
+        "Source summary orders: snapshotting, events 0 (insert 0, update 0, replace 0, delete 0), records 0,"
+            + " bytes read "
+            + m.bytesRead.count()
+            + ", bad documents 0, id changes 0, omitted values 0, lag unknown,"
+            + " snapshot 250/1000 (25.0%), 125 docs/s, ETA 6 s",
+        SourceSummaryLog.line("orders", m));
 
     m.snapshotDone();
     m.streaming();
-    m.event("update", new BsonDocument("operationType", new BsonString("update"))
-        .append("clusterTime", new BsonTimestamp(990, 1)).append("wallTime", new BsonDateTime(990_500)));
-    assertEquals("Source summary orders: streaming, events 1 (insert 0, update 1, replace 0, delete 0), records 0,"
-        + " bytes read " + m.bytesRead.count() + ", bad documents 0, id changes 0, omitted values 0, lag 9500 ms,"
-        + " snapshot complete 250/1000 (100.0%), 125 docs/s", SourceSummaryLog.line("orders", m));
+    m.event(
+        "update",
+        new BsonDocument("operationType", new BsonString("update"))
+            .append("clusterTime", new BsonTimestamp(990, 1))
+            .append("wallTime", new BsonDateTime(990_500)));
+    assertEquals(
+        "Source summary orders: streaming, events 1 (insert 0, update 1, replace 0, delete 0), records 0,"
+            + " bytes read "
+            + m.bytesRead.count()
+            + ", bad documents 0, id changes 0, omitted values 0, lag 9500 ms,"
+            + " snapshot complete 250/1000 (100.0%), 125 docs/s",
+        SourceSummaryLog.line("orders", m));
     assertEquals(990_000, m.lastClusterTimeMillis());
     assertTrue(m.bytesRead.count() > 0);
   }

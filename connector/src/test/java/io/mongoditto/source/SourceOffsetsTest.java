@@ -12,15 +12,16 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.bson.BsonBinary;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
+import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.types.ObjectId;
-import org.bson.BsonObjectId;
 import org.junit.jupiter.api.Test;
 
 class SourceOffsetsTest {
 
-  private static final BsonDocument TOKEN = new BsonDocument("_data", new BsonString("8263A1B2C7000000012B"));
+  private static final BsonDocument TOKEN =
+      new BsonDocument("_data", new BsonString("8263A1B2C7000000012B"));
 
   @Test
   void streamOffsetsRoundTrip() {
@@ -31,8 +32,13 @@ class SourceOffsetsTest {
 
   @Test
   void snapshotOffsetsKeepTheExactIdType() {
-    for (BsonValue id : new BsonValue[] {new BsonObjectId(new ObjectId()), new BsonInt64(Long.MAX_VALUE),
-        new BsonBinary(UUID.randomUUID()), new BsonString("c-1")}) {
+    for (BsonValue id :
+        new BsonValue[] {
+          new BsonObjectId(new ObjectId()),
+          new BsonInt64(Long.MAX_VALUE),
+          new BsonBinary(UUID.randomUUID()),
+          new BsonString("c-1")
+        }) {
       Map<String, Object> offset = SourceOffsets.snapshotOffset(TOKEN, id);
       assertEquals(id, SourceOffsets.snapshotLastId(offset));
       assertEquals(TOKEN, SourceOffsets.snapshotStartToken(offset));
@@ -49,9 +55,15 @@ class SourceOffsetsTest {
     ok.put(Map.of("ns", "zava.orders"), SourceOffsets.streamOffset(TOKEN));
     ok.put(Map.of("ns", "zava.customers"), null);
     assertTrue(connector.alterOffsets(config, ok));
-    assertThrows(ConnectException.class, () -> connector.alterOffsets(config,
-        Map.of(Map.of("ns", "other.orders"), SourceOffsets.streamOffset(TOKEN))));
-    assertThrows(ConnectException.class, () -> connector.alterOffsets(config,
-        Map.of(Map.of("ns", "zava.orders"), Map.of("position", 5))));
+    assertThrows(
+        ConnectException.class,
+        () ->
+            connector.alterOffsets(
+                config, Map.of(Map.of("ns", "other.orders"), SourceOffsets.streamOffset(TOKEN))));
+    assertThrows(
+        ConnectException.class,
+        () ->
+            connector.alterOffsets(
+                config, Map.of(Map.of("ns", "zava.orders"), Map.of("position", 5))));
   }
 }

@@ -16,10 +16,11 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
  */
 final class SourceTaskDriver {
 
-  private SourceTaskDriver() {
-  }
+  private SourceTaskDriver() {}
 
-  /** A task started with {@code storedOffset} as every partition's stored offset (none when empty). */
+  /**
+   * A task started with {@code storedOffset} as every partition's stored offset (none when empty).
+   */
   static MongoSourceTask start(Map<String, String> props, Map<String, Object> storedOffset) {
     return start(props, storedOffset(storedOffset), null);
   }
@@ -28,14 +29,16 @@ final class SourceTaskDriver {
     return start(props, offsets, null);
   }
 
-  static MongoSourceTask start(Map<String, String> props, OffsetStorageReader offsets, PluginMetrics plugin) {
+  static MongoSourceTask start(
+      Map<String, String> props, OffsetStorageReader offsets, PluginMetrics plugin) {
     MongoSourceTask task = new MongoSourceTask();
     task.initialize(context(props, offsets, plugin));
     task.start(props);
     return task;
   }
 
-  static SourceTaskContext context(Map<String, String> props, OffsetStorageReader offsets, PluginMetrics plugin) {
+  static SourceTaskContext context(
+      Map<String, String> props, OffsetStorageReader offsets, PluginMetrics plugin) {
     return new SourceTaskContext() {
       @Override
       public Map<String, String> configs() {
@@ -64,7 +67,8 @@ final class SourceTaskDriver {
       }
 
       @Override
-      public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+      public <T> Map<Map<String, T>, Map<String, Object>> offsets(
+          Collection<Map<String, T>> partitions) {
         Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
         if (!none) {
           partitions.forEach(p -> out.put(p, stored));
@@ -75,7 +79,8 @@ final class SourceTaskDriver {
   }
 
   /** Polls until {@code n} records arrived or the time is up. */
-  static List<SourceRecord> poll(MongoSourceTask task, int n, long millis) throws InterruptedException {
+  static List<SourceRecord> poll(MongoSourceTask task, int n, long millis)
+      throws InterruptedException {
     List<SourceRecord> out = new ArrayList<>();
     long deadline = System.currentTimeMillis() + millis;
     while (out.size() < n && System.currentTimeMillis() < deadline) {
@@ -88,7 +93,8 @@ final class SourceTaskDriver {
   }
 
   /** Polls until {@code n} records arrived, then half a second more to catch extra ones. */
-  static List<SourceRecord> pollAll(MongoSourceTask task, int n, long millis) throws InterruptedException {
+  static List<SourceRecord> pollAll(MongoSourceTask task, int n, long millis)
+      throws InterruptedException {
     List<SourceRecord> out = poll(task, n, millis);
     long extra = System.currentTimeMillis() + 500;
     while (System.currentTimeMillis() < extra) {

@@ -19,21 +19,28 @@ class SyncRulesChangeTest {
     return MongoSourceConfig.of(p).collections().get(0);
   }
 
-  private static final Map<String, Object> STREAM_OFFSET = Map.of(SourceOffsets.RESUME_TOKEN, "{\"_data\": \"82\"}");
+  private static final Map<String, Object> STREAM_OFFSET =
+      Map.of(SourceOffsets.RESUME_TOKEN, "{\"_data\": \"82\"}");
 
   @Test
   void offsetsOfACollectionWithRulesCarryTheirFingerprint() {
     CollectionSettings c = customers("collection.customers.filter", "{\"active\": true}");
     Map<String, ?> stamped = SyncRulesChange.stamped(STREAM_OFFSET, c.rules());
     assertEquals(c.rules().fingerprint(), stamped.get(SyncRulesChange.OFFSET_KEY));
-    assertEquals(STREAM_OFFSET.get(SourceOffsets.RESUME_TOKEN), stamped.get(SourceOffsets.RESUME_TOKEN));
-    assertEquals(STREAM_OFFSET, SyncRulesChange.stamped(STREAM_OFFSET, customers().rules()), "no rules, no key");
+    assertEquals(
+        STREAM_OFFSET.get(SourceOffsets.RESUME_TOKEN), stamped.get(SourceOffsets.RESUME_TOKEN));
+    assertEquals(
+        STREAM_OFFSET,
+        SyncRulesChange.stamped(STREAM_OFFSET, customers().rules()),
+        "no rules, no key");
   }
 
   @Test
   void sameRulesOrAFirstStartSayNothing() {
     CollectionSettings c = customers("collection.customers.filter", "{\"active\": true}");
-    assertNull(SyncRulesChange.message("src", "zava", c, SyncRulesChange.stamped(STREAM_OFFSET, c.rules())));
+    assertNull(
+        SyncRulesChange.message(
+            "src", "zava", c, SyncRulesChange.stamped(STREAM_OFFSET, c.rules())));
     assertNull(SyncRulesChange.message("src", "zava", c, null));
     assertNull(SyncRulesChange.message("src", "zava", customers(), STREAM_OFFSET));
   }
@@ -41,14 +48,22 @@ class SyncRulesChangeTest {
   @Test
   void changedRulesWarnWithTheExactResetCalls() {
     CollectionSettings before = customers("collection.customers.filter", "{\"active\": true}");
-    CollectionSettings after = customers("collection.customers.filter", "{\"active\": true, \"deleted\": false}",
-        "collection.customers.fields.exclude", "internal_notes");
+    CollectionSettings after =
+        customers(
+            "collection.customers.filter",
+            "{\"active\": true, \"deleted\": false}",
+            "collection.customers.fields.exclude",
+            "internal_notes");
     Map<String, ?> stored = SyncRulesChange.stamped(STREAM_OFFSET, before.rules());
     String message = SyncRulesChange.message("zava-src", "zava", after, stored);
-    assertTrue(message.contains("zava.customers") && message.contains("keep their old shape"), message);
+    assertTrue(
+        message.contains("zava.customers") && message.contains("keep their old shape"), message);
     assertTrue(message.contains("PUT /connectors/zava-src/stop"), message);
-    assertTrue(message.contains("PATCH /connectors/zava-src/offsets with {\"offsets\": [{\"partition\": {\"ns\":"
-        + " \"zava.customers\"}, \"offset\": null}]}"), message);
+    assertTrue(
+        message.contains(
+            "PATCH /connectors/zava-src/offsets with {\"offsets\": [{\"partition\": {\"ns\":"
+                + " \"zava.customers\"}, \"offset\": null}]}"),
+        message);
     assertTrue(message.contains("PUT /connectors/zava-src/resume"), message);
     // rules added to a collection that had none, and rules removed
     assertTrue(SyncRulesChange.message("s", "zava", after, STREAM_OFFSET) != null);

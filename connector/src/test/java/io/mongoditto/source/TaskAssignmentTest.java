@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class TaskAssignmentTest {
 
   private static final List<String> ZAVA =
-      List.of("stores", "customers", "categories", "products", "inventory", "orders", "order_items");
+      List.of(
+          "stores", "customers", "categories", "products", "inventory", "orders", "order_items");
 
   @Test
   void spreadsOverAtMostMaxTasksAndNeverLeavesOneEmpty() {

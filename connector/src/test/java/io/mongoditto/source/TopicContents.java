@@ -16,7 +16,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads whole topics from the beginning, with JSON keys and values parsed (schemaless JsonConverter). */
+/**
+ * Reads whole topics from the beginning, with JSON keys and values parsed (schemaless
+ * JsonConverter).
+ */
 final class TopicContents {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -47,8 +50,8 @@ final class TopicContents {
       if (!topics.containsKey(topic)) {
         return List.of();
       }
-      List<TopicPartition> partitions = topics.get(topic).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> partitions =
+          topics.get(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -61,7 +64,8 @@ final class TopicContents {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           Map<String, String> headers = new HashMap<>();
           for (Header h : r.headers()) {
-            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+            headers.put(
+                h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
           }
           out.add(new Rec(topic, parse(r.key()), parse(r.value()), headers, r.timestamp()));
         }

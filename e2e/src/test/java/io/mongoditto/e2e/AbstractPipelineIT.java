@@ -47,25 +47,35 @@ import org.opentest4j.TestAbortedException;
 abstract class AbstractPipelineIT {
 
   static final String DATABASE = "zava";
-  static final List<String> ZAVA_COLLECTIONS = List.of("stores", "customers", "categories", "products",
-      "product_embeddings", "inventory", "orders", "order_items");
+  static final List<String> ZAVA_COLLECTIONS =
+      List.of(
+          "stores",
+          "customers",
+          "categories",
+          "products",
+          "product_embeddings",
+          "inventory",
+          "orders",
+          "order_items");
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INVENTORY_ID = "7d9f3c1e-2b8a-4f61-9e0d-5a4b3c2d1e0f";
 
   /** Ditto's expected state, per collection and _id, as the steps change MongoDB. */
   private final Map<String, Map<Object, Map<String, Object>>> expected = new TreeMap<>();
+
   private PipelineEnvironment env;
   private MongoDatabase db;
   private final Map<String, String> sourceConfig = ConnectorConfigs.source();
   private Map<String, String> sinkConfig;
 
   /**
-   * Starts the environment; may skip (Assumptions) when it cannot run on this machine. It points the
-   * configs at its MongoDB and Ditto with {@link ConnectorConfigs#bind} (through the worker's
+   * Starts the environment; may skip (Assumptions) when it cannot run on this machine. It points
+   * the configs at its MongoDB and Ditto with {@link ConnectorConfigs#bind} (through the worker's
    * environment where the configs read ${env:...}).
    */
-  protected abstract PipelineEnvironment startEnvironment(Map<String, String> source, Map<String, String> sink);
+  protected abstract PipelineEnvironment startEnvironment(
+      Map<String, String> source, Map<String, String> sink);
 
   /** Why this environment cannot run here; every step then reports itself skipped with it. */
   private String skipReason;
@@ -73,7 +83,8 @@ abstract class AbstractPipelineIT {
   @BeforeAll
   void startAll() {
     try {
-      Assumptions.assumeTrue(ConnectorConfigs.sinkFile().isPresent(),
+      Assumptions.assumeTrue(
+          ConnectorConfigs.sinkFile().isPresent(),
           "no sink connector config yet (config/ditto-sink.json or config/ditto-sink-local.json): the"
               + " pipeline cannot be created as an operator would");
       sinkConfig = ConnectorConfigs.sink();
@@ -87,8 +98,10 @@ abstract class AbstractPipelineIT {
     // As docker/mongo-enable-pre-post-images.js does: the collections exist, with pre- and
     // post-images (single_field collections need them for deletes).
     for (String name : ZAVA_COLLECTIONS) {
-      db.createCollection(name, new CreateCollectionOptions()
-          .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
+      db.createCollection(
+          name,
+          new CreateCollectionOptions()
+              .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
     }
   }
 
@@ -119,9 +132,11 @@ abstract class AbstractPipelineIT {
   void bothConnectorsAreCreatedOverRestAndRun() {
     if (existingDocumentsExpected() != null) {
       // written before the source exists: what startup.mode says about them is checked in step 3
-      db.getCollection("categories").insertOne(new Document("_id", "pre1").append("name", "Existing")
-          .append("tags", List.of("x")));
-      db.getCollection("stores").insertOne(new Document("store_id", "s0").append("name", "Old Town"));
+      db.getCollection("categories")
+          .insertOne(
+              new Document("_id", "pre1").append("name", "Existing").append("tags", List.of("x")));
+      db.getCollection("stores")
+          .insertOne(new Document("store_id", "s0").append("name", "Old Town"));
     }
     env.connect().putConnectorConfig(ConnectorConfigs.SOURCE_NAME, sourceConfig);
     env.connect().putConnectorConfig(ConnectorConfigs.SINK_NAME, sinkConfig);
@@ -135,51 +150,112 @@ abstract class AbstractPipelineIT {
   @Order(3)
   void insertsUpdatesReplacesAndDeletesEndUpInDitto() {
     MongoCollection<Document> stores = db.getCollection("stores");
-    stores.insertOne(new Document("store_id", "s1").append("name", "Downtown")
-        .append("address", new Document("city", "Seattle").append("zip", "98101")).append("open", true));
-    stores.insertOne(new Document("store_id", "s2").append("name", "Airport")
-        .append("address", new Document("city", "SeaTac")));
-    stores.updateOne(Filters.eq("store_id", "s1"),
+    stores.insertOne(
+        new Document("store_id", "s1")
+            .append("name", "Downtown")
+            .append("address", new Document("city", "Seattle").append("zip", "98101"))
+            .append("open", true));
+    stores.insertOne(
+        new Document("store_id", "s2")
+            .append("name", "Airport")
+            .append("address", new Document("city", "SeaTac")));
+    stores.updateOne(
+        Filters.eq("store_id", "s1"),
         Updates.combine(Updates.set("name", "Downtown Seattle"), Updates.unset("address.zip")));
     stores.deleteOne(Filters.eq("store_id", "s2"));
 
     MongoCollection<Document> categories = db.getCollection("categories");
-    categories.insertOne(new Document("_id", "c1").append("name", "Tools").append("tags", List.of("hand", "power")));
+    categories.insertOne(
+        new Document("_id", "c1").append("name", "Tools").append("tags", List.of("hand", "power")));
     categories.insertOne(new Document("_id", "c2").append("name", "Paint"));
-    categories.replaceOne(Filters.eq("_id", "c1"), new Document("_id", "c1").append("name", "Hand tools")
-        .append("parent", "c0"));
+    categories.replaceOne(
+        Filters.eq("_id", "c1"),
+        new Document("_id", "c1").append("name", "Hand tools").append("parent", "c0"));
 
     MongoCollection<Document> inventory = db.getCollection("inventory");
-    inventory.insertOne(new Document("_id", INVENTORY_ID).append("store_id", "s1").append("product_id", "p1")
-        .append("quantity", 5));
-    inventory.updateOne(Filters.eq("_id", INVENTORY_ID), Updates.combine(Updates.inc("quantity", 3),
-        Updates.set("location", new Document("aisle", 4).append("bin", "b"))));
+    inventory.insertOne(
+        new Document("_id", INVENTORY_ID)
+            .append("store_id", "s1")
+            .append("product_id", "p1")
+            .append("quantity", 5));
+    inventory.updateOne(
+        Filters.eq("_id", INVENTORY_ID),
+        Updates.combine(
+            Updates.inc("quantity", 3),
+            Updates.set("location", new Document("aisle", 4).append("bin", "b"))));
     // a $set of a whole sub-object removes its other keys
-    inventory.updateOne(Filters.eq("_id", INVENTORY_ID), Updates.set("location", new Document("aisle", 5)));
+    inventory.updateOne(
+        Filters.eq("_id", INVENTORY_ID), Updates.set("location", new Document("aisle", 5)));
 
     MongoCollection<Document> orders = db.getCollection("orders");
-    orders.insertOne(new Document("order_id", "o1").append("customer_id", "cu1").append("total", 12.5)
-        .append("status", "new"));
+    orders.insertOne(
+        new Document("order_id", "o1")
+            .append("customer_id", "cu1")
+            .append("total", 12.5)
+            .append("status", "new"));
     orders.updateOne(Filters.eq("order_id", "o1"), Updates.set("status", "shipped"));
 
     // disabled in config/: never synced (its documents are too large for devices)
-    db.getCollection("product_embeddings").insertOne(new Document("_id", "e1").append("product_id", "p1")
-        .append("embedding", List.of(0.1, 0.2)));
+    db.getCollection("product_embeddings")
+        .insertOne(
+            new Document("_id", "e1")
+                .append("product_id", "p1")
+                .append("embedding", List.of(0.1, 0.2)));
 
-    expected.put("stores", byId(doc("_id", "s1", "store_id", "s1", "name", "Downtown Seattle",
-        "address", doc("city", "Seattle"), "open", true)));
-    expected.put("categories", byId(
-        doc("_id", "c1", "name", "Hand tools", "parent", "c0"),
-        doc("_id", "c2", "name", "Paint")));
+    expected.put(
+        "stores",
+        byId(
+            doc(
+                "_id",
+                "s1",
+                "store_id",
+                "s1",
+                "name",
+                "Downtown Seattle",
+                "address",
+                doc("city", "Seattle"),
+                "open",
+                true)));
+    expected.put(
+        "categories",
+        byId(
+            doc("_id", "c1", "name", "Hand tools", "parent", "c0"),
+            doc("_id", "c2", "name", "Paint")));
     if (Boolean.TRUE.equals(existingDocumentsExpected())) {
       // startup.mode initial: the documents that existed before the source started were copied
       expected.get("stores").put("s0", doc("_id", "s0", "store_id", "s0", "name", "Old Town"));
-      expected.get("categories").put("pre1", doc("_id", "pre1", "name", "Existing", "tags", List.of("x")));
+      expected
+          .get("categories")
+          .put("pre1", doc("_id", "pre1", "name", "Existing", "tags", List.of("x")));
     }
-    expected.put("inventory", byId(doc("_id", INVENTORY_ID, "store_id", "s1", "product_id", "p1",
-        "quantity", 8, "location", doc("aisle", 5))));
-    expected.put("orders", byId(doc("_id", "o1", "order_id", "o1", "customer_id", "cu1", "total", 12.5,
-        "status", "shipped")));
+    expected.put(
+        "inventory",
+        byId(
+            doc(
+                "_id",
+                INVENTORY_ID,
+                "store_id",
+                "s1",
+                "product_id",
+                "p1",
+                "quantity",
+                8,
+                "location",
+                doc("aisle", 5))));
+    expected.put(
+        "orders",
+        byId(
+            doc(
+                "_id",
+                "o1",
+                "order_id",
+                "o1",
+                "customer_id",
+                "cu1",
+                "total",
+                12.5,
+                "status",
+                "shipped")));
     expected.put("product_embeddings", Map.of());
     awaitDitto(expected);
   }
@@ -187,13 +263,18 @@ abstract class AbstractPipelineIT {
   @Test
   @Order(4)
   void aPausedSourceHoldsChangesBackAndResumeDeliversThem() throws InterruptedException {
-    env.connect().put("connectors/" + ConnectorConfigs.SOURCE_NAME + "/pause", null).requireStatus(202);
+    env.connect()
+        .put("connectors/" + ConnectorConfigs.SOURCE_NAME + "/pause", null)
+        .requireStatus(202);
     awaitState(ConnectorConfigs.SOURCE_NAME, "PAUSED");
     db.getCollection("categories").insertOne(new Document("_id", "c3").append("name", "Garden"));
     Thread.sleep(5_000);
-    assertFalse(env.ditto().selectById("categories").containsKey("c3"), "a paused source still delivered");
+    assertFalse(
+        env.ditto().selectById("categories").containsKey("c3"), "a paused source still delivered");
 
-    env.connect().put("connectors/" + ConnectorConfigs.SOURCE_NAME + "/resume", null).requireStatus(202);
+    env.connect()
+        .put("connectors/" + ConnectorConfigs.SOURCE_NAME + "/resume", null)
+        .requireStatus(202);
     awaitState(ConnectorConfigs.SOURCE_NAME, "RUNNING");
     expected.get("categories").put("c3", doc("_id", "c3", "name", "Garden"));
     awaitDitto(expected);
@@ -220,8 +301,10 @@ abstract class AbstractPipelineIT {
   @Order(6)
   void offsetsAreVisibleAndBothConnectorsAreDeleted() {
     for (String name : List.of(ConnectorConfigs.SOURCE_NAME, ConnectorConfigs.SINK_NAME)) {
-      JsonNode offsets = env.connect().get("connectors/" + name + "/offsets").requireStatus(200).body();
-      assertFalse(offsets.path("offsets").isEmpty(), name + " has no committed offsets: " + offsets);
+      JsonNode offsets =
+          env.connect().get("connectors/" + name + "/offsets").requireStatus(200).body();
+      assertFalse(
+          offsets.path("offsets").isEmpty(), name + " has no committed offsets: " + offsets);
     }
     for (String name : List.of(ConnectorConfigs.SOURCE_NAME, ConnectorConfigs.SINK_NAME)) {
       env.connect().delete("connectors/" + name).requireStatus(204);
@@ -241,7 +324,8 @@ abstract class AbstractPipelineIT {
     if (mode == null) {
       return null;
     }
-    return Set.of("initial", "snapshot_only").contains(mode.trim().toLowerCase(java.util.Locale.ROOT));
+    return Set.of("initial", "snapshot_only")
+        .contains(mode.trim().toLowerCase(java.util.Locale.ROOT));
   }
 
   private void awaitFirstChangeThrough() {
@@ -260,7 +344,8 @@ abstract class AbstractPipelineIT {
         sleep(500);
       }
     }
-    assertTrue(through, "no change reached Ditto within " + SYNC_TIMEOUT + "\n" + env.diagnostics());
+    assertTrue(
+        through, "no change reached Ditto within " + SYNC_TIMEOUT + "\n" + env.diagnostics());
     for (String id : probes) {
       categories.deleteOne(Filters.eq("_id", id));
     }
@@ -269,13 +354,17 @@ abstract class AbstractPipelineIT {
   /** Waits until each named Ditto collection holds exactly the expected documents. */
   private void awaitDitto(Map<String, Map<Object, Map<String, Object>>> expected) {
     try {
-      Awaitility.await("Ditto equal to the expected state").atMost(SYNC_TIMEOUT)
+      Awaitility.await("Ditto equal to the expected state")
+          .atMost(SYNC_TIMEOUT)
           .pollInterval(Duration.ofMillis(500))
-          .untilAsserted(() -> {
-            failFastIfFailed();
-            Map<String, Object> mismatches = mismatches(expected);
-            assertTrue(mismatches.isEmpty(), () -> "per collection, expected vs actual: " + mismatches);
-          });
+          .untilAsserted(
+              () -> {
+                failFastIfFailed();
+                Map<String, Object> mismatches = mismatches(expected);
+                assertTrue(
+                    mismatches.isEmpty(),
+                    () -> "per collection, expected vs actual: " + mismatches);
+              });
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + "\n" + env.diagnostics(), e);
     }
@@ -283,23 +372,25 @@ abstract class AbstractPipelineIT {
 
   private Map<String, Object> mismatches(Map<String, Map<Object, Map<String, Object>>> expected) {
     Map<String, Object> out = new LinkedHashMap<>();
-    expected.forEach((collection, docs) -> {
-      JsonNode want = JSON.valueToTree(docs);
-      JsonNode got = JSON.valueToTree(byIdText(env.ditto().selectById(collection)));
-      if (!want.equals(NUMERIC_VALUE, got)) {
-        out.put(collection, Map.of("expected", want, "actual", got));
-      }
-    });
+    expected.forEach(
+        (collection, docs) -> {
+          JsonNode want = JSON.valueToTree(docs);
+          JsonNode got = JSON.valueToTree(byIdText(env.ditto().selectById(collection)));
+          if (!want.equals(NUMERIC_VALUE, got)) {
+            out.put(collection, Map.of("expected", want, "actual", got));
+          }
+        });
     return out;
   }
 
   /** Numbers compare by value: Ditto may answer 8 as 8.0 or a long. */
-  private static final Comparator<JsonNode> NUMERIC_VALUE = (a, b) -> {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
+  private static final Comparator<JsonNode> NUMERIC_VALUE =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
 
   private void failFastIfFailed() {
     env.connect().requireNotFailed(ConnectorConfigs.SOURCE_NAME);
@@ -307,15 +398,19 @@ abstract class AbstractPipelineIT {
   }
 
   private void awaitState(String connector, String state) {
-    await(connector + " " + state, () -> {
-      env.connect().requireNotFailed(connector);
-      return env.connect().allIn(connector, state);
-    });
+    await(
+        connector + " " + state,
+        () -> {
+          env.connect().requireNotFailed(connector);
+          return env.connect().allIn(connector, state);
+        });
   }
 
   private void await(String what, BooleanSupplier condition) {
     try {
-      Awaitility.await(what).atMost(SYNC_TIMEOUT).pollInterval(Duration.ofMillis(250))
+      Awaitility.await(what)
+          .atMost(SYNC_TIMEOUT)
+          .pollInterval(Duration.ofMillis(250))
           .until(condition::getAsBoolean);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + "\n" + env.diagnostics(), e);

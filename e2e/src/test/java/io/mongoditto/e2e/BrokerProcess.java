@@ -12,8 +12,8 @@ import java.util.UUID;
 
 /**
  * A real Kafka broker in its own JVM: KRaft combined mode (broker and controller in one node),
- * storage formatted with {@code kafka.tools.StorageTool --standalone}, started with
- * {@code kafka.Kafka server.properties}.
+ * storage formatted with {@code kafka.tools.StorageTool --standalone}, started with {@code
+ * kafka.Kafka server.properties}.
  */
 final class BrokerProcess implements AutoCloseable {
 
@@ -31,14 +31,28 @@ final class BrokerProcess implements AutoCloseable {
     Path config = workDir.resolve("server.properties");
     write(config, serverProperties(port, controllerPort, workDir.resolve("kafka-data")));
     // kafka-storage.sh format: a combined node must be formatted before its first start
-    JavaProcess.run("kafka-storage-format", kafka, workDir, "kafka.tools.StorageTool", "format",
-        "-t", clusterId(), "-c", config.toString(), "--standalone", "--ignore-formatted");
-    JavaProcess process = JavaProcess.start("kafka", kafka, "256m", workDir, Map.of(),
-        "kafka.Kafka", config.toString());
+    JavaProcess.run(
+        "kafka-storage-format",
+        kafka,
+        workDir,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        clusterId(),
+        "-c",
+        config.toString(),
+        "--standalone",
+        "--ignore-formatted");
+    JavaProcess process =
+        JavaProcess.start(
+            "kafka", kafka, "256m", workDir, Map.of(), "kafka.Kafka", config.toString());
     BrokerProcess broker = new BrokerProcess(process, port);
     try {
-      FreePorts.await("the Kafka broker on port " + port, Duration.ofSeconds(60),
-          () -> FreePorts.listening(port), process::requireAlive);
+      FreePorts.await(
+          "the Kafka broker on port " + port,
+          Duration.ofSeconds(60),
+          () -> FreePorts.listening(port),
+          process::requireAlive);
       return broker;
     } catch (RuntimeException e) {
       broker.close();
@@ -51,7 +65,8 @@ final class BrokerProcess implements AutoCloseable {
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.bootstrap.servers", "localhost:" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    p.setProperty(
+        "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
     p.setProperty("advertised.listeners", "PLAINTEXT://localhost:" + port);
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");

@@ -29,7 +29,8 @@ final class ConnectRest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ConnectRest(String baseUrl) {
     this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
@@ -44,10 +45,13 @@ final class ConnectRest {
   }
 
   Response put(String path, Object json) {
-    return send(HttpRequest.newBuilder(base.resolve(path))
-        .header("Content-Type", "application/json")
-        .PUT(json == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(write(json))));
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .PUT(
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(write(json))));
   }
 
   Response delete(String path) {
@@ -82,7 +86,9 @@ final class ConnectRest {
     return true;
   }
 
-  /** Throws with the traces when the connector or a task FAILED: fail fast instead of timing out. */
+  /**
+   * Throws with the traces when the connector or a task FAILED: fail fast instead of timing out.
+   */
   void requireNotFailed(String name) {
     Response r = get("connectors/" + name + "/status");
     if (r.status() == 200 && r.body().toString().contains("\"FAILED\"")) {
@@ -96,10 +102,13 @@ final class ConnectRest {
 
   private Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
       String body = r.body();
-      return new Response(r.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body));
+      return new Response(
+          r.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body));
     } catch (IOException e) {
       return new Response(-1, JSON.getNodeFactory().textNode(e.toString()));
     } catch (InterruptedException e) {

@@ -20,8 +20,13 @@ final class ConnectTopology implements AutoCloseable {
   private final Map<String, String> workerEnv;
   private ConnectWorkerProcess worker;
 
-  private ConnectTopology(Path workDir, BrokerProcess broker, ConnectWorkerProcess worker, Path pluginPath,
-      String bootstrapServers, Map<String, String> workerEnv) {
+  private ConnectTopology(
+      Path workDir,
+      BrokerProcess broker,
+      ConnectWorkerProcess worker,
+      Path pluginPath,
+      String bootstrapServers,
+      Map<String, String> workerEnv) {
     this.workDir = workDir;
     this.broker = broker;
     this.worker = worker;
@@ -37,9 +42,10 @@ final class ConnectTopology implements AutoCloseable {
     BrokerProcess broker = BrokerProcess.start(kafka, workDir);
     try {
       Path plugins = PluginDirectory.unpack(PluginDirectory.zip(), workDir.resolve("plugins"));
-      ConnectWorkerProcess worker = ConnectWorkerProcess.start(kafka, workDir, broker.bootstrapServers(),
-          plugins, workerEnv);
-      return new ConnectTopology(workDir, broker, worker, plugins, broker.bootstrapServers(), workerEnv);
+      ConnectWorkerProcess worker =
+          ConnectWorkerProcess.start(kafka, workDir, broker.bootstrapServers(), plugins, workerEnv);
+      return new ConnectTopology(
+          workDir, broker, worker, plugins, broker.bootstrapServers(), workerEnv);
     } catch (RuntimeException e) {
       broker.close();
       throw e;
@@ -47,11 +53,13 @@ final class ConnectTopology implements AutoCloseable {
   }
 
   /** A worker only, on a broker that runs elsewhere (e.g. a Kafka container). */
-  static ConnectTopology startWorker(String name, String bootstrapServers, Map<String, String> workerEnv) {
+  static ConnectTopology startWorker(
+      String name, String bootstrapServers, Map<String, String> workerEnv) {
     Path workDir = workDir(name);
     KafkaDistribution kafka = KafkaDistribution.fromBuild();
     Path plugins = PluginDirectory.unpack(PluginDirectory.zip(), workDir.resolve("plugins"));
-    ConnectWorkerProcess worker = ConnectWorkerProcess.start(kafka, workDir, bootstrapServers, plugins, workerEnv);
+    ConnectWorkerProcess worker =
+        ConnectWorkerProcess.start(kafka, workDir, bootstrapServers, plugins, workerEnv);
     return new ConnectTopology(workDir, null, worker, plugins, bootstrapServers, workerEnv);
   }
 
@@ -74,8 +82,14 @@ final class ConnectTopology implements AutoCloseable {
   }
 
   void startStoppedWorker() {
-    worker = ConnectWorkerProcess.start(KafkaDistribution.fromBuild(), workDir, bootstrapServers, pluginPath,
-        workerEnv, worker.restPort());
+    worker =
+        ConnectWorkerProcess.start(
+            KafkaDistribution.fromBuild(),
+            workDir,
+            bootstrapServers,
+            pluginPath,
+            workerEnv,
+            worker.restPort());
   }
 
   ConnectRest rest() {

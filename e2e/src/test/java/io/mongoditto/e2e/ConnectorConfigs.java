@@ -20,10 +20,14 @@ final class ConnectorConfigs {
   private ConnectorConfigs() {}
 
   static Map<String, String> source() {
-    return withoutName(DeploymentInputs.connectorConfig(ProjectFiles.config().resolve(DeploymentInputs.SOURCE_CONFIG)));
+    return withoutName(
+        DeploymentInputs.connectorConfig(
+            ProjectFiles.config().resolve(DeploymentInputs.SOURCE_CONFIG)));
   }
 
-  /** config/ditto-sink.json (its endpoint and key come from ${env:...}), else ditto-sink-local.json. */
+  /**
+   * config/ditto-sink.json (its endpoint and key come from ${env:...}), else ditto-sink-local.json.
+   */
   static Optional<Path> sinkFile() {
     for (String name : List.of("ditto-sink.json", "ditto-sink-local.json")) {
       Path file = ProjectFiles.config().resolve(name);
@@ -44,7 +48,8 @@ final class ConnectorConfigs {
    * unchanged); when it holds a literal (e.g. ditto-sink-local.json's fixed port), the literal is
    * replaced.
    */
-  static void bind(Map<String, String> config, String key, String value, Map<String, String> workerEnv) {
+  static void bind(
+      Map<String, String> config, String key, String value, Map<String, String> workerEnv) {
     Matcher m = ENV_REF.matcher(config.getOrDefault(key, ""));
     if (m.matches()) {
       workerEnv.put(m.group(1), value);

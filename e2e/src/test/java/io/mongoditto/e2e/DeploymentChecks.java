@@ -43,8 +43,10 @@ final class DeploymentChecks {
       String replicaSetInitScript) {}
 
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final Pattern SED_SET = Pattern.compile("s\\|\\^([a-z.]+)=\\.\\*\\|\\1=([^|]*)\\|");
+  private static final Pattern SED_SET =
+      Pattern.compile("s\\|\\^([a-z.]+)=\\.\\*\\|\\1=([^|]*)\\|");
   private static final String DEFAULT_TOPIC_PREFIX = "mongoditto";
+
   /** The local Ditto in compose is plain http on another host than the worker's. */
   private static final Set<String> COMPOSE_ONLY_SINK_KEYS = Set.of("ditto.allow.insecure.http");
 
@@ -68,7 +70,8 @@ final class DeploymentChecks {
     return List.copyOf(c.problems);
   }
 
-  // --- the compose sink config is config/ditto-sink.json plus plain http to the local-ditto service
+  // --- the compose sink config is config/ditto-sink.json plus plain http to the local-ditto
+  // service
   private void composeSinkMatchesConfigSink() {
     Map<String, String> reference = in.sinks().get("config/ditto-sink.json");
     if (reference == null) {
@@ -82,7 +85,9 @@ final class DeploymentChecks {
       for (String key : keys) {
         if (!java.util.Objects.equals(reference.get(key), sink.getValue().get(key))
             && !COMPOSE_ONLY_SINK_KEYS.contains(key)) {
-          diff.put(key, sink.getValue().get(key) + " (config/ditto-sink.json: " + reference.get(key) + ")");
+          diff.put(
+              key,
+              sink.getValue().get(key) + " (config/ditto-sink.json: " + reference.get(key) + ")");
         }
       }
       if (!diff.isEmpty()) {
@@ -93,14 +98,24 @@ final class DeploymentChecks {
 
   // --- the worker's REST port: published by the connect service, the port the worker listens on
   private void workerRestPort() {
-    int port = URI.create(in.worker().getProperty("listeners", "http://:8083").split(",")[0]).getPort();
+    int port =
+        URI.create(in.worker().getProperty("listeners", "http://:8083").split(",")[0]).getPort();
     Map<Integer, Integer> published = publishedPorts("connect");
     if (!published.containsKey(port)) {
-      problem("connect service publishes container ports " + published.keySet()
-          + " but the worker listens on " + port + " (connect-distributed.properties listeners)");
+      problem(
+          "connect service publishes container ports "
+              + published.keySet()
+              + " but the worker listens on "
+              + port
+              + " (connect-distributed.properties listeners)");
     } else if (published.get(port) != port) {
-      problem("connect service maps the worker's REST port " + port + " to host port " + published.get(port)
-          + ": docs/deployment.md and the quickstart use " + port);
+      problem(
+          "connect service maps the worker's REST port "
+              + port
+              + " to host port "
+              + published.get(port)
+              + ": docs/deployment.md and the quickstart use "
+              + port);
     }
   }
 
@@ -108,36 +123,57 @@ final class DeploymentChecks {
   // in-network listener is what the connect service rewrites bootstrap.servers to
   private void brokerListeners() {
     Map<String, String> env = environment("kafka");
-    Map<String, String> advertised = listenerMap(env.getOrDefault("KAFKA_ADVERTISED_LISTENERS", ""));
+    Map<String, String> advertised =
+        listenerMap(env.getOrDefault("KAFKA_ADVERTISED_LISTENERS", ""));
     Map<String, String> bound = listenerMap(env.getOrDefault("KAFKA_LISTENERS", ""));
     String bootstrap = in.worker().getProperty("bootstrap.servers", "");
-    Optional<String> hostListener = advertised.entrySet().stream()
-        .filter(e -> e.getValue().equals(bootstrap)).map(Map.Entry::getKey).findFirst();
+    Optional<String> hostListener =
+        advertised.entrySet().stream()
+            .filter(e -> e.getValue().equals(bootstrap))
+            .map(Map.Entry::getKey)
+            .findFirst();
     if (hostListener.isEmpty()) {
-      problem("bootstrap.servers=" + bootstrap + " in connect-distributed.properties is none of the broker's"
-          + " advertised listeners " + advertised.values());
+      problem(
+          "bootstrap.servers="
+              + bootstrap
+              + " in connect-distributed.properties is none of the broker's"
+              + " advertised listeners "
+              + advertised.values());
     } else {
       int port = portOf(bootstrap);
       if (!publishedPorts("kafka").containsKey(port)) {
-        problem("the broker's host listener " + bootstrap + " is not published by the kafka service");
+        problem(
+            "the broker's host listener " + bootstrap + " is not published by the kafka service");
       }
       if (portOf(bound.getOrDefault(hostListener.get(), ":-1")) != port) {
-        problem("listener " + hostListener.get() + " is advertised on port " + port + " but bound to "
-            + bound.get(hostListener.get()));
+        problem(
+            "listener "
+                + hostListener.get()
+                + " is advertised on port "
+                + port
+                + " but bound to "
+                + bound.get(hostListener.get()));
       }
     }
     String inNetwork = sedValue("bootstrap.servers");
     if (inNetwork == null) {
       problem("the connect service does not rewrite bootstrap.servers for the compose network");
     } else if (!advertised.containsValue(inNetwork)) {
-      problem("the connect service uses bootstrap.servers=" + inNetwork + ", none of the broker's"
-          + " advertised listeners " + advertised.values());
+      problem(
+          "the connect service uses bootstrap.servers="
+              + inNetwork
+              + ", none of the broker's"
+              + " advertised listeners "
+              + advertised.values());
     } else if (!service(hostOf(inNetwork)).isPresent()) {
       problem("bootstrap.servers=" + inNetwork + " names no compose service");
     }
     for (String key : List.of("bootstrap.servers", "plugin.path")) {
       if (in.worker().getProperty(key) == null) {
-        problem("connect-distributed.properties has no " + key + " line for the connect service's sed to rewrite");
+        problem(
+            "connect-distributed.properties has no "
+                + key
+                + " line for the connect service's sed to rewrite");
       }
     }
   }
@@ -149,16 +185,27 @@ final class DeploymentChecks {
       problem("the connect service does not set plugin.path");
       return;
     }
-    String expectedSource = "./connector/target/" + in.pluginFinalName().replace("${project.version}", in.projectVersion());
+    String expectedSource =
+        "./connector/target/"
+            + in.pluginFinalName().replace("${project.version}", in.projectVersion());
     Map<String, String> mounts = volumes("connect");
     String target = mounts.get(expectedSource);
     if (target == null) {
-      problem("the connect service does not mount the assembly output " + expectedSource + " (mounts: " + mounts + ")");
+      problem(
+          "the connect service does not mount the assembly output "
+              + expectedSource
+              + " (mounts: "
+              + mounts
+              + ")");
     } else if (!target.equals(pluginPath)) {
       problem("the plugin dir is mounted at " + target + " but plugin.path=" + pluginPath);
     }
-    if (!in.assemblyBaseDirectory().contains("${project.version}") && !in.assemblyBaseDirectory().contains(in.projectVersion())) {
-      problem("the assembly's base directory " + in.assemblyBaseDirectory() + " does not carry the version");
+    if (!in.assemblyBaseDirectory().contains("${project.version}")
+        && !in.assemblyBaseDirectory().contains(in.projectVersion())) {
+      problem(
+          "the assembly's base directory "
+              + in.assemblyBaseDirectory()
+              + " does not carry the version");
     }
     if (!"service_load".equals(in.worker().getProperty("plugin.discovery"))) {
       problem("plugin.discovery is not service_load: every worker start would scan the class path");
@@ -172,9 +219,11 @@ final class DeploymentChecks {
       problem("no sink config for the compose setup (docker/connectors/ditto-sink.json)");
     }
     for (Map.Entry<String, Map<String, String>> sink : in.composeSinks().entrySet()) {
-      Optional<String> endpointValue = sink.getValue().entrySet().stream()
-          .filter(e -> e.getKey().contains("endpoint") || e.getKey().endsWith(".url"))
-          .map(Map.Entry::getValue).findFirst();
+      Optional<String> endpointValue =
+          sink.getValue().entrySet().stream()
+              .filter(e -> e.getKey().contains("endpoint") || e.getKey().endsWith(".url"))
+              .map(Map.Entry::getValue)
+              .findFirst();
       if (endpointValue.isEmpty()) {
         problem(sink.getKey() + " sets no Ditto endpoint");
         continue;
@@ -185,27 +234,46 @@ final class DeploymentChecks {
         problem(sink.getKey() + " endpoint " + endpoint + " names no compose service");
         continue;
       }
-      if ("http".equals(uri.getScheme()) && !"true".equals(sink.getValue().get("ditto.allow.insecure.http"))) {
-        problem(sink.getKey() + " talks plain http to " + uri.getHost()
-            + ", which the sink refuses for a non-loopback host unless ditto.allow.insecure.http=true");
+      if ("http".equals(uri.getScheme())
+          && !"true".equals(sink.getValue().get("ditto.allow.insecure.http"))) {
+        problem(
+            sink.getKey()
+                + " talks plain http to "
+                + uri.getHost()
+                + ", which the sink refuses for a non-loopback host unless ditto.allow.insecure.http=true");
       }
       int port = uri.getPort() == -1 ? 80 : uri.getPort();
       String command = String.join(" ", stringList(service(uri.getHost()).get().path("command")));
       Matcher m = Pattern.compile("--port\\s+(\\d+)").matcher(command);
       String listening = m.find() ? m.group(1) : "an unknown port";
       if (!listening.equals(Integer.toString(port))) {
-        problem(sink.getKey() + " endpoint " + endpoint + " but service " + uri.getHost() + " listens on "
-            + listening + " (its command: " + command + ")");
+        problem(
+            sink.getKey()
+                + " endpoint "
+                + endpoint
+                + " but service "
+                + uri.getHost()
+                + " listens on "
+                + listening
+                + " (its command: "
+                + command
+                + ")");
       }
       Map<String, String> dittoEnv = environment(uri.getHost());
       sink.getValue().entrySet().stream()
           .filter(e -> e.getKey().contains("api.key"))
           .map(e -> resolveEnv(e.getValue(), connectEnv))
           .filter(key -> !key.equals(dittoEnv.get("LOCAL_DITTO_API_KEY")))
-          .forEach(key -> problem(sink.getKey() + " presents an API key other than the LOCAL_DITTO_API_KEY of"
-              + " service " + uri.getHost()));
+          .forEach(
+              key ->
+                  problem(
+                      sink.getKey()
+                          + " presents an API key other than the LOCAL_DITTO_API_KEY of"
+                          + " service "
+                          + uri.getHost()));
       if (!command.contains("0.0.0.0")) {
-        problem("service " + uri.getHost() + " listens on loopback only: the worker cannot reach it");
+        problem(
+            "service " + uri.getHost() + " listens on loopback only: the worker cannot reach it");
       }
     }
   }
@@ -228,7 +296,11 @@ final class DeploymentChecks {
         Arrays.stream(config.get("topics").split(",")).map(String::trim).forEach(unread::remove);
       }
       if (!unread.isEmpty()) {
-        problem(sink.getKey() + " reads none of the source topics " + unread + " (topics / topics.regex)");
+        problem(
+            sink.getKey()
+                + " reads none of the source topics "
+                + unread
+                + " (topics / topics.regex)");
       }
     }
     String errorsTopic = in.source().getOrDefault("errors.topic", "");
@@ -245,10 +317,13 @@ final class DeploymentChecks {
     Set<String> topics = new LinkedHashSet<>();
     for (String c : source.getOrDefault("collections", "").split(",")) {
       String name = c.trim();
-      if (name.isEmpty() || "false".equalsIgnoreCase(source.get("collection." + name + ".enabled"))) {
+      if (name.isEmpty()
+          || "false".equalsIgnoreCase(source.get("collection." + name + ".enabled"))) {
         continue;
       }
-      topics.add(source.getOrDefault("collection." + name + ".topic", prefix.isEmpty() ? name : prefix + "." + name));
+      topics.add(
+          source.getOrDefault(
+              "collection." + name + ".topic", prefix.isEmpty() ? name : prefix + "." + name));
     }
     return topics;
   }
@@ -265,15 +340,20 @@ final class DeploymentChecks {
         while (m.find()) {
           usesEnv = true;
           if (!connectEnv.containsKey(m.group(1))) {
-            problem(config.getKey() + " reads ${env:" + m.group(1) + "} but the connect service does not set "
-                + m.group(1));
+            problem(
+                config.getKey()
+                    + " reads ${env:"
+                    + m.group(1)
+                    + "} but the connect service does not set "
+                    + m.group(1));
           }
         }
       }
     }
     String providers = in.worker().getProperty("config.providers", "");
-    if (usesEnv && (!Arrays.asList(providers.split("\\s*,\\s*")).contains("env")
-        || in.worker().getProperty("config.providers.env.class") == null)) {
+    if (usesEnv
+        && (!Arrays.asList(providers.split("\\s*,\\s*")).contains("env")
+            || in.worker().getProperty("config.providers.env.class") == null)) {
       problem("connector configs use ${env:...} but the worker declares no 'env' config provider");
     }
   }
@@ -284,13 +364,17 @@ final class DeploymentChecks {
     int i = command.indexOf("--replSet");
     String replSet = i >= 0 && i + 1 < command.size() ? command.get(i + 1) : null;
     if (replSet == null) {
-      problem("the mongo service does not start mongod with --replSet: change streams need a replica set");
+      problem(
+          "the mongo service does not start mongod with --replSet: change streams need a replica set");
       return;
     }
-    Matcher init = Pattern.compile("_id:\\s*\"([^\"]+)\".*host:\\s*\"([^\"]+)\"", Pattern.DOTALL)
-        .matcher(in.replicaSetInitScript());
+    Matcher init =
+        Pattern.compile("_id:\\s*\"([^\"]+)\".*host:\\s*\"([^\"]+)\"", Pattern.DOTALL)
+            .matcher(in.replicaSetInitScript());
     if (!init.find() || !init.group(1).equals(replSet)) {
-      problem("docker/mongo-init-replica-set.js initiates a different replica set than --replSet " + replSet);
+      problem(
+          "docker/mongo-init-replica-set.js initiates a different replica set than --replSet "
+              + replSet);
     } else {
       String member = init.group(2);
       int portArg = command.indexOf("--port");
@@ -300,9 +384,15 @@ final class DeploymentChecks {
       }
     }
     List<String> uris = new ArrayList<>();
-    environment("connect").values().stream().filter(v -> v.startsWith("mongodb")).forEach(uris::add);
-    service("mongo-setup").ifPresent(s -> stringList(s.path("entrypoint")).stream()
-        .filter(v -> v.startsWith("mongodb")).forEach(uris::add));
+    environment("connect").values().stream()
+        .filter(v -> v.startsWith("mongodb"))
+        .forEach(uris::add);
+    service("mongo-setup")
+        .ifPresent(
+            s ->
+                stringList(s.path("entrypoint")).stream()
+                    .filter(v -> v.startsWith("mongodb"))
+                    .forEach(uris::add));
     if (uris.isEmpty()) {
       problem("no MongoDB connection string on the connect service");
     }
@@ -378,7 +468,8 @@ final class DeploymentChecks {
 
   /** The value the connect service's sed writes for a worker property, or null. */
   private String sedValue(String key) {
-    String command = String.join(" ", stringList(service("connect").map(s -> s.path("command")).orElse(null)));
+    String command =
+        String.join(" ", stringList(service("connect").map(s -> s.path("command")).orElse(null)));
     Matcher m = SED_SET.matcher(command);
     while (m.find()) {
       if (m.group(1).equals(key)) {
@@ -404,9 +495,14 @@ final class DeploymentChecks {
   /** LISTENER_NAME -> host:port, from "NAME://host:port,..." */
   private static Map<String, String> listenerMap(String listeners) {
     return Arrays.stream(listeners.split(","))
-        .map(String::trim).filter(s -> s.contains("://"))
-        .collect(Collectors.toMap(s -> s.substring(0, s.indexOf("://")), s -> s.substring(s.indexOf("://") + 3),
-            (a, b) -> a, LinkedHashMap::new));
+        .map(String::trim)
+        .filter(s -> s.contains("://"))
+        .collect(
+            Collectors.toMap(
+                s -> s.substring(0, s.indexOf("://")),
+                s -> s.substring(s.indexOf("://") + 3),
+                (a, b) -> a,
+                LinkedHashMap::new));
   }
 
   private static String resolveEnv(String value, Map<String, String> env) {

@@ -90,7 +90,8 @@ final class DeploymentInputs {
       return sinks;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      files.filter(f -> f.getFileName().toString().matches("ditto-sink.*\\.json"))
+      files
+          .filter(f -> f.getFileName().toString().matches("ditto-sink.*\\.json"))
           .forEach(f -> sinks.put(label + f.getFileName(), connectorConfig(f)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -109,9 +110,14 @@ final class DeploymentInputs {
     }
     try {
       JsonNode node = JSON.readTree(file.toFile());
-      JsonNode body = node.has("config") && node.get("config").isObject() ? node.get("config") : node;
-      body.fields().forEachRemaining(e ->
-          config.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+      JsonNode body =
+          node.has("config") && node.get("config").isObject() ? node.get("config") : node;
+      body.fields()
+          .forEachRemaining(
+              e ->
+                  config.put(
+                      e.getKey(),
+                      e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
       return config;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);

@@ -36,10 +36,14 @@ final class FreePorts {
   /** Polls {@code ready} until true; {@code alive} throws with the process log when it died. */
   static void await(String what, Duration timeout, BooleanSupplier ready, Runnable alive) {
     try {
-      Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
-        alive.run();
-        return ready.getAsBoolean();
-      });
+      Awaitility.await(what)
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                alive.run();
+                return ready.getAsBoolean();
+              });
     } catch (ConditionTimeoutException e) {
       throw new IllegalStateException(what + " not ready within " + timeout, e);
     }

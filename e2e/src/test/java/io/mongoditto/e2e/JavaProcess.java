@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM on the Kafka distribution's class path (target/kafka-lib), its output in a log
- * file. Stopped on {@link #close()} and, if the test JVM dies first, by a shutdown hook, so no
- * broker or worker outlives the build.
+ * A child JVM on the Kafka distribution's class path (target/kafka-lib), its output in a log file.
+ * Stopped on {@link #close()} and, if the test JVM dies first, by a shutdown hook, so no broker or
+ * worker outlives the build.
  */
 final class JavaProcess implements AutoCloseable {
 
@@ -35,17 +35,24 @@ final class JavaProcess implements AutoCloseable {
    *
    * @param heap e.g. "256m": brokers and workers share two cores with everything else
    */
-  static JavaProcess start(String name, KafkaDistribution kafka, String heap, Path workDir,
-      Map<String, String> env, String mainClass, String... args) {
+  static JavaProcess start(
+      String name,
+      KafkaDistribution kafka,
+      String heap,
+      Path workDir,
+      Map<String, String> env,
+      String mainClass,
+      String... args) {
     List<String> command = new ArrayList<>(kafka.javaCommand(heap, workDir));
     command.add(mainClass);
     command.addAll(List.of(args));
     Path log = workDir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.PIPE);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
     pb.environment().putAll(env);
     try {
       return new JavaProcess(name, pb.start(), log);
@@ -55,13 +62,15 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /** Runs {@code mainClass} to completion and fails unless it exits with 0. */
-  static void run(String name, KafkaDistribution kafka, Path workDir, String mainClass, String... args) {
+  static void run(
+      String name, KafkaDistribution kafka, Path workDir, String mainClass, String... args) {
     try (JavaProcess p = start(name, kafka, "128m", workDir, Map.of(), mainClass, args)) {
       if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
         throw new IllegalStateException(name + " did not finish in 120 s:\n" + p.logTail());
       }
       if (p.process.exitValue() != 0) {
-        throw new IllegalStateException(name + " exited with " + p.process.exitValue() + ":\n" + p.logTail());
+        throw new IllegalStateException(
+            name + " exited with " + p.process.exitValue() + ":\n" + p.logTail());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -94,8 +103,8 @@ final class JavaProcess implements AutoCloseable {
   /** Fails with the log tail when the process died; used while waiting for it to come up. */
   void requireAlive() {
     if (!process.isAlive()) {
-      throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its log " + log
-          + ":\n" + logTail());
+      throw new IllegalStateException(
+          name + " exited with " + process.exitValue() + "; its log " + log + ":\n" + logTail());
     }
   }
 

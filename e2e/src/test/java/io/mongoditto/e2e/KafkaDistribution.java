@@ -16,19 +16,21 @@ final class KafkaDistribution {
 
   // WARN by default (the broker's per-partition INFO lines drown everything); INFO where an
   // operator looks: worker lifecycle and this project's connectors.
-  private static final String LOG_CONFIG = String.join("\n",
-      "status = warn",
-      "appender.out.type = Console",
-      "appender.out.name = out",
-      "appender.out.layout.type = PatternLayout",
-      "appender.out.layout.pattern = [%d] %p %m (%c)%n",
-      "rootLogger.level = WARN",
-      "rootLogger.appenderRef.out.ref = out",
-      "logger.worker.name = org.apache.kafka.connect.runtime.Worker",
-      "logger.worker.level = INFO",
-      "logger.ours.name = io.mongoditto",
-      "logger.ours.level = INFO",
-      "");
+  private static final String LOG_CONFIG =
+      String.join(
+          "\n",
+          "status = warn",
+          "appender.out.type = Console",
+          "appender.out.name = out",
+          "appender.out.layout.type = PatternLayout",
+          "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+          "rootLogger.level = WARN",
+          "rootLogger.appenderRef.out.ref = out",
+          "logger.worker.name = org.apache.kafka.connect.runtime.Worker",
+          "logger.worker.level = INFO",
+          "logger.ours.name = io.mongoditto",
+          "logger.ours.level = INFO",
+          "");
 
   private final Path libDir;
 
@@ -45,7 +47,8 @@ final class KafkaDistribution {
         throw new IllegalStateException("no connect-runtime jar in " + lib);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("no Kafka jars at " + lib + " (run mvn -pl e2e -am verify)", e);
+      throw new UncheckedIOException(
+          "no Kafka jars at " + lib + " (run mvn -pl e2e -am verify)", e);
     }
     return new KafkaDistribution(lib);
   }
@@ -61,7 +64,13 @@ final class KafkaDistribution {
       throw new UncheckedIOException(e);
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return List.of(java.toString(), "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dlog4j2.configurationFile=" + logConfig, "-cp", libDir + "/*");
+    return List.of(
+        java.toString(),
+        "-Xmx" + heap,
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Dlog4j2.configurationFile=" + logConfig,
+        "-cp",
+        libDir + "/*");
   }
 }

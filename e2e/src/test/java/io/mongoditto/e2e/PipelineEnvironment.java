@@ -5,8 +5,8 @@ import io.mongoditto.localditto.LocalDittoClient;
 
 /**
  * Where an end-to-end run happens: a Connect worker reached over REST (whose environment carries
- * the values the configs read through ${env:...}),
- * the MongoDB it reads (as the test sees it) and the Ditto it writes.
+ * the values the configs read through ${env:...}), the MongoDB it reads (as the test sees it) and
+ * the Ditto it writes.
  */
 interface PipelineEnvironment extends AutoCloseable {
 

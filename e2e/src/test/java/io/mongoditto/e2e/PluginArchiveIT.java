@@ -45,7 +45,8 @@ class PluginArchiveIT {
     Path zip = PluginDirectory.zip();
     try (ZipFile z = new ZipFile(zip.toFile())) {
       for (ZipEntry e : java.util.Collections.list(z.entries())) {
-        entries.put(e.getName(), e.isDirectory() ? new byte[0] : z.getInputStream(e).readAllBytes());
+        entries.put(
+            e.getName(), e.isDirectory() ? new byte[0] : z.getInputStream(e).readAllBytes());
       }
     }
   }
@@ -62,7 +63,8 @@ class PluginArchiveIT {
     assertTrue(bytes != null, "no manifest.json in " + entries.keySet());
     JsonNode m = JSON.readTree(bytes);
     assertEquals("mongo-ditto-connector", m.path("name").asText());
-    assertEquals(version, m.path("version").asText(), "the manifest's version is filtered from the pom");
+    assertEquals(
+        version, m.path("version").asText(), "the manifest's version is filtered from the pom");
     List<String> types = new ArrayList<>();
     m.path("component_types").forEach(t -> types.add(t.asText()));
     assertEquals(List.of("source", "sink"), types);
@@ -72,45 +74,72 @@ class PluginArchiveIT {
     assertFalse(m.path("owner").path("name").asText().isBlank(), "owner.name");
     assertTrue(m.path("license").isArray() && !m.path("license").isEmpty(), "license");
     assertFalse(m.path("documentation_url").asText().isBlank(), "documentation_url");
-    assertTrue(m.path("features").path("kafka_connect_api").asBoolean(), "features.kafka_connect_api");
+    assertTrue(
+        m.path("features").path("kafka_connect_api").asBoolean(), "features.kafka_connect_api");
   }
 
   @Test
   void libHoldsTheConnectorAndItsDependenciesButNothingTheWorkerProvides() {
     List<String> jars = libJars();
     assertTrue(jars.contains("connector-" + version + ".jar"), "connector jar: " + jars);
-    assertTrue(jars.stream().anyMatch(j -> j.startsWith("mongodb-driver-sync-")), "mongodb driver: " + jars);
-    assertTrue(jars.stream().anyMatch(j -> j.startsWith("mongodb-driver-core-")), "mongodb driver core: " + jars);
+    assertTrue(
+        jars.stream().anyMatch(j -> j.startsWith("mongodb-driver-sync-")),
+        "mongodb driver: " + jars);
+    assertTrue(
+        jars.stream().anyMatch(j -> j.startsWith("mongodb-driver-core-")),
+        "mongodb driver core: " + jars);
     assertTrue(jars.stream().anyMatch(j -> j.startsWith("bson-")), "bson: " + jars);
     // the worker provides these; a second copy in the plugin would shadow or clash with its own
-    for (String provided : List.of("connect-api-", "connect-runtime-", "connect-json-", "kafka-clients-",
-        "kafka_2.13-", "slf4j-", "log4j-", "reload4j-", "junit-", "local-mongo-", "local-ditto-")) {
-      assertTrue(jars.stream().noneMatch(j -> j.startsWith(provided)), provided + "* must not ship: " + jars);
+    for (String provided :
+        List.of(
+            "connect-api-",
+            "connect-runtime-",
+            "connect-json-",
+            "kafka-clients-",
+            "kafka_2.13-",
+            "slf4j-",
+            "log4j-",
+            "reload4j-",
+            "junit-",
+            "local-mongo-",
+            "local-ditto-")) {
+      assertTrue(
+          jars.stream().noneMatch(j -> j.startsWith(provided)),
+          provided + "* must not ship: " + jars);
     }
     // one version of each artifact
     List<String> artifacts = jars.stream().map(j -> j.replaceAll("-\\d.*$", "")).toList();
-    assertEquals(artifacts.stream().distinct().count(), artifacts.size(), "duplicate artifacts: " + jars);
+    assertEquals(
+        artifacts.stream().distinct().count(), artifacts.size(), "duplicate artifacts: " + jars);
   }
 
   @ParameterizedTest(name = "{1} is registered for ServiceLoader discovery")
   @CsvSource({
-      "org.apache.kafka.connect.source.SourceConnector, io.mongoditto.source.MongoSourceConnector",
-      "org.apache.kafka.connect.sink.SinkConnector, io.mongoditto.sink.DittoSinkConnector"})
+    "org.apache.kafka.connect.source.SourceConnector, io.mongoditto.source.MongoSourceConnector",
+    "org.apache.kafka.connect.sink.SinkConnector, io.mongoditto.sink.DittoSinkConnector"
+  })
   void theConnectorJarRegistersTheConnector(String service, String connector) throws IOException {
     Map<String, byte[]> jar = connectorJar();
-    Assumptions.assumeTrue(jar.containsKey(connector.replace('.', '/') + ".class"),
+    Assumptions.assumeTrue(
+        jar.containsKey(connector.replace('.', '/') + ".class"),
         connector + " is not in the connector jar yet");
     byte[] services = jar.get("META-INF/services/" + service);
     assertTrue(services != null, "no META-INF/services/" + service + " in the connector jar");
-    List<String> names = new String(services, StandardCharsets.UTF_8).lines().map(String::trim)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    List<String> names =
+        new String(services, StandardCharsets.UTF_8)
+            .lines()
+            .map(String::trim)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .toList();
     assertTrue(names.contains(connector), "META-INF/services/" + service + " lists " + names);
   }
 
   @Test
   void theConfigsAndDocsShipBesideTheJars() {
-    assertTrue(entries.containsKey(base + "etc/" + DeploymentInputs.SOURCE_CONFIG)
-        || !java.nio.file.Files.exists(ProjectFiles.config().resolve(DeploymentInputs.SOURCE_CONFIG)),
+    assertTrue(
+        entries.containsKey(base + "etc/" + DeploymentInputs.SOURCE_CONFIG)
+            || !java.nio.file.Files.exists(
+                ProjectFiles.config().resolve(DeploymentInputs.SOURCE_CONFIG)),
         "etc/ lacks the source config: " + entries.keySet());
     assertTrue(entries.keySet().stream().anyMatch(n -> n.startsWith(base + "doc/")), "no doc/");
   }

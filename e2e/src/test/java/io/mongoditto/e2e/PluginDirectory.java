@@ -15,11 +15,18 @@ final class PluginDirectory {
 
   /** The zip named by the {@code plugin.zip} system property (set by the e2e pom). */
   static Path zip() {
-    Path zip = Path.of(System.getProperty("plugin.zip",
-        "../connector/target/mongo-ditto-connector-" + System.getProperty("project.version") + ".zip"));
+    Path zip =
+        Path.of(
+            System.getProperty(
+                "plugin.zip",
+                "../connector/target/mongo-ditto-connector-"
+                    + System.getProperty("project.version")
+                    + ".zip"));
     if (!Files.isRegularFile(zip)) {
-      throw new IllegalStateException("no plugin zip at " + zip.toAbsolutePath()
-          + ": build it with mvn -pl e2e -am verify (the connector module makes it on package)");
+      throw new IllegalStateException(
+          "no plugin zip at "
+              + zip.toAbsolutePath()
+              + ": build it with mvn -pl e2e -am verify (the connector module makes it on package)");
     }
     return zip;
   }

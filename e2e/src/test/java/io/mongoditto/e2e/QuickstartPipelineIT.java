@@ -16,7 +16,8 @@ import java.util.Map;
 class QuickstartPipelineIT extends AbstractPipelineIT {
 
   @Override
-  protected PipelineEnvironment startEnvironment(Map<String, String> source, Map<String, String> sink) {
+  protected PipelineEnvironment startEnvironment(
+      Map<String, String> source, Map<String, String> sink) {
     LocalMongo mongo = LocalMongo.start();
     LocalDitto ditto = null;
     ConnectTopology topology = null;

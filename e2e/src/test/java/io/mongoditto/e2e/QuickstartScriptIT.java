@@ -25,20 +25,26 @@ class QuickstartScriptIT {
   @Test
   void startsABrokerAndAWorkerThatLoadsThePluginAndStopsThem() throws Exception {
     Path script = ProjectFiles.root().resolve("scripts/quickstart.sh");
-    Path work = Path.of("target", "e2e", "quickstart-script-" + System.currentTimeMillis()).toAbsolutePath();
+    Path work =
+        Path.of("target", "e2e", "quickstart-script-" + System.currentTimeMillis())
+            .toAbsolutePath();
     int connectPort = FreePorts.next();
-    Map<String, String> env = Map.of(
-        "QUICKSTART_DIR", work.toString(),
-        "KAFKA_PORT", Integer.toString(FreePorts.next()),
-        "CONTROLLER_PORT", Integer.toString(FreePorts.next()),
-        "CONNECT_PORT", Integer.toString(connectPort));
+    Map<String, String> env =
+        Map.of(
+            "QUICKSTART_DIR", work.toString(),
+            "KAFKA_PORT", Integer.toString(FreePorts.next()),
+            "CONTROLLER_PORT", Integer.toString(FreePorts.next()),
+            "CONNECT_PORT", Integer.toString(connectPort));
     try {
       Result start = run(env, script.toString(), "start", "--no-build", "--kafka-only");
       assertEquals(0, start.exitCode(), start.output());
       assertTrue(start.output().contains("/connectors/zava-retail-mongo/config"), start.output());
 
-      JsonNode plugins = new ConnectRest("http://127.0.0.1:" + connectPort).get("connector-plugins")
-          .requireStatus(200).body();
+      JsonNode plugins =
+          new ConnectRest("http://127.0.0.1:" + connectPort)
+              .get("connector-plugins")
+              .requireStatus(200)
+              .body();
       assertTrue(plugins.toString().contains(ConnectorConfigs.SOURCE_CLASS), plugins.toString());
       assertTrue(plugins.toString().contains(ConnectorConfigs.SINK_CLASS), plugins.toString());
 
@@ -50,15 +56,19 @@ class QuickstartScriptIT {
       Result stop = run(env, script.toString(), "stop");
       assertEquals(0, stop.exitCode(), stop.output());
       for (long pid : pids) {
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still alive");
+        assertFalse(
+            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+            "pid " + pid + " still alive");
       }
     }
   }
 
   private record Result(int exitCode, String output) {}
 
-  private static Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true);
+  private static Result run(Map<String, String> env, String... command)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();

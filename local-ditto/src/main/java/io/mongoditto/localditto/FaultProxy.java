@@ -46,12 +46,15 @@ public final class FaultProxy implements AutoCloseable {
   private record Reject(String marker, String description) implements Fault {}
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fault-proxy");
-    t.setDaemon(true);
-    return t;
-  });
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fault-proxy");
+            t.setDaemon(true);
+            return t;
+          });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String target;
   private final AtomicReference<Fault> fault = new AtomicReference<>();
   private final AtomicInteger requests = new AtomicInteger();
@@ -79,7 +82,10 @@ public final class FaultProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** Every request is answered with {@code status} (and {@code Retry-After} if not null) until {@link #clear()}. */
+  /**
+   * Every request is answered with {@code status} (and {@code Retry-After} if not null) until
+   * {@link #clear()}.
+   */
   public void respondWith(int status, Duration retryAfter) {
     set(new Status(status, retryAfter));
   }
@@ -99,9 +105,14 @@ public final class FaultProxy implements AutoCloseable {
     set(new Drop());
   }
 
-  /** Requests whose body contains {@code marker} get a 400 in Ditto's error shape; others are forwarded. */
+  /**
+   * Requests whose body contains {@code marker} get a 400 in Ditto's error shape; others are
+   * forwarded.
+   */
   public void rejectContaining(String marker) {
-    set(new Reject(marker, "Invalid document: rejected by the fault proxy (contains " + marker + ")"));
+    set(
+        new Reject(
+            marker, "Invalid document: rejected by the fault proxy (contains " + marker + ")"));
   }
 
   /** Back to forwarding everything; releases hung requests. */
@@ -134,7 +145,9 @@ public final class FaultProxy implements AutoCloseable {
       if (current instanceof Status s) {
         faulted.incrementAndGet();
         if (s.retryAfter() != null) {
-          exchange.getResponseHeaders().add("Retry-After", Long.toString(s.retryAfter().toSeconds()));
+          exchange
+              .getResponseHeaders()
+              .add("Retry-After", Long.toString(s.retryAfter().toSeconds()));
         }
         reply(exchange, s.status(), "Injected HTTP " + s.status());
         return;
@@ -143,7 +156,8 @@ public final class FaultProxy implements AutoCloseable {
         faulted.incrementAndGet();
         return; // closing the exchange without a response drops the connection
       }
-      if (current instanceof Reject r && new String(body, StandardCharsets.UTF_8).contains(r.marker())) {
+      if (current instanceof Reject r
+          && new String(body, StandardCharsets.UTF_8).contains(r.marker())) {
         faulted.incrementAndGet();
         reply(exchange, 400, r.description());
         return;
@@ -162,10 +176,12 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
-        .timeout(Duration.ofMinutes(2))
-        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+  private void forward(HttpExchange exchange, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
+            .timeout(Duration.ofMinutes(2))
+            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
     for (String name : List.of("Authorization", "Content-Type", "X-DITTO-TXN-ID")) {
       String value = exchange.getRequestHeaders().getFirst(name);
       if (value != null) {
@@ -179,7 +195,9 @@ public final class FaultProxy implements AutoCloseable {
       reply(exchange, 502, "Fault proxy could not reach " + target + ": " + e);
       return;
     }
-    response.headers().firstValue("Content-Type")
+    response
+        .headers()
+        .firstValue("Content-Type")
         .ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
     byte[] out = response.body();
     exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
@@ -188,10 +206,25 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private static void reply(HttpExchange exchange, int status, String description) throws IOException {
-    byte[] out = JSON.writeValueAsBytes(Map.of(
-        "transactionId", 0, "queryType", "unknown", "items", List.of(), "mutatedDocumentIds", List.of(),
-        "error", Map.of("description", description), "warnings", List.of(), "totalWarningsCount", 0));
+  private static void reply(HttpExchange exchange, int status, String description)
+      throws IOException {
+    byte[] out =
+        JSON.writeValueAsBytes(
+            Map.of(
+                "transactionId",
+                0,
+                "queryType",
+                "unknown",
+                "items",
+                List.of(),
+                "mutatedDocumentIds",
+                List.of(),
+                "error",
+                Map.of("description", description),
+                "warnings",
+                List.of(),
+                "totalWarningsCount",
+                0));
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, out.length);
     try (OutputStream os = exchange.getResponseBody()) {

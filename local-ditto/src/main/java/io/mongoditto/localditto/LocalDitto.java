@@ -94,15 +94,19 @@ public final class LocalDitto implements AutoCloseable {
         dataDir = ownedDir;
       }
       Files.createDirectories(dataDir);
-      // The engine's native layer writes to stderr whatever the log level: keep it out of test output.
+      // The engine's native layer writes to stderr whatever the log level: keep it out of test
+      // output.
       Path log = dataDir.resolve("local-ditto.log");
-      ProcessBuilder pb = new ProcessBuilder(
-              System.getProperty("localditto.node", "node"),
-              nodeDir.resolve("server.js").toString(),
-              "--port", Integer.toString(options.port()),
-              "--data-dir", dataDir.toAbsolutePath().toString())
-          .directory(nodeDir.toFile())
-          .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  System.getProperty("localditto.node", "node"),
+                  nodeDir.resolve("server.js").toString(),
+                  "--port",
+                  Integer.toString(options.port()),
+                  "--data-dir",
+                  dataDir.toAbsolutePath().toString())
+              .directory(nodeDir.toFile())
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
       // The key travels in the environment, not on a command line others can read with ps.
       pb.environment().put("LOCAL_DITTO_API_KEY", key);
       pb.environment().put("LOCAL_DITTO_EXIT_ON_STDIN_EOF", "1");
@@ -121,29 +125,33 @@ public final class LocalDitto implements AutoCloseable {
   }
 
   private static int awaitReady(Process process, Path log) throws IOException {
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Integer> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith(READY)) {
-            JsonNode json = new ObjectMapper().readTree(line.substring(READY.length()));
-            ready.complete(json.get("port").asInt());
-          }
-        }
-        ready.completeExceptionally(new IllegalStateException("the local Ditto exited"));
-      } catch (IOException | RuntimeException e) {
-        ready.completeExceptionally(e);
-      }
-    }, "local-ditto-stdout");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  if (line.startsWith(READY)) {
+                    JsonNode json = new ObjectMapper().readTree(line.substring(READY.length()));
+                    ready.complete(json.get("port").asInt());
+                  }
+                }
+                ready.completeExceptionally(new IllegalStateException("the local Ditto exited"));
+              } catch (IOException | RuntimeException e) {
+                ready.completeExceptionally(e);
+              }
+            },
+            "local-ditto-stdout");
     reader.setDaemon(true);
     reader.start();
     try {
       return ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("the local Ditto did not start; its log " + log + ":\n" + tail(log), e);
+      throw new IllegalStateException(
+          "the local Ditto did not start; its log " + log + ":\n" + tail(log), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the local Ditto", e);

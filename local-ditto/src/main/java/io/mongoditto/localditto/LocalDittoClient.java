@@ -20,7 +20,8 @@ import java.util.Map;
 public final class LocalDittoClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String endpoint;
   private final String apiKey;
 
@@ -57,18 +58,21 @@ public final class LocalDittoClient {
     return execute("v5", statement, args);
   }
 
-  public Map<String, Object> execute(String apiVersion, String statement, Map<String, Object> args) {
+  public Map<String, Object> execute(
+      String apiVersion, String statement, Map<String, Object> args) {
     try {
       String body = JSON.writeValueAsString(Map.of("statement", statement, "args", args));
-      HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/api/" + apiVersion + "/store/execute"))
-          .timeout(Duration.ofSeconds(30))
-          .header("Authorization", "Bearer " + apiKey)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(endpoint + "/api/" + apiVersion + "/store/execute"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Authorization", "Bearer " + apiKey)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("HTTP " + response.statusCode() + " for " + statement + ": " + response.body());
+        throw new IllegalStateException(
+            "HTTP " + response.statusCode() + " for " + statement + ": " + response.body());
       }
       return JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
     } catch (IOException e) {

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * Finds the Node.js server of the local Ditto and makes sure its npm dependencies are installed.
  *
  * <p>Lookup order, so it works from any module's tests, from the CLI and from a packaged jar: the
- * system property {@value #DIR_PROPERTY} or environment variable {@value #DIR_ENV}; the source
- * tree found by walking up from {@code project.root} (set by Surefire) or the working directory;
- * else the copy packaged in this jar, extracted under {@code ~/.cache/mongo-ditto/local-ditto}.
+ * system property {@value #DIR_PROPERTY} or environment variable {@value #DIR_ENV}; the source tree
+ * found by walking up from {@code project.root} (set by Surefire) or the working directory; else
+ * the copy packaged in this jar, extracted under {@code ~/.cache/mongo-ditto/local-ditto}.
  */
 final class NodeServerFiles {
 
@@ -26,7 +26,8 @@ final class NodeServerFiles {
   static final String DIR_ENV = "LOCAL_DITTO_NODE_DIR";
   private static final String RELATIVE = "local-ditto/node";
   private static final String RESOURCE_DIR = "/io/mongoditto/localditto/node/";
-  private static final List<String> FILES = List.of("server.js", "package.json", "package-lock.json");
+  private static final List<String> FILES =
+      List.of("server.js", "package.json", "package-lock.json");
 
   private NodeServerFiles() {}
 
@@ -42,11 +43,13 @@ final class NodeServerFiles {
     if (configured != null && !configured.isBlank()) {
       Path dir = Path.of(configured).toAbsolutePath();
       if (!Files.isRegularFile(dir.resolve("server.js"))) {
-        throw new IllegalStateException(DIR_PROPERTY + "/" + DIR_ENV + " = " + dir + " holds no server.js");
+        throw new IllegalStateException(
+            DIR_PROPERTY + "/" + DIR_ENV + " = " + dir + " holds no server.js");
       }
       return dir;
     }
-    for (String start : new String[] {System.getProperty("project.root"), System.getProperty("user.dir")}) {
+    for (String start :
+        new String[] {System.getProperty("project.root"), System.getProperty("user.dir")}) {
       if (start == null) {
         continue;
       }
@@ -70,7 +73,8 @@ final class NodeServerFiles {
             if (name.equals("package-lock.json")) {
               continue;
             }
-            throw new IllegalStateException("local Ditto server files not found: set " + DIR_PROPERTY);
+            throw new IllegalStateException(
+                "local Ditto server files not found: set " + DIR_PROPERTY);
           }
           Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -88,25 +92,29 @@ final class NodeServerFiles {
       return;
     }
     Path lockFile = dir.resolve(".npm-install.lock");
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel channel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = channel.lock()) {
       if (Files.isRegularFile(marker)) {
         return;
       }
       String npm = System.getProperty("localditto.npm", "npm");
       Path log = Files.createTempFile("local-ditto-npm-", ".log");
-      Process p = new ProcessBuilder(npm, "install", "--no-audit", "--no-fund")
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process p =
+          new ProcessBuilder(npm, "install", "--no-audit", "--no-fund")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
         p.destroyForcibly();
-        throw new IllegalStateException("npm install failed in " + dir + ":\n" + Files.readString(log));
+        throw new IllegalStateException(
+            "npm install failed in " + dir + ":\n" + Files.readString(log));
       }
       Files.deleteIfExists(log);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run npm install in " + dir + " (is Node.js 20 installed?)", e);
+      throw new UncheckedIOException(
+          "cannot run npm install in " + dir + " (is Node.js 20 installed?)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during npm install", e);

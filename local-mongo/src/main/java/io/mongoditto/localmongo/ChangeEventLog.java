@@ -23,6 +23,7 @@ final class ChangeEventLog {
 
   private final int capacity;
   private final Clock clock;
+
   /** Identifies this server run inside resume tokens: tokens of an earlier run are history lost. */
   private final int runId = ThreadLocalRandom.current().nextInt() & 0x7fffffff;
 
@@ -58,9 +59,24 @@ final class ChangeEventLog {
     try {
       Instant now = clock.instant();
       BsonTimestamp time = nextClusterTime(now);
-      ChangeEvent event = new ChangeEvent(++lastSeq, time, now, d.operationType(), d.db(), d.coll(),
-          d.documentId(), d.fullDocument(), d.preImage(), d.imagesEnabled(), d.updateDescription(),
-          d.toDb(), d.toColl(), d.collectionUuid(), d.operationDescription(), d.expandedOnly());
+      ChangeEvent event =
+          new ChangeEvent(
+              ++lastSeq,
+              time,
+              now,
+              d.operationType(),
+              d.db(),
+              d.coll(),
+              d.documentId(),
+              d.fullDocument(),
+              d.preImage(),
+              d.imagesEnabled(),
+              d.updateDescription(),
+              d.toDb(),
+              d.toColl(),
+              d.collectionUuid(),
+              d.operationDescription(),
+              d.expandedOnly());
       store(event);
       appended.signalAll();
       return event;

@@ -7,11 +7,11 @@ import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.List;
 
 /**
- * The project's replacement for mongo-java-server's oplog. Document writes are recorded by
- * {@link ChangeStreamCollection}'s hooks instead (the stock calls see no documents, miss
- * findAndModify and also report inserts that failed), so those calls are no-ops here; only
- * collection drops, which no collection hook sees, are recorded from this seam. Change streams
- * are opened by {@link ChangeStreamBackend}, never through {@link #createCursor}.
+ * The project's replacement for mongo-java-server's oplog. Document writes are recorded by {@link
+ * ChangeStreamCollection}'s hooks instead (the stock calls see no documents, miss findAndModify and
+ * also report inserts that failed), so those calls are no-ops here; only collection drops, which no
+ * collection hook sees, are recorded from this seam. Change streams are opened by {@link
+ * ChangeStreamBackend}, never through {@link #createCursor}.
  */
 final class ChangeEventOplog implements Oplog {
 
@@ -27,8 +27,8 @@ final class ChangeEventOplog implements Oplog {
   }
 
   @Override
-  public void handleUpdate(String namespace, Document selector, Document query,
-      List<Object> modifiedIds) {
+  public void handleUpdate(
+      String namespace, Document selector, Document query, List<Object> modifiedIds) {
     // recorded by ChangeStreamCollection.handleUpdate
   }
 
@@ -48,8 +48,8 @@ final class ChangeEventOplog implements Oplog {
   }
 
   @Override
-  public Cursor createCursor(Document changeStreamDocument, String namespace,
-      Aggregation aggregation) {
+  public Cursor createCursor(
+      Document changeStreamDocument, String namespace, Aggregation aggregation) {
     throw new IllegalStateException("change streams are opened by ChangeStreamBackend");
   }
 }

@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * mongo-java-server's memory backend with the parts that make it behave like a MongoDB 7.0
- * replica set for change streams: it answers hello, opens change streams on its own
- * {@link ChangeEventLog}, serves their getMore (waiting up to maxTimeMS for events, as a real
- * server's awaitData cursors do), offers test fail points, runs pipeline-style updates and hands
- * collection commands (options, renames, indexes) to {@link CollectionCommands}.
+ * mongo-java-server's memory backend with the parts that make it behave like a MongoDB 7.0 replica
+ * set for change streams: it answers hello, opens change streams on its own {@link ChangeEventLog},
+ * serves their getMore (waiting up to maxTimeMS for events, as a real server's awaitData cursors
+ * do), offers test fail points, runs pipeline-style updates and hands collection commands (options,
+ * renames, indexes) to {@link CollectionCommands}.
  */
 final class ChangeStreamBackend extends MemoryBackend {
 
@@ -34,8 +34,10 @@ final class ChangeStreamBackend extends MemoryBackend {
 
   /** A real server's default wait for a getMore on an awaitData cursor without maxTimeMS. */
   static final long DEFAULT_AWAIT_MILLIS = 1000;
+
   private static final int DEFAULT_FIRST_BATCH = 101;
   private static final int MAX_GETMORE_BATCH = 1000;
+
   /** Like a real server's cursorTimeoutMillis: streams nobody read for 10 minutes are closed. */
   static final long CURSOR_IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
@@ -63,8 +65,8 @@ final class ChangeStreamBackend extends MemoryBackend {
   }
 
   @Override
-  public Document handleCommand(Channel channel, String databaseName, String command,
-      Document query) {
+  public Document handleCommand(
+      Channel channel, String databaseName, String command, Document query) {
     String name = command.toLowerCase(Locale.ROOT);
     if (!name.equals("hello") && !name.equals("ismaster")) {
       Optional<FailPoints.Failure> failure = failPoints.trigger(command);
@@ -84,7 +86,8 @@ final class ChangeStreamBackend extends MemoryBackend {
         if (isChangeStream(query)) {
           return openChangeStream(databaseName, query);
         }
-        return QueryBatches.limitAggregate(getCursorRegistry(), super.handleCommand(channel, databaseName, command, query));
+        return QueryBatches.limitAggregate(
+            getCursorRegistry(), super.handleCommand(channel, databaseName, command, query));
       case "find":
         QueryBatches.limitFind(query);
         break;
@@ -110,8 +113,10 @@ final class ChangeStreamBackend extends MemoryBackend {
   }
 
   private static boolean isChangeStream(Document query) {
-    return query.get("pipeline") instanceof List<?> pipeline && !pipeline.isEmpty()
-        && pipeline.get(0) instanceof Document first && first.containsKey("$changeStream");
+    return query.get("pipeline") instanceof List<?> pipeline
+        && !pipeline.isEmpty()
+        && pipeline.get(0) instanceof Document first
+        && first.containsKey("$changeStream");
   }
 
   private Document openChangeStream(String databaseName, Document query) {
@@ -127,13 +132,17 @@ final class ChangeStreamBackend extends MemoryBackend {
       List<Document> rest = new ArrayList<>();
       for (Object stage : pipeline.subList(1, pipeline.size())) {
         if (stage instanceof Document d && d.containsKey("$changeStream")) {
-          throw new MongoServerError(40602, "Location40602",
+          throw new MongoServerError(
+              40602,
+              "Location40602",
               "$changeStream is only valid as the first stage in a pipeline.");
         }
         rest.add((Document) stage);
       }
       MongoCollection<?> collection = coll == null ? null : database.resolveCollection(coll, false);
-      stages = Aggregation.fromPipeline(PipelineStages.translate(rest), this::resolveDatabase, database, collection, oplog);
+      stages =
+          Aggregation.fromPipeline(
+              PipelineStages.translate(rest), this::resolveDatabase, database, collection, oplog);
     }
     String namespace = coll != null ? databaseName + "." + coll : databaseName + ".$cmd.aggregate";
     int batchSize = DEFAULT_FIRST_BATCH;
@@ -144,8 +153,14 @@ final class ChangeStreamBackend extends MemoryBackend {
     ChangeStreamCursor cursor;
     ChangeStreamCursor.Batch batch;
     try {
-      cursor = new ChangeStreamCursor(getCursorRegistry().generateCursorId(), log, options, stages,
-          this::lookup, namespace);
+      cursor =
+          new ChangeStreamCursor(
+              getCursorRegistry().generateCursorId(),
+              log,
+              options,
+              stages,
+              this::lookup,
+              namespace);
       batch = cursor.nextBatch(batchSize, 0);
     } catch (MongoServerError e) {
       return ChangeStreamErrors.reply(e);
@@ -164,12 +179,13 @@ final class ChangeStreamBackend extends MemoryBackend {
     return cursorReply("firstBatch", batch, id, namespace);
   }
 
-  private Document cursorReply(String batchField, ChangeStreamCursor.Batch batch, long id,
-      String namespace) {
-    Document cursor = new Document(batchField, batch.documents())
-        .append("postBatchResumeToken", batch.postBatchResumeToken())
-        .append("id", id)
-        .append("ns", namespace);
+  private Document cursorReply(
+      String batchField, ChangeStreamCursor.Batch batch, long id, String namespace) {
+    Document cursor =
+        new Document(batchField, batch.documents())
+            .append("postBatchResumeToken", batch.postBatchResumeToken())
+            .append("id", id)
+            .append("ns", namespace);
     return new Document("cursor", cursor)
         .append("operationTime", log.currentTime())
         .append("ok", 1.0);
@@ -187,8 +203,11 @@ final class ChangeStreamBackend extends MemoryBackend {
       }
     }
     if (found != null && !(found instanceof ChangeStreamCursor)) {
-      return QueryBatches.getMore(getCursorRegistry(), found,
-          databaseName + "." + query.get("collection"), query.get("batchSize"));
+      return QueryBatches.getMore(
+          getCursorRegistry(),
+          found,
+          databaseName + "." + query.get("collection"),
+          query.get("batchSize"));
     }
     if (!(found instanceof ChangeStreamCursor cursor)) {
       return super.handleGetMore(databaseName, command, query);
@@ -208,17 +227,21 @@ final class ChangeStreamBackend extends MemoryBackend {
       if (stream.idleFor(CURSOR_IDLE_NANOS)) {
         openStreams.remove(stream);
         getCursorRegistry().remove(stream);
-        LOG.info("closed change stream {} on {}: idle for 10 minutes", stream.getId(),
+        LOG.info(
+            "closed change stream {} on {}: idle for 10 minutes",
+            stream.getId(),
             stream.namespace());
       }
     }
   }
 
   private Document getMore(ChangeStreamCursor cursor, Document query) {
-    int batchSize = query.get("batchSize") instanceof Number n && n.intValue() > 0
-        ? Math.min(n.intValue(), MAX_GETMORE_BATCH) : MAX_GETMORE_BATCH;
-    long waitMillis = query.get("maxTimeMS") instanceof Number n ? n.longValue()
-        : DEFAULT_AWAIT_MILLIS;
+    int batchSize =
+        query.get("batchSize") instanceof Number n && n.intValue() > 0
+            ? Math.min(n.intValue(), MAX_GETMORE_BATCH)
+            : MAX_GETMORE_BATCH;
+    long waitMillis =
+        query.get("maxTimeMS") instanceof Number n ? n.longValue() : DEFAULT_AWAIT_MILLIS;
     ChangeStreamCursor.Batch batch;
     try {
       batch = cursor.nextBatch(batchSize, TimeUnit.MILLISECONDS.toNanos(waitMillis));

@@ -25,7 +25,10 @@ final class ChangeStreamCollection extends MemoryCollection {
   private volatile boolean preAndPostImages;
   private Object runningUpdate;
 
-  ChangeStreamCollection(ChangeStreamDatabase database, String name, CollectionOptions options,
+  ChangeStreamCollection(
+      ChangeStreamDatabase database,
+      String name,
+      CollectionOptions options,
       CursorRegistry cursorRegistry) {
     super(database, name, options, cursorRegistry);
   }
@@ -39,17 +42,25 @@ final class ChangeStreamCollection extends MemoryCollection {
   }
 
   @Override
-  public synchronized Document updateDocuments(Document selector, Document update,
-      ArrayFilters arrayFilters, boolean multi, boolean upsert, Oplog oplog) {
-    return withUpdate(update, () ->
-        super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog));
+  public synchronized Document updateDocuments(
+      Document selector,
+      Document update,
+      ArrayFilters arrayFilters,
+      boolean multi,
+      boolean upsert,
+      Oplog oplog) {
+    return withUpdate(
+        update, () -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog));
   }
 
   /** Replaces documents with the results of a pipeline update, reported as updates. */
-  synchronized Document replaceForPipelineUpdate(Document selector, Document replacement,
-      Oplog oplog) {
-    return withUpdate(PIPELINE_UPDATE, () ->
-        super.updateDocuments(selector, replacement, ArrayFilters.empty(), false, false, oplog));
+  synchronized Document replaceForPipelineUpdate(
+      Document selector, Document replacement, Oplog oplog) {
+    return withUpdate(
+        PIPELINE_UPDATE,
+        () ->
+            super.updateDocuments(
+                selector, replacement, ArrayFilters.empty(), false, false, oplog));
   }
 
   @Override
@@ -84,14 +95,19 @@ final class ChangeStreamCollection extends MemoryCollection {
       record(ChangeEvent.REPLACE, after.get("_id"), after, images ? oldDocument : null, null);
       return;
     }
-    UpdateDescription description = update instanceof Document spec
-        ? UpdateDescriptionBuilder.fromOperators(spec, oldDocument, after)
-        : null;
+    UpdateDescription description =
+        update instanceof Document spec
+            ? UpdateDescriptionBuilder.fromOperators(spec, oldDocument, after)
+            : null;
     if (description == null || description.isEmpty()) {
       description = UpdateDescriptionBuilder.fromDiff(oldDocument, after);
     }
-    record(ChangeEvent.UPDATE, after.get("_id"), images ? after : null,
-        images ? oldDocument : null, description);
+    record(
+        ChangeEvent.UPDATE,
+        after.get("_id"),
+        images ? after : null,
+        images ? oldDocument : null,
+        description);
   }
 
   @Override
@@ -110,14 +126,15 @@ final class ChangeStreamCollection extends MemoryCollection {
     return !spec.isEmpty() && spec.keySet().iterator().next().startsWith("$");
   }
 
-  private void record(String op, Object id, Document full, Document pre,
-      UpdateDescription description) {
+  private void record(
+      String op, Object id, Document full, Document pre, UpdateDescription description) {
     ChangeEventLog log = ((ChangeStreamDatabase) getDatabase()).log();
     if (log == null) {
       return;
     }
-    log.append(ChangeEvent.Draft.ofDocument(op, getFullName(), getUuid(), id, full, pre,
-        preAndPostImages, description));
+    log.append(
+        ChangeEvent.Draft.ofDocument(
+            op, getFullName(), getUuid(), id, full, pre, preAndPostImages, description));
   }
 
   static boolean isPipeline(Object update) {

@@ -35,15 +35,22 @@ final class ChangeStreamCursor extends AbstractCursor {
 
   private long position;
   private BsonTimestamp positionTime;
+
   /** The log position of the last event this stream returned (its token ends a batch). */
   private long lastReturned = -1;
+
   private ChangeEvent invalidatedBy;
   private volatile boolean exhausted;
   private MongoServerError deferredError;
   private volatile long lastUsedNanos = System.nanoTime();
 
-  ChangeStreamCursor(long id, ChangeEventLog log, ChangeStreamOptions options,
-      Aggregation userStages, DocumentLookup lookup, String namespace) {
+  ChangeStreamCursor(
+      long id,
+      ChangeEventLog log,
+      ChangeStreamOptions options,
+      Aggregation userStages,
+      DocumentLookup lookup,
+      String namespace) {
     super(id);
     this.log = log;
     this.options = options;
@@ -62,32 +69,35 @@ final class ChangeStreamCursor extends AbstractCursor {
       boolean startAfter = o.startAfter() != null;
       ResumeToken token = ResumeToken.parse(startAfter ? o.startAfter() : o.resumeAfter());
       if (token == null) {
-        throw ChangeStreamErrors.invalidResumeToken("Bad resume token: _data must be a resume"
-            + " token issued by this server");
+        throw ChangeStreamErrors.invalidResumeToken(
+            "Bad resume token: _data must be a resume" + " token issued by this server");
       }
       if (token.runId() != log.runId()) {
         // Issued by an earlier run of this in-memory server: its history is gone.
         throw ChangeStreamErrors.historyLost();
       }
       if (token.invalidate() && !startAfter) {
-        throw ChangeStreamErrors.invalidResumeToken("Attempting to resume a change stream using"
-            + " 'resumeAfter' is not allowed from an invalidate notification.");
+        throw ChangeStreamErrors.invalidResumeToken(
+            "Attempting to resume a change stream using"
+                + " 'resumeAfter' is not allowed from an invalidate notification.");
       }
       if (token.position() > log.lastSeq()) {
-        throw ChangeStreamErrors.invalidResumeToken("cannot resume stream; the resume token was"
-            + " not found");
+        throw ChangeStreamErrors.invalidResumeToken(
+            "cannot resume stream; the resume token was" + " not found");
       }
       if (token.position() < log.oldestResumablePosition()) {
         throw ChangeStreamErrors.historyLost();
       }
       ChangeEvent at = log.get(token.position());
       if (at != null && at.clusterTime().getValue() != token.clusterTime()) {
-        throw ChangeStreamErrors.invalidResumeToken("cannot resume stream; the resume token was"
-            + " not found");
+        throw ChangeStreamErrors.invalidResumeToken(
+            "cannot resume stream; the resume token was" + " not found");
       }
       position = token.position();
       positionTime = new BsonTimestamp(token.clusterTime());
-      if (at != null && token.kind() == ResumeToken.Kind.EVENT && o.coll() != null
+      if (at != null
+          && token.kind() == ResumeToken.Kind.EVENT
+          && o.coll() != null
           && at.invalidatesCollection(o.db(), o.coll())) {
         // resuming after the drop/rename this stream returned: the invalidate comes next
         invalidatedBy = at;
@@ -192,16 +202,19 @@ final class ChangeStreamCursor extends AbstractCursor {
         break;
       }
     }
-    ResumeToken.Kind kind = exhausted && invalidatedBy != null ? ResumeToken.Kind.INVALIDATE
-        : lastReturned == position ? ResumeToken.Kind.EVENT : ResumeToken.Kind.HIGH_WATER_MARK;
+    ResumeToken.Kind kind =
+        exhausted && invalidatedBy != null
+            ? ResumeToken.Kind.INVALIDATE
+            : lastReturned == position ? ResumeToken.Kind.EVENT : ResumeToken.Kind.HIGH_WATER_MARK;
     Document postBatch = ResumeToken.of(log, position, positionTime, kind).toDocument();
     return new Batch(out, postBatch, exhausted);
   }
 
   private Document invalidateEvent(ChangeEvent cause) {
-    return new Document("_id", ResumeToken.of(log, cause.seq(), cause.clusterTime(),
-        ResumeToken.Kind.INVALIDATE)
-        .toDocument())
+    return new Document(
+            "_id",
+            ResumeToken.of(log, cause.seq(), cause.clusterTime(), ResumeToken.Kind.INVALIDATE)
+                .toDocument())
         .append("operationType", "invalidate")
         .append("clusterTime", cause.clusterTime())
         .append("wallTime", cause.wallTime());
@@ -209,11 +222,13 @@ final class ChangeStreamCursor extends AbstractCursor {
 
   /** The event as this stream shows it, or null when the user's pipeline filtered it out. */
   private Document render(ChangeEvent e) {
-    Document token = ResumeToken.of(log, e.seq(), e.clusterTime(), ResumeToken.Kind.EVENT).toDocument();
-    Document doc = new Document("_id", token)
-        .append("operationType", e.operationType())
-        .append("clusterTime", e.clusterTime())
-        .append("wallTime", e.wallTime());
+    Document token =
+        ResumeToken.of(log, e.seq(), e.clusterTime(), ResumeToken.Kind.EVENT).toDocument();
+    Document doc =
+        new Document("_id", token)
+            .append("operationType", e.operationType())
+            .append("clusterTime", e.clusterTime())
+            .append("wallTime", e.wallTime());
     if (options.showExpandedEvents() && e.collectionUuid() != null) {
       doc.append("collectionUUID", e.collectionUuid());
     }
@@ -223,18 +238,20 @@ final class ChangeStreamCursor extends AbstractCursor {
         appendKey(doc, e);
       }
       case ChangeEvent.UPDATE -> {
-        Document full = switch (options.fullDocument()) {
-          case "updateLookup" -> lookup.find(e.db(), e.coll(), e.documentId());
-          case "whenAvailable" -> copy(e.fullDocument());
-          case "required" -> required(e.fullDocument(), e, "post-image", "update");
-          default -> null;
-        };
+        Document full =
+            switch (options.fullDocument()) {
+              case "updateLookup" -> lookup.find(e.db(), e.coll(), e.documentId());
+              case "whenAvailable" -> copy(e.fullDocument());
+              case "required" -> required(e.fullDocument(), e, "post-image", "update");
+              default -> null;
+            };
         if (!"default".equals(options.fullDocument())) {
           doc.append("fullDocument", full);
         }
         appendPreImage(doc, e);
         appendKey(doc, e);
-        doc.append("updateDescription", e.updateDescription().toDocument(options.showExpandedEvents()));
+        doc.append(
+            "updateDescription", e.updateDescription().toDocument(options.showExpandedEvents()));
       }
       case ChangeEvent.REPLACE -> {
         doc.append("fullDocument", e.fullDocument().cloneDeeply());
@@ -274,11 +291,14 @@ final class ChangeStreamCursor extends AbstractCursor {
     }
     Document out = result.get(0);
     if (!token.equals(out.get("_id"))) {
-      throw ChangeStreamErrors.fatal("Encountered an event whose _id field, which contains the"
-          + " resume token, was modified by the pipeline. Modifying the _id field of an event"
-          + " makes it impossible to resume the stream from that point. Only transformations that"
-          + " retain the unmodified _id field are allowed. Expected: " + token + " but found: "
-          + (out.containsKey("_id") ? out.get("_id") : "missing"));
+      throw ChangeStreamErrors.fatal(
+          "Encountered an event whose _id field, which contains the"
+              + " resume token, was modified by the pipeline. Modifying the _id field of an event"
+              + " makes it impossible to resume the stream from that point. Only transformations that"
+              + " retain the unmodified _id field are allowed. Expected: "
+              + token
+              + " but found: "
+              + (out.containsKey("_id") ? out.get("_id") : "missing"));
     }
     return out;
   }
@@ -286,18 +306,31 @@ final class ChangeStreamCursor extends AbstractCursor {
   private void appendPreImage(Document doc, ChangeEvent e) {
     switch (options.fullDocumentBeforeChange()) {
       case "whenAvailable" -> doc.append("fullDocumentBeforeChange", copy(e.preImage()));
-      case "required" -> doc.append("fullDocumentBeforeChange",
-          required(e.preImage(), e, "pre-image", "update, replace and delete"));
-      default -> { }
+      case "required" ->
+          doc.append(
+              "fullDocumentBeforeChange",
+              required(e.preImage(), e, "pre-image", "update, replace and delete"));
+      default -> {}
     }
   }
 
   private Document required(Document image, ChangeEvent e, String what, String events) {
     if (image == null) {
-      throw ChangeStreamErrors.noMatchingDocument("Change stream was configured to require a "
-          + what + " for all " + events + " events, but the " + what + " was not found for"
-          + " event: {operationType: \"" + e.operationType() + "\", ns: \"" + e.db() + "."
-          + e.coll() + "\"}");
+      throw ChangeStreamErrors.noMatchingDocument(
+          "Change stream was configured to require a "
+              + what
+              + " for all "
+              + events
+              + " events, but the "
+              + what
+              + " was not found for"
+              + " event: {operationType: \""
+              + e.operationType()
+              + "\", ns: \""
+              + e.db()
+              + "."
+              + e.coll()
+              + "\"}");
     }
     return image.cloneDeeply();
   }

@@ -30,9 +30,17 @@ final class ChangeStreamDatabase extends MemoryDatabase {
     ChangeStreamCollection collection =
         new ChangeStreamCollection(this, name, options, cursorRegistry);
     if (log != null) {
-      log.append(ChangeEvent.Draft.ofDdl(ChangeEvent.CREATE, databaseName, name,
-          collection.getUuid(), new Document("idIndex", new Document("v", 2)
-              .append("key", new Document("_id", 1)).append("name", "_id_"))));
+      log.append(
+          ChangeEvent.Draft.ofDdl(
+              ChangeEvent.CREATE,
+              databaseName,
+              name,
+              collection.getUuid(),
+              new Document(
+                  "idIndex",
+                  new Document("v", 2)
+                      .append("key", new Document("_id", 1))
+                      .append("name", "_id_"))));
     }
     return collection;
   }

@@ -12,7 +12,9 @@ final class ChangeStreamErrors {
   private ChangeStreamErrors() {}
 
   static MongoServerError historyLost() {
-    return new MongoServerError(286, "ChangeStreamHistoryLost",
+    return new MongoServerError(
+        286,
+        "ChangeStreamHistoryLost",
         "Resume of change stream was not possible, as the resume point may no longer be in the"
             + " oplog.");
   }
@@ -42,10 +44,11 @@ final class ChangeStreamErrors {
    * replies cannot carry {@code errorLabels}.
    */
   static Document reply(MongoServerError e) {
-    Document reply = new Document("ok", 0.0)
-        .append("errmsg", e.getMessageWithoutErrorCode())
-        .append("code", e.getCode())
-        .append("codeName", e.getCodeName());
+    Document reply =
+        new Document("ok", 0.0)
+            .append("errmsg", e.getMessageWithoutErrorCode())
+            .append("code", e.getCode())
+            .append("codeName", e.getCodeName());
     if (e.getCode() == 280) {
       reply.append("errorLabels", List.of(NON_RESUMABLE));
     }

@@ -23,19 +23,27 @@ record ChangeStreamOptions(
   private static final Set<String> FULL_DOCUMENT =
       Set.of("default", "updateLookup", "whenAvailable", "required");
   private static final Set<String> BEFORE_CHANGE = Set.of("off", "whenAvailable", "required");
-  private static final Set<String> KNOWN = Set.of("fullDocument", "fullDocumentBeforeChange",
-      "resumeAfter", "startAfter", "startAtOperationTime", "allChangesForCluster",
-      "showExpandedEvents", "allowToRunOnConfigDB", "allowToRunOnSystemNS");
+  private static final Set<String> KNOWN =
+      Set.of(
+          "fullDocument",
+          "fullDocumentBeforeChange",
+          "resumeAfter",
+          "startAfter",
+          "startAtOperationTime",
+          "allChangesForCluster",
+          "showExpandedEvents",
+          "allowToRunOnConfigDB",
+          "allowToRunOnSystemNS");
 
   static ChangeStreamOptions parse(String db, String coll, Object stage) {
     if (!(stage instanceof Document spec)) {
-      throw new de.bwaldvogel.mongo.exception.MongoServerError(50808, "Location50808",
-          "$changeStream stage expects a document as argument");
+      throw new de.bwaldvogel.mongo.exception.MongoServerError(
+          50808, "Location50808", "$changeStream stage expects a document as argument");
     }
     for (String key : spec.keySet()) {
       if (!KNOWN.contains(key)) {
-        throw new de.bwaldvogel.mongo.exception.MongoServerError(40415, "Location40415",
-            "BSON field '$changeStream." + key + "' is an unknown field.");
+        throw new de.bwaldvogel.mongo.exception.MongoServerError(
+            40415, "Location40415", "BSON field '$changeStream." + key + "' is an unknown field.");
       }
     }
     String fullDocument = String.valueOf(spec.getOrDefault("fullDocument", "default"));
@@ -54,19 +62,30 @@ record ChangeStreamOptions(
     Object resumeAfter = spec.get("resumeAfter");
     Object startAfter = spec.get("startAfter");
     Object atTime = spec.get("startAtOperationTime");
-    int resumeOptions = (resumeAfter != null ? 1 : 0) + (startAfter != null ? 1 : 0)
-        + (atTime != null ? 1 : 0);
+    int resumeOptions =
+        (resumeAfter != null ? 1 : 0) + (startAfter != null ? 1 : 0) + (atTime != null ? 1 : 0);
     if (resumeOptions > 1) {
-      throw new de.bwaldvogel.mongo.exception.MongoServerError(40674, "Location40674",
+      throw new de.bwaldvogel.mongo.exception.MongoServerError(
+          40674,
+          "Location40674",
           "Only one type of resume option is allowed, but multiple were found.");
     }
     if (atTime != null && !(atTime instanceof BsonTimestamp)) {
-      throw new de.bwaldvogel.mongo.exception.MongoServerError(14, "TypeMismatch",
+      throw new de.bwaldvogel.mongo.exception.MongoServerError(
+          14,
+          "TypeMismatch",
           "BSON field '$changeStream.startAtOperationTime' is the wrong type, expected type"
               + " 'timestamp'");
     }
-    return new ChangeStreamOptions(cluster ? null : db, coll, fullDocument, before, resumeAfter,
-        startAfter, (BsonTimestamp) atTime, Boolean.TRUE.equals(spec.get("showExpandedEvents")));
+    return new ChangeStreamOptions(
+        cluster ? null : db,
+        coll,
+        fullDocument,
+        before,
+        resumeAfter,
+        startAfter,
+        (BsonTimestamp) atTime,
+        Boolean.TRUE.equals(spec.get("showExpandedEvents")));
   }
 
   boolean watches(ChangeEvent event) {

@@ -26,8 +26,8 @@ final class CollectionCommands {
   private final Function<String, MongoDatabase> databases;
   private final StockCommands stock;
 
-  CollectionCommands(ChangeEventLog log, Function<String, MongoDatabase> databases,
-      StockCommands stock) {
+  CollectionCommands(
+      ChangeEventLog log, Function<String, MongoDatabase> databases, StockCommands stock) {
     this.log = log;
     this.databases = databases;
     this.stock = stock;
@@ -45,10 +45,10 @@ final class CollectionCommands {
     }
     Document changes = query.clone();
     changes.remove("collMod");
-    changes.keySet().removeIf(k -> k.startsWith("$") || k.equals("lsid")
-        || k.equals("txnNumber"));
-    log.append(ChangeEvent.Draft.ofDdl(ChangeEvent.MODIFY, databaseName, name,
-        collection.getUuid(), changes));
+    changes.keySet().removeIf(k -> k.startsWith("$") || k.equals("lsid") || k.equals("txnNumber"));
+    log.append(
+        ChangeEvent.Draft.ofDdl(
+            ChangeEvent.MODIFY, databaseName, name, collection.getUuid(), changes));
     return new Document("ok", 1.0);
   }
 
@@ -64,8 +64,7 @@ final class CollectionCommands {
   }
 
   /** listCollections, showing the changeStreamPreAndPostImages option where it is on. */
-  Document listCollections(Channel channel, String databaseName, String command,
-      Document query) {
+  Document listCollections(Channel channel, String databaseName, String command, Document query) {
     return withImageOptions(databaseName, stock.run(channel, databaseName, command, query));
   }
 
@@ -102,11 +101,17 @@ final class CollectionCommands {
     ChangeStreamCollection target = findCollection(toDb, toColl);
     // mongo-java-server moves a collection without re-registering its secondary indexes under
     // the new name (dropping it later fails): move them by hand, without change events.
-    List<Document> secondary = source == null ? List.of()
-        : indexes(channel, fromDb, fromColl).stream()
-            .filter(i -> !"_id_".equals(i.get("name"))).toList();
+    List<Document> secondary =
+        source == null
+            ? List.of()
+            : indexes(channel, fromDb, fromColl).stream()
+                .filter(i -> !"_id_".equals(i.get("name")))
+                .toList();
     for (Document index : secondary) {
-      stock.run(channel, fromDb, "dropIndexes",
+      stock.run(
+          channel,
+          fromDb,
+          "dropIndexes",
           new Document("dropIndexes", fromColl).append("index", index.get("name")));
     }
     Document reply;
@@ -121,8 +126,9 @@ final class CollectionCommands {
     if (target != null && Boolean.TRUE.equals(query.get("dropTarget"))) {
       description.append("dropTarget", target.getUuid());
     }
-    log.append(ChangeEvent.Draft.ofRename(fromDb, fromColl,
-        source == null ? null : source.getUuid(), toDb, toColl, description));
+    log.append(
+        ChangeEvent.Draft.ofRename(
+            fromDb, fromColl, source == null ? null : source.getUuid(), toDb, toColl, description));
     return reply;
   }
 
@@ -135,21 +141,25 @@ final class CollectionCommands {
         spec.remove("ns");
         specs.add(spec);
       }
-      stock.run(channel, db, "createIndexes",
+      stock.run(
+          channel,
+          db,
+          "createIndexes",
           new Document("createIndexes", coll).append("indexes", specs));
     }
   }
 
   /** createIndexes / dropIndexes, recorded for streams with showExpandedEvents. */
-  Document indexCommand(Channel channel, String databaseName, String command,
-      Document query) {
+  Document indexCommand(Channel channel, String databaseName, String command, Document query) {
     String name = String.valueOf(query.get(command));
     boolean create = command.equalsIgnoreCase("createIndexes");
     List<Document> before = create ? List.of() : indexes(channel, databaseName, name);
     ChangeStreamCollection existing = findCollection(databaseName, name);
     int countBefore = existing == null ? 0 : existing.getNumIndexes();
-    Document reply = create ? stock.run(channel, databaseName, command, query)
-        : dropIndexes(databaseName, name, query.get("index"), before);
+    Document reply =
+        create
+            ? stock.run(channel, databaseName, command, query)
+            : dropIndexes(databaseName, name, query.get("index"), before);
     ChangeStreamCollection collection = findCollection(databaseName, name);
     if (collection == null || collection.getNumIndexes() == countBefore) {
       return reply;
@@ -159,8 +169,8 @@ final class CollectionCommands {
       if (query.get("indexes") instanceof List<?> specs) {
         for (Object spec : specs) {
           if (spec instanceof Document d) {
-            changed.add(new Document("v", 2).append("key", d.get("key"))
-                .append("name", d.get("name")));
+            changed.add(
+                new Document("v", 2).append("key", d.get("key")).append("name", d.get("name")));
           }
         }
       }
@@ -169,18 +179,22 @@ final class CollectionCommands {
       indexes(channel, databaseName, name).forEach(i -> remaining.add(i.get("name")));
       before.stream().filter(i -> !remaining.contains(i.get("name"))).forEach(changed::add);
     }
-    log.append(ChangeEvent.Draft.ofDdl(create ? ChangeEvent.CREATE_INDEXES
-        : ChangeEvent.DROP_INDEXES, databaseName, name, collection.getUuid(),
-        new Document("indexes", changed)));
+    log.append(
+        ChangeEvent.Draft.ofDdl(
+            create ? ChangeEvent.CREATE_INDEXES : ChangeEvent.DROP_INDEXES,
+            databaseName,
+            name,
+            collection.getUuid(),
+            new Document("indexes", changed)));
     return reply;
   }
 
   /**
-   * dropIndexes done here: mongo-java-server looks the index description up by name only and so
-   * may delete another collection's same-named index, breaking that collection's later drop.
+   * dropIndexes done here: mongo-java-server looks the index description up by name only and so may
+   * delete another collection's same-named index, breaking that collection's later drop.
    */
-  private Document dropIndexes(String databaseName, String name, Object which,
-      List<Document> existing) {
+  private Document dropIndexes(
+      String databaseName, String name, Object which, List<Document> existing) {
     MongoDatabase database = databases.apply(databaseName);
     MongoCollection<?> collection = database.resolveCollection(name, false);
     if (collection == null) {
@@ -188,33 +202,41 @@ final class CollectionCommands {
     }
     List<String> names = new ArrayList<>();
     if ("*".equals(which)) {
-      existing.stream().map(i -> String.valueOf(i.get("name"))).filter(n -> !n.equals("_id_"))
+      existing.stream()
+          .map(i -> String.valueOf(i.get("name")))
+          .filter(n -> !n.equals("_id_"))
           .forEach(names::add);
     } else if (which instanceof String n) {
       names.add(n);
     } else if (which instanceof List<?> list) {
       list.forEach(n -> names.add(String.valueOf(n)));
     } else if (which instanceof Document key) {
-      existing.stream().filter(i -> key.equals(i.get("key")))
-          .map(i -> String.valueOf(i.get("name"))).findFirst()
-          .ifPresentOrElse(names::add, () -> {
-            throw new MongoServerError(27, "IndexNotFound", "can't find index with key: " + key);
-          });
+      existing.stream()
+          .filter(i -> key.equals(i.get("key")))
+          .map(i -> String.valueOf(i.get("name")))
+          .findFirst()
+          .ifPresentOrElse(
+              names::add,
+              () -> {
+                throw new MongoServerError(
+                    27, "IndexNotFound", "can't find index with key: " + key);
+              });
     }
     for (String index : names) {
       if (index.equals("_id_")) {
         throw new MongoServerError(72, "InvalidOptions", "cannot drop _id index");
       }
       if (existing.stream().noneMatch(i -> index.equals(i.get("name")))) {
-        throw new MongoServerError(27, "IndexNotFound", "index not found with name [" + index + "]");
+        throw new MongoServerError(
+            27, "IndexNotFound", "index not found with name [" + index + "]");
       }
     }
     MongoCollection<?> descriptions = database.resolveCollection("system.indexes", false);
     for (String index : names) {
       collection.dropIndex(index);
       if (descriptions != null) {
-        descriptions.deleteDocuments(new Document("ns", collection.getFullName())
-            .append("name", index), 1);
+        descriptions.deleteDocuments(
+            new Document("ns", collection.getFullName()).append("name", index), 1);
       }
     }
     return new Document("nIndexesWas", existing.size()).append("ok", 1.0);
@@ -222,8 +244,8 @@ final class CollectionCommands {
 
   private List<Document> indexes(Channel channel, String databaseName, String collection) {
     List<Document> out = new ArrayList<>();
-    Document reply = stock.run(channel, databaseName, "listIndexes",
-        new Document("listIndexes", collection));
+    Document reply =
+        stock.run(channel, databaseName, "listIndexes", new Document("listIndexes", collection));
     if (reply.get("cursor") instanceof Document cursor
         && cursor.get("firstBatch") instanceof List<?> batch) {
       batch.forEach(i -> out.add((Document) i));

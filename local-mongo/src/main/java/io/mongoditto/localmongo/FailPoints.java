@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * errorCode, errorLabels, closeConnection) and {@code failGetMoreAfterCursorCheckout} (data:
  * errorCode, closeConnection), modes {@code {times: n}}, {@code alwaysOn} and {@code off}.
  *
- * <p>As on a real server, an error raised inside a change stream's getMore carries the
- * {@code ResumableChangeStreamError} label when its code is resumable; an error injected by
- * {@code failCommand} carries only the labels its data names.
+ * <p>As on a real server, an error raised inside a change stream's getMore carries the {@code
+ * ResumableChangeStreamError} label when its code is resumable; an error injected by {@code
+ * failCommand} carries only the labels its data names.
  */
 final class FailPoints {
 
@@ -26,14 +26,21 @@ final class FailPoints {
   static final String FAIL_GET_MORE = "failGetMoreAfterCursorCheckout";
 
   /** Codes a real server labels ResumableChangeStreamError when they end a getMore. */
-  private static final Set<Integer> RESUMABLE_CODES = Set.of(6, 7, 89, 91, 189, 262, 9001, 10107,
-      11600, 11602, 13435, 13436, 63, 150, 13388, 234, 133, 43);
+  private static final Set<Integer> RESUMABLE_CODES =
+      Set.of(
+          6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 63, 150, 13388, 234, 133,
+          43);
 
   /** What to do to a command a fail point caught. */
   record Failure(boolean closeConnection, Document reply) {}
 
-  private record Point(String name, Set<String> commands, int remaining, boolean closeConnection,
-      Integer errorCode, List<Object> errorLabels) {}
+  private record Point(
+      String name,
+      Set<String> commands,
+      int remaining,
+      boolean closeConnection,
+      Integer errorCode,
+      List<Object> errorLabels) {}
 
   private final Map<String, Point> points = new ConcurrentHashMap<>();
 
@@ -67,8 +74,10 @@ final class FailPoints {
     if (code == null && !Boolean.TRUE.equals(data.get("closeConnection"))) {
       throw ChangeStreamErrors.badValue("fail point data needs errorCode or closeConnection");
     }
-    points.put(name, new Point(name, commands, times,
-        Boolean.TRUE.equals(data.get("closeConnection")), code, labels));
+    points.put(
+        name,
+        new Point(
+            name, commands, times, Boolean.TRUE.equals(data.get("closeConnection")), code, labels));
     return new Document("count", 0).append("ok", 1.0);
   }
 
@@ -81,8 +90,15 @@ final class FailPoints {
       if (p.remaining() == 1) {
         points.remove(p.name());
       } else if (p.remaining() > 1) {
-        points.put(p.name(), new Point(p.name(), p.commands(), p.remaining() - 1,
-            p.closeConnection(), p.errorCode(), p.errorLabels()));
+        points.put(
+            p.name(),
+            new Point(
+                p.name(),
+                p.commands(),
+                p.remaining() - 1,
+                p.closeConnection(),
+                p.errorCode(),
+                p.errorLabels()));
       }
       return Optional.of(new Failure(p.closeConnection(), reply(p)));
     }
@@ -91,9 +107,10 @@ final class FailPoints {
 
   private static Document reply(Point p) {
     int code = p.errorCode() == null ? 9001 : p.errorCode();
-    Document reply = new Document("ok", 0.0)
-        .append("errmsg", "Failing command via '" + p.name() + "' failpoint")
-        .append("code", code);
+    Document reply =
+        new Document("ok", 0.0)
+            .append("errmsg", "Failing command via '" + p.name() + "' failpoint")
+            .append("code", code);
     List<Object> labels = p.errorLabels();
     if (labels == null && p.name().equals(FAIL_GET_MORE) && RESUMABLE_CODES.contains(code)) {
       labels = List.of("ResumableChangeStreamError");

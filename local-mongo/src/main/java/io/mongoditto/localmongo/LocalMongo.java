@@ -8,17 +8,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The local MongoDB: mongo-java-server's memory backend with change streams that behave like a
  * MongoDB 7.0 replica set's (real event shapes, pre- and post-images, exact resume with a bounded
- * history, awaiting getMore). In-process for tests (random port) or as its own process
- * ({@link LocalMongoMain}).
+ * history, awaiting getMore). In-process for tests (random port) or as its own process ({@link
+ * LocalMongoMain}).
  *
- * <p>Connect with {@link #connectionString()}: {@code mongodb://127.0.0.1:<port>/?directConnection=true}.
- * The server reports itself as the primary of replica set {@value #DEFAULT_REPLICA_SET}, so
- * {@code ?replicaSet=rs0} works too while clients reach it at the address it reports.
+ * <p>Connect with {@link #connectionString()}: {@code
+ * mongodb://127.0.0.1:<port>/?directConnection=true}. The server reports itself as the primary of
+ * replica set {@value #DEFAULT_REPLICA_SET}, so {@code ?replicaSet=rs0} works too while clients
+ * reach it at the address it reports.
  */
 public final class LocalMongo implements AutoCloseable {
 
   /** The replica set name reported by hello unless the builder sets another. */
   public static final String DEFAULT_REPLICA_SET = "rs0";
+
   /** Change events retained for resuming unless the builder sets another number. */
   public static final int DEFAULT_HISTORY_SIZE = 1_000_000;
 
@@ -49,16 +51,24 @@ public final class LocalMongo implements AutoCloseable {
   }
 
   /**
-   * A connection string the official drivers accept:
-   * {@code mongodb://<host>:<port>/?directConnection=true}.
+   * A connection string the official drivers accept: {@code
+   * mongodb://<host>:<port>/?directConnection=true}.
    */
   public String connectionString() {
     return "mongodb://" + connectHost() + ":" + address.getPort() + "/?directConnection=true";
   }
 
-  /** The same, naming a default database: {@code mongodb://<host>:<port>/<db>?directConnection=true}. */
+  /**
+   * The same, naming a default database: {@code
+   * mongodb://<host>:<port>/<db>?directConnection=true}.
+   */
   public String connectionString(String database) {
-    return "mongodb://" + connectHost() + ":" + address.getPort() + "/" + database
+    return "mongodb://"
+        + connectHost()
+        + ":"
+        + address.getPort()
+        + "/"
+        + database
         + "?directConnection=true";
   }
 
@@ -105,8 +115,8 @@ public final class LocalMongo implements AutoCloseable {
     }
 
     /**
-     * How many change events are retained for resuming; resuming from before the oldest fails
-     * with ChangeStreamHistoryLost (286), as when a real oplog has rolled over.
+     * How many change events are retained for resuming; resuming from before the oldest fails with
+     * ChangeStreamHistoryLost (286), as when a real oplog has rolled over.
      */
     public Builder historySize(int events) {
       this.historySize = events;
@@ -131,8 +141,11 @@ public final class LocalMongo implements AutoCloseable {
       WireServer server = new WireServer(backend);
       InetSocketAddress bound = server.bind(host, port);
       LocalMongo mongo = new LocalMongo(server, bound, replicaSet);
-      LOG.info("local MongoDB (replica set {}, history {} events) listening on {}", replicaSet,
-          historySize, mongo.connectionString());
+      LOG.info(
+          "local MongoDB (replica set {}, history {} events) listening on {}",
+          replicaSet,
+          historySize,
+          mongo.connectionString());
       return mongo;
     }
   }

@@ -24,8 +24,9 @@ public final class LocalMongoMain {
         case "--history" -> builder.historySize(Integer.parseInt(value(args, ++i, arg)));
         case "--replica-set" -> builder.replicaSetName(value(args, ++i, arg));
         case "-h", "--help" -> {
-          System.out.println("usage: local-mongo [--host 127.0.0.1] [--port 27017]"
-              + " [--history 1000000] [--replica-set rs0]");
+          System.out.println(
+              "usage: local-mongo [--host 127.0.0.1] [--port 27017]"
+                  + " [--history 1000000] [--replica-set rs0]");
           return;
         }
         default -> {
@@ -36,10 +37,14 @@ public final class LocalMongoMain {
     }
     LocalMongo mongo = builder.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      mongo.close();
-      stopped.countDown();
-    }, "local-mongo-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  mongo.close();
+                  stopped.countDown();
+                },
+                "local-mongo-shutdown"));
     System.out.println("local MongoDB ready: " + mongo.connectionString());
     stopped.await();
   }

@@ -5,8 +5,8 @@ import java.util.Optional;
 /**
  * The MongoDB an integration test runs against: the real one named by the environment variable
  * {@code MONGODB_URI} (a replica set, since change streams need one) when it is set, otherwise a
- * fresh {@link LocalMongo} on a free port. Close it after the test; closing a real server's
- * handle does nothing to that server.
+ * fresh {@link LocalMongo} on a free port. Close it after the test; closing a real server's handle
+ * does nothing to that server.
  */
 public final class MongoUnderTest implements AutoCloseable {
 

@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 
 /**
  * Runs update commands whose updates are aggregation pipelines ({@code u: [{$set: ...}]}), which
- * mongo-java-server rejects: each matched document is run through the pipeline and replaced by
- * the result, and the change is reported as an {@code update} whose description is a document
- * diff, as MongoDB does for pipeline updates.
+ * mongo-java-server rejects: each matched document is run through the pipeline and replaced by the
+ * result, and the change is reported as an {@code update} whose description is a document diff, as
+ * MongoDB does for pipeline updates.
  */
 final class PipelineUpdates {
 
@@ -25,8 +25,8 @@ final class PipelineUpdates {
         && updates.stream().anyMatch(u -> u instanceof Document d && d.get("u") instanceof List);
   }
 
-  static Document run(ChangeStreamBackend backend, MongoDatabase database, Document command,
-      Oplog oplog) {
+  static Document run(
+      ChangeStreamBackend backend, MongoDatabase database, Document command, Oplog oplog) {
     String name = String.valueOf(command.get("update"));
     List<?> updates = (List<?>) command.get("updates");
     for (Object u : updates) {
@@ -49,26 +49,31 @@ final class PipelineUpdates {
         @SuppressWarnings("unchecked")
         List<Document> pipeline = PipelineStages.translate((List<Document>) update.get("u"));
         synchronized (collection) {
-          List<Document> targets = collection.handleQueryAsStream(filter)
-              .limit(multi ? Long.MAX_VALUE : 1)
-              .map(Document::cloneDeeply)
-              .toList();
+          List<Document> targets =
+              collection
+                  .handleQueryAsStream(filter)
+                  .limit(multi ? Long.MAX_VALUE : 1)
+                  .map(Document::cloneDeeply)
+                  .toList();
           for (Document before : targets) {
             matched++;
-            Aggregation aggregation = Aggregation.fromPipeline(pipeline, backend::resolveDatabase,
-                database, collection, oplog);
+            Aggregation aggregation =
+                Aggregation.fromPipeline(
+                    pipeline, backend::resolveDatabase, database, collection, oplog);
             List<Document> result = aggregation.runStages(Stream.of(before.cloneDeeply()));
             if (result.size() != 1) {
               throw unsupported("a pipeline update that does not yield exactly one document");
             }
             Document after = result.get(0);
             if (!Objects.equals(after.get("_id"), before.get("_id"))) {
-              throw new MongoServerError(66, "ImmutableField",
+              throw new MongoServerError(
+                  66,
+                  "ImmutableField",
                   "Performing an update on the path '_id' would modify the immutable field '_id'");
             }
             if (!after.equals(before)) {
-              collection.replaceForPipelineUpdate(new Document("_id", before.get("_id")), after,
-                  oplog);
+              collection.replaceForPipelineUpdate(
+                  new Document("_id", before.get("_id")), after, oplog);
               modified++;
             }
           }
@@ -79,7 +84,6 @@ final class PipelineUpdates {
   }
 
   private static MongoServerError unsupported(String what) {
-    return new MongoServerError(115, "CommandNotSupported",
-        "local-mongo does not support " + what);
+    return new MongoServerError(115, "CommandNotSupported", "local-mongo does not support " + what);
   }
 }

@@ -13,22 +13,28 @@ final class PreAndPostImageOptions {
   /** Whether the option asks for images: {@code {enabled: <bool>}} is the only accepted form. */
   static boolean enabled(Object option) {
     if (!(option instanceof Document doc)) {
-      throw new MongoServerError(14, "TypeMismatch",
+      throw new MongoServerError(
+          14,
+          "TypeMismatch",
           "BSON field '" + FIELD + "' is the wrong type, expected type 'object'");
     }
     Object enabled = doc.get("enabled");
     if (enabled == null) {
-      throw new MongoServerError(40414, "Location40414",
+      throw new MongoServerError(
+          40414,
+          "Location40414",
           "BSON field '" + FIELD + ".enabled' is missing but a required field");
     }
     if (!(enabled instanceof Boolean b)) {
-      throw new MongoServerError(14, "TypeMismatch",
+      throw new MongoServerError(
+          14,
+          "TypeMismatch",
           "BSON field '" + FIELD + ".enabled' is the wrong type, expected type 'bool'");
     }
     for (String key : doc.keySet()) {
       if (!key.equals("enabled")) {
-        throw new MongoServerError(40415, "Location40415",
-            "BSON field '" + FIELD + "." + key + "' is an unknown field.");
+        throw new MongoServerError(
+            40415, "Location40415", "BSON field '" + FIELD + "." + key + "' is an unknown field.");
       }
     }
     return b;

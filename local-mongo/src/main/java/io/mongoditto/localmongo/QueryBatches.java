@@ -12,10 +12,10 @@ import java.util.List;
 
 /**
  * Batch sizes of query cursors ({@code find}, {@code aggregate}) as a MongoDB server sets them.
- * mongo-java-server answers a {@code find} without {@code batchSize} with every matching document in
- * its first batch, and a {@code getMore} with as many as asked: a large collection then exceeds the
- * driver's 48 MB message limit ("The reply message length ... is greater than the maximum message
- * length"). MongoDB returns at most 101 documents first and at most 16 MiB per batch.
+ * mongo-java-server answers a {@code find} without {@code batchSize} with every matching document
+ * in its first batch, and a {@code getMore} with as many as asked: a large collection then exceeds
+ * the driver's 48 MB message limit ("The reply message length ... is greater than the maximum
+ * message length"). MongoDB returns at most 101 documents first and at most 16 MiB per batch.
  */
 final class QueryBatches {
 
@@ -34,8 +34,11 @@ final class QueryBatches {
    * mongo-java-server answers with every result and no cursor, so the rest goes into a cursor here.
    */
   static Document limitAggregate(CursorRegistry registry, Document reply) {
-    if (!(reply.get("cursor") instanceof Document cursor) || !(cursor.get("firstBatch") instanceof List<?> all)
-        || all.size() <= DEFAULT_FIRST_BATCH || !(cursor.get("id") instanceof Number id) || id.longValue() != 0L) {
+    if (!(reply.get("cursor") instanceof Document cursor)
+        || !(cursor.get("firstBatch") instanceof List<?> all)
+        || all.size() <= DEFAULT_FIRST_BATCH
+        || !(cursor.get("id") instanceof Number id)
+        || id.longValue() != 0L) {
       return reply;
     }
     List<Document> rest = new ArrayList<>();
@@ -50,7 +53,8 @@ final class QueryBatches {
   }
 
   private static int firstBatch(Object requested) {
-    return requested instanceof Number n && n.intValue() > 0 ? Math.min(n.intValue(), DEFAULT_FIRST_BATCH)
+    return requested instanceof Number n && n.intValue() > 0
+        ? Math.min(n.intValue(), DEFAULT_FIRST_BATCH)
         : DEFAULT_FIRST_BATCH;
   }
 
@@ -58,8 +62,10 @@ final class QueryBatches {
    * The next batch of a query cursor: up to the requested number of documents, and no more than
    * {@link #MAX_BATCH_BYTES} of BSON after the first document (as MongoDB does).
    */
-  static Document getMore(CursorRegistry registry, Cursor cursor, String namespace, Object batchSize) {
-    int requested = batchSize instanceof Number n && n.intValue() > 0 ? n.intValue() : Integer.MAX_VALUE;
+  static Document getMore(
+      CursorRegistry registry, Cursor cursor, String namespace, Object batchSize) {
+    int requested =
+        batchSize instanceof Number n && n.intValue() > 0 ? n.intValue() : Integer.MAX_VALUE;
     List<Document> batch = new ArrayList<>();
     long bytes = 0;
     ByteBuf buffer = Unpooled.buffer();
@@ -67,7 +73,10 @@ final class QueryBatches {
       while (batch.size() < requested && !cursor.isEmpty() && bytes < MAX_BATCH_BYTES) {
         // Take about as many as fit, judged by the documents so far; one at first.
         long average = batch.isEmpty() ? MAX_BATCH_BYTES : Math.max(1, bytes / batch.size());
-        int take = (int) Math.max(1, Math.min(requested - batch.size(), (MAX_BATCH_BYTES - bytes) / average));
+        int take =
+            (int)
+                Math.max(
+                    1, Math.min(requested - batch.size(), (MAX_BATCH_BYTES - bytes) / average));
         for (Document d : cursor.takeDocuments(take)) {
           buffer.clear();
           BsonEncoder.encodeDocument(d, buffer);
@@ -83,7 +92,8 @@ final class QueryBatches {
       registry.remove(cursor);
       id = 0L;
     }
-    return new Document("cursor", new Document("nextBatch", batch).append("id", id).append("ns", namespace))
+    return new Document(
+            "cursor", new Document("nextBatch", batch).append("id", id).append("ns", namespace))
         .append("ok", 1.0);
   }
 }

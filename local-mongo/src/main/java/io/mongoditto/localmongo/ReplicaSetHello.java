@@ -19,17 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReplicaSetHello {
 
   /** MongoDB 7.0: wire version 21. */
-  static final MongoVersion MONGO_7_0 = new MongoVersion() {
-    @Override
-    public List<Integer> getVersionArray() {
-      return List.of(7, 0, 0);
-    }
+  static final MongoVersion MONGO_7_0 =
+      new MongoVersion() {
+        @Override
+        public List<Integer> getVersionArray() {
+          return List.of(7, 0, 0);
+        }
 
-    @Override
-    public int getWireVersion() {
-      return 21;
-    }
-  };
+        @Override
+        public int getWireVersion() {
+          return 21;
+        }
+      };
 
   private static final ObjectId ELECTION_ID = new ObjectId("7fffffff0000000000000001");
 
@@ -56,17 +57,20 @@ final class ReplicaSetHello {
     BsonTimestamp now = log.currentTime();
     Instant wall = Instant.now();
     Document opTime = new Document("ts", now).append("t", 1L);
-    reply.append("hosts", List.of(me))
+    reply
+        .append("hosts", List.of(me))
         .append("setName", setName)
         .append("setVersion", 1)
         .append("secondary", false)
         .append("primary", me)
         .append("me", me)
         .append("electionId", ELECTION_ID)
-        .append("lastWrite", new Document("opTime", opTime)
-            .append("lastWriteDate", wall)
-            .append("majorityOpTime", opTime)
-            .append("majorityWriteDate", wall))
+        .append(
+            "lastWrite",
+            new Document("opTime", opTime)
+                .append("lastWriteDate", wall)
+                .append("majorityOpTime", opTime)
+                .append("majorityWriteDate", wall))
         .append("maxBsonObjectSize", 16 * 1024 * 1024)
         .append("maxMessageSizeBytes", 48_000_000)
         .append("maxWriteBatchSize", 100_000)

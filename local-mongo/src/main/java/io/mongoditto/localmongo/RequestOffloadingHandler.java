@@ -11,8 +11,8 @@ import java.util.concurrent.Executor;
  * mongo-java-server's request handler, run on a worker pool instead of the Netty event loop. A
  * change stream's getMore blocks while it waits for events; on the event loop that would stall
  * every other connection sharing the loop thread. MongoDB's protocol has one request in flight per
- * connection, so handing requests off keeps each connection's replies in order, and Netty makes
- * the reply's write from another thread safe.
+ * connection, so handing requests off keeps each connection's replies in order, and Netty makes the
+ * reply's write from another thread safe.
  */
 final class RequestOffloadingHandler extends MongoDatabaseHandler {
 
@@ -25,12 +25,13 @@ final class RequestOffloadingHandler extends MongoDatabaseHandler {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ClientRequest request) {
-    executor.execute(() -> {
-      try {
-        super.channelRead0(ctx, request);
-      } catch (RuntimeException e) {
-        ctx.fireExceptionCaught(e);
-      }
-    });
+    executor.execute(
+        () -> {
+          try {
+            super.channelRead0(ctx, request);
+          } catch (RuntimeException e) {
+            ctx.fireExceptionCaught(e);
+          }
+        });
   }
 }

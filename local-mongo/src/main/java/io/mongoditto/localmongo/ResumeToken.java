@@ -15,7 +15,11 @@ import java.util.HexFormat;
  */
 record ResumeToken(int runId, long position, long clusterTime, Kind kind) {
 
-  enum Kind { EVENT, INVALIDATE, HIGH_WATER_MARK }
+  enum Kind {
+    EVENT,
+    INVALIDATE,
+    HIGH_WATER_MARK
+  }
 
   private static final String VERSION = "82";
   private static final int LENGTH = 2 + 8 + 16 + 16 + 2;
@@ -30,15 +34,22 @@ record ResumeToken(int runId, long position, long clusterTime, Kind kind) {
 
   Document toDocument() {
     HexFormat hex = HexFormat.of().withUpperCase();
-    String data = VERSION + hex.toHexDigits(runId) + hex.toHexDigits(clusterTime)
-        + hex.toHexDigits(position) + hex.toHexDigits((byte) kind.ordinal());
+    String data =
+        VERSION
+            + hex.toHexDigits(runId)
+            + hex.toHexDigits(clusterTime)
+            + hex.toHexDigits(position)
+            + hex.toHexDigits((byte) kind.ordinal());
     return new Document("_data", data);
   }
 
   /** Parses a token; null when it is not one of ours (the caller reports InvalidResumeToken). */
   static ResumeToken parse(Object token) {
-    if (!(token instanceof Document doc) || !(doc.get("_data") instanceof String data)
-        || doc.size() != 1 || data.length() != LENGTH || !data.startsWith(VERSION)) {
+    if (!(token instanceof Document doc)
+        || !(doc.get("_data") instanceof String data)
+        || doc.size() != 1
+        || data.length() != LENGTH
+        || !data.startsWith(VERSION)) {
       return null;
     }
     try {

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code updateDescription} of an update event. Paths are kept as component lists (a String
- * for a field name, an Integer for an array index) because MongoDB's {@code disambiguatedPaths}
- * needs to know which dotted components were array indexes.
+ * The {@code updateDescription} of an update event. Paths are kept as component lists (a String for
+ * a field name, an Integer for an array index) because MongoDB's {@code disambiguatedPaths} needs
+ * to know which dotted components were array indexes.
  */
 final class UpdateDescription {
 
@@ -34,9 +34,9 @@ final class UpdateDescription {
   }
 
   /**
-   * Renders it as the server does; {@code disambiguatedPaths} appears only with
-   * showExpandedEvents, listing the paths whose dotted form is ambiguous (a numeric field name
-   * or a field name containing a dot).
+   * Renders it as the server does; {@code disambiguatedPaths} appears only with showExpandedEvents,
+   * listing the paths whose dotted form is ambiguous (a numeric field name or a field name
+   * containing a dot).
    */
   Document toDocument(boolean showExpandedEvents) {
     Document updated = new Document();
@@ -44,11 +44,12 @@ final class UpdateDescription {
     List<Object> removed = new ArrayList<>();
     removedFields.forEach(path -> removed.add(dotted(path)));
     List<Object> truncated = new ArrayList<>();
-    truncatedArrays.forEach((path, size) ->
-        truncated.add(new Document("field", dotted(path)).append("newSize", size)));
-    Document out = new Document("updatedFields", updated)
-        .append("removedFields", removed)
-        .append("truncatedArrays", truncated);
+    truncatedArrays.forEach(
+        (path, size) -> truncated.add(new Document("field", dotted(path)).append("newSize", size)));
+    Document out =
+        new Document("updatedFields", updated)
+            .append("removedFields", removed)
+            .append("truncatedArrays", truncated);
     if (showExpandedEvents) {
       Document disambiguated = new Document();
       List<List<Object>> all = new ArrayList<>(updatedFields.keySet());

@@ -14,8 +14,8 @@ import java.util.Objects;
  * sub-document reports that path with its new value (not the changed leaves), {@code $unset}
  * reports a removed field, {@code $rename} a removed and an updated field, and {@code $push} or
  * {@code $addToSet} that only append report each appended element as {@code path.index}; paths
- * whose value did not change are left out. Positional paths ({@code $}, {@code $[]},
- * {@code $[id]}) are resolved by comparing the sub-tree before the first positional part.
+ * whose value did not change are left out. Positional paths ({@code $}, {@code $[]}, {@code $[id]})
+ * are resolved by comparing the sub-tree before the first positional part.
  *
  * <p>Pipeline updates have no operators: the server diffs the documents, recursing into
  * sub-documents and arrays and reporting shortened arrays in {@code truncatedArrays}.
@@ -34,7 +34,7 @@ final class UpdateDescriptionBuilder {
       for (Map.Entry<String, Object> field : fields.entrySet()) {
         String path = field.getKey();
         switch (op) {
-          case "$setOnInsert" -> { }
+          case "$setOnInsert" -> {}
           case "$unset" -> removedIfPresent(description, before, path);
           case "$rename" -> {
             removedIfPresent(description, before, path);
@@ -94,8 +94,10 @@ final class UpdateDescriptionBuilder {
     }
     Object old = valueAt(before, resolved);
     Object now = valueAt(after, resolved);
-    if (old instanceof List<?> oldList && now instanceof List<?> newList
-        && newList.size() >= oldList.size() && newList.subList(0, oldList.size()).equals(oldList)) {
+    if (old instanceof List<?> oldList
+        && now instanceof List<?> newList
+        && newList.size() >= oldList.size()
+        && newList.subList(0, oldList.size()).equals(oldList)) {
       for (int i = oldList.size(); i < newList.size(); i++) {
         List<Object> element = new ArrayList<>(resolved);
         element.add(i);
@@ -107,8 +109,8 @@ final class UpdateDescriptionBuilder {
   }
 
   /** Positional updates: compare what lies under the part before the first positional part. */
-  private static void diffSubtree(UpdateDescription d, Document before, Document after, String path,
-      int positional) {
+  private static void diffSubtree(
+      UpdateDescription d, Document before, Document after, String path, int positional) {
     String[] parts = path.split("\\.");
     StringBuilder prefix = new StringBuilder();
     for (int i = 0; i < positional; i++) {
@@ -131,8 +133,8 @@ final class UpdateDescriptionBuilder {
     return -1;
   }
 
-  private static void diffDocuments(UpdateDescription d, List<Object> prefix, Document before,
-      Document after) {
+  private static void diffDocuments(
+      UpdateDescription d, List<Object> prefix, Document before, Document after) {
     for (String key : before.keySet()) {
       if (!after.containsKey(key)) {
         d.removed(append(prefix, key));
@@ -181,8 +183,8 @@ final class UpdateDescriptionBuilder {
   }
 
   /**
-   * Splits a dotted path into components, typing a numeric part as an array index when the value
-   * it is applied to (in {@code document}) is an array.
+   * Splits a dotted path into components, typing a numeric part as an array index when the value it
+   * is applied to (in {@code document}) is an array.
    */
   static List<Object> resolve(Document document, String path) {
     List<Object> out = new ArrayList<>();

@@ -30,12 +30,12 @@ import java.util.concurrent.TimeUnit;
 final class WireServer implements AutoCloseable {
 
   private final MongoBackend backend;
-  private final EventLoopGroup boss = new NioEventLoopGroup(1,
-      new DefaultThreadFactory("local-mongo-boss", true));
-  private final EventLoopGroup io = new NioEventLoopGroup(0,
-      new DefaultThreadFactory("local-mongo-io", true));
-  private final ExecutorService requests = Executors.newCachedThreadPool(
-      new DefaultThreadFactory("local-mongo-request", true));
+  private final EventLoopGroup boss =
+      new NioEventLoopGroup(1, new DefaultThreadFactory("local-mongo-boss", true));
+  private final EventLoopGroup io =
+      new NioEventLoopGroup(0, new DefaultThreadFactory("local-mongo-io", true));
+  private final ExecutorService requests =
+      Executors.newCachedThreadPool(new DefaultThreadFactory("local-mongo-request", true));
   private final ChannelGroup channels =
       new DefaultChannelGroup("local-mongo", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
@@ -45,24 +45,27 @@ final class WireServer implements AutoCloseable {
   }
 
   InetSocketAddress bind(String host, int port) {
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(boss, io)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 128)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new MongoWireReplyEncoder());
-            ch.pipeline().addLast(new MongoWireMessageEncoder());
-            ch.pipeline().addLast(new MongoWireProtocolHandler());
-            ch.pipeline().addLast(new RequestOffloadingHandler(backend, channels, requests));
-            ch.pipeline().addLast(new MongoExceptionHandler());
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, io)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 128)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new MongoWireReplyEncoder());
+                    ch.pipeline().addLast(new MongoWireMessageEncoder());
+                    ch.pipeline().addLast(new MongoWireProtocolHandler());
+                    ch.pipeline()
+                        .addLast(new RequestOffloadingHandler(backend, channels, requests));
+                    ch.pipeline().addLast(new MongoExceptionHandler());
+                  }
+                });
     try {
-      serverChannel = bootstrap.bind(new InetSocketAddress(host, port)).syncUninterruptibly()
-          .channel();
+      serverChannel =
+          bootstrap.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
       close();
       throw e;

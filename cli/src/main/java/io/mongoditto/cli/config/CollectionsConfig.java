@@ -11,10 +11,10 @@ import java.util.Locale;
 
 /**
  * The configured collections and their Ditto id mapping, read from the source connector's keys:
- * {@code collections}, {@code collection.<name>.id.mode} ({@code match_ids} by default),
- * {@code collection.<name>.id.fields}, {@code .id.keep.mongo.id}, {@code .ditto.collection} and
- * {@code collection.<name>.enabled}, plus its sync rules: {@code collection.<name>.filter},
- * {@code .fields.exclude}, {@code .fields.rename} and {@code .fields.convert}.
+ * {@code collections}, {@code collection.<name>.id.mode} ({@code match_ids} by default), {@code
+ * collection.<name>.id.fields}, {@code .id.keep.mongo.id}, {@code .ditto.collection} and {@code
+ * collection.<name>.enabled}, plus its sync rules: {@code collection.<name>.filter}, {@code
+ * .fields.exclude}, {@code .fields.rename} and {@code .fields.convert}.
  */
 public final class CollectionsConfig {
 
@@ -56,13 +56,17 @@ public final class CollectionsConfig {
 
   private static Entry entry(Settings settings, String name) {
     String modeText =
-        settings.get(Keys.collectionKey(name, "id.mode")).orElse("match_ids").toUpperCase(Locale.ROOT);
+        settings
+            .get(Keys.collectionKey(name, "id.mode"))
+            .orElse("match_ids")
+            .toUpperCase(Locale.ROOT);
     IdMode mode;
     try {
       mode = IdMode.valueOf(modeText);
     } catch (IllegalArgumentException e) {
       throw new UserException(
-          Keys.collectionKey(name, "id.mode") + " must be match_ids, single_field or multiple_fields, not "
+          Keys.collectionKey(name, "id.mode")
+              + " must be match_ids, single_field or multiple_fields, not "
               + modeText.toLowerCase(Locale.ROOT));
     }
     List<String> fields = list(settings.get(Keys.collectionKey(name, "id.fields")).orElse(""));
@@ -72,17 +76,22 @@ public final class CollectionsConfig {
     }
     if (mode == IdMode.MULTIPLE_FIELDS && fields.size() < 2) {
       throw new UserException(
-          Keys.collectionKey(name, "id.fields") + " must name two or more fields for multiple_fields");
+          Keys.collectionKey(name, "id.fields")
+              + " must name two or more fields for multiple_fields");
     }
     if (mode == IdMode.MATCH_IDS) {
       fields = List.of();
     }
     boolean enabled =
         Boolean.parseBoolean(settings.get(Keys.collectionKey(name, "enabled")).orElse("true"));
-    String dittoCollection = settings.get(Keys.collectionKey(name, "ditto.collection")).orElse(name);
+    String dittoCollection =
+        settings.get(Keys.collectionKey(name, "ditto.collection")).orElse(name);
     boolean keepMongoId =
-        Boolean.parseBoolean(settings.get(Keys.collectionKey(name, "id.keep.mongo.id")).orElse("false"));
-    return new Entry(new CollectionMapping(name, dittoCollection, mode, fields, keepMongoId), enabled,
+        Boolean.parseBoolean(
+            settings.get(Keys.collectionKey(name, "id.keep.mongo.id")).orElse("false"));
+    return new Entry(
+        new CollectionMapping(name, dittoCollection, mode, fields, keepMongoId),
+        enabled,
         rules(settings, name));
   }
 

@@ -7,15 +7,24 @@ import picocli.CommandLine.Option;
 /** The Ditto side: endpoint and API key (flags override the guide's environment variables). */
 public final class DittoOptions {
 
-  @Option(names = "--ditto-endpoint", paramLabel = "URL",
-      description = "Ditto Cloud URL endpoint of the app, as the portal shows it (env DITTO_CLOUD_ENDPOINT).")
+  @Option(
+      names = "--ditto-endpoint",
+      paramLabel = "URL",
+      description =
+          "Ditto Cloud URL endpoint of the app, as the portal shows it (env DITTO_CLOUD_ENDPOINT).")
   String endpoint;
 
-  @Option(names = "--ditto-api-key", paramLabel = "KEY",
-      description = "Ditto API key (env DITTO_API_KEY; prefer the variable: flags show up in `ps`). Never printed.")
+  @Option(
+      names = "--ditto-api-key",
+      paramLabel = "KEY",
+      description =
+          "Ditto API key (env DITTO_API_KEY; prefer the variable: flags show up in `ps`). Never printed.")
   String apiKey;
 
-  @Option(names = "--ditto-app-id", paramLabel = "ID", description = "Ditto app id (env DITTO_APP_ID), shown for orientation only.")
+  @Option(
+      names = "--ditto-app-id",
+      paramLabel = "ID",
+      description = "Ditto app id (env DITTO_APP_ID), shown for orientation only.")
   String appId;
 
   /** {@code settings} with these flags on top. */
@@ -29,7 +38,10 @@ public final class DittoOptions {
 
   /** Fails with a message naming every way to give the Ditto settings, when one is missing. */
   public static void requireDitto(Settings settings) {
-    settings.require(Keys.DITTO_ENDPOINT, "give --ditto-endpoint, set DITTO_CLOUD_ENDPOINT, or put it in --config");
-    settings.require(Keys.DITTO_API_KEY, "set DITTO_API_KEY, give --ditto-api-key, or put it in --config");
+    settings.require(
+        Keys.DITTO_ENDPOINT,
+        "give --ditto-endpoint, set DITTO_CLOUD_ENDPOINT, or put it in --config");
+    settings.require(
+        Keys.DITTO_API_KEY, "set DITTO_API_KEY, give --ditto-api-key, or put it in --config");
   }
 }

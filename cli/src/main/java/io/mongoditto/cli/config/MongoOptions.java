@@ -58,7 +58,8 @@ public final class MongoOptions {
 
   public String mongodbUri(Settings settings) {
     return settings.require(
-        Keys.MONGODB_URI, "give --mongodb-uri, set MONGODB_CONNECTION_STRING, or put it in --config");
+        Keys.MONGODB_URI,
+        "give --mongodb-uri, set MONGODB_CONNECTION_STRING, or put it in --config");
   }
 
   public String databaseName(Settings settings) {

@@ -12,7 +12,10 @@ public final class Redact {
     try {
       ConnectionString cs = new ConnectionString(uri);
       String scheme = uri.startsWith("mongodb+srv://") ? "mongodb+srv://" : "mongodb://";
-      String user = cs.getUsername() == null ? "" : cs.getUsername() + (cs.getPassword() == null ? "@" : ":***@");
+      String user =
+          cs.getUsername() == null
+              ? ""
+              : cs.getUsername() + (cs.getPassword() == null ? "@" : ":***@");
       return scheme + user + String.join(",", cs.getHosts());
     } catch (RuntimeException e) {
       return "<unparseable MongoDB URI>";

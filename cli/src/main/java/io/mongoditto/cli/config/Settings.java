@@ -37,17 +37,18 @@ public final class Settings {
 
   public static Settings of(Map<String, String> values) {
     Map<String, String> copy = new LinkedHashMap<>();
-    values.forEach((k, v) -> {
-      if (v != null) {
-        copy.put(k, v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (v != null) {
+            copy.put(k, v);
+          }
+        });
     return new Settings(copy);
   }
 
   /**
-   * Reads a connector config: a JSON file as sent to Connect's REST API (either {@code {"name": ...,
-   * "config": {...}}} or the bare config object), or a {@code .properties} file.
+   * Reads a connector config: a JSON file as sent to Connect's REST API (either {@code {"name":
+   * ..., "config": {...}}} or the bare config object), or a {@code .properties} file.
    */
   public static Settings load(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -66,7 +67,8 @@ public final class Settings {
     if (root == null || !root.isObject()) {
       throw new UserException("a JSON config must be an object");
     }
-    JsonNode config = root.has("config") && root.get("config").isObject() ? root.get("config") : root;
+    JsonNode config =
+        root.has("config") && root.get("config").isObject() ? root.get("config") : root;
     Map<String, String> values = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -94,35 +96,38 @@ public final class Settings {
   /** These settings with {@code overrides} on top; null or blank override values are ignored. */
   public Settings with(Map<String, String> overrides) {
     Map<String, String> merged = new LinkedHashMap<>(values);
-    overrides.forEach((k, v) -> {
-      if (v != null && !v.isBlank()) {
-        merged.put(k, v);
-      }
-    });
+    overrides.forEach(
+        (k, v) -> {
+          if (v != null && !v.isBlank()) {
+            merged.put(k, v);
+          }
+        });
     return new Settings(merged);
   }
 
   /**
    * Resolves Kafka Connect's environment config provider placeholders ({@code ${env:NAME}}) so the
-   * config file written for Connect works here too; a placeholder whose variable is unset makes
-   * the setting absent.
+   * config file written for Connect works here too; a placeholder whose variable is unset makes the
+   * setting absent.
    */
   public Settings resolveEnv(Map<String, String> env) {
     Map<String, String> resolved = new LinkedHashMap<>();
-    values.forEach((k, v) -> {
-      java.util.regex.Matcher m = ENV_PLACEHOLDER.matcher(v);
-      StringBuilder sb = new StringBuilder();
-      boolean missing = false;
-      while (m.find()) {
-        String value = env.get(m.group(1));
-        missing |= value == null;
-        m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(value == null ? "" : value));
-      }
-      m.appendTail(sb);
-      if (!missing) {
-        resolved.put(k, sb.toString());
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          java.util.regex.Matcher m = ENV_PLACEHOLDER.matcher(v);
+          StringBuilder sb = new StringBuilder();
+          boolean missing = false;
+          while (m.find()) {
+            String value = env.get(m.group(1));
+            missing |= value == null;
+            m.appendReplacement(
+                sb, java.util.regex.Matcher.quoteReplacement(value == null ? "" : value));
+          }
+          m.appendTail(sb);
+          if (!missing) {
+            resolved.put(k, sb.toString());
+          }
+        });
     return new Settings(resolved);
   }
 

@@ -24,14 +24,17 @@ import org.apache.kafka.connect.storage.FileOffsetBackingStore;
  * killed during a write (kill -9, power loss) restarts from nothing, which copies everything again
  * and, worse, starts the change streams at "now", so deletes made while it was down never reach
  * Ditto. Here each write goes to a temporary file that is forced to disk and then atomically
- * renamed over the old one, so the file always holds a complete set of offsets. Same file format
- * (a serialized map of key and value bytes), so existing offsets files keep working.
+ * renamed over the old one, so the file always holds a complete set of offsets. Same file format (a
+ * serialized map of key and value bytes), so existing offsets files keep working.
  */
 public final class AtomicFileOffsetBackingStore extends FileOffsetBackingStore {
 
   private Path file;
 
-  /** Debezium creates offset stores through a no-argument constructor; the key converter is Debezium's own choice. */
+  /**
+   * Debezium creates offset stores through a no-argument constructor; the key converter is
+   * Debezium's own choice.
+   */
   public AtomicFileOffsetBackingStore() {
     super(keyConverter());
   }
@@ -45,7 +48,9 @@ public final class AtomicFileOffsetBackingStore extends FileOffsetBackingStore {
   @Override
   public void configure(WorkerConfig config) {
     super.configure(config);
-    file = Path.of(config.getString(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG)).toAbsolutePath();
+    file =
+        Path.of(config.getString(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG))
+            .toAbsolutePath();
   }
 
   @Override
@@ -54,9 +59,15 @@ public final class AtomicFileOffsetBackingStore extends FileOffsetBackingStore {
     try {
       Map<byte[], byte[]> raw = new HashMap<>();
       for (Map.Entry<ByteBuffer, ByteBuffer> e : data.entrySet()) {
-        raw.put(e.getKey() == null ? null : e.getKey().array(), e.getValue() == null ? null : e.getValue().array());
+        raw.put(
+            e.getKey() == null ? null : e.getKey().array(),
+            e.getValue() == null ? null : e.getValue().array());
       }
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      try (FileChannel channel =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream out = Channels.newOutputStream(channel);
         ObjectOutputStream os = new ObjectOutputStream(out);
@@ -66,7 +77,8 @@ public final class AtomicFileOffsetBackingStore extends FileOffsetBackingStore {
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new ConnectException("cannot write the offsets file " + file + ": " + e.getMessage(), e);
+      throw new ConnectException(
+          "cannot write the offsets file " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -72,7 +72,9 @@ final class DeadLetterFile implements ErrantRecordReporter, AutoCloseable {
     try {
       if (writer == null) {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        writer =
+            Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
       writer.write(JSON.writeValueAsString(line));
       writer.write('\n');

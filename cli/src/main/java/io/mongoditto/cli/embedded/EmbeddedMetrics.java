@@ -13,10 +13,10 @@ import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 
 /**
  * The embedded runner's stand-in for a Connect worker's metrics registry. The connectors publish
- * their metrics through {@link PluginMetrics} (KIP-877); a worker backs those with its Kafka
- * {@link Metrics} registry and tags them {@code connector} and {@code task}. Debezium's engine and
- * our own sink context have no worker, so this class owns a registry and hands out the same kind
- * of plugin metrics (Kafka's own {@link PluginMetricsImpl}); the HTTP endpoint reads them back.
+ * their metrics through {@link PluginMetrics} (KIP-877); a worker backs those with its Kafka {@link
+ * Metrics} registry and tags them {@code connector} and {@code task}. Debezium's engine and our own
+ * sink context have no worker, so this class owns a registry and hands out the same kind of plugin
+ * metrics (Kafka's own {@link PluginMetricsImpl}); the HTTP endpoint reads them back.
  *
  * <p>The source task is created by Debezium by reflection, so it finds its registry through an id
  * in its config ({@link #CONFIG_ID}) looked up in a process-wide table.

@@ -21,8 +21,11 @@ final class EmbeddedSinkContext implements SinkTaskContext {
   private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
   private final PluginMetrics pluginMetrics;
 
-  /** @param pluginMetrics where the sink task's metrics go (the runner's own registry) */
-  EmbeddedSinkContext(Map<String, String> configs, ErrantRecordReporter reporter, PluginMetrics pluginMetrics) {
+  /**
+   * @param pluginMetrics where the sink task's metrics go (the runner's own registry)
+   */
+  EmbeddedSinkContext(
+      Map<String, String> configs, ErrantRecordReporter reporter, PluginMetrics pluginMetrics) {
     this.configs = Map.copyOf(configs);
     this.reporter = reporter;
     this.pluginMetrics = pluginMetrics;

@@ -71,7 +71,8 @@ public final class EmbeddedSourceConnector extends SourceConnector {
   }
 
   @Override
-  public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+  public boolean alterOffsets(
+      Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
     return delegate.alterOffsets(connectorConfig, offsets);
   }
 

@@ -14,9 +14,9 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /**
  * A {@link MongoSourceTask} whose context answers {@code pluginMetrics()} with metrics in the
- * runner's {@link EmbeddedMetrics} registry, tagged like a Connect worker would tag them
- * ({@code connector=<name>-source}, {@code task=<n>}). Debezium's own task context returns null
- * there, which would leave the source's metrics unexported.
+ * runner's {@link EmbeddedMetrics} registry, tagged like a Connect worker would tag them ({@code
+ * connector=<name>-source}, {@code task=<n>}). Debezium's own task context returns null there,
+ * which would leave the source's metrics unexported.
  */
 public final class EmbeddedSourceTask extends SourceTask {
 
@@ -31,8 +31,8 @@ public final class EmbeddedSourceTask extends SourceTask {
   public void start(Map<String, String> props) {
     EmbeddedMetrics metrics = EmbeddedMetrics.byId(props.get(EmbeddedMetrics.CONFIG_ID));
     int task = Integer.parseInt(props.getOrDefault(EmbeddedSourceConnector.TASK_NUMBER, "0"));
-    PluginMetrics plugin = metrics == null ? null
-        : metrics.pluginMetrics(EmbeddedSync.sourceMetricsName(props), task);
+    PluginMetrics plugin =
+        metrics == null ? null : metrics.pluginMetrics(EmbeddedSync.sourceMetricsName(props), task);
     Map<String, String> own = new HashMap<>(props);
     own.remove(EmbeddedMetrics.CONFIG_ID);
     own.remove(EmbeddedSourceConnector.TASK_NUMBER);
@@ -51,7 +51,8 @@ public final class EmbeddedSourceTask extends SourceTask {
   }
 
   @Override
-  public void commitRecord(SourceRecord record, RecordMetadata metadata) throws InterruptedException {
+  public void commitRecord(SourceRecord record, RecordMetadata metadata)
+      throws InterruptedException {
     delegate.commitRecord(record, metadata);
   }
 
@@ -61,7 +62,8 @@ public final class EmbeddedSourceTask extends SourceTask {
   }
 
   /** Debezium's context with real plugin metrics. */
-  private record Context(SourceTaskContext engine, PluginMetrics plugin) implements SourceTaskContext {
+  private record Context(SourceTaskContext engine, PluginMetrics plugin)
+      implements SourceTaskContext {
     @Override
     public Map<String, String> configs() {
       return engine.configs();

@@ -32,13 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole pipeline in one process, without Kafka: Debezium's embedded engine runs our
- * {@link MongoSourceConnector} (its tasks, with offsets in a file), and every batch the source
- * produces is handed to a {@link DittoSinkTask} this class starts itself, exactly as a Connect
- * worker would: {@code put}, then {@code preCommit}. Only when the sink acknowledged a batch are its
- * source records marked processed, so the source offsets written to the file never run ahead of
- * Ditto: a crash at any point replays, it never loses (idempotent upserts make the replay
- * harmless).
+ * The whole pipeline in one process, without Kafka: Debezium's embedded engine runs our {@link
+ * MongoSourceConnector} (its tasks, with offsets in a file), and every batch the source produces is
+ * handed to a {@link DittoSinkTask} this class starts itself, exactly as a Connect worker would:
+ * {@code put}, then {@code preCommit}. Only when the sink acknowledged a batch are its source
+ * records marked processed, so the source offsets written to the file never run ahead of Ditto: a
+ * crash at any point replays, it never loses (idempotent upserts make the replay harmless).
  *
  * <p>{@link #close()} stops it (once; safe from a shutdown hook); the next start with the same
  * offsets file resumes where the last acknowledged batch ended.
@@ -51,12 +50,17 @@ public final class EmbeddedSync implements AutoCloseable {
   /**
    * How to run.
    *
-   * @param settings the source and sink connector settings (one flat map; each ignores the other's keys)
+   * @param settings the source and sink connector settings (one flat map; each ignores the other's
+   *     keys)
    * @param offsetsFile where source offsets are kept between runs
    * @param deadLetterFile where records that cannot be written go (JSON lines)
    * @param offsetFlushInterval how often acknowledged offsets are written to the file
    */
-  public record Options(Map<String, String> settings, Path offsetsFile, Path deadLetterFile, Duration offsetFlushInterval) {
+  public record Options(
+      Map<String, String> settings,
+      Path offsetsFile,
+      Path deadLetterFile,
+      Duration offsetFlushInterval) {
     public Options {
       settings = Map.copyOf(settings);
     }
@@ -74,8 +78,10 @@ public final class EmbeddedSync implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch tasksStarted = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
   /** A batch carried a stream position record (heartbeat topic): flush offsets after it at once. */
   private final AtomicBoolean positionHandedOn = new AtomicBoolean();
+
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private Thread engineThread;
   private boolean closed;
@@ -83,8 +89,11 @@ public final class EmbeddedSync implements AutoCloseable {
   private EmbeddedSync(Options options) {
     this.options = options;
     this.deadLetters = new DeadLetterFile(options.deadLetterFile());
-    this.sinkContext = new EmbeddedSinkContext(options.settings(), deadLetters,
-        metrics.pluginMetrics(sinkMetricsName(options.settings()), 0));
+    this.sinkContext =
+        new EmbeddedSinkContext(
+            options.settings(),
+            deadLetters,
+            metrics.pluginMetrics(sinkMetricsName(options.settings()), 0));
     this.errorsTopic = options.settings().getOrDefault("errors.topic", "");
     this.heartbeatTopic = heartbeatTopic(options.settings());
   }
@@ -107,39 +116,48 @@ public final class EmbeddedSync implements AutoCloseable {
     props.setProperty(EmbeddedMetrics.CONFIG_ID, metrics.id());
     props.setProperty("tasks.max", options.settings().getOrDefault("tasks.max", "1"));
     // No Kafka between source and sink here: only Ditto's 5 MiB limit applies.
-    props.setProperty(MongoSourceConfig.RECORD_MAX_BYTES,
-        options.settings().getOrDefault(MongoSourceConfig.RECORD_MAX_BYTES, Integer.toString(Integer.MAX_VALUE)));
+    props.setProperty(
+        MongoSourceConfig.RECORD_MAX_BYTES,
+        options
+            .settings()
+            .getOrDefault(MongoSourceConfig.RECORD_MAX_BYTES, Integer.toString(Integer.MAX_VALUE)));
     // Kafka's file store rewrites the file in place: a kill mid-write would lose every offset.
     props.setProperty("offset.storage", AtomicFileOffsetBackingStore.class.getName());
-    props.setProperty("offset.storage.file.filename", options.offsetsFile().toAbsolutePath().toString());
-    props.setProperty("offset.flush.interval.ms", Long.toString(options.offsetFlushInterval().toMillis()));
+    props.setProperty(
+        "offset.storage.file.filename", options.offsetsFile().toAbsolutePath().toString());
+    props.setProperty(
+        "offset.flush.interval.ms", Long.toString(options.offsetFlushInterval().toMillis()));
     // One batch at a time through the sink, in source order.
     props.setProperty("record.processing.order", "ORDERED");
     props.setProperty("record.processing.threads", "1");
     try {
       java.nio.file.Files.createDirectories(options.offsetsFile().toAbsolutePath().getParent());
     } catch (java.io.IOException e) {
-      throw new ConnectException("cannot create the directory of the offsets file " + options.offsetsFile(), e);
+      throw new ConnectException(
+          "cannot create the directory of the offsets file " + options.offsetsFile(), e);
     }
     engine =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(props)
             .notifying(new BatchHandler())
             .using(offsetCommitPolicy(options.offsetFlushInterval()))
-            .using(new DebeziumEngine.ConnectorCallback() {
-              @Override
-              public void taskStarted() {
-                tasksStarted.countDown();
-              }
-            })
-            .using((success, message, error) -> {
-              if (!success) {
-                failure.compareAndSet(null, error != null ? error : new ConnectException(message));
-                LOG.error("The sync stopped: {}", message, error);
-              }
-              tasksStarted.countDown();
-              stopped.countDown();
-            })
+            .using(
+                new DebeziumEngine.ConnectorCallback() {
+                  @Override
+                  public void taskStarted() {
+                    tasksStarted.countDown();
+                  }
+                })
+            .using(
+                (success, message, error) -> {
+                  if (!success) {
+                    failure.compareAndSet(
+                        null, error != null ? error : new ConnectException(message));
+                    LOG.error("The sync stopped: {}", message, error);
+                  }
+                  tasksStarted.countDown();
+                  stopped.countDown();
+                })
             .build();
     engineThread = new Thread(engine, "mongo-ditto-engine");
     engineThread.start();
@@ -153,8 +171,8 @@ public final class EmbeddedSync implements AutoCloseable {
    * before a copy, heartbeats when configured), so this adds few writes of the offsets file.
    */
   private OffsetCommitPolicy offsetCommitPolicy(Duration interval) {
-    return (sinceLastCommit, timeSinceLastCommit) -> positionHandedOn.getAndSet(false)
-        || timeSinceLastCommit.compareTo(interval) >= 0;
+    return (sinceLastCommit, timeSinceLastCommit) ->
+        positionHandedOn.getAndSet(false) || timeSinceLastCommit.compareTo(interval) >= 0;
   }
 
   /** The source's heartbeat topic: its records carry stream positions, not documents. */
@@ -162,7 +180,8 @@ public final class EmbeddedSync implements AutoCloseable {
     try {
       return MongoSourceConfig.of(settings).heartbeatTopic();
     } catch (RuntimeException invalid) {
-      // The engine reports the invalid config when it starts the connector; the default name meanwhile.
+      // The engine reports the invalid config when it starts the connector; the default name
+      // meanwhile.
       String prefix = settings.getOrDefault("topic.prefix", "");
       return (prefix.isBlank() ? "" : prefix.trim() + ".") + "heartbeat";
     }
@@ -170,7 +189,9 @@ public final class EmbeddedSync implements AutoCloseable {
 
   /** Waits until the source task runs (or the engine failed); true if it runs. */
   public boolean awaitStarted(Duration timeout) throws InterruptedException {
-    return tasksStarted.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure.get() == null && stopped.getCount() > 0;
+    return tasksStarted.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        && failure.get() == null
+        && stopped.getCount() > 0;
   }
 
   /** Waits until the engine stopped, for whatever reason. */
@@ -218,8 +239,11 @@ public final class EmbeddedSync implements AutoCloseable {
     return deadLetters.file();
   }
 
-  /** Hands each source batch to the sink; marks it processed only after the sink acknowledged it. */
-  private final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+  /**
+   * Hands each source batch to the sink; marks it processed only after the sink acknowledged it.
+   */
+  private final class BatchHandler
+      implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     @Override
     public void handleBatch(
         List<RecordChangeEvent<SourceRecord>> events,
@@ -250,7 +274,8 @@ public final class EmbeddedSync implements AutoCloseable {
         continue;
       }
       if (heartbeatTopic.equals(r.topic())) {
-        // Only its offset matters (the batch handler marks it processed); a Connect sink never subscribes to it.
+        // Only its offset matters (the batch handler marks it processed); a Connect sink never
+        // subscribes to it.
         positionHandedOn.set(true);
         continue;
       }
@@ -260,8 +285,18 @@ public final class EmbeddedSync implements AutoCloseable {
         newPartitions.add(tp);
       }
       long offset = nextOffset.merge(tp, 1L, Long::sum) - 1;
-      batch.add(new SinkRecord(r.topic(), 0, r.keySchema(), r.key(), r.valueSchema(), r.value(), offset,
-          r.timestamp(), TimestampType.CREATE_TIME, r.headers()));
+      batch.add(
+          new SinkRecord(
+              r.topic(),
+              0,
+              r.keySchema(),
+              r.key(),
+              r.valueSchema(),
+              r.value(),
+              offset,
+              r.timestamp(),
+              TimestampType.CREATE_TIME,
+              r.headers()));
       current.put(tp, new OffsetAndMetadata(offset + 1));
       if (r.value() instanceof Map<?, ?> value && !SweepMarker.isMarker(value)) {
         Object collection = value.get(DittoChangeCodec.COLLECTION);
@@ -287,7 +322,8 @@ public final class EmbeddedSync implements AutoCloseable {
       // that can re-read; here a restart copies again (the source starts a sweeping copy over).
       if (sink.acknowledged(c.getKey()) < c.getValue().offset()) {
         // Never mark a source record processed that Ditto has not acknowledged.
-        throw new ConnectException("the Ditto sink did not acknowledge " + c.getKey() + " up to " + c.getValue().offset());
+        throw new ConnectException(
+            "the Ditto sink did not acknowledge " + c.getKey() + " up to " + c.getValue().offset());
       }
     }
     stats.acknowledged(oldestByCollection, System.currentTimeMillis());
@@ -295,7 +331,9 @@ public final class EmbeddedSync implements AutoCloseable {
     stats.batchApplied(newest, oldest == Long.MAX_VALUE ? 0 : oldest);
   }
 
-  /** Stops the engine (once), then the sink. Safe to call from a shutdown hook and more than once. */
+  /**
+   * Stops the engine (once), then the sink. Safe to call from a shutdown hook and more than once.
+   */
   @Override
   public void close() {
     synchronized (this) {

@@ -5,7 +5,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the embedded runner has applied to Ditto, per Ditto collection, and how far behind it is. */
+/**
+ * What the embedded runner has applied to Ditto, per Ditto collection, and how far behind it is.
+ */
 public final class SyncStats {
 
   private final Map<String, AtomicLong> applied = new ConcurrentHashMap<>();
@@ -13,8 +15,10 @@ public final class SyncStats {
   private final AtomicLong lastBatchNanos = new AtomicLong(System.nanoTime());
   private volatile long lastLagMillis = -1;
   private volatile long maxRecentLagMillis = -1;
+
   /** Per collection: source time of the oldest change in the batch Ditto is writing now. */
   private final Map<String, Long> inFlightOldest = new ConcurrentHashMap<>();
+
   /** Per collection: the lag of its last acknowledged batch, and when it was acknowledged. */
   private final Map<String, long[]> lastAcknowledged = new ConcurrentHashMap<>();
 
@@ -22,7 +26,10 @@ public final class SyncStats {
     applied.computeIfAbsent(collection, k -> new AtomicLong()).addAndGet(records);
   }
 
-  /** A batch was applied; {@code newestSourceTimeMillis} is when its newest change happened in MongoDB. */
+  /**
+   * A batch was applied; {@code newestSourceTimeMillis} is when its newest change happened in
+   * MongoDB.
+   */
   void batchApplied(long newestSourceTimeMillis, long oldestSourceTimeMillis) {
     batches.incrementAndGet();
     lastBatchNanos.set(System.nanoTime());
@@ -35,23 +42,28 @@ public final class SyncStats {
     }
   }
 
-  /** A batch holding changes of these collections (oldest source time each, 0 = unknown) goes to Ditto. */
+  /**
+   * A batch holding changes of these collections (oldest source time each, 0 = unknown) goes to
+   * Ditto.
+   */
   void writing(Map<String, Long> oldestSourceTimeByCollection) {
-    oldestSourceTimeByCollection.forEach((c, t) -> {
-      if (t > 0) {
-        inFlightOldest.put(c, t);
-      }
-    });
+    oldestSourceTimeByCollection.forEach(
+        (c, t) -> {
+          if (t > 0) {
+            inFlightOldest.put(c, t);
+          }
+        });
   }
 
   /** Ditto acknowledged the batch announced with {@link #writing}. */
   void acknowledged(Map<String, Long> oldestSourceTimeByCollection, long nowMillis) {
-    oldestSourceTimeByCollection.forEach((c, t) -> {
-      inFlightOldest.remove(c);
-      if (t > 0) {
-        lastAcknowledged.put(c, new long[] {Math.max(0, nowMillis - t), nowMillis});
-      }
-    });
+    oldestSourceTimeByCollection.forEach(
+        (c, t) -> {
+          inFlightOldest.remove(c);
+          if (t > 0) {
+            lastAcknowledged.put(c, new long[] {Math.max(0, nowMillis - t), nowMillis});
+          }
+        });
   }
 
   /**

@@ -19,11 +19,13 @@ public record CollectionInfo(String name, String type, boolean capped, boolean p
       }
       Document images = options.get("changeStreamPreAndPostImages", Document.class);
       boolean preImages = images != null && Boolean.TRUE.equals(images.get("enabled"));
-      out.put(name, new CollectionInfo(
+      out.put(
           name,
-          d.getString("type") == null ? "collection" : d.getString("type"),
-          Boolean.TRUE.equals(options.get("capped")),
-          preImages));
+          new CollectionInfo(
+              name,
+              d.getString("type") == null ? "collection" : d.getString("type"),
+              Boolean.TRUE.equals(options.get("capped")),
+              preImages));
     }
     return out;
   }
@@ -34,6 +36,8 @@ public record CollectionInfo(String name, String type, boolean capped, boolean p
 
   /** The mongosh command that turns pre- and post-images on. */
   public static String collModCommand(String collection) {
-    return "db.runCommand({collMod: \"" + collection + "\", changeStreamPreAndPostImages: {enabled: true}})";
+    return "db.runCommand({collMod: \""
+        + collection
+        + "\", changeStreamPreAndPostImages: {enabled: true}})";
   }
 }

@@ -15,13 +15,14 @@ import org.bson.Document;
 
 /**
  * Checks that a MongoDB deployment can feed the source connector: reachable, a version with
- * change-stream pre-images (6.0+), a replica set (change streams need one), the
- * {@code find} and {@code changeStream} privileges, and each configured collection present, not
- * capped and with pre- and post-images where its id mapping needs them.
+ * change-stream pre-images (6.0+), a replica set (change streams need one), the {@code find} and
+ * {@code changeStream} privileges, and each configured collection present, not capped and with pre-
+ * and post-images where its id mapping needs them.
  */
 public final class DeploymentCheck {
 
-  private static final String ENABLE_HINT = "run `mongo-ditto enable-change-streams` with the same config, or in mongosh: ";
+  private static final String ENABLE_HINT =
+      "run `mongo-ditto enable-change-streams` with the same config, or in mongosh: ";
 
   private final MongoClient client;
   private final String database;
@@ -39,17 +40,28 @@ public final class DeploymentCheck {
     try {
       long started = System.nanoTime();
       admin.runCommand(new Document("ping", 1));
-      findings.add(Finding.ok("connection", "connected (ping " + (System.nanoTime() - started) / 1_000_000 + " ms)"));
+      findings.add(
+          Finding.ok(
+              "connection",
+              "connected (ping " + (System.nanoTime() - started) / 1_000_000 + " ms)"));
     } catch (MongoSecurityException e) {
-      findings.add(Finding.error("connection", "authentication failed: " + rootMessage(e),
-          "check the user name and password in the connection string (URL-encode the password: `mongo-ditto encode-password`) and authSource"));
+      findings.add(
+          Finding.error(
+              "connection",
+              "authentication failed: " + rootMessage(e),
+              "check the user name and password in the connection string (URL-encode the password: `mongo-ditto encode-password`) and authSource"));
       return findings;
     } catch (MongoTimeoutException e) {
-      findings.add(Finding.error("connection", "no server reachable: " + firstLine(e.getMessage()),
-          "check host and port, that the server runs, and the IP access list (Atlas: Network Access)"));
+      findings.add(
+          Finding.error(
+              "connection",
+              "no server reachable: " + firstLine(e.getMessage()),
+              "check host and port, that the server runs, and the IP access list (Atlas: Network Access)"));
       return findings;
     } catch (MongoException e) {
-      findings.add(Finding.error("connection", "cannot connect: " + rootMessage(e), "check the connection string"));
+      findings.add(
+          Finding.error(
+              "connection", "cannot connect: " + rootMessage(e), "check the connection string"));
       return findings;
     }
     findings.add(version(admin));
@@ -64,12 +76,15 @@ public final class DeploymentCheck {
       String version = admin.runCommand(new Document("buildInfo", 1)).getString("version");
       int major = Integer.parseInt(version.split("\\.")[0]);
       if (major < 6) {
-        return Finding.error("server version", "MongoDB " + version + " has no change-stream pre- and post-images",
+        return Finding.error(
+            "server version",
+            "MongoDB " + version + " has no change-stream pre- and post-images",
             "upgrade to MongoDB 6.0 or later");
       }
       return Finding.ok("server version", "MongoDB " + version);
     } catch (RuntimeException e) {
-      return Finding.warn("server version", "could not read the server version: " + rootMessage(e), null);
+      return Finding.warn(
+          "server version", "could not read the server version: " + rootMessage(e), null);
     }
   }
 
@@ -83,7 +98,8 @@ public final class DeploymentCheck {
         hello = admin.runCommand(new Document("isMaster", 1));
       }
     } catch (MongoException e) {
-      return Finding.warn("replica set", "could not ask the server (hello): " + rootMessage(e), null);
+      return Finding.warn(
+          "replica set", "could not ask the server (hello): " + rootMessage(e), null);
     }
     String setName = hello.getString("setName");
     if (setName != null) {
@@ -92,7 +108,9 @@ public final class DeploymentCheck {
     if ("isdbgrid".equals(hello.getString("msg"))) {
       return Finding.ok("replica set", "sharded cluster (mongos)");
     }
-    return Finding.error("replica set", "a standalone server: change streams need a replica set",
+    return Finding.error(
+        "replica set",
+        "a standalone server: change streams need a replica set",
         "start mongod with --replSet rs0 and run rs.initiate() once (Atlas clusters are replica sets)");
   }
 
@@ -101,14 +119,25 @@ public final class DeploymentCheck {
     try {
       status = admin.runCommand(new Document("connectionStatus", 1).append("showPrivileges", true));
     } catch (MongoException e) {
-      return List.of(Finding.warn("privileges", "could not read the privileges (connectionStatus): " + rootMessage(e), null));
+      return List.of(
+          Finding.warn(
+              "privileges",
+              "could not read the privileges (connectionStatus): " + rootMessage(e),
+              null));
     }
     Document authInfo = status.get("authInfo", Document.class);
-    List<?> users = authInfo == null ? List.of() : authInfo.getList("authenticatedUsers", Object.class, List.of());
+    List<?> users =
+        authInfo == null
+            ? List.of()
+            : authInfo.getList("authenticatedUsers", Object.class, List.of());
     if (users.isEmpty()) {
-      return List.of(Finding.ok("privileges", "not authenticated: the server runs without access control, nothing to check"));
+      return List.of(
+          Finding.ok(
+              "privileges",
+              "not authenticated: the server runs without access control, nothing to check"));
     }
-    List<Document> privileges = authInfo.getList("authenticatedUserPrivileges", Document.class, List.of());
+    List<Document> privileges =
+        authInfo.getList("authenticatedUserPrivileges", Document.class, List.of());
     List<Finding> findings = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (Entry entry : collections) {
@@ -122,11 +151,18 @@ public final class DeploymentCheck {
       }
     }
     if (missing.isEmpty()) {
-      findings.add(Finding.ok("privileges", "find and changeStream granted on every configured collection"));
+      findings.add(
+          Finding.ok("privileges", "find and changeStream granted on every configured collection"));
     } else {
-      findings.add(Finding.error("privileges", "missing " + String.join(", ", missing),
-          "grant the built-in read role on the database, e.g. in mongosh: db.getSiblingDB(\"admin\").grantRolesToUser(\"<user>\", [{role: \"read\", db: \""
-              + database + "\"}]) (Atlas: Database Access, role 'read' on " + database + ")"));
+      findings.add(
+          Finding.error(
+              "privileges",
+              "missing " + String.join(", ", missing),
+              "grant the built-in read role on the database, e.g. in mongosh: db.getSiblingDB(\"admin\").grantRolesToUser(\"<user>\", [{role: \"read\", db: \""
+                  + database
+                  + "\"}]) (Atlas: Database Access, role 'read' on "
+                  + database
+                  + ")"));
     }
     return findings;
   }
@@ -158,8 +194,11 @@ public final class DeploymentCheck {
     try {
       infos = CollectionInfo.list(db);
     } catch (MongoException e) {
-      findings.add(Finding.error("collections", "cannot list the collections of " + database + ": " + rootMessage(e),
-          "grant listCollections on " + database + " (the read role has it)"));
+      findings.add(
+          Finding.error(
+              "collections",
+              "cannot list the collections of " + database + ": " + rootMessage(e),
+              "grant listCollections on " + database + " (the read role has it)"));
       return findings;
     }
     for (Entry entry : collections) {
@@ -170,28 +209,54 @@ public final class DeploymentCheck {
       }
       CollectionInfo info = infos.get(name);
       if (info == null) {
-        findings.add(Finding.error(name, "does not exist in database " + database,
-            "create it (db.createCollection(\"" + name + "\")), fix its name, or remove it from `collections`"));
+        findings.add(
+            Finding.error(
+                name,
+                "does not exist in database " + database,
+                "create it (db.createCollection(\""
+                    + name
+                    + "\")), fix its name, or remove it from `collections`"));
       } else if (info.isView()) {
-        findings.add(Finding.error(name, "is a view: change streams cannot watch views", "sync the view's source collection instead"));
+        findings.add(
+            Finding.error(
+                name,
+                "is a view: change streams cannot watch views",
+                "sync the view's source collection instead"));
       } else if (info.capped()) {
-        findings.add(Finding.error(name, "is capped: Ditto's connector does not support capped collections",
-            "sync a regular (uncapped) collection"));
+        findings.add(
+            Finding.error(
+                name,
+                "is capped: Ditto's connector does not support capped collections",
+                "sync a regular (uncapped) collection"));
       } else if (!info.preAndPostImages()) {
         String mode = entry.mapping().idMode().name().toLowerCase();
         if (entry.mapping().needsPreImages()) {
-          findings.add(Finding.error(name,
-              "change stream pre- and post-images are off: with " + mode + " (" + String.join(", ", entry.mapping().idFields())
-                  + ") a delete can only be mapped to its Ditto _id from the pre-image",
-              ENABLE_HINT + CollectionInfo.collModCommand(name)));
+          findings.add(
+              Finding.error(
+                  name,
+                  "change stream pre- and post-images are off: with "
+                      + mode
+                      + " ("
+                      + String.join(", ", entry.mapping().idFields())
+                      + ") a delete can only be mapped to its Ditto _id from the pre-image",
+                  ENABLE_HINT + CollectionInfo.collModCommand(name)));
         } else {
-          findings.add(Finding.warn(name,
-              "change stream pre- and post-images are off (not required with " + mode + ", but Ditto's own connector requires them)",
-              ENABLE_HINT + CollectionInfo.collModCommand(name)));
+          findings.add(
+              Finding.warn(
+                  name,
+                  "change stream pre- and post-images are off (not required with "
+                      + mode
+                      + ", but Ditto's own connector requires them)",
+                  ENABLE_HINT + CollectionInfo.collModCommand(name)));
         }
       } else {
-        String idText = entry.mapping().idMode() == IdMode.MATCH_IDS ? "match_ids" :
-            entry.mapping().idMode().name().toLowerCase() + " (" + String.join(", ", entry.mapping().idFields()) + ")";
+        String idText =
+            entry.mapping().idMode() == IdMode.MATCH_IDS
+                ? "match_ids"
+                : entry.mapping().idMode().name().toLowerCase()
+                    + " ("
+                    + String.join(", ", entry.mapping().idFields())
+                    + ")";
         findings.add(Finding.ok(name, "ready: " + idText + ", pre- and post-images on"));
       }
     }

@@ -1,7 +1,8 @@
 package io.mongoditto.cli.mongo;
 
 /**
- * One result of {@code check}: what was looked at, what was found and, for a problem, how to fix it.
+ * One result of {@code check}: what was looked at, what was found and, for a problem, how to fix
+ * it.
  *
  * @param level OK, a warning (works, but not as recommended) or an error (the sync will not work)
  * @param subject what it is about: "connection", "replica set", a collection name

@@ -15,10 +15,10 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.KafkaMetric;
 
 /**
- * The embedded runner's health: green, yellow or red, per collection and overall, from the sync
- * lag and the error rate against {@link HealthThresholds}. Red also when the sync is not running
- * (it stopped after an error). The lag is {@link io.mongoditto.cli.embedded.SyncStats#lagMillis}
- * (it grows while Ditto does not acknowledge a batch and does not grow while MongoDB is idle); the
+ * The embedded runner's health: green, yellow or red, per collection and overall, from the sync lag
+ * and the error rate against {@link HealthThresholds}. Red also when the sync is not running (it
+ * stopped after an error). The lag is {@link io.mongoditto.cli.embedded.SyncStats#lagMillis} (it
+ * grows while Ditto does not acknowledge a batch and does not grow while MongoDB is idle); the
  * error rate is the larger of failed statements per Ditto request ({@code errors-total /
  * requests-total}) and dead-lettered per record ({@code dead-lettered-total / records-total}) over
  * the last five minutes (since the start when it ran shorter), read from the sink's metrics.
@@ -27,7 +27,9 @@ public final class HealthMonitor {
 
   /** Overall and per-collection state; worse states compare greater. */
   public enum State {
-    GREEN, YELLOW, RED;
+    GREEN,
+    YELLOW,
+    RED;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -39,11 +41,24 @@ public final class HealthMonitor {
   }
 
   /** One collection's health. lagMillis -1: no change with a source time yet. */
-  public record CollectionHealth(String dittoCollection, String mongoCollection, State state, long lagMillis,
-      double errorRate, String phase, long records, long requests, long errors, long deadLettered) {}
+  public record CollectionHealth(
+      String dittoCollection,
+      String mongoCollection,
+      State state,
+      long lagMillis,
+      double errorRate,
+      String phase,
+      long records,
+      long requests,
+      long errors,
+      long deadLettered) {}
 
   /** The whole picture. */
-  public record Report(State state, boolean running, List<String> reasons, Map<String, CollectionHealth> collections,
+  public record Report(
+      State state,
+      boolean running,
+      List<String> reasons,
+      Map<String, CollectionHealth> collections,
       HealthThresholds thresholds) {}
 
   static final long ERROR_WINDOW_MILLIS = 5 * 60_000L;
@@ -56,16 +71,27 @@ public final class HealthMonitor {
   private final String sourceName;
   private final String sinkName;
   private final LongSupplier clock;
-  /** (time, totals per Ditto collection: records, requests, errors, dead-lettered) for the windowed error rate. */
+
+  /**
+   * (time, totals per Ditto collection: records, requests, errors, dead-lettered) for the windowed
+   * error rate.
+   */
   private final Deque<Map.Entry<Long, Map<String, long[]>>> samples = new ArrayDeque<>();
 
-  public HealthMonitor(EmbeddedSync sync, Map<String, String> settings, List<CollectionsConfig.Entry> collections,
+  public HealthMonitor(
+      EmbeddedSync sync,
+      Map<String, String> settings,
+      List<CollectionsConfig.Entry> collections,
       HealthThresholds thresholds) {
     this(sync, settings, collections, thresholds, System::currentTimeMillis);
   }
 
-  HealthMonitor(EmbeddedSync sync, Map<String, String> settings, List<CollectionsConfig.Entry> collections,
-      HealthThresholds thresholds, LongSupplier clock) {
+  HealthMonitor(
+      EmbeddedSync sync,
+      Map<String, String> settings,
+      List<CollectionsConfig.Entry> collections,
+      HealthThresholds thresholds,
+      LongSupplier clock) {
     this.sync = sync;
     this.collections = List.copyOf(collections);
     this.thresholds = thresholds;
@@ -84,9 +110,14 @@ public final class HealthMonitor {
     Map<String, long[]> totals = new HashMap<>();
     for (CollectionsConfig.Entry e : collections) {
       String c = e.mapping().dittoCollection();
-      totals.put(c, new long[] {
-          (long) sum(values, sinkName, c, "records-total"), (long) sum(values, sinkName, c, "requests-total"),
-          (long) sum(values, sinkName, c, "errors-total"), (long) sum(values, sinkName, c, "dead-lettered-total")});
+      totals.put(
+          c,
+          new long[] {
+            (long) sum(values, sinkName, c, "records-total"),
+                (long) sum(values, sinkName, c, "requests-total"),
+            (long) sum(values, sinkName, c, "errors-total"),
+                (long) sum(values, sinkName, c, "dead-lettered-total")
+          });
     }
     Map<String, long[]> baseline = baseline(now, totals);
 
@@ -96,7 +127,10 @@ public final class HealthMonitor {
     if (!sync.isRunning()) {
       overall = State.RED;
       Throwable failure = sync.failure();
-      reasons.add(failure == null ? "the sync is not running" : "the sync stopped: " + failure.getMessage());
+      reasons.add(
+          failure == null
+              ? "the sync is not running"
+              : "the sync stopped: " + failure.getMessage());
     }
     for (CollectionsConfig.Entry e : collections) {
       String c = e.mapping().dittoCollection();
@@ -107,27 +141,58 @@ public final class HealthMonitor {
       State state = State.GREEN;
       if (lag >= thresholds.lagRed().toMillis()) {
         state = State.RED;
-        reasons.add(String.format(Locale.ROOT, "%s: lag %.1f s over %d s", c, lag / 1000.0, thresholds.lagRed().toSeconds()));
+        reasons.add(
+            String.format(
+                Locale.ROOT,
+                "%s: lag %.1f s over %d s",
+                c,
+                lag / 1000.0,
+                thresholds.lagRed().toSeconds()));
       } else if (lag >= thresholds.lagYellow().toMillis()) {
         state = State.YELLOW;
-        reasons.add(String.format(Locale.ROOT, "%s: lag %.1f s over %d s", c, lag / 1000.0, thresholds.lagYellow().toSeconds()));
+        reasons.add(
+            String.format(
+                Locale.ROOT,
+                "%s: lag %.1f s over %d s",
+                c,
+                lag / 1000.0,
+                thresholds.lagYellow().toSeconds()));
       }
       if (errorRate > thresholds.errorRateRed()) {
         state = state.worst(State.RED);
-        reasons.add(String.format(Locale.ROOT, "%s: error rate %.2f %% over %.2f %%", c, errorRate * 100, thresholds.errorRateRed() * 100));
+        reasons.add(
+            String.format(
+                Locale.ROOT,
+                "%s: error rate %.2f %% over %.2f %%",
+                c,
+                errorRate * 100,
+                thresholds.errorRateRed() * 100));
       } else if (errorRate > thresholds.errorRateYellow()) {
         state = state.worst(State.YELLOW);
-        reasons.add(String.format(Locale.ROOT, "%s: error rate %.2f %% over %.2f %%", c, errorRate * 100, thresholds.errorRateYellow() * 100));
+        reasons.add(
+            String.format(
+                Locale.ROOT,
+                "%s: error rate %.2f %% over %.2f %%",
+                c,
+                errorRate * 100,
+                thresholds.errorRateYellow() * 100));
       }
       Double phaseCode = values.get(key(sourceName, e.name(), "state"));
-      String phase = phaseCode == null ? "starting" : PHASES[Math.max(0, Math.min(PHASES.length - 1, phaseCode.intValue()))];
+      String phase =
+          phaseCode == null
+              ? "starting"
+              : PHASES[Math.max(0, Math.min(PHASES.length - 1, phaseCode.intValue()))];
       overall = overall.worst(state);
-      out.put(c, new CollectionHealth(c, e.name(), state, lag, errorRate, phase, t[0], t[1], t[2], t[3]));
+      out.put(
+          c,
+          new CollectionHealth(c, e.name(), state, lag, errorRate, phase, t[0], t[1], t[2], t[3]));
     }
     return new Report(overall, sync.isRunning(), reasons, out, thresholds);
   }
 
-  /** The totals of the oldest kept sample (at most one older than the window), recording this one. */
+  /**
+   * The totals of the oldest kept sample (at most one older than the window), recording this one.
+   */
   private Map<String, long[]> baseline(long now, Map<String, long[]> totals) {
     while (samples.size() >= 2 && now - peekSecond().getKey() >= ERROR_WINDOW_MILLIS) {
       samples.removeFirst();
@@ -160,13 +225,17 @@ public final class HealthMonitor {
         continue;
       }
       if (v instanceof Number num && n.tags().containsKey("collection")) {
-        out.merge(key(n.tags().get("connector"), n.tags().get("collection"), n.name()), num.doubleValue(), Double::sum);
+        out.merge(
+            key(n.tags().get("connector"), n.tags().get("collection"), n.name()),
+            num.doubleValue(),
+            Double::sum);
       }
     }
     return out;
   }
 
-  private static double sum(Map<String, Double> values, String connector, String collection, String metric) {
+  private static double sum(
+      Map<String, Double> values, String connector, String collection, String metric) {
     return values.getOrDefault(key(connector, collection, metric), 0.0);
   }
 

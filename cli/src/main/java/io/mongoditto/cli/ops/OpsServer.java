@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded runner's HTTP endpoint (the JDK's HttpServer, one thread): {@code GET /metrics} in
- * Prometheus text format ({@link PrometheusText}, plus {@code mongoditto_health_state} and
- * {@code mongoditto_health_lag_ms}) and {@code GET /health}, a JSON report answered with 200 when
- * green or yellow and 503 when red, so a load balancer or orchestrator probe can use it as is.
+ * Prometheus text format ({@link PrometheusText}, plus {@code mongoditto_health_state} and {@code
+ * mongoditto_health_lag_ms}) and {@code GET /health}, a JSON report answered with 200 when green or
+ * yellow and 503 when red, so a load balancer or orchestrator probe can use it as is.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -39,11 +39,13 @@ public final class OpsServer implements AutoCloseable {
     this.server = server;
     this.sync = sync;
     this.health = health;
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "mongo-ditto-http");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "mongo-ditto-http");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/metrics", this::metrics);
     server.createContext("/health", this::health);
@@ -57,7 +59,8 @@ public final class OpsServer implements AutoCloseable {
       server.start();
       return ops;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -67,8 +70,10 @@ public final class OpsServer implements AutoCloseable {
 
   /** {@code http://host:port} as a person would type it. */
   public String url() {
-    String host = server.getAddress().getAddress().isAnyLocalAddress() ? "localhost"
-        : server.getAddress().getAddress().getHostAddress();
+    String host =
+        server.getAddress().getAddress().isAnyLocalAddress()
+            ? "localhost"
+            : server.getAddress().getAddress().getHostAddress();
     return "http://" + host + ":" + port();
   }
 
@@ -78,13 +83,24 @@ public final class OpsServer implements AutoCloseable {
     }
     HealthMonitor.Report report = health.evaluate();
     List<PrometheusText.Sample> lags = new ArrayList<>();
-    report.collections().values().forEach(c -> lags.add(new PrometheusText.Sample(
-        Map.of("collection", c.dittoCollection()), c.lagMillis())));
-    String body = PrometheusText.render(sync.metrics().registry())
-        + PrometheusText.gauge("mongoditto_health_state", "Embedded runner health: 0 green, 1 yellow, 2 red",
-            List.of(new PrometheusText.Sample(Map.of(), report.state().ordinal())))
-        + PrometheusText.gauge("mongoditto_health_lag_ms",
-            "How far Ditto is behind MongoDB per collection as /health sees it; -1 before the first change", lags);
+    report
+        .collections()
+        .values()
+        .forEach(
+            c ->
+                lags.add(
+                    new PrometheusText.Sample(
+                        Map.of("collection", c.dittoCollection()), c.lagMillis())));
+    String body =
+        PrometheusText.render(sync.metrics().registry())
+            + PrometheusText.gauge(
+                "mongoditto_health_state",
+                "Embedded runner health: 0 green, 1 yellow, 2 red",
+                List.of(new PrometheusText.Sample(Map.of(), report.state().ordinal())))
+            + PrometheusText.gauge(
+                "mongoditto_health_lag_ms",
+                "How far Ditto is behind MongoDB per collection as /health sees it; -1 before the first change",
+                lags);
     send(exchange, 200, PrometheusText.CONTENT_TYPE, body);
   }
 
@@ -104,22 +120,24 @@ public final class OpsServer implements AutoCloseable {
     ArrayNode reasons = root.putArray("reasons");
     r.reasons().forEach(reasons::add);
     ObjectNode collections = root.putObject("collections");
-    r.collections().forEach((name, c) -> {
-      ObjectNode n = collections.putObject(name);
-      n.put("state", c.state().label());
-      n.put("mongodb_collection", c.mongoCollection());
-      n.put("phase", c.phase());
-      if (c.lagMillis() < 0) {
-        n.putNull("lag_seconds");
-      } else {
-        n.put("lag_seconds", c.lagMillis() / 1000.0);
-      }
-      n.put("error_rate", c.errorRate());
-      n.put("records", c.records());
-      n.put("requests", c.requests());
-      n.put("errors", c.errors());
-      n.put("dead_lettered", c.deadLettered());
-    });
+    r.collections()
+        .forEach(
+            (name, c) -> {
+              ObjectNode n = collections.putObject(name);
+              n.put("state", c.state().label());
+              n.put("mongodb_collection", c.mongoCollection());
+              n.put("phase", c.phase());
+              if (c.lagMillis() < 0) {
+                n.putNull("lag_seconds");
+              } else {
+                n.put("lag_seconds", c.lagMillis() / 1000.0);
+              }
+              n.put("error_rate", c.errorRate());
+              n.put("records", c.records());
+              n.put("requests", c.requests());
+              n.put("errors", c.errors());
+              n.put("dead_lettered", c.deadLettered());
+            });
     ObjectNode t = root.putObject("thresholds");
     t.put("lag_yellow_seconds", r.thresholds().lagYellow().toMillis() / 1000.0);
     t.put("lag_red_seconds", r.thresholds().lagRed().toMillis() / 1000.0);
@@ -142,7 +160,8 @@ public final class OpsServer implements AutoCloseable {
     return false;
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     boolean head = "HEAD".equals(exchange.getRequestMethod());

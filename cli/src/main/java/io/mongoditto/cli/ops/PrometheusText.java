@@ -10,13 +10,13 @@ import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.metrics.Metrics;
 
 /**
- * Renders the connectors' plugin metrics in Prometheus' text exposition format (version 0.0.4)
- * with exactly the names and labels the JMX exporter rules of docs/metrics.md produce from a
- * Connect worker: attribute {@code documents-upserted-total} of
- * {@code kafka.connect:type=plugins,connector=C,task=T,collection=X} becomes
- * {@code mongoditto_documents_upserted_total{connector="C",task="T",collection="X"}}, so one
- * dashboard serves both. Counters are the {@code -total} attributes, everything else numeric is a
- * gauge; text gauges ({@code state-name}) are left out, as the exporter leaves them out.
+ * Renders the connectors' plugin metrics in Prometheus' text exposition format (version 0.0.4) with
+ * exactly the names and labels the JMX exporter rules of docs/metrics.md produce from a Connect
+ * worker: attribute {@code documents-upserted-total} of {@code
+ * kafka.connect:type=plugins,connector=C,task=T,collection=X} becomes {@code
+ * mongoditto_documents_upserted_total{connector="C",task="T",collection="X"}}, so one dashboard
+ * serves both. Counters are the {@code -total} attributes, everything else numeric is a gauge; text
+ * gauges ({@code state-name}) are left out, as the exporter leaves them out.
  */
 public final class PrometheusText {
 
@@ -29,7 +29,10 @@ public final class PrometheusText {
 
   private PrometheusText() {}
 
-  /** The Prometheus name of a plugin metric: {@code mongoditto_} plus the name with {@code _} for {@code -}. */
+  /**
+   * The Prometheus name of a plugin metric: {@code mongoditto_} plus the name with {@code _} for
+   * {@code -}.
+   */
   public static String name(String metric) {
     return PREFIX + metric.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
   }
@@ -52,21 +55,24 @@ public final class PrometheusText {
         continue;
       }
       String name = name(n.name());
-      Family f = families.computeIfAbsent(name, k ->
-          new Family(n.name().endsWith("-total") ? "counter" : "gauge", n.description()));
+      Family f =
+          families.computeIfAbsent(
+              name,
+              k -> new Family(n.name().endsWith("-total") ? "counter" : "gauge", n.description()));
       f.samples.add(labels(n.tags()) + " " + format(num.doubleValue()));
     }
     StringBuilder out = new StringBuilder();
-    families.forEach((name, f) -> {
-      f.samples.sort(null);
-      if (f.help != null && !f.help.isEmpty()) {
-        out.append("# HELP ").append(name).append(' ').append(escapeHelp(f.help)).append('\n');
-      }
-      out.append("# TYPE ").append(name).append(' ').append(f.type).append('\n');
-      for (String s : f.samples) {
-        out.append(name).append(s).append('\n');
-      }
-    });
+    families.forEach(
+        (name, f) -> {
+          f.samples.sort(null);
+          if (f.help != null && !f.help.isEmpty()) {
+            out.append("# HELP ").append(name).append(' ').append(escapeHelp(f.help)).append('\n');
+          }
+          out.append("# TYPE ").append(name).append(' ').append(f.type).append('\n');
+          for (String s : f.samples) {
+            out.append(name).append(s).append('\n');
+          }
+        });
     return out.toString();
   }
 
@@ -76,13 +82,19 @@ public final class PrometheusText {
     out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
     out.append("# TYPE ").append(name).append(" gauge\n");
     for (Sample s : samples) {
-      out.append(name).append(s.labels().isEmpty() ? "" : labels(s.labels())).append(' ')
-          .append(format(s.value())).append('\n');
+      out.append(name)
+          .append(s.labels().isEmpty() ? "" : labels(s.labels()))
+          .append(' ')
+          .append(format(s.value()))
+          .append('\n');
     }
     return out.toString();
   }
 
-  /** {@code {connector="..",task="..",collection=".."}}: Connect's tags first, then the rest by name. */
+  /**
+   * {@code {connector="..",task="..",collection=".."}}: Connect's tags first, then the rest by
+   * name.
+   */
   static String labels(Map<String, String> tags) {
     List<String> keys = new ArrayList<>();
     for (String first : List.of("connector", "task")) {
@@ -96,7 +108,10 @@ public final class PrometheusText {
       if (sb.length() > 1) {
         sb.append(',');
       }
-      sb.append(k.replaceAll("[^a-zA-Z0-9_]", "_")).append("=\"").append(escapeLabel(tags.get(k))).append('"');
+      sb.append(k.replaceAll("[^a-zA-Z0-9_]", "_"))
+          .append("=\"")
+          .append(escapeLabel(tags.get(k)))
+          .append('"');
     }
     return sb.append('}').toString();
   }

@@ -18,13 +18,14 @@ import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 
 /**
- * Generates the Zava Retail documents described by a {@link ZavaRetailSpec}, deterministically: each
- * collection draws from its own random stream derived from the seed, and every date is relative to
- * a fixed epoch, so the same seed and scale always give the same documents (ids included).
+ * Generates the Zava Retail documents described by a {@link ZavaRetailSpec}, deterministically:
+ * each collection draws from its own random stream derived from the seed, and every date is
+ * relative to a fixed epoch, so the same seed and scale always give the same documents (ids
+ * included).
  *
- * <p>Documents are handed out in batches to a {@link BatchSink}, so the generator serves the
- * {@code seed} command (insertMany), tests and benchmarks alike without holding 650,000 documents
- * in memory.
+ * <p>Documents are handed out in batches to a {@link BatchSink}, so the generator serves the {@code
+ * seed} command (insertMany), tests and benchmarks alike without holding 650,000 documents in
+ * memory.
  */
 public final class ZavaRetailGenerator {
 
@@ -40,8 +41,10 @@ public final class ZavaRetailGenerator {
     default void finished(String collection, long count) {}
   }
 
-  private static final Instant EPOCH = LocalDate.of(2021, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+  private static final Instant EPOCH =
+      LocalDate.of(2021, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
   private static final long DAY_SECONDS = 86_400L;
+
   /** Orders span 2021-01-01 to 2025-06-30. */
   private static final int ORDER_DAYS = 1_641;
 
@@ -68,7 +71,11 @@ public final class ZavaRetailGenerator {
     sink.started(ZavaRetailSpec.CUSTOMERS);
     done(sink, counts, ZavaRetailSpec.CUSTOMERS, customers(sink));
     sink.started(ZavaRetailSpec.CATEGORIES);
-    done(sink, counts, ZavaRetailSpec.CATEGORIES, emit(sink, ZavaRetailSpec.CATEGORIES, categories()));
+    done(
+        sink,
+        counts,
+        ZavaRetailSpec.CATEGORIES,
+        emit(sink, ZavaRetailSpec.CATEGORIES, categories()));
     sink.started(ZavaRetailSpec.PRODUCTS);
     List<Document> products = products();
     done(sink, counts, ZavaRetailSpec.PRODUCTS, emit(sink, ZavaRetailSpec.PRODUCTS, products));
@@ -84,7 +91,8 @@ public final class ZavaRetailGenerator {
     return counts;
   }
 
-  private static void done(BatchSink sink, Map<String, Long> counts, String collection, long count) {
+  private static void done(
+      BatchSink sink, Map<String, Long> counts, String collection, long count) {
     counts.put(collection, count);
     sink.finished(collection, count);
   }
@@ -106,10 +114,16 @@ public final class ZavaRetailGenerator {
               .append("store_name", s.name())
               .append("is_online", s.online())
               .append("address", address(rnd, s.city(), s.postalCode()))
-              .append("location", new Document("type", "Point").append("coordinates", List.of(s.lng(), s.lat())))
+              .append(
+                  "location",
+                  new Document("type", "Point").append("coordinates", List.of(s.lng(), s.lat())))
               .append("phone", phone(rnd))
               .append("opened_at", opened)
-              .append("tags", s.online() ? List.of("online", "shipping") : List.of("in-store", "pickup", "rental"))
+              .append(
+                  "tags",
+                  s.online()
+                      ? List.of("online", "shipping")
+                      : List.of("in-store", "pickup", "rental"))
               .append("active", true)
               .append("deleted", false));
     }
@@ -134,8 +148,10 @@ public final class ZavaRetailGenerator {
               .append("phone", phone(rnd))
               .append("primary_store_id", rnd.nextInt(spec.stores()) + 1)
               .append("address", address(rnd, home.city(), home.postalCode()))
-              .append("loyalty", new Document("tier", pick(rnd, List.of("bronze", "silver", "gold", "platinum")))
-                  .append("points", rnd.nextInt(0, 20_000)))
+              .append(
+                  "loyalty",
+                  new Document("tier", pick(rnd, List.of("bronze", "silver", "gold", "platinum")))
+                      .append("points", rnd.nextInt(0, 20_000)))
               .append("tags", tags(rnd, ZavaCatalog.CUSTOMER_TAGS, 3))
               .append("marketing_opt_in", rnd.nextInt(100) < 40)
               .append("created_at", created)
@@ -163,7 +179,9 @@ public final class ZavaRetailGenerator {
               .append("category_name", c.name())
               .append("code", c.code())
               .append("product_types", c.types())
-              .append("description", "Everything in " + c.name().toLowerCase() + " for pros and DIYers.")
+              .append(
+                  "description",
+                  "Everything in " + c.name().toLowerCase() + " for pros and DIYers.")
               .append("active", true));
     }
     return docs;
@@ -192,10 +210,22 @@ public final class ZavaRetailGenerator {
               .append("cost", money(costCents))
               .append("base_price", money(priceCents))
               .append("gross_margin_percent", margin)
-              .append("description", variant + " " + base.toLowerCase() + " from Zava's " + c.name().toLowerCase() + " range.")
-              .append("specs", new Document("weight_kg", rnd.nextInt(5, 25_000) / 1000.0)
-                  .append("dimensions_cm", new Document("w", rnd.nextInt(2, 120)).append("h", rnd.nextInt(2, 120))
-                      .append("d", rnd.nextInt(1, 60))))
+              .append(
+                  "description",
+                  variant
+                      + " "
+                      + base.toLowerCase()
+                      + " from Zava's "
+                      + c.name().toLowerCase()
+                      + " range.")
+              .append(
+                  "specs",
+                  new Document("weight_kg", rnd.nextInt(5, 25_000) / 1000.0)
+                      .append(
+                          "dimensions_cm",
+                          new Document("w", rnd.nextInt(2, 120))
+                              .append("h", rnd.nextInt(2, 120))
+                              .append("d", rnd.nextInt(1, 60))))
               .append("tags", List.of(c.code().toLowerCase(), variant.toLowerCase()))
               .append("discontinued", rnd.nextInt(100) < 3)
               .append("created_at", created)
@@ -238,7 +268,8 @@ public final class ZavaRetailGenerator {
       int storeId = rnd.nextInt(spec.stores()) + 1;
       boolean online = ZavaCatalog.STORE_NAMES.get(storeId - 1).online();
       int customerId = rnd.nextInt(spec.customers()) + 1;
-      Date placed = new Date(EPOCH.plusSeconds(rnd.nextLong(ORDER_DAYS * DAY_SECONDS)).toEpochMilli());
+      Date placed =
+          new Date(EPOCH.plusSeconds(rnd.nextLong(ORDER_DAYS * DAY_SECONDS)).toEpochMilli());
       int r = rnd.nextInt(100);
       int lines = r < 28 ? 1 : r < 70 ? 2 : 3;
       BigDecimal total = BigDecimal.ZERO;
@@ -249,7 +280,9 @@ public final class ZavaRetailGenerator {
         int discountPercent = rnd.nextInt(100) < 20 ? pick(rnd, List.of(5, 10, 15, 20)) : 0;
         BigDecimal gross = unit.multiply(BigDecimal.valueOf(qty));
         BigDecimal discount =
-            gross.multiply(BigDecimal.valueOf(discountPercent)).divide(BigDecimal.valueOf(100), 2, RoundingMode.HALF_UP);
+            gross
+                .multiply(BigDecimal.valueOf(discountPercent))
+                .divide(BigDecimal.valueOf(100), 2, RoundingMode.HALF_UP);
         BigDecimal lineTotal = gross.subtract(discount).setScale(2, RoundingMode.HALF_UP);
         total = total.add(lineTotal);
         items.add(
@@ -274,11 +307,16 @@ public final class ZavaRetailGenerator {
               .append("status", pick(rnd, ZavaCatalog.ORDER_STATUSES))
               .append("item_count", lines)
               .append("total_amount", new Decimal128(total))
-              .append("payment", new Document("method", online ? "card" : pick(rnd, ZavaCatalog.PAYMENT_METHODS))
-                  .append("card_last4", String.format("%04d", rnd.nextInt(10_000))))
+              .append(
+                  "payment",
+                  new Document("method", online ? "card" : pick(rnd, ZavaCatalog.PAYMENT_METHODS))
+                      .append("card_last4", String.format("%04d", rnd.nextInt(10_000))))
               .append("is_online", online);
       if (online) {
-        order.append("shipping_address", address(rnd, pick(rnd, ZavaCatalog.STORE_NAMES).city(), "98" + (100 + rnd.nextInt(800))));
+        order.append(
+            "shipping_address",
+            address(
+                rnd, pick(rnd, ZavaCatalog.STORE_NAMES).city(), "98" + (100 + rnd.nextInt(800))));
       }
       orders.add(order);
       orderCount++;
@@ -339,7 +377,8 @@ public final class ZavaRetailGenerator {
 
   private long emit(BatchSink sink, String collection, List<Document> docs) {
     for (int from = 0; from < docs.size(); from += batchSize) {
-      sink.accept(collection, new ArrayList<>(docs.subList(from, Math.min(docs.size(), from + batchSize))));
+      sink.accept(
+          collection, new ArrayList<>(docs.subList(from, Math.min(docs.size(), from + batchSize))));
     }
     return docs.size();
   }

@@ -28,12 +28,16 @@ public final class ZavaRetailSeeder {
   }
 
   /**
-   * As {@link #seed(MongoDatabase, ZavaRetailGenerator, boolean, ProgressDisplay)}, calling
-   * {@code beforeBatch} with the number of documents inserted so far before each insertMany (a
-   * caller can block there to throttle the load).
+   * As {@link #seed(MongoDatabase, ZavaRetailGenerator, boolean, ProgressDisplay)}, calling {@code
+   * beforeBatch} with the number of documents inserted so far before each insertMany (a caller can
+   * block there to throttle the load).
    */
-  public static Map<String, Long> seed(MongoDatabase db, ZavaRetailGenerator generator, boolean drop,
-      ProgressDisplay progress, java.util.function.LongConsumer beforeBatch) {
+  public static Map<String, Long> seed(
+      MongoDatabase db,
+      ZavaRetailGenerator generator,
+      boolean drop,
+      ProgressDisplay progress,
+      java.util.function.LongConsumer beforeBatch) {
     List<String> existing = db.listCollectionNames().into(new java.util.ArrayList<>());
     for (String name : ZavaRetailSpec.COLLECTIONS) {
       if (!existing.contains(name)) {
@@ -43,7 +47,10 @@ public final class ZavaRetailSeeder {
         db.getCollection(name).drop();
       } else if (db.getCollection(name).estimatedDocumentCount() > 0) {
         throw new UserException(
-            "database " + db.getName() + " already has documents in " + name
+            "database "
+                + db.getName()
+                + " already has documents in "
+                + name
                 + ": give --drop to replace the Zava collections, or choose another --database");
       }
     }

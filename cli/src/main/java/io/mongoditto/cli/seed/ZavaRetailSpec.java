@@ -25,12 +25,22 @@ public record ZavaRetailSpec(double scale, long seed) {
 
   /** In load order (referenced collections first). */
   public static final List<String> COLLECTIONS =
-      List.of(STORES, CUSTOMERS, CATEGORIES, PRODUCTS, INVENTORY, ORDERS, ORDER_ITEMS, PRODUCT_EMBEDDINGS);
+      List.of(
+          STORES,
+          CUSTOMERS,
+          CATEGORIES,
+          PRODUCTS,
+          INVENTORY,
+          ORDERS,
+          ORDER_ITEMS,
+          PRODUCT_EMBEDDINGS);
 
   public static final int FULL_CUSTOMERS = 50_000;
   public static final int FULL_PRODUCTS = 424;
+
   /** Each store stocks 396 of the 424 products: 8 x 396 = 3,168 inventory rows. */
   public static final int FULL_STOCKED_PER_STORE = 396;
+
   public static final int FULL_ORDERS = 200_000;
   public static final int EMBEDDING_DIMENSIONS = 1536;
 
@@ -61,7 +71,8 @@ public record ZavaRetailSpec(double scale, long seed) {
   }
 
   public int stockedPerStore() {
-    return Math.max(1, (int) Math.round(products() * (double) FULL_STOCKED_PER_STORE / FULL_PRODUCTS));
+    return Math.max(
+        1, (int) Math.round(products() * (double) FULL_STOCKED_PER_STORE / FULL_PRODUCTS));
   }
 
   public int inventory() {

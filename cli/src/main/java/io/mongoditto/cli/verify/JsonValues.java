@@ -16,7 +16,9 @@ final class JsonValues {
 
   static Object normalize(Object value) {
     if (value instanceof Number n) {
-      return n instanceof BigDecimal b ? b.stripTrailingZeros() : new BigDecimal(n.toString()).stripTrailingZeros();
+      return n instanceof BigDecimal b
+          ? b.stripTrailingZeros()
+          : new BigDecimal(n.toString()).stripTrailingZeros();
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new TreeMap<>();

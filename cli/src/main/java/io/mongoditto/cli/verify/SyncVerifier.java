@@ -24,8 +24,13 @@ import org.bson.Document;
 public final class SyncVerifier {
 
   /** The outcome for one collection. */
-  public record Result(String mongoCollection, String dittoCollection, long mongoCount, long dittoCount,
-      int sampled, List<String> differences) {
+  public record Result(
+      String mongoCollection,
+      String dittoCollection,
+      long mongoCount,
+      long dittoCount,
+      int sampled,
+      List<String> differences) {
     public boolean matches() {
       return mongoCount == dittoCount && differences.isEmpty();
     }
@@ -55,7 +60,8 @@ public final class SyncVerifier {
 
   /** The documents that belong in Ditto: those matching the collection's filter. */
   public long mongoCount(CollectionsConfig.Entry entry) {
-    return db.getCollection(entry.mapping().mongoCollection()).countDocuments(entry.rules().mongoQuery());
+    return db.getCollection(entry.mapping().mongoCollection())
+        .countDocuments(entry.rules().mongoQuery());
   }
 
   /** Counts, plus {@code sample} random documents compared (0: counts only). */
@@ -64,12 +70,12 @@ public final class SyncVerifier {
   }
 
   /**
-   * Counts MongoDB's documents under the collection's filter against Ditto's, and compares
-   * {@code sample} random filtered documents, or with {@code full} every one, mapped (id mapping,
-   * filter, field transformations) exactly as the source connector maps them, with what Ditto
-   * holds under the same {@code _id}. Together with equal counts, a clean full comparison means
-   * Ditto holds exactly the expected set: every expected document is there and equal, and there is
-   * no room for an extra one.
+   * Counts MongoDB's documents under the collection's filter against Ditto's, and compares {@code
+   * sample} random filtered documents, or with {@code full} every one, mapped (id mapping, filter,
+   * field transformations) exactly as the source connector maps them, with what Ditto holds under
+   * the same {@code _id}. Together with equal counts, a clean full comparison means Ditto holds
+   * exactly the expected set: every expected document is there and equal, and there is no room for
+   * an extra one.
    */
   public Result verify(CollectionsConfig.Entry entry, int sample, boolean full) {
     String mongo = entry.mapping().mongoCollection();
@@ -82,7 +88,8 @@ public final class SyncVerifier {
     MongoCollection<BsonDocument> coll = db.getCollection(mongo, BsonDocument.class);
     int[] sampled = {0};
     if (full) {
-      try (MongoCursor<BsonDocument> docs = coll.find(query).sort(new Document("_id", 1)).batchSize(500).iterator()) {
+      try (MongoCursor<BsonDocument> docs =
+          coll.find(query).sort(new Document("_id", 1)).batchSize(500).iterator()) {
         docs.forEachRemaining(doc -> compare(mapper, dittoName, doc, differences, sampled));
       }
     } else if (sample > 0 && mongoCount > 0) {
@@ -93,7 +100,8 @@ public final class SyncVerifier {
         positions.add(rnd.nextInt((int) Math.min(Integer.MAX_VALUE, mongoCount)));
       }
       for (int position : positions) {
-        BsonDocument d = coll.find(query).sort(new Document("_id", 1)).skip(position).limit(1).first();
+        BsonDocument d =
+            coll.find(query).sort(new Document("_id", 1)).skip(position).limit(1).first();
         if (d != null) {
           compare(mapper, dittoName, d, differences, sampled);
         }
@@ -102,7 +110,11 @@ public final class SyncVerifier {
     return new Result(mongo, dittoName, mongoCount, dittoCount, sampled[0], differences);
   }
 
-  private void compare(ChangeEventMapper mapper, String dittoName, BsonDocument doc, List<String> differences,
+  private void compare(
+      ChangeEventMapper mapper,
+      String dittoName,
+      BsonDocument doc,
+      List<String> differences,
       int[] compared) {
     MappingResult mapped = mapper.mapSnapshot(doc, 0);
     if (mapped.failed() || mapped.changes().isEmpty()) {
@@ -111,7 +123,8 @@ public final class SyncVerifier {
     compared[0]++;
     Object id = mapped.changes().get(0).id();
     Map<String, Object> expected = mapped.changes().get(0).document();
-    DittoResponse r = ditto.execute("SELECT * FROM " + dittoName + " WHERE _id = :id", Map.of("id", id));
+    DittoResponse r =
+        ditto.execute("SELECT * FROM " + dittoName + " WHERE _id = :id", Map.of("id", id));
     if (r.items().isEmpty()) {
       differences.add("_id " + id + ": missing in Ditto");
       return;

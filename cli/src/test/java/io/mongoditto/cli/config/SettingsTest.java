@@ -21,7 +21,9 @@ class SettingsTest {
   @Test
   void connectRestJsonThenEnvironmentThenFlags() throws Exception {
     Path file = dir.resolve("source.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {"name": "zava", "config": {
           "connector.class": "io.mongoditto.source.MongoSourceConnector",
           "mongodb.uri": "mongodb://from-file", "mongodb.database": "filedb",
@@ -32,13 +34,16 @@ class SettingsTest {
         """);
     MongoOptions options = new MongoOptions();
     new CommandLine(options).parseArgs("-c", file.toString(), "--database", "flagdb");
-    Settings s = options.settings(Map.of("MONGODB_CONNECTION_STRING", "mongodb://from-env", "MONGODB_DATABASE", "envdb"));
+    Settings s =
+        options.settings(
+            Map.of("MONGODB_CONNECTION_STRING", "mongodb://from-env", "MONGODB_DATABASE", "envdb"));
     assertEquals("mongodb://from-env", options.mongodbUri(s));
     assertEquals("flagdb", options.databaseName(s));
     assertEquals("2", s.get("tasks.max").orElseThrow());
 
     List<CollectionsConfig.Entry> all = CollectionsConfig.all(s);
-    assertEquals(List.of("stores", "customers", "inventory", "product_embeddings"),
+    assertEquals(
+        List.of("stores", "customers", "inventory", "product_embeddings"),
         all.stream().map(CollectionsConfig.Entry::name).toList());
     assertEquals(IdMode.SINGLE_FIELD, all.get(0).mapping().idMode());
     assertEquals(List.of("store_id"), all.get(0).mapping().idFields());
@@ -59,23 +64,30 @@ class SettingsTest {
 
   @Test
   void theRepositorysZavaConfigReadsAsTheGuideMapsIt() {
-    Path file = Path.of(System.getProperty("project.root", "..")).resolve("config/zava-retail-source.json");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(file), "config/zava-retail-source.json not there yet");
+    Path file =
+        Path.of(System.getProperty("project.root", "..")).resolve("config/zava-retail-source.json");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.exists(file), "config/zava-retail-source.json not there yet");
     List<CollectionsConfig.Entry> all = CollectionsConfig.all(Settings.load(file));
     Map<String, String> expected = io.mongoditto.cli.seed.ZavaRetailSpec.connectorMapping();
     assertEquals(8, all.size());
     for (CollectionsConfig.Entry e : all) {
       String mode = expected.getOrDefault("collection." + e.name() + ".id.mode", "match_ids");
       assertEquals(mode.toUpperCase(), e.mapping().idMode().name(), e.name());
-      assertEquals(!"false".equals(expected.get("collection." + e.name() + ".enabled")), e.enabled(), e.name());
+      assertEquals(
+          !"false".equals(expected.get("collection." + e.name() + ".enabled")),
+          e.enabled(),
+          e.name());
     }
   }
 
   @Test
   void propertiesFilesWork() throws Exception {
     Path file = dir.resolve("source.properties");
-    Files.writeString(file, "mongodb.uri=mongodb://p\ncollections=orders\ncollection.orders.id.mode=single_field\n"
-        + "collection.orders.id.fields=order_id\n");
+    Files.writeString(
+        file,
+        "mongodb.uri=mongodb://p\ncollections=orders\ncollection.orders.id.mode=single_field\n"
+            + "collection.orders.id.fields=order_id\n");
     Settings s = Settings.load(file);
     assertEquals("order_id", CollectionsConfig.all(s).get(0).mapping().idFields().get(0));
   }
@@ -84,14 +96,17 @@ class SettingsTest {
   void badModeAndFieldCountsAreClearErrors() {
     Settings bad = Settings.of(Map.of("collections", "x", "collection.x.id.mode", "by_magic"));
     assertThrows(UserException.class, () -> CollectionsConfig.all(bad));
-    Settings noField = Settings.of(Map.of("collections", "x", "collection.x.id.mode", "single_field"));
+    Settings noField =
+        Settings.of(Map.of("collections", "x", "collection.x.id.mode", "single_field"));
     assertThrows(UserException.class, () -> CollectionsConfig.all(noField));
     assertThrows(UserException.class, () -> Settings.load(dir.resolve("missing.json")));
   }
 
   @Test
   void redactsPasswords() {
-    assertEquals("mongodb://u:***@h1:27017,h2:27018", Redact.mongoUri("mongodb://u:p%40ss@h1:27017,h2:27018/db?replicaSet=rs"));
+    assertEquals(
+        "mongodb://u:***@h1:27017,h2:27018",
+        Redact.mongoUri("mongodb://u:p%40ss@h1:27017,h2:27018/db?replicaSet=rs"));
     assertEquals("mongodb://h", Redact.mongoUri("mongodb://h"));
   }
 }

@@ -26,11 +26,12 @@ class AtomicFileOffsetBackingStoreTest {
   @TempDir Path dir;
 
   private StandaloneConfig config(Path file) {
-    return new StandaloneConfig(Map.of(
-        "key.converter", JsonConverter.class.getName(),
-        "value.converter", JsonConverter.class.getName(),
-        "offset.storage.file.filename", file.toString(),
-        "bootstrap.servers", "localhost:9"));
+    return new StandaloneConfig(
+        Map.of(
+            "key.converter", JsonConverter.class.getName(),
+            "value.converter", JsonConverter.class.getName(),
+            "offset.storage.file.filename", file.toString(),
+            "bootstrap.servers", "localhost:9"));
   }
 
   private static ByteBuffer bytes(String s) {
@@ -43,8 +44,12 @@ class AtomicFileOffsetBackingStoreTest {
     AtomicFileOffsetBackingStore store = new AtomicFileOffsetBackingStore();
     store.configure(config(file));
     store.start();
-    store.set(Map.of(bytes("[\"sync\",{\"ns\":\"db.a\"}]"), bytes("{\"token\":1}")), null).get(10, TimeUnit.SECONDS);
-    store.set(Map.of(bytes("[\"sync\",{\"ns\":\"db.a\"}]"), bytes("{\"token\":2}")), null).get(10, TimeUnit.SECONDS);
+    store
+        .set(Map.of(bytes("[\"sync\",{\"ns\":\"db.a\"}]"), bytes("{\"token\":1}")), null)
+        .get(10, TimeUnit.SECONDS);
+    store
+        .set(Map.of(bytes("[\"sync\",{\"ns\":\"db.a\"}]"), bytes("{\"token\":2}")), null)
+        .get(10, TimeUnit.SECONDS);
     store.stop();
     assertFalse(Files.exists(dir.resolve("offsets.dat.tmp")), "the temporary file was renamed");
 
@@ -56,8 +61,11 @@ class AtomicFileOffsetBackingStoreTest {
     FileOffsetBackingStore kafkas = new FileOffsetBackingStore(converter);
     kafkas.configure(config(file));
     kafkas.start();
-    Map<ByteBuffer, ByteBuffer> read = kafkas.get(List.of(bytes("[\"sync\",{\"ns\":\"db.a\"}]"))).get(10, TimeUnit.SECONDS);
+    Map<ByteBuffer, ByteBuffer> read =
+        kafkas.get(List.of(bytes("[\"sync\",{\"ns\":\"db.a\"}]"))).get(10, TimeUnit.SECONDS);
     kafkas.stop();
-    assertEquals("{\"token\":2}", StandardCharsets.UTF_8.decode(read.get(bytes("[\"sync\",{\"ns\":\"db.a\"}]"))).toString());
+    assertEquals(
+        "{\"token\":2}",
+        StandardCharsets.UTF_8.decode(read.get(bytes("[\"sync\",{\"ns\":\"db.a\"}]"))).toString());
   }
 }

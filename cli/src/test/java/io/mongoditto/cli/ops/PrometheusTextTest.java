@@ -13,7 +13,10 @@ import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.junit.jupiter.api.Test;
 
-/** The exposition format: names and labels as the JMX exporter rules make them, types, escaping, what is left out. */
+/**
+ * The exposition format: names and labels as the JMX exporter rules make them, types, escaping,
+ * what is left out.
+ */
 class PrometheusTextTest {
 
   @Test
@@ -21,7 +24,8 @@ class PrometheusTextTest {
     LinkedHashMap<String, String> tags = new LinkedHashMap<>();
     tags.put("connector", "zava \"sink\"");
     tags.put("task", "1");
-    try (Metrics metrics = new Metrics(); PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, tags)) {
+    try (Metrics metrics = new Metrics();
+        PluginMetricsImpl plugin = new PluginMetricsImpl(metrics, tags)) {
       MetricGroup orders = new MetricGroup(plugin, Map.of("collection", "orders"));
       Counter upserted = orders.counter("documents-upserted-total", "Documents written");
       upserted.add(42);
@@ -39,7 +43,8 @@ class PrometheusTextTest {
       assertTrue(text.contains("mongoditto_snapshot_percent" + labels + " 12.5\n"), text);
       assertFalse(text.contains("state_name"), text);
       assertFalse(text.contains("other"), text);
-      assertTrue(text.contains("# HELP mongoditto_documents_upserted_total Documents written\n"), text);
+      assertTrue(
+          text.contains("# HELP mongoditto_documents_upserted_total Documents written\n"), text);
     }
   }
 

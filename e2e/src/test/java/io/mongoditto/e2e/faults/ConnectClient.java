@@ -23,7 +23,8 @@ final class ConnectClient {
   private static final List<String> BODIES = new CopyOnWriteArrayList<>();
 
   private final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ConnectClient(String base) {
     this.base = base.endsWith("/") ? base : base + "/";
@@ -35,9 +36,13 @@ final class ConnectClient {
 
   Response put(String path, Object json) {
     try {
-      return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-          .PUT(json == null ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(json))));
+      return send(
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Content-Type", "application/json")
+              .PUT(
+                  json == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(json))));
     } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }
@@ -49,7 +54,8 @@ final class ConnectClient {
     if (r.status() != 200 || r.body() == null) {
       return "";
     }
-    StringBuilder sb = new StringBuilder(r.body().path("connector").path("state").asText()).append('/');
+    StringBuilder sb =
+        new StringBuilder(r.body().path("connector").path("state").asText()).append('/');
     r.body().path("tasks").forEach(t -> sb.append(t.path("state").asText()).append(','));
     return sb.toString();
   }
@@ -57,7 +63,9 @@ final class ConnectClient {
   /** True when the connector and all its (at least one) tasks run. */
   boolean running(String connector) {
     String s = states(connector);
-    return s.startsWith("RUNNING/RUNNING") && !s.contains("FAILED") && !s.contains("UNASSIGNED")
+    return s.startsWith("RUNNING/RUNNING")
+        && !s.contains("FAILED")
+        && !s.contains("UNASSIGNED")
         && !s.contains("PAUSED");
   }
 
@@ -68,8 +76,10 @@ final class ConnectClient {
 
   private Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
       String text = r.body() == null ? "" : r.body();
       BODIES.add(text);
       JsonNode body = null;

@@ -38,15 +38,15 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fault suite: a seeded random workload on the eight Zava collections flows MongoDB ->
- * source connector -> Kafka -> sink connector -> Ditto through real separate broker and worker
- * processes, while the suite kills workers with SIGKILL (in the snapshot and while streaming),
- * rebalances onto a second worker and back, makes Ditto unavailable through {@link FaultProxy},
- * cuts every MongoDB connection through {@link MongoTcpProxy}, lets the source's resume point expire
- * (error 286, history.lost.policy=resnapshot) and writes poison documents. Then it checks the
- * invariant document by document ({@link InvariantCheck}), that exactly the poison is dead-lettered
- * with reasons, and that no log line, REST answer or exception message holds a secret.
- * See docs/reliability.md.
+ * The fault suite: a seeded random workload on the eight Zava collections flows MongoDB -> source
+ * connector -> Kafka -> sink connector -> Ditto through real separate broker and worker processes,
+ * while the suite kills workers with SIGKILL (in the snapshot and while streaming), rebalances onto
+ * a second worker and back, makes Ditto unavailable through {@link FaultProxy}, cuts every MongoDB
+ * connection through {@link MongoTcpProxy}, lets the source's resume point expire (error 286,
+ * history.lost.policy=resnapshot) and writes poison documents. Then it checks the invariant
+ * document by document ({@link InvariantCheck}), that exactly the poison is dead-lettered with
+ * reasons, and that no log line, REST answer or exception message holds a secret. See
+ * docs/reliability.md.
  */
 class ConnectFaultSuiteIT {
 
@@ -59,8 +59,10 @@ class ConnectFaultSuiteIT {
   private final FaultPlan plan = FaultPlan.fromSystemProperties();
   private final Random random = new Random(plan.seed());
   private final List<String> faults = new ArrayList<>();
+
   /** Exception messages produced in this run (by the suite's own calls), for the secret scan. */
   private final List<String> exceptionMessages = new CopyOnWriteArrayList<>();
+
   private final List<KafkaProcesses.Worker> workers = new ArrayList<>();
   private KafkaProcesses kafka;
   private Path progress;
@@ -70,39 +72,69 @@ class ConnectFaultSuiteIT {
   void nothingIsLostOrLeakedUnderFaults() throws Exception {
     String mongoSecret = "mongoSecret" + HexFormat.of().formatHex(longBytes(random.nextLong()));
     String dittoKey = "dittoKey" + HexFormat.of().formatHex(longBytes(random.nextLong()));
-    Path workDir = Files.createDirectories(Path.of("target", "faults", plan.name() + "-" + System.currentTimeMillis())
-.toAbsolutePath());
+    Path workDir =
+        Files.createDirectories(
+            Path.of("target", "faults", plan.name() + "-" + System.currentTimeMillis())
+                .toAbsolutePath());
     progress = workDir.resolve("progress.log");
     log("plan " + plan + ", work dir " + workDir);
 
     try (LocalMongo mongo = LocalMongo.builder().historySize(plan.historySize()).start();
         MongoTcpProxy mongoProxy = new MongoTcpProxy(mongo.port());
-        LocalDitto ditto = LocalDitto.start(LocalDitto.Options.defaults().withApiKey(dittoKey)
-            .withDataDir(workDir.resolve("ditto-data")));
+        LocalDitto ditto =
+            LocalDitto.start(
+                LocalDitto.Options.defaults()
+                    .withApiKey(dittoKey)
+                    .withDataDir(workDir.resolve("ditto-data")));
         FaultProxy dittoProxy = FaultProxy.start(ditto.endpoint());
         MongoClient client = MongoClients.create(mongo.connectionString())) {
       // The secret travels inside the connection string, as a password would (the local MongoDB
       // has no authentication, so it rides in an option the driver ignores).
-      String mongoUri = "mongodb://127.0.0.1:" + mongoProxy.port() + "/?directConnection=true"
-          + "&serverSelectionTimeoutMS=10000&connectTimeoutMS=5000&faultSuiteToken=" + mongoSecret;
-      Map<String, String> env = Map.of("MONGODB_CONNECTION_STRING", mongoUri,
-          "DITTO_CLOUD_ENDPOINT", dittoProxy.endpoint(), "DITTO_API_KEY", dittoKey);
+      String mongoUri =
+          "mongodb://127.0.0.1:"
+              + mongoProxy.port()
+              + "/?directConnection=true"
+              + "&serverSelectionTimeoutMS=10000&connectTimeoutMS=5000&faultSuiteToken="
+              + mongoSecret;
+      Map<String, String> env =
+          Map.of(
+              "MONGODB_CONNECTION_STRING",
+              mongoUri,
+              "DITTO_CLOUD_ENDPOINT",
+              dittoProxy.endpoint(),
+              "DITTO_API_KEY",
+              dittoKey);
       kafka = KafkaProcesses.startBroker(workDir, env);
       try {
-        run(client.getDatabase("zava"), new LocalDittoClient(ditto.endpoint(), dittoKey), mongoProxy, dittoProxy,
-            mongoUri, mongoSecret, dittoKey);
+        run(
+            client.getDatabase("zava"),
+            new LocalDittoClient(ditto.endpoint(), dittoKey),
+            mongoProxy,
+            dittoProxy,
+            mongoUri,
+            mongoSecret,
+            dittoKey);
       } finally {
         kafka.close();
       }
     }
   }
 
-  private void run(MongoDatabase db, LocalDittoClient ditto, MongoTcpProxy mongoProxy, FaultProxy dittoProxy,
-      String mongoUri, String mongoSecret, String dittoKey) throws Exception {
+  private void run(
+      MongoDatabase db,
+      LocalDittoClient ditto,
+      MongoTcpProxy mongoProxy,
+      FaultProxy dittoProxy,
+      String mongoUri,
+      String mongoSecret,
+      String dittoKey)
+      throws Exception {
     workers.add(kafka.startWorker());
     for (ZavaWorkload.Coll c : ZavaWorkload.COLLECTIONS) {
-      db.createCollection(c.name(), new CreateCollectionOptions()
-          .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
+      db.createCollection(
+          c.name(),
+          new CreateCollectionOptions()
+              .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
     }
     ZavaWorkload workload = new ZavaWorkload(db, plan.seed());
     workload.seed(plan.seedDocs());
@@ -114,7 +146,8 @@ class ConnectFaultSuiteIT {
     source.put("history.lost.policy", "resnapshot");
     source.put("snapshot.chunk.size", "20");
     source.put("heartbeat.interval.ms", "5000");
-    // the workers' producers take 16 MiB (KafkaProcesses): let documents up to Ditto's 5 MiB through
+    // the workers' producers take 16 MiB (KafkaProcesses): let documents up to Ditto's 5 MiB
+    // through
     source.put("record.max.bytes", "16000000");
     Map<String, String> sink = configFile("ditto-sink.json");
     sink.put("tasks.max", "2");
@@ -130,37 +163,47 @@ class ConnectFaultSuiteIT {
     validate(inlineSink);
 
     for (Map.Entry<String, Map<String, String>> c : Map.of(SOURCE, source, SINK, sink).entrySet()) {
-      ConnectClient.Response created = rest().put("connectors/" + c.getKey() + "/config", c.getValue());
-      assertTrue(created.status() == 201 || created.status() == 200, c.getKey() + ": " + created.text());
+      ConnectClient.Response created =
+          rest().put("connectors/" + c.getKey() + "/config", c.getValue());
+      assertTrue(
+          created.status() == 201 || created.status() == 200, c.getKey() + ": " + created.text());
     }
 
     // the workload runs from the start: changes during the snapshot, the handover and every fault
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicBoolean paused = new AtomicBoolean();
-    Thread writer = new Thread(() -> {
-      while (writing.get()) {
-        if (!paused.get()) {
-          try {
-            synchronized (workload) {
-              workload.step();
-            }
-          } catch (RuntimeException e) {
-            exceptionMessages.add(String.valueOf(e.getMessage()));
-          }
-        }
-        Pause.millis(1000 / plan.opsPerSecond());
-      }
-    }, "zava-workload");
+    Thread writer =
+        new Thread(
+            () -> {
+              while (writing.get()) {
+                if (!paused.get()) {
+                  try {
+                    synchronized (workload) {
+                      workload.step();
+                    }
+                  } catch (RuntimeException e) {
+                    exceptionMessages.add(String.valueOf(e.getMessage()));
+                  }
+                }
+                Pause.millis(1000 / plan.opsPerSecond());
+              }
+            },
+            "zava-workload");
     writer.start();
     try {
-      // 1. kill -9 in the snapshot, before any offset flush (KnownBugs 2: a restart used to start over)
+      // 1. kill -9 in the snapshot, before any offset flush (KnownBugs 2: a restart used to start
+      // over)
       if (!KnownBugs.killBeforeFirstCommitChecked() && !KnownBugs.enabled()) {
         await("a first committed source offset", 120, () -> committedSourcePartitions() > 0);
       }
       Pause.millis(300 + random.nextInt(1500));
       long inDitto = countDitto(ditto);
-      killWorker("early, in or right after the snapshot (Ditto held " + inDitto + " documents, "
-          + committedSourcePartitions() + " collections had committed source offsets)");
+      killWorker(
+          "early, in or right after the snapshot (Ditto held "
+              + inDitto
+              + " documents, "
+              + committedSourcePartitions()
+              + " collections had committed source offsets)");
       awaitRunning();
 
       // 2. faults while streaming, in a seeded random order
@@ -180,12 +223,13 @@ class ConnectFaultSuiteIT {
         schedule.add(() -> mongoCut(mongoProxy));
       }
       AtomicInteger round = new AtomicInteger(1);
-      schedule.add(() -> {
-        synchronized (workload) {
-          poison.insertAll(db, round.getAndIncrement(), name -> workload.insert(coll(name)));
-        }
-        fault("poison documents written while streaming");
-      });
+      schedule.add(
+          () -> {
+            synchronized (workload) {
+              poison.insertAll(db, round.getAndIncrement(), name -> workload.insert(coll(name)));
+            }
+            fault("poison documents written while streaming");
+          });
       Collections.shuffle(schedule, random);
       for (Runnable fault : schedule) {
         fault.run();
@@ -212,38 +256,76 @@ class ConnectFaultSuiteIT {
     // 5. settle and check
     awaitRunning();
     InvariantCheck.Result result = awaitConverged(invariant, plan.settleSeconds());
-    List<DeadLetters.Letter> letters = DeadLetters.read(kafka.bootstrapServers(), Set.of(ERRORS_TOPIC, DLQ_TOPIC));
+    List<DeadLetters.Letter> letters =
+        DeadLetters.read(kafka.bootstrapServers(), Set.of(ERRORS_TOPIC, DLQ_TOPIC));
     Map<String, String> deadLettered = new TreeMap<>();
     List<String> unexpected = new ArrayList<>();
     for (DeadLetters.Letter l : letters) {
-      String tag = poison.poison().keySet().stream().filter(l.value()::contains).findFirst().orElse(null);
+      String tag =
+          poison.poison().keySet().stream().filter(l.value()::contains).findFirst().orElse(null);
       if (tag == null) {
         unexpected.add(l.topic() + ": " + l.reason() + ": " + abbreviate(l.value()));
       } else if (l.reason() != null && !l.reason().isBlank()) {
         deadLettered.putIfAbsent(tag, l.topic() + ": " + l.reason());
       }
     }
-    List<String> missing = poison.poison().keySet().stream().filter(t -> !deadLettered.containsKey(t)).toList();
-    List<String> leaks = SecretScan.scan(kafka.logs(), ConnectClient.bodies(), exceptionMessages,
-        Map.of("MongoDB secret", mongoSecret, "Ditto API key", dittoKey));
+    List<String> missing =
+        poison.poison().keySet().stream().filter(t -> !deadLettered.containsKey(t)).toList();
+    List<String> leaks =
+        SecretScan.scan(
+            kafka.logs(),
+            ConnectClient.bodies(),
+            exceptionMessages,
+            Map.of("MongoDB secret", mongoSecret, "Ditto API key", dittoKey));
     long resnapshots = SecretScan.count(kafka.logs(), "no longer in MongoDB's oplog (error 286)");
 
-    StringBuilder report = new StringBuilder("\n=== fault suite (" + plan.name() + ", seed " + plan.seed() + ") ===\n");
+    StringBuilder report =
+        new StringBuilder(
+            "\n=== fault suite (" + plan.name() + ", seed " + plan.seed() + ") ===\n");
     report.append("faults injected: ").append(faults.size()).append('\n');
     faults.forEach(f -> report.append("  - ").append(f).append('\n'));
-    report.append("  (error 286 seen and resnapshotted by the source: ").append(resnapshots).append(" collection streams)\n");
-    report.append("changes made: ").append(workload.changes()).append(' ').append(workload.changesByKind()).append('\n');
+    report
+        .append("  (error 286 seen and resnapshotted by the source: ")
+        .append(resnapshots)
+        .append(" collection streams)\n");
+    report
+        .append("changes made: ")
+        .append(workload.changes())
+        .append(' ')
+        .append(workload.changesByKind())
+        .append('\n');
     report.append("documents checked: ").append(result.checked()).append('\n');
     report.append("lost: ").append(result.lost().size()).append('\n');
     report.append("stale: ").append(result.stale().size()).append('\n');
     report.append("extra: ").append(result.extra().size()).append('\n');
-    report.append("dead-lettered: ").append(deadLettered.size()).append(" of ").append(poison.poison().size())
-        .append(" poison documents (").append(letters.size()).append(" records incl. replays)\n");
-    deadLettered.forEach((tag, why) -> report.append("  - ").append(tag).append(" [")
-        .append(poison.poison().get(tag)).append("] -> ").append(why).append('\n'));
-    report.append("dead-lettered that are not poison: ").append(unexpected.size()).append(' ')
-        .append(unexpected.subList(0, Math.min(5, unexpected.size()))).append('\n');
-    report.append("edge documents the local MongoDB would not store: ").append(poison.edgeNotStorable()).append('\n');
+    report
+        .append("dead-lettered: ")
+        .append(deadLettered.size())
+        .append(" of ")
+        .append(poison.poison().size())
+        .append(" poison documents (")
+        .append(letters.size())
+        .append(" records incl. replays)\n");
+    deadLettered.forEach(
+        (tag, why) ->
+            report
+                .append("  - ")
+                .append(tag)
+                .append(" [")
+                .append(poison.poison().get(tag))
+                .append("] -> ")
+                .append(why)
+                .append('\n'));
+    report
+        .append("dead-lettered that are not poison: ")
+        .append(unexpected.size())
+        .append(' ')
+        .append(unexpected.subList(0, Math.min(5, unexpected.size())))
+        .append('\n');
+    report
+        .append("edge documents the local MongoDB would not store: ")
+        .append(poison.edgeNotStorable())
+        .append('\n');
     report.append("secret leaks: ").append(leaks.size()).append(' ').append(leaks).append('\n');
     report.append("work dir: ").append(kafka.workDir()).append('\n');
     log(report.toString());
@@ -253,7 +335,9 @@ class ConnectFaultSuiteIT {
     assertEquals(List.of(), missing, "poison documents not dead-lettered with a reason" + report);
     assertEquals(List.of(), unexpected, "records dead-lettered that are not poison" + report);
     assertEquals(List.of(), leaks, "secrets leaked" + report);
-    assertTrue(resnapshots > 0, "the resume point never expired (no error 286 in the worker logs)" + report);
+    assertTrue(
+        resnapshots > 0,
+        "the resume point never expired (no error 286 in the worker logs)" + report);
   }
 
   // --- faults
@@ -266,12 +350,22 @@ class ConnectFaultSuiteIT {
   private void killWorker(String when) {
     KafkaProcesses.Worker victim = workers.remove(0);
     victim.child().kill();
-    fault("kill -9 of " + victim.child().name() + " (pid " + victim.child().process().pid() + ") " + when);
+    fault(
+        "kill -9 of "
+            + victim.child().name()
+            + " (pid "
+            + victim.child().process().pid()
+            + ") "
+            + when);
     workers.add(kafka.startWorker());
     // Connect still shows the dead worker's tasks RUNNING until the group notices it is gone
     String dead = "127.0.0.1:" + victim.restPort();
-    await("tasks moved off the killed worker", 120, () -> !rest().get("connectors/" + SOURCE + "/status").text()
-        .contains(dead) && !rest().get("connectors/" + SINK + "/status").text().contains(dead));
+    await(
+        "tasks moved off the killed worker",
+        120,
+        () ->
+            !rest().get("connectors/" + SOURCE + "/status").text().contains(dead)
+                && !rest().get("connectors/" + SINK + "/status").text().contains(dead));
   }
 
   private void rebalance() {
@@ -285,7 +379,9 @@ class ConnectFaultSuiteIT {
   }
 
   private void dittoOutage(FaultProxy proxy, String mode) {
-    int seconds = plan.minOutageSeconds() + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
+    int seconds =
+        plan.minOutageSeconds()
+            + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
     switch (mode) {
       case "503" -> proxy.respondWith(503, null);
       case "429" -> proxy.respondWith(429, Duration.ofSeconds(2));
@@ -299,12 +395,20 @@ class ConnectFaultSuiteIT {
       Pause.millis(500);
     }
     proxy.clear();
-    fault("Ditto unavailable (" + mode + ") for " + seconds + " s, " + (proxy.faultedCount() - before)
-        + " requests faulted");
+    fault(
+        "Ditto unavailable ("
+            + mode
+            + ") for "
+            + seconds
+            + " s, "
+            + (proxy.faultedCount() - before)
+            + " requests faulted");
   }
 
   private void mongoCut(MongoTcpProxy proxy) {
-    int seconds = plan.minOutageSeconds() + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
+    int seconds =
+        plan.minOutageSeconds()
+            + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
     proxy.refuse(true);
     int cut = proxy.cut();
     Pause.millis(seconds * 1000L);
@@ -313,23 +417,35 @@ class ConnectFaultSuiteIT {
   }
 
   /** The proxy answers 400 for requests holding the marker: that record alone goes to the DLQ. */
-  private String dittoRejects(MongoDatabase db, LocalDittoClient ditto, FaultProxy proxy, ZavaWorkload workload) {
+  private String dittoRejects(
+      MongoDatabase db, LocalDittoClient ditto, FaultProxy proxy, ZavaWorkload workload) {
     String tag = "P-ditto-400-" + random.nextInt(1_000_000);
     proxy.rejectContaining(tag);
     Object neighbourBefore;
     Object neighbourAfter;
     synchronized (workload) {
       neighbourBefore = workload.insert(coll("orders"));
-      db.getCollection("orders").insertOne(new Document("order_id", tag).append("note", "refused by Ditto")
-          .append(PoisonDocuments.TAG_FIELD, tag));
+      db.getCollection("orders")
+          .insertOne(
+              new Document("order_id", tag)
+                  .append("note", "refused by Ditto")
+                  .append(PoisonDocuments.TAG_FIELD, tag));
       neighbourAfter = workload.insert(coll("orders"));
     }
-    await("the Ditto-refused order in the dead-letter queue", 120, () -> DeadLetters.read(kafka.bootstrapServers(),
-        Set.of(DLQ_TOPIC)).stream().anyMatch(l -> l.value().contains(tag)));
+    await(
+        "the Ditto-refused order in the dead-letter queue",
+        120,
+        () ->
+            DeadLetters.read(kafka.bootstrapServers(), Set.of(DLQ_TOPIC)).stream()
+                .anyMatch(l -> l.value().contains(tag)));
     proxy.clear();
     // it never reached Ditto; remove it from MongoDB too, so the invariant covers everything else
     db.getCollection("orders").deleteOne(Filters.eq("order_id", tag));
-    fault("a document refused by Ditto (400) between neighbours " + neighbourBefore + " and " + neighbourAfter);
+    fault(
+        "a document refused by Ditto (400) between neighbours "
+            + neighbourBefore
+            + " and "
+            + neighbourAfter);
     return tag;
   }
 
@@ -343,8 +459,14 @@ class ConnectFaultSuiteIT {
       for (int i = 0; i < 20; i++) {
         workload.step();
       }
-      fault("source stopped, " + written + " changes written (history keeps " + plan.historySize()
-          + ") and " + deleted + " documents deleted, source resumed: resume point expired");
+      fault(
+          "source stopped, "
+              + written
+              + " changes written (history keeps "
+              + plan.historySize()
+              + ") and "
+              + deleted
+              + " documents deleted, source resumed: resume point expired");
     }
     rest().put("connectors/" + SOURCE + "/resume", null);
   }
@@ -379,10 +501,13 @@ class ConnectFaultSuiteIT {
   }
 
   private void awaitRunning() {
-    await("both connectors RUNNING", 180, () -> {
-      requireNotFailed();
-      return rest().running(SOURCE) && rest().running(SINK);
-    });
+    await(
+        "both connectors RUNNING",
+        180,
+        () -> {
+          requireNotFailed();
+          return rest().running(SOURCE) && rest().running(SINK);
+        });
   }
 
   private void requireNotFailed() {
@@ -402,18 +527,28 @@ class ConnectFaultSuiteIT {
       }
       Pause.millis(500);
     }
-    throw new AssertionError(what + " not reached in " + seconds + " s; states: source " + rest().states(SOURCE)
-        + ", sink " + rest().states(SINK) + "; work dir " + kafka.workDir());
+    throw new AssertionError(
+        what
+            + " not reached in "
+            + seconds
+            + " s; states: source "
+            + rest().states(SOURCE)
+            + ", sink "
+            + rest().states(SINK)
+            + "; work dir "
+            + kafka.workDir());
   }
 
   /** The REST API of a live worker (one client per worker: each HttpClient owns a thread). */
   private ConnectClient rest() {
-    return clients.computeIfAbsent(workers.get(0).restPort(), port -> new ConnectClient(workers.get(0).restUrl()));
+    return clients.computeIfAbsent(
+        workers.get(0).restPort(), port -> new ConnectClient(workers.get(0).restUrl()));
   }
 
   private void validate(Map<String, String> config) {
-    ConnectClient.Response r = rest().put("connector-plugins/" + config.get("connector.class") + "/config/validate",
-        config);
+    ConnectClient.Response r =
+        rest()
+            .put("connector-plugins/" + config.get("connector.class") + "/config/validate", config);
     if (r.status() != 200) {
       throw new AssertionError("validate: HTTP " + r.status() + " " + r.text());
     }
@@ -437,15 +572,23 @@ class ConnectFaultSuiteIT {
   }
 
   private static ZavaWorkload.Coll coll(String name) {
-    return ZavaWorkload.COLLECTIONS.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    return ZavaWorkload.COLLECTIONS.stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static Map<String, String> configFile(String name) throws IOException {
-    JsonNode node = JSON.readTree(KafkaProcesses.projectRoot().resolve("config").resolve(name).toFile());
+    JsonNode node =
+        JSON.readTree(KafkaProcesses.projectRoot().resolve("config").resolve(name).toFile());
     JsonNode body = node.has("config") ? node.get("config") : node;
     Map<String, String> config = new LinkedHashMap<>();
-    body.fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
-        : e.getValue().toString()));
+    body.fields()
+        .forEachRemaining(
+            e ->
+                config.put(
+                    e.getKey(),
+                    e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
     config.remove("name");
     return config;
   }
@@ -463,8 +606,12 @@ class ConnectFaultSuiteIT {
     System.out.println("[fault-suite] " + line);
     if (progress != null) {
       try {
-        Files.writeString(progress, java.time.Instant.now() + " " + line + "\n", StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+            progress,
+            java.time.Instant.now() + " " + line + "\n",
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
       } catch (IOException e) {
         exceptionMessages.add(e.getMessage());
       }

@@ -38,7 +38,8 @@ final class DeadLetters {
     List<Letter> letters = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       List<TopicPartition> partitions = new ArrayList<>();
-      Map<String, List<org.apache.kafka.common.PartitionInfo>> all = consumer.listTopics(Duration.ofSeconds(20));
+      Map<String, List<org.apache.kafka.common.PartitionInfo>> all =
+          consumer.listTopics(Duration.ofSeconds(20));
       for (String topic : topics) {
         for (var info : all.getOrDefault(topic, List.of())) {
           partitions.add(new TopicPartition(topic, info.partition()));

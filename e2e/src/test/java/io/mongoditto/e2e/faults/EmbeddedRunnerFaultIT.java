@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * file) as a child JVM from cli/target/mongo-ditto-cli.jar, killed with SIGKILL and started again
  * on the same offsets file several times while the seeded workload runs, Ditto is unavailable and
  * MongoDB connections are cut; then the same invariant, dead-letter and secret checks as {@link
- * ConnectFaultSuiteIT}. Skipped when the CLI jar is not built (mvn -pl cli,e2e -am verify builds it).
+ * ConnectFaultSuiteIT}. Skipped when the CLI jar is not built (mvn -pl cli,e2e -am verify builds
+ * it).
  */
 class EmbeddedRunnerFaultIT {
 
@@ -52,56 +53,82 @@ class EmbeddedRunnerFaultIT {
   @Test
   void killedRunnerLosesNothing() throws Exception {
     Path jar = KafkaProcesses.projectRoot().resolve("cli/target/mongo-ditto-cli.jar");
-    Assumptions.assumeTrue(Files.isRegularFile(jar), "no CLI jar at " + jar + " (build it: mvn -pl cli,e2e -am verify)");
-    Path workDir = Files.createDirectories(Path.of("target", "faults", "embedded-" + plan.name() + "-"
-        + System.currentTimeMillis()).toAbsolutePath());
+    Assumptions.assumeTrue(
+        Files.isRegularFile(jar),
+        "no CLI jar at " + jar + " (build it: mvn -pl cli,e2e -am verify)");
+    Path workDir =
+        Files.createDirectories(
+            Path.of(
+                    "target",
+                    "faults",
+                    "embedded-" + plan.name() + "-" + System.currentTimeMillis())
+                .toAbsolutePath());
     String mongoSecret = "mongoSecret" + HexFormat.of().formatHex(longBytes(random.nextLong()));
     String dittoKey = "dittoKey" + HexFormat.of().formatHex(longBytes(random.nextLong()));
     try (LocalMongo mongo = LocalMongo.builder().historySize(plan.historySize() * 4).start();
         MongoTcpProxy mongoProxy = new MongoTcpProxy(mongo.port());
-        LocalDitto ditto = LocalDitto.start(LocalDitto.Options.defaults().withApiKey(dittoKey)
-            .withDataDir(workDir.resolve("ditto-data")));
+        LocalDitto ditto =
+            LocalDitto.start(
+                LocalDitto.Options.defaults()
+                    .withApiKey(dittoKey)
+                    .withDataDir(workDir.resolve("ditto-data")));
         FaultProxy dittoProxy = FaultProxy.start(ditto.endpoint());
         MongoClient client = MongoClients.create(mongo.connectionString())) {
       MongoDatabase db = client.getDatabase("zava");
       for (ZavaWorkload.Coll c : ZavaWorkload.COLLECTIONS) {
-        db.createCollection(c.name(), new CreateCollectionOptions()
-            .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
+        db.createCollection(
+            c.name(),
+            new CreateCollectionOptions()
+                .changeStreamPreAndPostImagesOptions(
+                    new ChangeStreamPreAndPostImagesOptions(true)));
       }
       ZavaWorkload workload = new ZavaWorkload(db, plan.seed() + 1);
       workload.seed(plan.seedDocs());
       PoisonDocuments poison = new PoisonDocuments();
       poison.insertAll(db, 0, name -> workload.insert(coll(name)));
 
-      Map<String, String> source = new LinkedHashMap<>(readConfig(KafkaProcesses.projectRoot()
-          .resolve("config/zava-retail-source.json")));
+      Map<String, String> source =
+          new LinkedHashMap<>(
+              readConfig(KafkaProcesses.projectRoot().resolve("config/zava-retail-source.json")));
       source.put("tasks.max", "2");
       source.put("snapshot.chunk.size", "20");
       source.put("history.lost.policy", "resnapshot");
       Path config = workDir.resolve("source.json");
-      Files.writeString(config, JSON.writeValueAsString(Map.of("name", "zava-retail-mongo", "config", source)));
-      Map<String, String> env = Map.of(
-          "MONGODB_CONNECTION_STRING", "mongodb://127.0.0.1:" + mongoProxy.port()
-              + "/?directConnection=true&serverSelectionTimeoutMS=10000&faultSuiteToken=" + mongoSecret,
-          "DITTO_CLOUD_ENDPOINT", dittoProxy.endpoint(), "DITTO_API_KEY", dittoKey);
+      Files.writeString(
+          config, JSON.writeValueAsString(Map.of("name", "zava-retail-mongo", "config", source)));
+      Map<String, String> env =
+          Map.of(
+              "MONGODB_CONNECTION_STRING",
+              "mongodb://127.0.0.1:"
+                  + mongoProxy.port()
+                  + "/?directConnection=true&serverSelectionTimeoutMS=10000&faultSuiteToken="
+                  + mongoSecret,
+              "DITTO_CLOUD_ENDPOINT",
+              dittoProxy.endpoint(),
+              "DITTO_API_KEY",
+              dittoKey);
       Path offsets = workDir.resolve("zava.offsets");
       Path deadLetters = workDir.resolve("dead-letters.jsonl");
-      InvariantCheck invariant = new InvariantCheck(db, new LocalDittoClient(ditto.endpoint(), dittoKey), source);
+      InvariantCheck invariant =
+          new InvariantCheck(db, new LocalDittoClient(ditto.endpoint(), dittoKey), source);
 
       start(jar, workDir, config, offsets, deadLetters, env);
       AtomicBoolean writing = new AtomicBoolean(true);
-      Thread writer = new Thread(() -> {
-        while (writing.get()) {
-          try {
-            synchronized (workload) {
-              workload.step();
-            }
-          } catch (RuntimeException e) {
-            messages.add(String.valueOf(e.getMessage()));
-          }
-          Pause.millis(1000 / plan.opsPerSecond());
-        }
-      }, "zava-workload");
+      Thread writer =
+          new Thread(
+              () -> {
+                while (writing.get()) {
+                  try {
+                    synchronized (workload) {
+                      workload.step();
+                    }
+                  } catch (RuntimeException e) {
+                    messages.add(String.valueOf(e.getMessage()));
+                  }
+                  Pause.millis(1000 / plan.opsPerSecond());
+                }
+              },
+              "zava-workload");
       writer.start();
       try {
         if (KnownBugs.killBeforeFirstCommitChecked() || KnownBugs.enabled()) {
@@ -109,50 +136,56 @@ class EmbeddedRunnerFaultIT {
           Pause.millis(500 + random.nextInt(2000));
           runner.destroyForcibly();
           KafkaProcesses.waitFor(runner, 15);
-          fault("kill -9 of the embedded runner in its initial copy (offsets file "
-              + (Files.exists(offsets) ? "written" : "not written yet") + ")");
+          fault(
+              "kill -9 of the embedded runner in its initial copy (offsets file "
+                  + (Files.exists(offsets) ? "written" : "not written yet")
+                  + ")");
           start(jar, workDir, config, offsets, deadLetters, env);
         } else {
           await("a first offsets flush", 120, () -> Files.exists(offsets));
         }
         List<Runnable> schedule = new ArrayList<>();
         for (int i = 0; i < Math.max(2, plan.streamingKills() + 1); i++) {
-          schedule.add(() -> {
-            runner.destroyForcibly();
-            KafkaProcesses.waitFor(runner, 15);
-            fault("kill -9 of the embedded runner (start " + starts + ")");
-            start(jar, workDir, config, offsets, deadLetters, env);
-          });
+          schedule.add(
+              () -> {
+                runner.destroyForcibly();
+                KafkaProcesses.waitFor(runner, 15);
+                fault("kill -9 of the embedded runner (start " + starts + ")");
+                start(jar, workDir, config, offsets, deadLetters, env);
+              });
         }
         String[] modes = {"503", "hang"};
         for (int i = 0; i < Math.max(1, plan.dittoOutages() / 2); i++) {
           String mode = modes[i % modes.length];
-          schedule.add(() -> {
-            int s = seconds();
-            if (mode.equals("503")) {
-              dittoProxy.respondWith(503, null);
-            } else {
-              dittoProxy.hang();
-            }
-            Pause.millis(s * 1000L);
-            dittoProxy.clear();
-            fault("Ditto unavailable (" + mode + ") for " + s + " s");
-          });
+          schedule.add(
+              () -> {
+                int s = seconds();
+                if (mode.equals("503")) {
+                  dittoProxy.respondWith(503, null);
+                } else {
+                  dittoProxy.hang();
+                }
+                Pause.millis(s * 1000L);
+                dittoProxy.clear();
+                fault("Ditto unavailable (" + mode + ") for " + s + " s");
+              });
         }
-        schedule.add(() -> {
-          int s = seconds();
-          mongoProxy.refuse(true);
-          int cut = mongoProxy.cut();
-          Pause.millis(s * 1000L);
-          mongoProxy.refuse(false);
-          fault("MongoDB connections cut (" + cut + "), refused for " + s + " s");
-        });
-        schedule.add(() -> {
-          synchronized (workload) {
-            poison.insertAll(db, 1, name -> workload.insert(coll(name)));
-          }
-          fault("poison documents written while streaming");
-        });
+        schedule.add(
+            () -> {
+              int s = seconds();
+              mongoProxy.refuse(true);
+              int cut = mongoProxy.cut();
+              Pause.millis(s * 1000L);
+              mongoProxy.refuse(false);
+              fault("MongoDB connections cut (" + cut + "), refused for " + s + " s");
+            });
+        schedule.add(
+            () -> {
+              synchronized (workload) {
+                poison.insertAll(db, 1, name -> workload.insert(coll(name)));
+              }
+              fault("poison documents written while streaming");
+            });
         java.util.Collections.shuffle(schedule, random);
         for (Runnable r : schedule) {
           r.run();
@@ -181,9 +214,12 @@ class EmbeddedRunnerFaultIT {
       if (Files.exists(deadLetters)) {
         for (String line : Files.readAllLines(deadLetters, StandardCharsets.UTF_8)) {
           JsonNode letter = JSON.readTree(line);
-          String reason = letter.hasNonNull("error") ? letter.get("error").asText()
-              : letter.path("headers").path(DeadLetters.SOURCE_REASON).asText(null);
-          String tag = poison.poison().keySet().stream().filter(line::contains).findFirst().orElse(null);
+          String reason =
+              letter.hasNonNull("error")
+                  ? letter.get("error").asText()
+                  : letter.path("headers").path(DeadLetters.SOURCE_REASON).asText(null);
+          String tag =
+              poison.poison().keySet().stream().filter(line::contains).findFirst().orElse(null);
           if (tag == null && letter.path("topic").asText().endsWith(".heartbeat")) {
             heartbeats++; // KnownBugs 3 (fixed): the sink must never see heartbeat-topic records
             unexpected.add("heartbeat record: " + reason);
@@ -194,22 +230,54 @@ class EmbeddedRunnerFaultIT {
           }
         }
       }
-      List<String> missing = poison.poison().keySet().stream().filter(t -> !deadLettered.containsKey(t)).toList();
-      List<String> leaks = SecretScan.scan(logs, List.of(), messages, Map.of("MongoDB secret", mongoSecret,
-          "Ditto API key", dittoKey));
-      StringBuilder report = new StringBuilder("\n=== embedded runner fault run (" + plan.name() + ", seed "
-          + plan.seed() + ") ===\n");
+      List<String> missing =
+          poison.poison().keySet().stream().filter(t -> !deadLettered.containsKey(t)).toList();
+      List<String> leaks =
+          SecretScan.scan(
+              logs,
+              List.of(),
+              messages,
+              Map.of("MongoDB secret", mongoSecret, "Ditto API key", dittoKey));
+      StringBuilder report =
+          new StringBuilder(
+              "\n=== embedded runner fault run ("
+                  + plan.name()
+                  + ", seed "
+                  + plan.seed()
+                  + ") ===\n");
       report.append("faults injected: ").append(faults.size()).append('\n');
       faults.forEach(f -> report.append("  - ").append(f).append('\n'));
-      report.append("changes made: ").append(workload.changes()).append(' ').append(workload.changesByKind()).append('\n');
+      report
+          .append("changes made: ")
+          .append(workload.changes())
+          .append(' ')
+          .append(workload.changesByKind())
+          .append('\n');
       report.append("documents checked: ").append(result.checked()).append('\n');
-      report.append("lost: ").append(result.lost().size()).append("\nstale: ").append(result.stale().size())
-          .append("\nextra: ").append(result.extra().size()).append('\n');
-      report.append("dead-lettered: ").append(deadLettered.size()).append(" of ").append(poison.poison().size()).append('\n');
-      deadLettered.forEach((t, why) -> report.append("  - ").append(t).append(" -> ").append(why).append('\n'));
+      report
+          .append("lost: ")
+          .append(result.lost().size())
+          .append("\nstale: ")
+          .append(result.stale().size())
+          .append("\nextra: ")
+          .append(result.extra().size())
+          .append('\n');
+      report
+          .append("dead-lettered: ")
+          .append(deadLettered.size())
+          .append(" of ")
+          .append(poison.poison().size())
+          .append('\n');
+      deadLettered.forEach(
+          (t, why) -> report.append("  - ").append(t).append(" -> ").append(why).append('\n'));
       report.append("dead-lettered that are not poison: ").append(unexpected).append('\n');
       report.append("of which heartbeat records (KnownBugs 3): ").append(heartbeats).append('\n');
-      report.append("secret leaks: ").append(leaks).append("\nwork dir: ").append(workDir).append('\n');
+      report
+          .append("secret leaks: ")
+          .append(leaks)
+          .append("\nwork dir: ")
+          .append(workDir)
+          .append('\n');
       System.out.println(report);
       Files.writeString(workDir.resolve("report.txt"), report);
 
@@ -224,14 +292,35 @@ class EmbeddedRunnerFaultIT {
     }
   }
 
-  private void start(Path jar, Path workDir, Path config, Path offsets, Path deadLetters, Map<String, String> env) {
+  private void start(
+      Path jar,
+      Path workDir,
+      Path config,
+      Path offsets,
+      Path deadLetters,
+      Map<String, String> env) {
     Path log = workDir.resolve("runner-" + (++starts) + ".log");
     logs.add(log);
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run",
-        "-c", config.toString(), "--offsets", offsets.toString(), "--dead-letters", deadLetters.toString(),
-        "--status-interval", "5")
-        .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString(),
+                "run",
+                "-c",
+                config.toString(),
+                "--offsets",
+                offsets.toString(),
+                "--dead-letters",
+                deadLetters.toString(),
+                "--status-interval",
+                "5")
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     try {
       runner = pb.start();
@@ -241,7 +330,8 @@ class EmbeddedRunnerFaultIT {
   }
 
   private int seconds() {
-    return plan.minOutageSeconds() + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
+    return plan.minOutageSeconds()
+        + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
   }
 
   private void fault(String what) {
@@ -249,7 +339,8 @@ class EmbeddedRunnerFaultIT {
     System.out.println("[fault-suite] fault: " + what);
   }
 
-  private static void await(String what, int seconds, java.util.function.BooleanSupplier condition) {
+  private static void await(
+      String what, int seconds, java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -263,8 +354,12 @@ class EmbeddedRunnerFaultIT {
     JsonNode node = JSON.readTree(file.toFile());
     JsonNode body = node.has("config") ? node.get("config") : node;
     Map<String, String> m = new LinkedHashMap<>();
-    body.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
-        : e.getValue().toString()));
+    body.fields()
+        .forEachRemaining(
+            e ->
+                m.put(
+                    e.getKey(),
+                    e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
     m.remove("name");
     return m;
   }
@@ -279,7 +374,10 @@ class EmbeddedRunnerFaultIT {
   }
 
   private static ZavaWorkload.Coll coll(String name) {
-    return ZavaWorkload.COLLECTIONS.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    return ZavaWorkload.COLLECTIONS.stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static byte[] longBytes(long v) {

@@ -28,27 +28,44 @@ import org.bson.BsonDocument;
  */
 final class InvariantCheck {
 
-  /** The outcome of one comparison; {@code examples} shows a few differences for the failure message. */
-  record Result(long checked, List<String> lost, List<String> stale, List<String> extra,
-      List<String> unmappable, List<String> examples) {
+  /**
+   * The outcome of one comparison; {@code examples} shows a few differences for the failure
+   * message.
+   */
+  record Result(
+      long checked,
+      List<String> lost,
+      List<String> stale,
+      List<String> extra,
+      List<String> unmappable,
+      List<String> examples) {
     boolean clean() {
       return lost.isEmpty() && stale.isEmpty() && extra.isEmpty();
     }
 
     String summary() {
-      return "documents checked " + checked + ", lost " + lost.size() + ", stale " + stale.size() + ", extra "
-          + extra.size() + (examples.isEmpty() ? "" : "; e.g. " + examples);
+      return "documents checked "
+          + checked
+          + ", lost "
+          + lost.size()
+          + ", stale "
+          + stale.size()
+          + ", extra "
+          + extra.size()
+          + (examples.isEmpty() ? "" : "; e.g. " + examples);
     }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Numbers by value (Ditto may answer 8 as 8.0); everything else exactly, recursively. */
-  private static final Comparator<JsonNode> NUMERIC = (a, b) -> {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
+  private static final Comparator<JsonNode> NUMERIC =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
 
   private final MongoDatabase db;
   private final LocalDittoClient ditto;
@@ -66,21 +83,38 @@ final class InvariantCheck {
         disabled.add(c);
         continue;
       }
-      IdMode mode = IdMode.valueOf(sourceConfig.getOrDefault(prefix + "id.mode", "match_ids").toUpperCase(Locale.ROOT));
-      List<String> fields = Arrays.stream(sourceConfig.getOrDefault(prefix + "id.fields", "").split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).toList();
-      enabled.put(c, new CollectionMapping(c, sourceConfig.getOrDefault(prefix + "ditto.collection", c), mode, fields,
-          Boolean.parseBoolean(sourceConfig.getOrDefault(prefix + "id.keep.mongo.id", "false"))));
+      IdMode mode =
+          IdMode.valueOf(
+              sourceConfig.getOrDefault(prefix + "id.mode", "match_ids").toUpperCase(Locale.ROOT));
+      List<String> fields =
+          Arrays.stream(sourceConfig.getOrDefault(prefix + "id.fields", "").split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .toList();
+      enabled.put(
+          c,
+          new CollectionMapping(
+              c,
+              sourceConfig.getOrDefault(prefix + "ditto.collection", c),
+              mode,
+              fields,
+              Boolean.parseBoolean(
+                  sourceConfig.getOrDefault(prefix + "id.keep.mongo.id", "false"))));
     }
     // Mappers built and exercised now: other builds in the same tree may recompile
     // connector/target/classes while a long run goes on, and a class first loaded then is missing.
-    BsonDocument probe = BsonDocument.parse("{\"_id\": \"warm-up\", \"a\": {\"b\": [1, 2.5, NaN]}}");
-    enabled.forEach((name, mapping) -> {
-      ChangeEventMapper mapper = new ChangeEventMapper(mapping, new ConversionStats());
-      mapper.mapSnapshot(probe, 0);
-      mapper.mapSnapshot(BsonDocument.parse("{\"_id\": \"ok\", \"x\": 1}"), 0).changes().forEach(DittoChange::document);
-      mappers.put(name, mapper);
-    });
+    BsonDocument probe =
+        BsonDocument.parse("{\"_id\": \"warm-up\", \"a\": {\"b\": [1, 2.5, NaN]}}");
+    enabled.forEach(
+        (name, mapping) -> {
+          ChangeEventMapper mapper = new ChangeEventMapper(mapping, new ConversionStats());
+          mapper.mapSnapshot(probe, 0);
+          mapper
+              .mapSnapshot(BsonDocument.parse("{\"_id\": \"ok\", \"x\": 1}"), 0)
+              .changes()
+              .forEach(DittoChange::document);
+          mappers.put(name, mapper);
+        });
   }
 
   Result check() {
@@ -93,10 +127,12 @@ final class InvariantCheck {
     for (CollectionMapping mapping : enabled.values()) {
       ChangeEventMapper mapper = mappers.get(mapping.mongoCollection());
       Map<String, JsonNode> expected = new TreeMap<>();
-      for (BsonDocument doc : db.getCollection(mapping.mongoCollection(), BsonDocument.class).find()) {
+      for (BsonDocument doc :
+          db.getCollection(mapping.mongoCollection(), BsonDocument.class).find()) {
         MappingResult r = mapper.mapSnapshot(doc, 0);
         if (r.failed()) {
-          unmappable.add(mapping.mongoCollection() + "/" + tagOrId(doc) + ": " + r.error().reason());
+          unmappable.add(
+              mapping.mongoCollection() + "/" + tagOrId(doc) + ": " + r.error().reason());
           continue;
         }
         for (DittoChange change : r.changes()) {
@@ -104,7 +140,9 @@ final class InvariantCheck {
         }
       }
       Map<String, JsonNode> actual = new TreeMap<>();
-      ditto.selectById(mapping.dittoCollection()).forEach((id, d) -> actual.put(String.valueOf(id), JSON.valueToTree(d)));
+      ditto
+          .selectById(mapping.dittoCollection())
+          .forEach((id, d) -> actual.put(String.valueOf(id), JSON.valueToTree(d)));
       for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
         checked++;
         JsonNode got = actual.get(e.getKey());
@@ -114,7 +152,8 @@ final class InvariantCheck {
         } else if (!e.getValue().equals(NUMERIC, got)) {
           stale.add(where);
           if (examples.size() < 3) {
-            examples.add(where + " expected " + abbreviate(e.getValue()) + " got " + abbreviate(got));
+            examples.add(
+                where + " expected " + abbreviate(e.getValue()) + " got " + abbreviate(got));
           }
         }
       }
@@ -125,7 +164,10 @@ final class InvariantCheck {
       }
     }
     for (String c : disabled) {
-      ditto.selectById(c).keySet().forEach(id -> extra.add(c + "/" + id + " (disabled collection)"));
+      ditto
+          .selectById(c)
+          .keySet()
+          .forEach(id -> extra.add(c + "/" + id + " (disabled collection)"));
     }
     if (examples.size() < 3 && !lost.isEmpty()) {
       examples.add("lost " + lost.subList(0, Math.min(3, lost.size())));
@@ -137,7 +179,8 @@ final class InvariantCheck {
   }
 
   private static String tagOrId(BsonDocument doc) {
-    return doc.containsKey(PoisonDocuments.TAG_FIELD) ? doc.getString(PoisonDocuments.TAG_FIELD).getValue()
+    return doc.containsKey(PoisonDocuments.TAG_FIELD)
+        ? doc.getString(PoisonDocuments.TAG_FIELD).getValue()
         : String.valueOf(doc.get("_id"));
   }
 

@@ -67,7 +67,8 @@ final class KafkaProcesses implements AutoCloseable {
     this.pluginPath = workDir.resolve("plugins");
     this.workerEnv = Map.copyOf(workerEnv);
     this.bootstrap = "localhost:" + freePort();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> all.forEach(c -> c.process().destroyForcibly())));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> all.forEach(c -> c.process().destroyForcibly())));
   }
 
   /** Formats and starts a single-node KRaft broker and unpacks the plugin. */
@@ -80,7 +81,8 @@ final class KafkaProcesses implements AutoCloseable {
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.bootstrap.servers", "localhost:" + controller);
-    p.setProperty("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controller);
+    p.setProperty(
+        "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controller);
     p.setProperty("advertised.listeners", "PLAINTEXT://localhost:" + port);
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -96,11 +98,24 @@ final class KafkaProcesses implements AutoCloseable {
     p.setProperty("message.max.bytes", "16777216");
     Path config = workDir.resolve("server.properties");
     write(config, p);
-    byte[] id = ByteBuffer.allocate(16).putLong(UUID.randomUUID().getMostSignificantBits())
-        .putLong(UUID.randomUUID().getLeastSignificantBits()).array();
-    Child format = k.java("kafka-format", "128m", Map.of(), "kafka.tools.StorageTool", "format", "-t",
-        Base64.getUrlEncoder().withoutPadding().encodeToString(id), "-c", config.toString(), "--standalone",
-        "--ignore-formatted");
+    byte[] id =
+        ByteBuffer.allocate(16)
+            .putLong(UUID.randomUUID().getMostSignificantBits())
+            .putLong(UUID.randomUUID().getLeastSignificantBits())
+            .array();
+    Child format =
+        k.java(
+            "kafka-format",
+            "128m",
+            Map.of(),
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            Base64.getUrlEncoder().withoutPadding().encodeToString(id),
+            "-c",
+            config.toString(),
+            "--standalone",
+            "--ignore-formatted");
     if (!waitFor(format.process(), 120) || format.process().exitValue() != 0) {
       throw new IllegalStateException("kafka storage format failed, see " + format.log());
     }
@@ -113,7 +128,8 @@ final class KafkaProcesses implements AutoCloseable {
   Worker startWorker() {
     int restPort = freePort();
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(projectRoot().resolve("connect-distributed.properties"))) {
+    try (Reader r =
+        Files.newBufferedReader(projectRoot().resolve("connect-distributed.properties"))) {
       p.load(r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -136,7 +152,13 @@ final class KafkaProcesses implements AutoCloseable {
     String name = "connect-" + (++workerCount);
     Path config = workDir.resolve(name + ".properties");
     write(config, p);
-    Child child = java(name, "320m", workerEnv, "org.apache.kafka.connect.cli.ConnectDistributed", config.toString());
+    Child child =
+        java(
+            name,
+            "320m",
+            workerEnv,
+            "org.apache.kafka.connect.cli.ConnectDistributed",
+            config.toString());
     Worker worker = new Worker(child, restPort);
     ConnectClient rest = new ConnectClient(worker.restUrl());
     await(name + " REST API", 120, () -> rest.get("connectors").status() == 200, child);
@@ -158,27 +180,52 @@ final class KafkaProcesses implements AutoCloseable {
     }
   }
 
-  private Child java(String name, String heap, Map<String, String> env, String main, String... args) {
+  private Child java(
+      String name, String heap, Map<String, String> env, String main, String... args) {
     Path logConfig = workDir.resolve("log4j2.properties");
     try {
       if (!Files.exists(logConfig)) {
-        Files.writeString(logConfig, String.join("\n", "status = warn", "appender.out.type = Console",
-            "appender.out.name = out", "appender.out.layout.type = PatternLayout",
-            "appender.out.layout.pattern = [%d] %p %m (%c)%n", "rootLogger.level = WARN",
-            "rootLogger.appenderRef.out.ref = out", "logger.worker.name = org.apache.kafka.connect.runtime",
-            "logger.worker.level = INFO", "logger.ours.name = io.mongoditto", "logger.ours.level = INFO",
-            "logger.driver.name = org.mongodb.driver", "logger.driver.level = INFO", ""), StandardCharsets.UTF_8);
+        Files.writeString(
+            logConfig,
+            String.join(
+                "\n",
+                "status = warn",
+                "appender.out.type = Console",
+                "appender.out.name = out",
+                "appender.out.layout.type = PatternLayout",
+                "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+                "rootLogger.level = WARN",
+                "rootLogger.appenderRef.out.ref = out",
+                "logger.worker.name = org.apache.kafka.connect.runtime",
+                "logger.worker.level = INFO",
+                "logger.ours.name = io.mongoditto",
+                "logger.ours.level = INFO",
+                "logger.driver.name = org.mongodb.driver",
+                "logger.driver.level = INFO",
+                ""),
+            StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=" + logConfig,
-        "-cp", libDir + "/*", main));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dlog4j2.configurationFile=" + logConfig,
+                "-cp",
+                libDir + "/*",
+                main));
     cmd.addAll(List.of(args));
     Path log = workDir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     try {
       Child c = new Child(name, pb.start(), log);
@@ -194,7 +241,8 @@ final class KafkaProcesses implements AutoCloseable {
   private void unpackPlugin() {
     Path zip = Path.of(System.getProperty("plugin.zip", ""));
     if (!Files.isRegularFile(zip)) {
-      throw new IllegalStateException("no plugin zip at " + zip + " (mvn -pl e2e -am verify builds it)");
+      throw new IllegalStateException(
+          "no plugin zip at " + zip + " (mvn -pl e2e -am verify builds it)");
     }
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
       Files.createDirectories(pluginPath);
@@ -217,7 +265,10 @@ final class KafkaProcesses implements AutoCloseable {
 
   static Path projectRoot() {
     String configured = System.getProperty("project.root");
-    Path root = configured != null ? Path.of(configured).toAbsolutePath().normalize() : Path.of("..").toAbsolutePath().normalize();
+    Path root =
+        configured != null
+            ? Path.of(configured).toAbsolutePath().normalize()
+            : Path.of("..").toAbsolutePath().normalize();
     if (!Files.isRegularFile(root.resolve("connect-distributed.properties"))) {
       root = Path.of("").toAbsolutePath().getParent();
     }

@@ -1,9 +1,9 @@
 package io.mongoditto.e2e.faults;
 
 /**
- * Faults this suite found (docs/reliability.md), all fixed now and checked by default.
- * {@code -Dfaults.known.bugs=true} is kept for bugs found later (report them, tolerate them, fail
- * on them with the flag):
+ * Faults this suite found (docs/reliability.md), all fixed now and checked by default. {@code
+ * -Dfaults.known.bugs=true} is kept for bugs found later (report them, tolerate them, fail on them
+ * with the flag):
  *
  * <ol>
  *   <li>Fixed ({@link #mixedIdTypesChecked()}): snapshot chunks read {@code _id > last}, which only
@@ -14,8 +14,8 @@ package io.mongoditto.e2e.faults;
  *       position, so documents deleted (or whose mapped id changed) in between stayed in Ditto.
  *       Checked by killing the worker / runner early in the copy, without waiting for an offset.
  *   <li>Fixed (the embedded runner's dead letters must hold no heartbeat): the embedded runner
- *       handed the source's heartbeat records (topic {@code <prefix>.heartbeat}) to the sink,
- *       which dead-lettered each as "not a Ditto change record".
+ *       handed the source's heartbeat records (topic {@code <prefix>.heartbeat}) to the sink, which
+ *       dead-lettered each as "not a Ditto change record".
  * </ol>
  */
 final class KnownBugs {

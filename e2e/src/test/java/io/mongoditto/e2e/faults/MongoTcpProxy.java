@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy in front of the local MongoDB: the worker's driver connects here. {@link #cut()}
- * closes every open connection at once (what a failover, a NAT timeout or a network blip does to
- * a driver); {@link #refuse(boolean)} keeps new connections from getting through while it is on.
+ * closes every open connection at once (what a failover, a NAT timeout or a network blip does to a
+ * driver); {@link #refuse(boolean)} keeps new connections from getting through while it is on.
  */
 final class MongoTcpProxy implements AutoCloseable {
 
@@ -83,21 +83,25 @@ final class MongoTcpProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[64 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        for (int n; (n = in.read(buf)) >= 0; ) {
-          out.write(buf, 0, n);
-        }
-      } catch (IOException ignored) {
-        // cut or closed: the other direction notices and ends too
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-        open.remove(from);
-        open.remove(to);
-      }
-    }, "mongo-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[64 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException ignored) {
+                // cut or closed: the other direction notices and ends too
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+              }
+            },
+            "mongo-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -26,23 +26,28 @@ final class ZavaWorkload {
   /** A Zava collection: its id field under single_field, or null under match_ids. */
   record Coll(String name, String idField, boolean uuidIds) {}
 
-  static final List<Coll> COLLECTIONS = List.of(
-      new Coll("stores", "store_id", false),
-      new Coll("customers", "customer_id", false),
-      new Coll("categories", null, false),
-      new Coll("products", "product_id", false),
-      new Coll("product_embeddings", null, false),
-      new Coll("inventory", null, true),
-      new Coll("orders", "order_id", false),
-      new Coll("order_items", null, true));
+  static final List<Coll> COLLECTIONS =
+      List.of(
+          new Coll("stores", "store_id", false),
+          new Coll("customers", "customer_id", false),
+          new Coll("categories", null, false),
+          new Coll("products", "product_id", false),
+          new Coll("product_embeddings", null, false),
+          new Coll("inventory", null, true),
+          new Coll("orders", "order_id", false),
+          new Coll("order_items", null, true));
 
-  private static final String[] CITIES = {"Seattle", "Tacoma", "Bellevue", "Redmond", "Everett", "Spokane"};
+  private static final String[] CITIES = {
+    "Seattle", "Tacoma", "Bellevue", "Redmond", "Everett", "Spokane"
+  };
   private static final String[] COLORS = {"red", "green", "blue", "black", "white"};
 
   private final MongoDatabase db;
   private final Random random;
+
   /** Mongo _id of every live document the workload made, per collection. */
   private final Map<String, List<Object>> live = new LinkedHashMap<>();
+
   private final AtomicLong changes = new AtomicLong();
   private final Map<String, AtomicLong> byKind = new LinkedHashMap<>();
   private long counter;
@@ -51,7 +56,15 @@ final class ZavaWorkload {
     this.db = db;
     this.random = new Random(seed);
     COLLECTIONS.forEach(c -> live.put(c.name(), new ArrayList<>()));
-    for (String k : List.of("insert", "set-nested", "unset-nested", "set-subobject", "replace", "delete", "id-change")) {
+    for (String k :
+        List.of(
+            "insert",
+            "set-nested",
+            "unset-nested",
+            "set-subobject",
+            "replace",
+            "delete",
+            "id-change")) {
       byKind.put(k, new AtomicLong());
     }
   }
@@ -99,9 +112,16 @@ final class ZavaWorkload {
     } else if (roll < 45) {
       update(c, pick(ids), Updates.set(randomNestedPath(), value()), "set-nested");
     } else if (roll < 58) {
-      update(c, pick(ids), Updates.unset(random.nextBoolean() ? "address.zip" : "attrs.size"), "unset-nested");
+      update(
+          c,
+          pick(ids),
+          Updates.unset(random.nextBoolean() ? "address.zip" : "attrs.size"),
+          "unset-nested");
     } else if (roll < 68) {
-      update(c, pick(ids), Updates.set("attrs", new Document("color", COLORS[random.nextInt(COLORS.length)])),
+      update(
+          c,
+          pick(ids),
+          Updates.set("attrs", new Document("color", COLORS[random.nextInt(COLORS.length)])),
           "set-subobject");
     } else if (roll < 80) {
       Object id = pick(ids);
@@ -115,7 +135,8 @@ final class ZavaWorkload {
       collection(c).deleteOne(Filters.eq("_id", id));
       count("delete");
     } else if (c.idField() != null) {
-      update(c, pick(ids), Updates.set(c.idField(), c.name() + "-moved-" + (counter++)), "id-change");
+      update(
+          c, pick(ids), Updates.set(c.idField(), c.name() + "-moved-" + (counter++)), "id-change");
     } else {
       insert(c);
     }
@@ -126,7 +147,8 @@ final class ZavaWorkload {
     long done = 0;
     MongoCollection<Document> products = db.getCollection("products");
     while (done < n) {
-      long matched = products.updateMany(Filters.exists("_id"), Updates.inc("bulk", 1)).getModifiedCount();
+      long matched =
+          products.updateMany(Filters.exists("_id"), Updates.inc("bulk", 1)).getModifiedCount();
       if (matched == 0) {
         insert(COLLECTIONS.get(3));
         matched = 1;
@@ -139,8 +161,10 @@ final class ZavaWorkload {
   }
 
   Object insert(Coll c) {
-    Object id = c.uuidIds() ? new UUID(random.nextLong(), random.nextLong()).toString()
-        : c.idField() != null ? new ObjectId() : c.name() + "-" + (counter++);
+    Object id =
+        c.uuidIds()
+            ? new UUID(random.nextLong(), random.nextLong()).toString()
+            : c.idField() != null ? new ObjectId() : c.name() + "-" + (counter++);
     Document doc = body(c, id, true);
     if (c.idField() != null) {
       doc.put(c.idField(), c.name() + "-" + (counter++));
@@ -169,14 +193,24 @@ final class ZavaWorkload {
   }
 
   private Document body(Coll c, Object id, boolean full) {
-    Document d = new Document("_id", id).append("name", c.name() + " " + random.nextInt(100_000))
-        .append("price", Math.round(random.nextDouble() * 10_000) / 100.0)
-        .append("count", random.nextInt(1000))
-        .append("address", new Document("city", CITIES[random.nextInt(CITIES.length)])
-            .append("zip", String.valueOf(98000 + random.nextInt(999)))
-            .append("geo", new Document("lat", 47 + random.nextDouble()).append("lng", -122 + random.nextDouble())));
+    Document d =
+        new Document("_id", id)
+            .append("name", c.name() + " " + random.nextInt(100_000))
+            .append("price", Math.round(random.nextDouble() * 10_000) / 100.0)
+            .append("count", random.nextInt(1000))
+            .append(
+                "address",
+                new Document("city", CITIES[random.nextInt(CITIES.length)])
+                    .append("zip", String.valueOf(98000 + random.nextInt(999)))
+                    .append(
+                        "geo",
+                        new Document("lat", 47 + random.nextDouble())
+                            .append("lng", -122 + random.nextDouble())));
     if (full) {
-      d.append("attrs", new Document("color", COLORS[random.nextInt(COLORS.length)]).append("size", random.nextInt(50)))
+      d.append(
+              "attrs",
+              new Document("color", COLORS[random.nextInt(COLORS.length)])
+                  .append("size", random.nextInt(50)))
           .append("tags", List.of("t" + random.nextInt(10), "t" + random.nextInt(10)));
     }
     return d;
@@ -192,7 +226,8 @@ final class ZavaWorkload {
   }
 
   private Object value() {
-    return random.nextBoolean() ? CITIES[random.nextInt(CITIES.length)] + " " + random.nextInt(100)
+    return random.nextBoolean()
+        ? CITIES[random.nextInt(CITIES.length)] + " " + random.nextInt(100)
         : random.nextInt(10_000);
   }
 

@@ -39,7 +39,9 @@ final class UnifiedMatcher {
           if (op.containsKey("$$exists")) {
             boolean want = op.getBoolean("$$exists").getValue();
             if (a.containsKey(key) != want) {
-              fail(at, want ? "expected the field to exist" : "expected no field, got " + a.get(key));
+              fail(
+                  at,
+                  want ? "expected the field to exist" : "expected no field, got " + a.get(key));
             }
             continue;
           }
@@ -79,7 +81,8 @@ final class UnifiedMatcher {
       return;
     }
     if (expected.isNumber()) {
-      if (actual == null || !actual.isNumber()
+      if (actual == null
+          || !actual.isNumber()
           || expected.asNumber().doubleValue() != actual.asNumber().doubleValue()) {
         fail(path, "expected number " + expected + " but got " + actual);
       }
@@ -110,14 +113,16 @@ final class UnifiedMatcher {
       }
       case "$$type" -> {
         List<BsonValue> names = arg.isArray() ? arg.asArray().getValues() : List.of(arg);
-        boolean ok = actual != null && names.stream()
-            .anyMatch(n -> hasType(actual, n.asString().getValue()));
+        boolean ok =
+            actual != null
+                && names.stream().anyMatch(n -> hasType(actual, n.asString().getValue()));
         if (!ok) {
           fail(path, "expected $$type " + arg + " but got " + actual);
         }
       }
       case "$$lte" -> {
-        if (actual == null || !actual.isNumber()
+        if (actual == null
+            || !actual.isNumber()
             || actual.asNumber().doubleValue() > arg.asNumber().doubleValue()) {
           fail(path, "expected a number <= " + arg + " but got " + actual);
         }

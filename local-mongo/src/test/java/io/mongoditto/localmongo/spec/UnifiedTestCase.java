@@ -38,9 +38,19 @@ import org.bson.conversions.Bson;
 final class UnifiedTestCase implements AutoCloseable {
 
   /** Commands the unified format never lets tests observe. */
-  private static final Set<String> SENSITIVE = Set.of("hello", "ismaster", "saslstart",
-      "saslcontinue", "getnonce", "authenticate", "createuser", "updateuser", "copydbgetnonce",
-      "copydbsaslstart", "copydb");
+  private static final Set<String> SENSITIVE =
+      Set.of(
+          "hello",
+          "ismaster",
+          "saslstart",
+          "saslcontinue",
+          "getnonce",
+          "authenticate",
+          "createuser",
+          "updateuser",
+          "copydbgetnonce",
+          "copydbsaslstart",
+          "copydb");
 
   /** How long an iteration may wait for an event before the test fails (a guard, not a check). */
   private static final long ITERATE_GUARD_MILLIS = 10_000;
@@ -53,6 +63,7 @@ final class UnifiedTestCase implements AutoCloseable {
 
   /** A started command, copied: the driver's event document is only valid during the callback. */
   private record Observed(String commandName, String databaseName, BsonDocument command) {}
+
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final UnifiedMatcher matcher = new UnifiedMatcher(entities);
   private final List<String> failPoints = new ArrayList<>();
@@ -100,12 +111,17 @@ final class UnifiedTestCase implements AutoCloseable {
       String id = spec.getString("id").getValue();
       switch (kind) {
         case "client" -> entities.put(id, createClient(id, spec));
-        case "database" -> entities.put(id, ((MongoClient) entities.get(
-            spec.getString("client").getValue())).getDatabase(
-            spec.getString("databaseName").getValue()));
-        case "collection" -> entities.put(id, ((MongoDatabase) entities.get(
-            spec.getString("database").getValue())).getCollection(
-            spec.getString("collectionName").getValue(), BsonDocument.class));
+        case "database" ->
+            entities.put(
+                id,
+                ((MongoClient) entities.get(spec.getString("client").getValue()))
+                    .getDatabase(spec.getString("databaseName").getValue()));
+        case "collection" ->
+            entities.put(
+                id,
+                ((MongoDatabase) entities.get(spec.getString("database").getValue()))
+                    .getCollection(
+                        spec.getString("collectionName").getValue(), BsonDocument.class));
         default -> throw new UnsupportedOperationException("entity " + kind);
       }
     }
@@ -115,22 +131,28 @@ final class UnifiedTestCase implements AutoCloseable {
     Set<String> ignored = new HashSet<>(SENSITIVE);
     spec.getArray("ignoreCommandMonitoringEvents", new BsonArray())
         .forEach(c -> ignored.add(c.asString().getValue().toLowerCase()));
-    boolean observe = spec.getArray("observeEvents", new BsonArray()).contains(
-        new BsonString("commandStartedEvent"));
+    boolean observe =
+        spec.getArray("observeEvents", new BsonArray())
+            .contains(new BsonString("commandStartedEvent"));
     List<Observed> events = Collections.synchronizedList(new ArrayList<>());
     observed.put(id, events);
-    com.mongodb.MongoClientSettings.Builder settings = com.mongodb.MongoClientSettings.builder()
-        .applyConnectionString(new com.mongodb.ConnectionString(connectionString));
+    com.mongodb.MongoClientSettings.Builder settings =
+        com.mongodb.MongoClientSettings.builder()
+            .applyConnectionString(new com.mongodb.ConnectionString(connectionString));
     if (observe) {
-      settings.addCommandListener(new CommandListener() {
-        @Override
-        public void commandStarted(CommandStartedEvent event) {
-          if (!ignored.contains(event.getCommandName().toLowerCase())) {
-            events.add(new Observed(event.getCommandName(), event.getDatabaseName(),
-                event.getCommand().clone()));
-          }
-        }
-      });
+      settings.addCommandListener(
+          new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+              if (!ignored.contains(event.getCommandName().toLowerCase())) {
+                events.add(
+                    new Observed(
+                        event.getCommandName(),
+                        event.getDatabaseName(),
+                        event.getCommand().clone()));
+              }
+            }
+          });
     }
     MongoClient client = MongoClients.create(settings.build());
     closeables.add(client);
@@ -154,8 +176,13 @@ final class UnifiedTestCase implements AutoCloseable {
       throw new AssertionError("operation " + name + " failed: " + e, e);
     }
     if (op.containsKey("expectError")) {
-      throw new AssertionError("operation " + name + " was expected to fail with "
-          + op.get("expectError") + " but returned " + result);
+      throw new AssertionError(
+          "operation "
+              + name
+              + " was expected to fail with "
+              + op.get("expectError")
+              + " but returned "
+              + result);
     }
     if (op.containsKey("saveResultAsEntity")) {
       entities.put(op.getString("saveResultAsEntity").getValue(), resultEntity);
@@ -185,19 +212,20 @@ final class UnifiedTestCase implements AutoCloseable {
         for (Map.Entry<String, BsonValue> a : args.entrySet()) {
           BsonValue v = a.getValue();
           switch (a.getKey()) {
-            case "pipeline" -> { }
+            case "pipeline" -> {}
             case "batchSize" -> iterable.batchSize(v.asNumber().intValue());
             case "comment" -> iterable.comment(v);
-            case "fullDocument" -> iterable.fullDocument(FullDocument.fromString(
-                v.asString().getValue()));
-            case "fullDocumentBeforeChange" -> iterable.fullDocumentBeforeChange(
-                FullDocumentBeforeChange.fromString(v.asString().getValue()));
+            case "fullDocument" ->
+                iterable.fullDocument(FullDocument.fromString(v.asString().getValue()));
+            case "fullDocumentBeforeChange" ->
+                iterable.fullDocumentBeforeChange(
+                    FullDocumentBeforeChange.fromString(v.asString().getValue()));
             case "resumeAfter" -> iterable.resumeAfter(v.asDocument());
             case "startAfter" -> iterable.startAfter(v.asDocument());
             case "startAtOperationTime" -> iterable.startAtOperationTime(v.asTimestamp());
             case "showExpandedEvents" -> iterable.showExpandedEvents(v.asBoolean().getValue());
-            case "maxAwaitTimeMS" -> iterable.maxAwaitTime(v.asNumber().longValue(),
-                TimeUnit.MILLISECONDS);
+            case "maxAwaitTimeMS" ->
+                iterable.maxAwaitTime(v.asNumber().longValue(), TimeUnit.MILLISECONDS);
             default -> throw new UnsupportedOperationException("createChangeStream " + a.getKey());
           }
         }
@@ -220,7 +248,8 @@ final class UnifiedTestCase implements AutoCloseable {
       case "failPoint" -> {
         BsonDocument failPoint = args.getDocument("failPoint");
         ((MongoClient) entities.get(args.getString("client").getValue()))
-            .getDatabase("admin").runCommand(failPoint);
+            .getDatabase("admin")
+            .runCommand(failPoint);
         failPoints.add(failPoint.getString("configureFailPoint").getValue());
         return null;
       }
@@ -239,8 +268,9 @@ final class UnifiedTestCase implements AutoCloseable {
         return null;
       }
       case "updateOne", "updateMany" -> {
-        UpdateOptions options = new UpdateOptions().upsert(args.getBoolean("upsert",
-            org.bson.BsonBoolean.FALSE).getValue());
+        UpdateOptions options =
+            new UpdateOptions()
+                .upsert(args.getBoolean("upsert", org.bson.BsonBoolean.FALSE).getValue());
         BsonDocument filter = args.getDocument("filter");
         BsonValue update = args.get("update");
         boolean one = name.equals("updateOne");
@@ -260,9 +290,12 @@ final class UnifiedTestCase implements AutoCloseable {
         return null;
       }
       case "replaceOne" -> {
-        coll(target).replaceOne(args.getDocument("filter"), args.getDocument("replacement"),
-            new ReplaceOptions().upsert(args.getBoolean("upsert",
-                org.bson.BsonBoolean.FALSE).getValue()));
+        coll(target)
+            .replaceOne(
+                args.getDocument("filter"),
+                args.getDocument("replacement"),
+                new ReplaceOptions()
+                    .upsert(args.getBoolean("upsert", org.bson.BsonBoolean.FALSE).getValue()));
         return null;
       }
       case "deleteOne" -> {
@@ -274,13 +307,18 @@ final class UnifiedTestCase implements AutoCloseable {
         return null;
       }
       case "findOneAndUpdate" -> {
-        return coll(target).findOneAndUpdate(args.getDocument("filter"),
-            args.getDocument("update"), new FindOneAndUpdateOptions()
-                .returnDocument(ReturnDocument.AFTER));
+        return coll(target)
+            .findOneAndUpdate(
+                args.getDocument("filter"),
+                args.getDocument("update"),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
       }
       case "findOneAndReplace" -> {
-        return coll(target).findOneAndReplace(args.getDocument("filter"),
-            args.getDocument("replacement"), new FindOneAndReplaceOptions());
+        return coll(target)
+            .findOneAndReplace(
+                args.getDocument("filter"),
+                args.getDocument("replacement"),
+                new FindOneAndReplaceOptions());
       }
       case "findOneAndDelete" -> {
         return coll(target).findOneAndDelete(args.getDocument("filter"));
@@ -293,15 +331,15 @@ final class UnifiedTestCase implements AutoCloseable {
         CreateCollectionOptions options = new CreateCollectionOptions();
         for (String key : args.keySet()) {
           switch (key) {
-            case "collection" -> { }
-            case "changeStreamPreAndPostImages" -> options.changeStreamPreAndPostImagesOptions(
-                new ChangeStreamPreAndPostImagesOptions(args.getDocument(key)
-                    .getBoolean("enabled").getValue()));
+            case "collection" -> {}
+            case "changeStreamPreAndPostImages" ->
+                options.changeStreamPreAndPostImagesOptions(
+                    new ChangeStreamPreAndPostImagesOptions(
+                        args.getDocument(key).getBoolean("enabled").getValue()));
             default -> throw new UnsupportedOperationException("createCollection " + key);
           }
         }
-        ((MongoDatabase) target).createCollection(args.getString("collection").getValue(),
-            options);
+        ((MongoDatabase) target).createCollection(args.getString("collection").getValue(), options);
         return null;
       }
       case "modifyCollection" -> {
@@ -315,14 +353,14 @@ final class UnifiedTestCase implements AutoCloseable {
         return null;
       }
       case "runCommand" -> {
-        return ((MongoDatabase) target).runCommand(args.getDocument("command"),
-            BsonDocument.class);
+        return ((MongoDatabase) target).runCommand(args.getDocument("command"), BsonDocument.class);
       }
       case "rename" -> {
         MongoCollection<BsonDocument> c = coll(target);
-        c.renameCollection(new MongoNamespace(c.getNamespace().getDatabaseName(),
-            args.getString("to").getValue()), new com.mongodb.client.model.RenameCollectionOptions()
-            .dropTarget(args.getBoolean("dropTarget", org.bson.BsonBoolean.FALSE).getValue()));
+        c.renameCollection(
+            new MongoNamespace(c.getNamespace().getDatabaseName(), args.getString("to").getValue()),
+            new com.mongodb.client.model.RenameCollectionOptions()
+                .dropTarget(args.getBoolean("dropTarget", org.bson.BsonBoolean.FALSE).getValue()));
         return null;
       }
       case "createIndex" -> {
@@ -339,8 +377,11 @@ final class UnifiedTestCase implements AutoCloseable {
       }
       case "assertCollectionExists", "assertCollectionNotExists" -> {
         try (MongoClient client = MongoClients.create(connectionString)) {
-          List<String> names = client.getDatabase(args.getString("databaseName").getValue())
-              .listCollectionNames().into(new ArrayList<>());
+          List<String> names =
+              client
+                  .getDatabase(args.getString("databaseName").getValue())
+                  .listCollectionNames()
+                  .into(new ArrayList<>());
           boolean exists = names.contains(args.getString("collectionName").getValue());
           if (exists != name.equals("assertCollectionExists")) {
             throw new AssertionError(name + " " + args + " but collections are " + names);
@@ -362,7 +403,7 @@ final class UnifiedTestCase implements AutoCloseable {
     for (String key : expect.keySet()) {
       BsonValue v = expect.get(key);
       switch (key) {
-        case "isError" -> { }
+        case "isError" -> {}
         case "isClientError" -> {
           if (v.asBoolean().getValue() == serverError) {
             throw new AssertionError(op + ": expected isClientError " + v + " but got " + e, e);
@@ -374,26 +415,34 @@ final class UnifiedTestCase implements AutoCloseable {
           }
         }
         case "errorCodeName" -> {
-          if (!serverError || !v.asString().getValue().equals(
-              ((MongoServerException) e).getErrorCodeName())) {
+          if (!serverError
+              || !v.asString().getValue().equals(((MongoServerException) e).getErrorCodeName())) {
             throw new AssertionError(op + ": expected error " + v + " but got " + e, e);
           }
         }
-        case "errorLabelsContain" -> v.asArray().forEach(label -> {
-          if (!(e instanceof com.mongodb.MongoException m)
-              || !m.hasErrorLabel(label.asString().getValue())) {
-            throw new AssertionError(op + ": expected error label " + label + " on " + e, e);
-          }
-        });
-        case "errorLabelsOmit" -> v.asArray().forEach(label -> {
-          if (e instanceof com.mongodb.MongoException m
-              && m.hasErrorLabel(label.asString().getValue())) {
-            throw new AssertionError(op + ": unexpected error label " + label + " on " + e, e);
-          }
-        });
+        case "errorLabelsContain" ->
+            v.asArray()
+                .forEach(
+                    label -> {
+                      if (!(e instanceof com.mongodb.MongoException m)
+                          || !m.hasErrorLabel(label.asString().getValue())) {
+                        throw new AssertionError(
+                            op + ": expected error label " + label + " on " + e, e);
+                      }
+                    });
+        case "errorLabelsOmit" ->
+            v.asArray()
+                .forEach(
+                    label -> {
+                      if (e instanceof com.mongodb.MongoException m
+                          && m.hasErrorLabel(label.asString().getValue())) {
+                        throw new AssertionError(
+                            op + ": unexpected error label " + label + " on " + e, e);
+                      }
+                    });
         case "errorContains" -> {
-          if (e.getMessage() == null || !e.getMessage().toLowerCase()
-              .contains(v.asString().getValue().toLowerCase())) {
+          if (e.getMessage() == null
+              || !e.getMessage().toLowerCase().contains(v.asString().getValue().toLowerCase())) {
             throw new AssertionError(op + ": expected message containing " + v + ": " + e, e);
           }
         }
@@ -415,11 +464,11 @@ final class UnifiedTestCase implements AutoCloseable {
         actual = new ArrayList<>(observed.get(client));
       }
       BsonArray expected = expectation.getArray("events");
-      boolean ignoreExtra = expectation.getBoolean("ignoreExtraEvents",
-          org.bson.BsonBoolean.FALSE).getValue();
+      boolean ignoreExtra =
+          expectation.getBoolean("ignoreExtraEvents", org.bson.BsonBoolean.FALSE).getValue();
       if (actual.size() < expected.size() || (!ignoreExtra && actual.size() != expected.size())) {
-        throw new AssertionError("expected events " + expected + " but observed "
-            + describe(actual));
+        throw new AssertionError(
+            "expected events " + expected + " but observed " + describe(actual));
       }
       for (int i = 0; i < expected.size(); i++) {
         BsonDocument e = expected.get(i).asDocument();
@@ -434,13 +483,21 @@ final class UnifiedTestCase implements AutoCloseable {
         }
         if (started.containsKey("commandName")
             && !started.getString("commandName").getValue().equals(a.commandName())) {
-          throw new AssertionError(at + ": expected command " + started.get("commandName")
-              + " but got " + a.commandName());
+          throw new AssertionError(
+              at
+                  + ": expected command "
+                  + started.get("commandName")
+                  + " but got "
+                  + a.commandName());
         }
         if (started.containsKey("databaseName")
             && !started.getString("databaseName").getValue().equals(a.databaseName())) {
-          throw new AssertionError(at + ": expected database " + started.get("databaseName")
-              + " but got " + a.databaseName());
+          throw new AssertionError(
+              at
+                  + ": expected database "
+                  + started.get("databaseName")
+                  + " but got "
+                  + a.databaseName());
         }
       }
     }
@@ -457,8 +514,11 @@ final class UnifiedTestCase implements AutoCloseable {
     if (!failPoints.isEmpty()) {
       try (MongoClient client = MongoClients.create(connectionString)) {
         for (String name : failPoints) {
-          client.getDatabase("admin").runCommand(new BsonDocument("configureFailPoint",
-              new BsonString(name)).append("mode", new BsonString("off")));
+          client
+              .getDatabase("admin")
+              .runCommand(
+                  new BsonDocument("configureFailPoint", new BsonString(name))
+                      .append("mode", new BsonString("off")));
         }
       }
     }

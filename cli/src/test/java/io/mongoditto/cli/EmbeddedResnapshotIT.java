@@ -1,0 +1,99 @@
+package io.mongoditto.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.mongoditto.cli.embedded.EmbeddedSync;
+import io.mongoditto.localditto.LocalDitto;
+import io.mongoditto.localditto.LocalDittoClient;
+import io.mongoditto.localmongo.LocalMongo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded runner, stopped longer than the change history lasts: on restart the stored resume
+ * point is gone (error 286), history.lost.policy=resnapshot copies the collection again, and the
+ * copy's sweep deletes from Ditto the documents deleted while nothing could read their events.
+ * Without the sweep those documents would stay in Ditto.
+ */
+class EmbeddedResnapshotIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void documentsDeletedWhileTheHistoryWasLostAreSweptFromDitto() throws Exception {
+    try (LocalMongo mongo = LocalMongo.builder().historySize(50).start();
+        LocalDitto ditto = LocalDitto.start();
+        MongoClient client = MongoClients.create(mongo.connectionString())) {
+      MongoCollection<Document> items = client.getDatabase("shop").getCollection("items");
+      for (int i = 0; i < 30; i++) {
+        items.insertOne(new Document("_id", "i" + i).append("v", 0));
+      }
+      Map<String, String> config = new LinkedHashMap<>();
+      config.put("name", "embedded-resnapshot");
+      config.put("mongodb.uri", mongo.connectionString());
+      config.put("mongodb.database", "shop");
+      config.put("collections", "items");
+      config.put("history.lost.policy", "resnapshot");
+      config.put("ditto.endpoint", ditto.endpoint());
+      config.put("ditto.api.key", ditto.apiKey());
+      EmbeddedSync.Options options =
+          new EmbeddedSync.Options(
+              config,
+              dir.resolve("offsets.dat"),
+              dir.resolve("dead.jsonl"),
+              Duration.ofMillis(200));
+      LocalDittoClient dittoClient = new LocalDittoClient(ditto);
+
+      try (EmbeddedSync sync = EmbeddedSync.start(options)) {
+        assertTrue(sync.awaitStarted(Duration.ofSeconds(60)), "the sync started");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertEquals(mongoIds(items), dittoIds(dittoClient)));
+        Thread.sleep(1000); // an offset flush after the copy, so the restart resumes the stream
+      }
+
+      for (int i = 0; i < 5; i++) {
+        items.deleteOne(Filters.eq("_id", "i" + i));
+      }
+      for (int i = 0; i < 100; i++) {
+        items.insertOne(new Document("_id", "later-" + i).append("v", i));
+      }
+      items.updateMany(Filters.regex("_id", "^i"), Updates.set("v", 99));
+
+      try (EmbeddedSync sync = EmbeddedSync.start(options)) {
+        assertTrue(sync.awaitStarted(Duration.ofSeconds(60)), "the sync restarted");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertEquals(mongoIds(items), dittoIds(dittoClient)));
+      }
+      assertEquals(125, dittoIds(dittoClient).size());
+      assertEquals(99, ((Number) dittoClient.selectById("items").get("i7").get("v")).intValue());
+    }
+  }
+
+  private static Set<String> mongoIds(MongoCollection<Document> items) {
+    Set<String> ids = new TreeSet<>();
+    items.find().forEach(d -> ids.add(d.getString("_id")));
+    return ids;
+  }
+
+  private static Set<String> dittoIds(LocalDittoClient ditto) {
+    Set<String> ids = new TreeSet<>();
+    ditto.select("items").forEach(d -> ids.add(String.valueOf(d.get("_id"))));
+    return ids;
+  }
+}

@@ -1,0 +1,400 @@
+package io.mongoditto.sink;
+
+import static io.mongoditto.sink.Docs.norm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mongoditto.change.DittoChange;
+import io.mongoditto.ditto.ApiVersion;
+import io.mongoditto.ditto.DittoException;
+import io.mongoditto.ditto.DittoHttpClient;
+import io.mongoditto.ditto.RetryPolicy;
+import io.mongoditto.localditto.LocalDitto;
+import io.mongoditto.localditto.LocalDittoClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The statements the sink builds, checked on the real Ditto engine (local Ditto). */
+class CollectionWriterEngineIT {
+
+  private static LocalDitto ditto;
+  private static LocalDittoClient reader;
+  private static final SinkCounters counters = new SinkCounters();
+
+  @BeforeAll
+  static void start() {
+    ditto = LocalDitto.start();
+    reader = new LocalDittoClient(ditto);
+  }
+
+  @AfterAll
+  static void stop() {
+    ditto.close();
+  }
+
+  private static CollectionWriter writer(ApiVersion version) {
+    return new CollectionWriter(
+        new DittoHttpClient(
+            new DittoHttpClient.Settings(
+                ditto.endpoint(),
+                ditto.apiKey(),
+                version,
+                Duration.ofSeconds(10),
+                RetryPolicy.defaults(),
+                false)),
+        counters,
+        version == ApiVersion.V4);
+  }
+
+  private static void apply(String collection, DittoChange... changes) {
+    writer(ApiVersion.V5).apply(collection, BatchCollapser.collapse(List.of(changes)));
+  }
+
+  private static DittoChange up(
+      String c, Object id, Map<String, Object> doc, List<String> unset, boolean replace) {
+    return DittoChange.upsert(c, id, doc, unset, replace, 0, null);
+  }
+
+  private static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private static Object stored(String collection, Object id) {
+    return Docs.byId(reader.select(collection)).get(norm(id));
+  }
+
+  @Test
+  void replacesOfNewDocumentsTakeOneStatementAndExistingOnesAreStillReconciled() {
+    Map<String, Object> old = map("_id", "e1", "stale", true, "n", map("p", 1));
+    apply("w0", up("w0", "e1", old, List.of(), true));
+
+    SinkCounters fresh = new SinkCounters();
+    CollectionWriter w =
+        new CollectionWriter(
+            new DittoHttpClient(
+                new DittoHttpClient.Settings(
+                    ditto.endpoint(),
+                    ditto.apiKey(),
+                    ApiVersion.V5,
+                    Duration.ofSeconds(10),
+                    RetryPolicy.defaults(),
+                    false)),
+            fresh,
+            false);
+    Map<String, Object> n1 = map("_id", "n1", "v", 1);
+    Map<String, Object> n2 = map("_id", Map.of("store", 1L, "sku", "x"), "v", 2);
+    w.apply(
+        "w0",
+        BatchCollapser.collapse(
+            List.of(
+                up("w0", "n1", n1, List.of(), true),
+                up("w0", Map.of("store", 1L, "sku", "x"), n2, List.of(), true))));
+    assertEquals(
+        1, fresh.statements.get(), "new documents: one INSERT ... DO NOTHING, no read, no upsert");
+    assertEquals(2, fresh.documentsUpserted.get());
+
+    Map<String, Object> next = map("_id", "e1", "n", map("r", 2));
+    Map<String, Object> n3 = map("_id", "n3", "v", 3);
+    w.apply(
+        "w0",
+        BatchCollapser.collapse(
+            List.of(up("w0", "e1", next, List.of(), true), up("w0", "n3", n3, List.of(), true))));
+    assertEquals(norm(next), stored("w0", "e1"));
+    assertEquals(norm(n1), stored("w0", "n1"));
+    assertEquals(norm(n2), stored("w0", Map.of("store", 1L, "sku", "x")));
+    assertEquals(norm(n3), stored("w0", "n3"));
+    assertEquals(4, fresh.documentsUpserted.get());
+  }
+
+  @Test
+  void replaceLeavesExactlyTheNewDocumentNestedKeysIncluded() {
+    apply(
+        "w1",
+        up(
+            "w1",
+            "a",
+            map(
+                "_id",
+                "a",
+                "keep",
+                1,
+                "gone",
+                2,
+                "n",
+                map("p", 1, "q", map("r", 1, "s", 2)),
+                "arr",
+                List.of(1, 2, 3)),
+            List.of(),
+            true));
+    Map<String, Object> next =
+        map("_id", "a", "keep", 1, "n", map("p", 1, "q", map("r", 1)), "arr", List.of(9));
+    apply("w1", up("w1", "a", next, List.of(), true));
+    assertEquals(norm(next), stored("w1", "a"));
+  }
+
+  @Test
+  void unsetPathsWithAwkwardNamesAreRemovedAndMissingPathsLeaveNoTrace() {
+    Map<String, Object> first =
+        map(
+            "_id",
+            "w",
+            "x.y",
+            1,
+            "sp ace",
+            2,
+            "$d",
+            3,
+            "ünï",
+            4,
+            "we`ird",
+            5,
+            "n",
+            map("a.b", 1, "k", 2),
+            "s",
+            7);
+    apply("w2", up("w2", "w", first, List.of(), false));
+    Map<String, Object> next = map("_id", "w", "n", map("k", 2), "s", 7);
+    // "n.a.b" names the key "a.b" inside n; "nope.deep" and "s.t" do not exist (s is a scalar)
+    apply(
+        "w2",
+        up(
+            "w2",
+            "w",
+            next,
+            List.of("x.y", "sp ace", "$d", "ünï", "we`ird", "n.a.b", "nope.deep", "s.t"),
+            false));
+    assertEquals(norm(next), stored("w2", "w"));
+  }
+
+  @Test
+  void withoutReplaceFieldsNotListedSurvive() {
+    apply("w3", up("w3", "a", map("_id", "a", "other", 1, "v", 1), List.of(), false));
+    apply("w3", up("w3", "a", map("_id", "a", "v", 2), List.of(), false));
+    assertEquals(norm(map("_id", "a", "other", 1, "v", 2)), stored("w3", "a"));
+  }
+
+  @Test
+  void stringNumericAndCompositeIdsInOneBatch() {
+    Map<String, Object> composite = map("store", "s1", "n", 2);
+    apply(
+        "w4",
+        up("w4", "s", map("_id", "s", "v", 1, "old", 1), List.of(), false),
+        up("w4", 42, map("_id", 42, "v", 1, "old", 1), List.of(), false),
+        up("w4", composite, map("_id", composite, "v", 1, "old", 1), List.of(), false),
+        up("w4", "d", map("_id", "d"), List.of(), false),
+        up("w4", 43L, map("_id", 43L), List.of(), false));
+    assertEquals(5, reader.select("w4").size());
+    apply(
+        "w4",
+        up("w4", "s", map("_id", "s", "v", 2), List.of(), true),
+        up("w4", 42L, map("_id", 42L, "v", 2), List.of("old"), false),
+        up("w4", map("n", 2, "store", "s1"), map("_id", composite, "v", 2), List.of(), true),
+        DittoChange.delete("w4", "d", 0, null),
+        DittoChange.delete("w4", 43, 0, null));
+    Map<Object, Object> all = Docs.byId(reader.select("w4"));
+    assertEquals(
+        Docs.byId(
+            List.of(
+                map("_id", "s", "v", 2), map("_id", 42, "v", 2), map("_id", composite, "v", 2))),
+        all);
+  }
+
+  @Test
+  void deleteThenUpsertInOneBatchIsTheNewDocumentOnly() {
+    apply("w5", up("w5", "a", map("_id", "a", "old", 1, "n", map("p", 1)), List.of(), false));
+    apply(
+        "w5",
+        DittoChange.delete("w5", "a", 0, null),
+        up("w5", "a", map("_id", "a", "n", map("q", 1)), List.of(), false));
+    assertEquals(norm(map("_id", "a", "n", map("q", 1))), stored("w5", "a"));
+  }
+
+  @Test
+  void v4ApiReplacesNestedObjectsAndStillRemovesTopLevelFields() {
+    CollectionWriter v4 = writer(ApiVersion.V4);
+    v4.apply(
+        "w6",
+        BatchCollapser.collapse(
+            List.of(
+                up(
+                    "w6",
+                    "a",
+                    map("_id", "a", "t", 1, "u", 1, "n", map("p", 1, "q", 2)),
+                    List.of(),
+                    true))));
+    Map<String, Object> next = map("_id", "a", "n", map("p", 1));
+    v4.apply(
+        "w6", BatchCollapser.collapse(List.of(up("w6", "a", next, List.of("n.q", "u"), true))));
+    assertEquals(norm(next), stored("w6", "a"));
+  }
+
+  @Test
+  void largeBatchesAreSplitIntoUpsertsWithinTheByteBudget() {
+    SinkCounters local = new SinkCounters();
+    CollectionWriter small =
+        new CollectionWriter(
+            new DittoHttpClient(
+                new DittoHttpClient.Settings(
+                    ditto.endpoint(),
+                    ditto.apiKey(),
+                    ApiVersion.V5,
+                    Duration.ofSeconds(10),
+                    RetryPolicy.defaults(),
+                    false)),
+            local,
+            false,
+            1000);
+    List<DittoChange> changes = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      changes.add(up("w8", "d" + i, map("_id", "d" + i, "pad", "x".repeat(300)), List.of(), false));
+    }
+    small.apply("w8", BatchCollapser.collapse(changes));
+    assertEquals(10, reader.select("w8").size());
+    assertTrue(
+        local.statements() >= 4 && local.statements() <= 5,
+        "~3 docs per 1000-byte upsert: " + local.statements());
+  }
+
+  @Test
+  void aBadDocumentIsABadRequest() {
+    DittoException.BadRequest e =
+        assertThrows(
+            DittoException.BadRequest.class,
+            () ->
+                apply(
+                    "w7",
+                    up(
+                        "w7",
+                        "big",
+                        map("_id", "big", "s", "x".repeat(5 * 1024 * 1024 + 10)),
+                        List.of(),
+                        false)));
+    assertTrue(e.dittoError().contains("exceeds limit"), e.dittoError());
+  }
+
+  // Engine 5.1.0: a scalar or array upserted over a map hides the map's keys instead of removing
+  // them; they come back when the field is a map again (even after unsetting the scalar).
+  @Test
+  void replaceOfAMapByAScalarLeavesNoKeysToReappear() {
+    apply("t1", up("t1", "a", map("_id", "a", "n", map("p", 1)), List.of(), true));
+    apply("t1", up("t1", "a", map("_id", "a", "n", 5), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", 5)), stored("t1", "a"));
+    apply("t1", up("t1", "a", map("_id", "a", "n", map("r", 1)), List.of(), false));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t1", "a"));
+  }
+
+  @Test
+  void nestedMapReplacedByAScalarLeavesNoKeysToReappear() {
+    apply(
+        "t2", up("t2", "a", map("_id", "a", "a", map("n", map("p", 1), "k", 1)), List.of(), true));
+    apply("t2", up("t2", "a", map("_id", "a", "a", map("n", 5, "k", 1)), List.of(), true));
+    apply(
+        "t2", up("t2", "a", map("_id", "a", "a", map("n", map("r", 1), "k", 1)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "a", map("n", map("r", 1), "k", 1))), stored("t2", "a"));
+  }
+
+  @Test
+  void mapReplacedByAnArrayOrNullLeavesNoKeysToReappear() {
+    apply(
+        "t3",
+        up("t3", "a", map("_id", "a", "n", map("p", 1)), List.of(), true),
+        up("t3", "b", map("_id", "b", "n", map("p", 1)), List.of(), true));
+    apply(
+        "t3",
+        up("t3", "a", map("_id", "a", "n", List.of(1, 2)), List.of(), true),
+        up("t3", "b", map("_id", "b", "n", null), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", List.of(1, 2))), stored("t3", "a"));
+    assertEquals(norm(map("_id", "b", "n", null)), stored("t3", "b"));
+    apply(
+        "t3",
+        up("t3", "a", map("_id", "a", "n", map("r", 1)), List.of(), true),
+        up("t3", "b", map("_id", "b", "n", map("r", 1)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t3", "a"));
+    assertEquals(norm(map("_id", "b", "n", map("r", 1))), stored("t3", "b"));
+  }
+
+  @Test
+  void arrayReplacedByAMapAndBackIsExact() {
+    apply("t4", up("t4", "a", map("_id", "a", "n", List.of(1, map("p", 1))), List.of(), true));
+    apply("t4", up("t4", "a", map("_id", "a", "n", map("r", 1)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t4", "a"));
+    apply("t4", up("t4", "a", map("_id", "a", "n", List.of(2)), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", List.of(2))), stored("t4", "a"));
+  }
+
+  // Without replace the sink reads the stored document only when the change carries unset paths;
+  // then it also clears maps the new document turns into something else.
+  @Test
+  void mergeUpsertWithUnsetPathsAlsoClearsAMapTurnedScalar() {
+    apply("t5", up("t5", "a", map("_id", "a", "n", map("p", 1), "x", 1, "y", 1), List.of(), true));
+    apply("t5", up("t5", "a", map("_id", "a", "n", 5, "x", 1), List.of("y"), false));
+    apply("t5", up("t5", "a", map("_id", "a", "n", map("r", 1), "x", 1), List.of(), false));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1), "x", 1)), stored("t5", "a"));
+  }
+
+  @Test
+  void v4ApiMapReplacedByAScalarLeavesNoKeysToReappear() {
+    CollectionWriter v4 = writer(ApiVersion.V4);
+    v4.apply(
+        "t6",
+        BatchCollapser.collapse(
+            List.of(up("t6", "a", map("_id", "a", "n", map("p", 1)), List.of(), true))));
+    v4.apply(
+        "t6",
+        BatchCollapser.collapse(List.of(up("t6", "a", map("_id", "a", "n", 5), List.of(), true))));
+    v4.apply(
+        "t6",
+        BatchCollapser.collapse(
+            List.of(up("t6", "a", map("_id", "a", "n", map("r", 1)), List.of(), true))));
+    assertEquals(norm(map("_id", "a", "n", map("r", 1))), stored("t6", "a"));
+  }
+
+  @Test
+  void shortIdListsStillReachEveryDocument() {
+    SinkCounters local = new SinkCounters();
+    CollectionWriter chunked =
+        new CollectionWriter(
+            new DittoHttpClient(
+                new DittoHttpClient.Settings(
+                    ditto.endpoint(),
+                    ditto.apiKey(),
+                    ApiVersion.V5,
+                    Duration.ofSeconds(10),
+                    RetryPolicy.defaults(),
+                    false)),
+            local,
+            false,
+            DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES,
+            2);
+    List<DittoChange> first = new java.util.ArrayList<>();
+    List<DittoChange> second = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      first.add(up("t7", "d" + i, map("_id", "d" + i, "gone", 1, "v", 1), List.of(), false));
+      second.add(
+          i < 3
+              ? up("t7", "d" + i, map("_id", "d" + i, "v", 2), List.of(), true)
+              : DittoChange.delete("t7", "d" + i, 0, null));
+    }
+    chunked.apply("t7", BatchCollapser.collapse(first));
+    long before = local.statements();
+    chunked.apply("t7", BatchCollapser.collapse(second));
+    assertEquals(
+        Docs.byId(
+            List.of(map("_id", "d0", "v", 2), map("_id", "d1", "v", 2), map("_id", "d2", "v", 2))),
+        Docs.byId(reader.select("t7")));
+    // 3 replaces of existing documents: 1 INSERT ... DO NOTHING (creates none) + 2 SELECTs + 2
+    // UNSETs
+    // + 1 upsert; 2 deletes: 1 DELETE
+    assertEquals(7, local.statements() - before);
+  }
+}

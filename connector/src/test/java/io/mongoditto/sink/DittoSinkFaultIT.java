@@ -1,0 +1,243 @@
+package io.mongoditto.sink;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mongoditto.change.DittoChange;
+import io.mongoditto.localditto.FaultProxy;
+import io.mongoditto.localditto.LocalDitto;
+import io.mongoditto.localditto.LocalDittoClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sink's error paths on a real Connect cluster, with the fault proxy between it and the real
+ * Ditto engine. The outage length is {@code -Dsink.fault.outage.seconds} (default 6; the acceptance
+ * run uses 30).
+ */
+class DittoSinkFaultIT {
+
+  private static final int OUTAGE_SECONDS = Integer.getInteger("sink.fault.outage.seconds", 6);
+
+  private static LocalDitto ditto;
+  private static ConnectHarness harness;
+  private static LocalDittoClient reader;
+  private FaultProxy proxy;
+  private final List<String> connectors = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    ditto = LocalDitto.start();
+    reader = new LocalDittoClient(ditto);
+    harness = new ConnectHarness("ditto-sink-faults");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    ditto.close();
+  }
+
+  @BeforeEach
+  void startProxy() {
+    proxy = FaultProxy.start(ditto.endpoint());
+  }
+
+  @AfterEach
+  void cleanUp() {
+    connectors.forEach(harness.connect::deleteConnector);
+    proxy.close();
+  }
+
+  private Map<String, String> props(String topic) {
+    Map<String, String> p = ConnectHarness.sinkProps(topic, proxy.endpoint(), ditto.apiKey());
+    p.put(DittoSinkConfig.RETRY_BACKOFF_MS, "200");
+    p.put(DittoSinkConfig.RETRY_BACKOFF_MAX_MS, "2000");
+    return p;
+  }
+
+  private void run(String name, Map<String, String> props) {
+    connectors.add(name);
+    harness.connect.configureConnector(name, props);
+  }
+
+  private static Map<String, Object> doc(String id, int n) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("_id", id);
+    d.put("n", (long) n);
+    d.put("nested", new LinkedHashMap<>(Map.of("k", "v" + n)));
+    return d;
+  }
+
+  /**
+   * Sends {@code count} upserts to {@code topic}/{@code collection}; returns the expected
+   * documents.
+   */
+  private List<Map<String, Object>> sendDocs(
+      String topic, String collection, String prefix, int count) {
+    List<Map<String, Object>> docs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Map<String, Object> d = doc(prefix + i, i);
+      docs.add(d);
+      harness.send(
+          topic, DittoChange.upsert(collection, d.get("_id"), d, List.of(), true, 0, null));
+    }
+    return docs;
+  }
+
+  private void awaitDitto(String collection, List<Map<String, Object>> expected, Duration within) {
+    await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> assertEquals(Docs.byId(expected), Docs.byId(reader.select(collection))));
+  }
+
+  @Test
+  void anOutageOf503And429ThenRecoveryLosesNothing() throws Exception {
+    harness.connect.kafka().createTopic("f.outage", 2);
+    proxy.respondWith(503, null);
+    Map<String, String> p = props("f.outage");
+    p.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, Long.toString((OUTAGE_SECONDS + 60) * 1000L));
+    run("outage", p);
+    List<Map<String, Object>> docs = sendDocs("f.outage", "outage", "o", 200);
+    Thread.sleep(OUTAGE_SECONDS * 500L);
+    proxy.respondWith(429, Duration.ofSeconds(1));
+    Thread.sleep(OUTAGE_SECONDS * 500L);
+    int faulted = proxy.faultedCount();
+    assertTrue(reader.select("outage").isEmpty(), "nothing got through during the outage");
+    proxy.clear();
+    awaitDitto("outage", docs, Duration.ofSeconds(60));
+    assertTrue(faulted >= 3, "the sink kept retrying during the outage: " + faulted);
+    assertEquals("RUNNING", harness.taskState("outage"));
+  }
+
+  @Test
+  void invalidRecordsGoToTheDeadLetterTopicWhileTheirBatchNeighboursAreApplied() {
+    harness.connect.kafka().createTopic("f.dlq", 1);
+    proxy.rejectContaining("POISON-PILL");
+    List<Map<String, Object>> good = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      if (i == 7) {
+        // the real engine refuses float ids
+        harness.send(
+            "f.dlq",
+            DittoChange.upsert("dlq", 2.5, Map.of("_id", 2.5, "n", 1L), List.of(), false, 0, null));
+      } else if (i == 19) {
+        Map<String, Object> d = doc("bad-" + i, i);
+        d.put("note", "POISON-PILL"); // rejected with a 400 by the proxy
+        harness.send("f.dlq", DittoChange.upsert("dlq", d.get("_id"), d, List.of(), true, 0, null));
+      } else if (i == 23) {
+        harness.send("f.dlq", "not-a-change", "just a string"); // not a change record at all
+      } else {
+        Map<String, Object> d = doc("g" + i, i);
+        good.add(d);
+        harness.send("f.dlq", DittoChange.upsert("dlq", d.get("_id"), d, List.of(), true, 0, null));
+      }
+    }
+    Map<String, String> p = props("f.dlq");
+    p.put("errors.tolerance", "all");
+    p.put("errors.deadletterqueue.topic.name", "f.dlq.errors");
+    p.put("errors.deadletterqueue.topic.replication.factor", "1");
+    p.put("errors.deadletterqueue.context.headers.enable", "true");
+    run("dlq", p);
+
+    awaitDitto("dlq", good, Duration.ofSeconds(60));
+    ConsumerRecords<byte[], byte[]> dead =
+        harness.connect.kafka().consume(3, 30_000, "f.dlq.errors");
+    List<String> reasons = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : dead) {
+      Header h = r.headers().lastHeader("__connect.errors.exception.message");
+      reasons.add(h == null ? "(no header)" : new String(h.value(), StandardCharsets.UTF_8));
+    }
+    assertEquals(3, reasons.size(), reasons.toString());
+    assertTrue(
+        reasons.stream().anyMatch(m -> m.contains("Floats are not supported in document IDs")),
+        reasons.toString());
+    assertTrue(
+        reasons.stream()
+            .anyMatch(m -> m.contains("rejected by the fault proxy") && m.contains("bad-19")),
+        reasons.toString());
+    assertTrue(
+        reasons.stream().anyMatch(m -> m.contains("not a Ditto change record")),
+        reasons.toString());
+    assertEquals("RUNNING", harness.taskState("dlq"));
+  }
+
+  @Test
+  void aBadRecordWithoutDeadLetterQueueFailsTheTaskWithDittosText() {
+    harness.connect.kafka().createTopic("f.nodlq", 1);
+    harness.send(
+        "f.nodlq", DittoChange.upsert("nodlq", 3.5, Map.of("_id", 3.5), List.of(), false, 0, null));
+    run("nodlq", props("f.nodlq"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(harness.taskState("nodlq")));
+    assertTrue(
+        harness.taskTrace("nodlq").contains("Floats are not supported"),
+        harness.taskTrace("nodlq"));
+  }
+
+  @Test
+  void aWrongApiKeyFailsTheTaskWithAClearMessage() {
+    harness.connect.kafka().createTopic("f.auth", 1);
+    sendDocs("f.auth", "auth", "a", 3);
+    Map<String, String> p = props("f.auth");
+    p.put(DittoSinkConfig.API_KEY, "not-the-key");
+    run("auth", p);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(harness.taskState("auth")));
+    String trace = harness.taskTrace("auth");
+    assertTrue(
+        trace.contains("HTTP 401") && trace.contains("API key") && trace.contains("permission"),
+        trace);
+    assertTrue(!trace.contains("not-the-key"), "the key is never echoed");
+    assertTrue(reader.select("auth").isEmpty());
+  }
+
+  @Test
+  void aHungDittoHitsTheTimeoutAndIsRetried() {
+    harness.connect.kafka().createTopic("f.hang", 1);
+    proxy.hang();
+    Map<String, String> p = props("f.hang");
+    p.put(DittoSinkConfig.REQUEST_TIMEOUT_MS, "1000");
+    run("hang", p);
+    List<Map<String, Object>> docs = sendDocs("f.hang", "hang", "h", 20);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> proxy.faultedCount() >= 2); // timed out, then retried
+    proxy.clear();
+    awaitDitto("hang", docs, Duration.ofSeconds(60));
+    assertEquals("RUNNING", harness.taskState("hang"));
+  }
+
+  @Test
+  void exhaustedRetriesFailTheTaskAndARestartReplaysTheUncommittedRecords() {
+    harness.connect.kafka().createTopic("f.exhaust", 1);
+    proxy.respondWith(503, null);
+    Map<String, String> p = props("f.exhaust");
+    p.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, "1500");
+    run("exhaust", p);
+    List<Map<String, Object>> docs = sendDocs("f.exhaust", "exhaust", "x", 25);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "FAILED".equals(harness.taskState("exhaust")));
+    assertTrue(
+        harness.taskTrace("exhaust").contains("stayed unavailable"), harness.taskTrace("exhaust"));
+    proxy.clear();
+    harness.connect.restartTask("exhaust", 0);
+    awaitDitto("exhaust", docs, Duration.ofSeconds(60));
+  }
+}
