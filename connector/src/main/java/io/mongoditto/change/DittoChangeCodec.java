@@ -22,6 +22,8 @@ public final class DittoChangeCodec {
   public static final String REPLACE = "replace";
   public static final String SOURCE_TIME = "ts";
   public static final String SOURCE_ID = "sourceId";
+  public static final String CHANGED = "set";
+  public static final String ORIGIN = "origin";
 
   private DittoChangeCodec() {}
 
@@ -42,6 +44,12 @@ public final class DittoChangeCodec {
     value.put(SOURCE_TIME, change.sourceTimeMillis());
     if (change.sourceId() != null) {
       value.put(SOURCE_ID, change.sourceId());
+    }
+    if (change.changedPaths() != null) {
+      value.put(CHANGED, change.changedPaths());
+    }
+    if (change.origin() != null) {
+      value.put(ORIGIN, change.origin());
     }
     return value;
   }
@@ -69,30 +77,49 @@ public final class DittoChangeCodec {
       operation = DittoChange.Operation.valueOf(op.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new InvalidChangeException(
-          "field '" + OPERATION + "' is '" + op + "', expected upsert or delete");
+          "field '" + OPERATION + "' is '" + op + "', expected upsert, delete or touch");
     }
     long ts = map.get(SOURCE_TIME) instanceof Number n ? n.longValue() : 0L;
     Object sourceIdValue = map.get(SOURCE_ID);
     String sourceId = sourceIdValue == null ? null : sourceIdValue.toString();
+    String origin = map.get(ORIGIN) instanceof String o && !o.isEmpty() ? o : null;
     if (operation == DittoChange.Operation.DELETE) {
-      return DittoChange.delete(collection, id, ts, sourceId);
+      return DittoChange.delete(collection, id, ts, sourceId).withOrigin(origin);
+    }
+    if (operation == DittoChange.Operation.TOUCH) {
+      return DittoChange.touch(collection, id, ts, sourceId).withOrigin(origin);
     }
     Object doc = map.get(DOCUMENT);
     if (!(doc instanceof Map<?, ?>)) {
       throw new InvalidChangeException("an upsert needs field '" + DOCUMENT + "' as an object");
     }
-    List<String> unset = new ArrayList<>();
-    Object unsetValue = map.get(UNSET);
-    if (unsetValue instanceof List<?> list) {
-      for (Object path : list) {
-        unset.add(String.valueOf(path));
-      }
-    } else if (unsetValue != null) {
-      throw new InvalidChangeException("field '" + UNSET + "' must be a list of paths");
-    }
+    List<String> unset = paths(map, UNSET);
     boolean replace = Boolean.TRUE.equals(map.get(REPLACE));
-    return DittoChange.upsert(
-        collection, id, (Map<String, Object>) doc, unset, replace, ts, sourceId);
+    List<String> changed = map.get(CHANGED) == null ? null : paths(map, CHANGED);
+    if (changed != null && replace) {
+      throw new InvalidChangeException(
+          "a record with '" + REPLACE + "' carries no '" + CHANGED + "' paths");
+    }
+    DittoChange change =
+        changed == null
+            ? DittoChange.upsert(
+                collection, id, (Map<String, Object>) doc, unset, replace, ts, sourceId)
+            : DittoChange.delta(
+                collection, id, (Map<String, Object>) doc, changed, unset, ts, sourceId);
+    return change.withOrigin(origin);
+  }
+
+  private static List<String> paths(Map<?, ?> map, String field) {
+    List<String> paths = new ArrayList<>();
+    Object value = map.get(field);
+    if (value instanceof List<?> list) {
+      for (Object path : list) {
+        paths.add(String.valueOf(path));
+      }
+    } else if (value != null) {
+      throw new InvalidChangeException("field '" + field + "' must be a list of paths");
+    }
+    return paths;
   }
 
   private static String requireString(Map<?, ?> map, String field) {

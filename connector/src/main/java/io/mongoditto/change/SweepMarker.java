@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param epoch names one copy: a source that starts that copy over sends the same epoch again
  * @param partition the topic partition this marker was sent to
  * @param partitions how many partitions the source spreads the collection's documents over
+ * @param origin the source whose documents the sweep may delete (see {@link DittoChange#origin()});
+ *     null on markers of sources that did not name themselves
  */
 public record SweepMarker(
-    String collection, Phase phase, String epoch, int partition, int partitions) {
+    String collection, Phase phase, String epoch, int partition, int partitions, String origin) {
 
   public enum Phase {
     START,
@@ -42,6 +44,11 @@ public record SweepMarker(
     if (partitions < 1 || partition < 0 || partition >= partitions) {
       throw new IllegalArgumentException("partition " + partition + " of " + partitions);
     }
+  }
+
+  /** A marker of a source that did not name itself. */
+  public SweepMarker(String collection, Phase phase, String epoch, int partition, int partitions) {
+    this(collection, phase, epoch, partition, partitions, null);
   }
 
   /** The record key: unique per copy, phase and partition, so log compaction keeps every marker. */
@@ -66,6 +73,9 @@ public record SweepMarker(
     value.put(EPOCH, epoch);
     value.put(PARTITION, (long) partition);
     value.put(PARTITIONS, (long) partitions);
+    if (origin != null) {
+      value.put(DittoChangeCodec.ORIGIN, origin);
+    }
     return value;
   }
 
@@ -105,7 +115,10 @@ public record SweepMarker(
           "a sweep marker needs numeric fields '" + PARTITION + "' and '" + PARTITIONS + "'");
     }
     try {
-      return new SweepMarker(collection, phase, epoch, partition.intValue(), partitions.intValue());
+      String origin =
+          value.get(DittoChangeCodec.ORIGIN) instanceof String o && !o.isEmpty() ? o : null;
+      return new SweepMarker(
+          collection, phase, epoch, partition.intValue(), partitions.intValue(), origin);
     } catch (IllegalArgumentException e) {
       throw new DittoChangeCodec.InvalidChangeException("a sweep marker for " + e.getMessage());
     }

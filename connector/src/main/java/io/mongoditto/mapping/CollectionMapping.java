@@ -14,13 +14,17 @@ import java.util.Objects;
  *     more); empty for MATCH_IDS
  * @param keepMongoId with SINGLE_FIELD / MULTIPLE_FIELDS, copy the Mongo {@code _id} into the Ditto
  *     document as field {@code mongo_id}; ignored for MATCH_IDS
+ * @param mode how values are stored in Ditto (json or ejson)
+ * @param mongoIdType under MATCH_IDS, the BSON type of MongoDB {@code _id}s made from Ditto ids
  */
 public record CollectionMapping(
     String mongoCollection,
     String dittoCollection,
     IdMode idMode,
     List<String> idFields,
-    boolean keepMongoId) {
+    boolean keepMongoId,
+    ValueMode mode,
+    MongoIdType mongoIdType) {
 
   /**
    * The Ditto document field that holds the Mongo {@code _id} when {@link #keepMongoId()} is set.
@@ -32,6 +36,28 @@ public record CollectionMapping(
     Objects.requireNonNull(dittoCollection, "dittoCollection");
     Objects.requireNonNull(idMode, "idMode");
     idFields = idFields == null ? List.of() : List.copyOf(idFields);
+    mode = mode == null ? ValueMode.JSON : mode;
+    mongoIdType = mongoIdType == null ? MongoIdType.AUTO : mongoIdType;
+  }
+
+  /** A json-mode mapping whose MongoDB id type is found automatically. */
+  public CollectionMapping(
+      String mongoCollection,
+      String dittoCollection,
+      IdMode idMode,
+      List<String> idFields,
+      boolean keepMongoId) {
+    this(mongoCollection, dittoCollection, idMode, idFields, keepMongoId, ValueMode.JSON, null);
+  }
+
+  public CollectionMapping withMode(ValueMode newMode) {
+    return new CollectionMapping(
+        mongoCollection, dittoCollection, idMode, idFields, keepMongoId, newMode, mongoIdType);
+  }
+
+  public CollectionMapping withMongoIdType(MongoIdType newType) {
+    return new CollectionMapping(
+        mongoCollection, dittoCollection, idMode, idFields, keepMongoId, mode, newType);
   }
 
   public static CollectionMapping matchIds(String collection) {
@@ -56,25 +82,30 @@ public record CollectionMapping(
     if (idMode == IdMode.MATCH_IDS) {
       return null; // idFields are ignored
     }
-    String mode = idMode.name().toLowerCase(java.util.Locale.ROOT);
+    String modeName = idMode.name().toLowerCase(java.util.Locale.ROOT);
+    if (mongoIdType != MongoIdType.AUTO) {
+      return "the MongoDB _id type applies to match_ids only; "
+          + modeName
+          + " makes new MongoDB documents with ObjectId _ids";
+    }
     if (idMode == IdMode.SINGLE_FIELD && idFields.size() != 1) {
-      return mode + " needs exactly one id field, got " + idFields;
+      return modeName + " needs exactly one id field, got " + idFields;
     }
     if (idFields.isEmpty()) {
-      return mode + " needs at least one id field";
+      return modeName + " needs at least one id field";
     }
     if (new java.util.HashSet<>(idFields).size() != idFields.size()) {
-      return mode + " lists an id field twice: " + idFields;
+      return modeName + " lists an id field twice: " + idFields;
     }
     for (String f : idFields) {
       if (f == null || f.isBlank()) {
-        return mode + " has a blank id field";
+        return modeName + " has a blank id field";
       }
       if (f.equals("_id")) {
-        return mode + " cannot use _id as an id field (use match_ids)";
+        return modeName + " cannot use _id as an id field (use match_ids)";
       }
       if (f.contains(".")) {
-        return mode + " id field '" + f + "' must be a top-level field (no dots)";
+        return modeName + " id field '" + f + "' must be a top-level field (no dots)";
       }
     }
     return null;

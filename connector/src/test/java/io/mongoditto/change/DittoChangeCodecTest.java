@@ -52,6 +52,45 @@ class DittoChangeCodecTest {
   }
 
   @Test
+  void deltaTouchAndOriginSurviveTheConverter() {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("_id", "I-1");
+    doc.put("qty", 7L);
+    doc.put("loc", Map.of("aisle", "3"));
+    DittoChange delta =
+        DittoChange.delta(
+                "inventory", "I-1", doc, List.of("qty", "loc.aisle"), List.of("note"), 9L, "I-1")
+            .withOrigin("zava-src");
+    DittoChange touch = DittoChange.touch("inventory", "I-2", 10L, "I-2").withOrigin("zava-src");
+
+    DittoChange deltaBack =
+        DittoChangeCodec.fromValue(throughJsonConverter(DittoChangeCodec.toValue(delta)));
+    DittoChange touchBack =
+        DittoChangeCodec.fromValue(throughJsonConverter(DittoChangeCodec.toValue(touch)));
+
+    assertEquals(delta, deltaBack);
+    assertTrue(deltaBack.isDelta());
+    assertEquals(List.of("qty", "loc.aisle"), deltaBack.changedPaths());
+    assertEquals("zava-src", deltaBack.origin());
+    assertEquals(touch, touchBack);
+    assertTrue(touchBack.isTouch());
+    assertNull(touchBack.document());
+  }
+
+  @Test
+  void aReplaceThatClaimsChangedPathsIsRefused() {
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("collection", "c");
+    value.put("op", "upsert");
+    value.put("id", "x");
+    value.put("doc", Map.of("_id", "x"));
+    value.put("replace", true);
+    value.put("set", List.of("a"));
+    assertThrows(
+        DittoChangeCodec.InvalidChangeException.class, () -> DittoChangeCodec.fromValue(value));
+  }
+
+  @Test
   void compositeIdAndDeleteSurvive() {
     Map<String, Object> id = new LinkedHashMap<>();
     id.put("store_id", 3L);

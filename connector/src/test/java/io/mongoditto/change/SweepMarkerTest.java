@@ -45,6 +45,21 @@ class SweepMarkerTest {
   }
 
   @Test
+  void theOriginTravelsWithTheMarker() {
+    SweepMarker marker = new SweepMarker("orders", SweepMarker.Phase.START, "e-2", 0, 1, "src-a");
+    SweepMarker back = SweepMarker.fromValue((Map<?, ?>) throughJsonConverter(marker.toValue()));
+    assertEquals(marker, back);
+    assertEquals("src-a", back.origin());
+    assertEquals(
+        null,
+        SweepMarker.fromValue(
+                (Map<?, ?>)
+                    throughJsonConverter(
+                        new SweepMarker("orders", SweepMarker.Phase.START, "e", 0, 1).toValue()))
+            .origin());
+  }
+
+  @Test
   void malformedMarkersNameTheField() {
     Map<String, Object> value =
         new LinkedHashMap<>(new SweepMarker("c", SweepMarker.Phase.START, "e", 0, 1).toValue());
