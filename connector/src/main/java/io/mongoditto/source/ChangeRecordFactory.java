@@ -4,6 +4,7 @@ import io.mongoditto.change.CanonicalIds;
 import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.DittoChangeCodec;
 import io.mongoditto.change.SweepMarker;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.MappingError;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ final class ChangeRecordFactory {
   private static final JsonWriterSettings RELAXED =
       JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
-  private final CollectionSettings settings;
+  private final CollectionConfig settings;
   private final String database;
   private final Map<String, String> partition;
   private final String errorsTopic;
@@ -41,7 +42,7 @@ final class ChangeRecordFactory {
   private final long recordMaxBytes;
 
   ChangeRecordFactory(
-      CollectionSettings settings,
+      CollectionConfig settings,
       String database,
       String errorsTopic,
       int topicPartitions,
@@ -177,7 +178,7 @@ final class ChangeRecordFactory {
             "the event's documents ("
                 + json.length()
                 + " characters of JSON) are left out: over "
-                + MongoSourceConfig.RECORD_MAX_BYTES));
+                + MongoSourceConfigDef.RECORD_MAX_BYTES));
     return shortened.toJson(RELAXED);
   }
 }

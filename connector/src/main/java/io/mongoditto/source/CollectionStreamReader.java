@@ -12,6 +12,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.StartupMode;
 import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.MappingError;
 import io.mongoditto.mapping.MappingResult;
@@ -55,7 +57,7 @@ final class CollectionStreamReader implements Runnable {
 
   private final String connectorName;
   private final MongoSourceConfig config;
-  private final CollectionSettings settings;
+  private final CollectionConfig settings;
   private final MongoDatabase database;
   private final SourceBuffer buffer;
   private final SourceTaskStats stats;
@@ -88,7 +90,7 @@ final class CollectionStreamReader implements Runnable {
   CollectionStreamReader(
       String connectorName,
       MongoSourceConfig config,
-      CollectionSettings settings,
+      CollectionConfig settings,
       MongoDatabase database,
       SourceBuffer buffer,
       SourceTaskStats stats,
@@ -115,7 +117,7 @@ final class CollectionStreamReader implements Runnable {
   CollectionStreamReader(
       String connectorName,
       MongoSourceConfig config,
-      CollectionSettings settings,
+      CollectionConfig settings,
       MongoDatabase database,
       SourceBuffer buffer,
       SourceTaskStats stats,
@@ -443,7 +445,7 @@ final class CollectionStreamReader implements Runnable {
       if (errorRecord == null) {
         log.warn(
             "Bad document skipped (no {} configured): {}",
-            MongoSourceConfig.ERRORS_TOPIC,
+            MongoSourceConfigDef.ERRORS_TOPIC,
             result.error().describe());
       } else {
         log.warn("Bad document sent to {}: {}", config.errorsTopic(), result.error().describe());
@@ -531,7 +533,7 @@ final class CollectionStreamReader implements Runnable {
         + "/stop, DELETE /connectors/"
         + connectorName
         + "/offsets) and resume it; or remove the collection from '"
-        + MongoSourceConfig.COLLECTIONS
+        + MongoSourceConfigDef.COLLECTIONS
         + "'.";
   }
 
@@ -541,7 +543,7 @@ final class CollectionStreamReader implements Runnable {
         + " is no longer in MongoDB's oplog (error 286,"
         + " ChangeStreamHistoryLost): changes since the last committed offset cannot be read from the"
         + " change stream, and "
-        + MongoSourceConfig.HISTORY_LOST_POLICY
+        + MongoSourceConfigDef.HISTORY_LOST_POLICY
         + "=fail refuses to skip them."
         + " To re-sync: PUT /connectors/"
         + connectorName

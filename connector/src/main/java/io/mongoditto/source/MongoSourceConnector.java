@@ -1,5 +1,7 @@
 package io.mongoditto.source;
 
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.MongoConnectionConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ public final class MongoSourceConnector extends SourceConnector {
     log.info(
         "MongoDB source connector {} started with config {}",
         name(),
-        io.mongoditto.metrics.EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
+        io.mongoditto.metrics.EffectiveConfig.format(MongoSourceConfigDef.CONFIG_DEF, props));
   }
 
   private String name() {
@@ -53,12 +55,11 @@ public final class MongoSourceConnector extends SourceConnector {
 
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    List<String> names =
-        config.enabledCollections().stream().map(CollectionSettings::name).toList();
+    List<String> names = config.streamedCollections().stream().map(CollectionConfig::name).toList();
     List<Map<String, String>> configs = new ArrayList<>();
     for (List<String> group : TaskAssignment.assign(names, maxTasks)) {
       Map<String, String> task = new HashMap<>(props);
-      task.put(MongoSourceConfig.TASK_COLLECTIONS, String.join(",", group));
+      task.put(MongoSourceConfigDef.TASK_COLLECTIONS, String.join(",", group));
       configs.add(task);
     }
     // Connect asks on start and on every reconfiguration; the line shows the new assignment.
@@ -66,7 +67,7 @@ public final class MongoSourceConnector extends SourceConnector {
         "MongoDB source connector {}: {} task(s) for collections {}",
         name(),
         configs.size(),
-        configs.stream().map(c -> c.get(MongoSourceConfig.TASK_COLLECTIONS)).toList());
+        configs.stream().map(c -> c.get(MongoSourceConfigDef.TASK_COLLECTIONS)).toList());
     return configs;
   }
 
@@ -78,7 +79,7 @@ public final class MongoSourceConnector extends SourceConnector {
 
   @Override
   public ConfigDef config() {
-    return MongoSourceConfig.CONFIG_DEF;
+    return MongoSourceConfigDef.CONFIG_DEF;
   }
 
   @Override
@@ -97,7 +98,7 @@ public final class MongoSourceConnector extends SourceConnector {
   @Override
   public boolean alterOffsets(
       Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
-    String database = connectorConfig.get(MongoSourceConfig.MONGODB_DATABASE);
+    String database = connectorConfig.get(MongoConnectionConfig.MONGODB_DATABASE);
     for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
       Object ns = e.getKey() == null ? null : e.getKey().get(SourceOffsets.NAMESPACE);
       if (!(ns instanceof String s) || (database != null && !s.startsWith(database + "."))) {

@@ -32,7 +32,7 @@ public final class MongoSourceTask extends SourceTask {
     log.info(
         "Source task of {} starting with config {}",
         name,
-        EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
+        EffectiveConfig.format(MongoSourceConfigDef.CONFIG_DEF, props));
     started =
         StartedSourceTask.start(
             name, config, context.offsetStorageReader(), context.pluginMetrics());

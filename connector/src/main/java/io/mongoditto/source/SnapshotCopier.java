@@ -9,6 +9,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
 import io.mongoditto.change.SweepMarker;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.MappingError;
 import io.mongoditto.mapping.MappingResult;
@@ -58,7 +59,7 @@ final class SnapshotCopier {
   }
 
   private final MongoSourceConfig config;
-  private final CollectionSettings settings;
+  private final CollectionConfig settings;
   private final MongoDatabase database;
   private final SourceBuffer buffer;
   private final CollectionMetrics metrics;
@@ -76,7 +77,7 @@ final class SnapshotCopier {
 
   SnapshotCopier(
       MongoSourceConfig config,
-      CollectionSettings settings,
+      CollectionConfig settings,
       MongoDatabase database,
       SourceBuffer buffer,
       CollectionMetrics metrics,
@@ -122,7 +123,7 @@ final class SnapshotCopier {
       log.info(
           "Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over",
           namespace,
-          MongoSourceConfig.SNAPSHOT_SWEEP);
+          MongoSourceConfigDef.SNAPSHOT_SWEEP);
       startToken = null;
       stored = null;
     } else if (startToken == null && sweeps(historyLost)) {

@@ -2,7 +2,9 @@ package io.mongoditto.source;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mongo.MongoClientFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class StartedSourceTask implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StartedSourceTask.class);
+
+  /** The driver's application name: the source's connections in the server's logs. */
+  static final String APP_NAME = "mongo-ditto-source";
 
   private final MongoSourceConfig config;
   private final MongoClient client;
@@ -58,8 +63,10 @@ final class StartedSourceTask implements AutoCloseable {
       MongoSourceConfig config,
       OffsetStorageReader offsets,
       org.apache.kafka.common.metrics.PluginMetrics pluginMetrics) {
-    List<CollectionSettings> assigned = config.assignedCollections();
-    MongoClient client = MongoClientFactory.create(config, config.serverSelectionTimeoutMs(), 0);
+    List<CollectionConfig> assigned = config.assignedCollections();
+    MongoClient client =
+        MongoClientFactory.create(
+            config.connection(), APP_NAME, config.connection().serverSelectionTimeoutMs(), 0);
     List<Thread> threads = new ArrayList<>();
     SourceBuffer buffer = new SourceBuffer(config.bufferCapacity());
     try {
@@ -75,7 +82,7 @@ final class StartedSourceTask implements AutoCloseable {
       List<CollectionStreamReader> readers = new ArrayList<>();
       java.util.concurrent.Semaphore snapshotPermits =
           new java.util.concurrent.Semaphore(config.snapshotMaxThreads());
-      for (CollectionSettings c : assigned) {
+      for (CollectionConfig c : assigned) {
         Map<String, Object> offset =
             stored.get(SourceOffsets.partition(config.database(), c.name()));
         SyncRulesChange.warnIfChanged(connectorName, config.database(), c, offset);
@@ -108,7 +115,7 @@ final class StartedSourceTask implements AutoCloseable {
       log.info(
           "Source task of {} started: collections {}",
           connectorName,
-          assigned.stream().map(CollectionSettings::name).toList());
+          assigned.stream().map(CollectionConfig::name).toList());
       return new StartedSourceTask(config, client, buffer, stats, readers, threads);
     } catch (RuntimeException e) {
       buffer.close();

@@ -75,7 +75,7 @@ class DurableSnapshotStartIT {
     p.put("poll.max.batch.size", "5");
     p.put("change.stream.max.await.time.ms", "200");
     p.put(
-        MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START,
+        MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START,
         System.getProperty("test.await.stored.start", "true"));
     return p;
   }

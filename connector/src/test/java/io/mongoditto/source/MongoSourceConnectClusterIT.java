@@ -14,6 +14,7 @@ import com.mongodb.client.model.ChangeStreamPreAndPostImagesOptions;
 import com.mongodb.client.model.CreateCollectionOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.localmongo.LocalMongo;
 import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.ConversionStats;
@@ -755,7 +756,7 @@ class MongoSourceConnectClusterIT {
     assertEquals(3, tasks.size());
     Set<String> all = new HashSet<>();
     for (TaskInfo t : tasks) {
-      String assigned = t.config().get(MongoSourceConfig.TASK_COLLECTIONS);
+      String assigned = t.config().get(MongoSourceConfigDef.TASK_COLLECTIONS);
       assertFalse(assigned == null || assigned.isBlank(), "every task streams something");
       for (String c : assigned.split(",")) {
         assertTrue(all.add(c), c + " assigned twice");
@@ -813,7 +814,7 @@ class MongoSourceConnectClusterIT {
   private static Map<String, Object> expected(MongoDatabase db, String collection)
       throws Exception {
     MongoSourceConfig config = MongoSourceConfig.of(zavaConfig(db.getName(), "x"));
-    CollectionSettings settings =
+    CollectionConfig settings =
         config.collections().stream()
             .filter(s -> s.name().equals(collection))
             .findFirst()

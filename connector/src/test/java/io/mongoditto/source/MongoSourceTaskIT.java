@@ -30,7 +30,9 @@ class MongoSourceTaskIT {
     p.put("startup.mode", mode);
     p.put("snapshot.chunk.size", "3");
     p.put("change.stream.max.await.time.ms", "200");
-    p.put(MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
+    p.put(
+        MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START,
+        "false"); // no runtime stores offsets here
     return p;
   }
 
