@@ -70,12 +70,14 @@ final class FilteredReads {
         errors
             .computeIfAbsent(CollectionSetting.FILTER.keyFor(c.name()), k -> new ArrayList<>())
             .add(
-                "MongoDB rejected the filter: error "
-                    + e.getErrorCode()
-                    + " ("
-                    + e.getErrorCodeName()
-                    + "): "
-                    + e.getErrorMessage());
+                "MongoDB rejected the filter: "
+                    + e.getErrorMessage()
+                    + (e.getErrorCode() > 0
+                        ? " (error "
+                            + e.getErrorCode()
+                            + (e.getErrorCodeName().isEmpty() ? "" : " " + e.getErrorCodeName())
+                            + ")"
+                        : ""));
       }
     }
   }

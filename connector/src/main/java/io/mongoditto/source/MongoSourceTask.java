@@ -59,6 +59,18 @@ public final class MongoSourceTask extends SourceTask {
     }
   }
 
+  /** Records read and waiting for poll(); 0 before start. */
+  int bufferedRecords() {
+    StartedSourceTask s = started;
+    return s == null ? 0 : s.bufferedRecords();
+  }
+
+  /** Whether a reader failed (poll() throws it once what was read before it is handed out). */
+  boolean readerFailed() {
+    StartedSourceTask s = started;
+    return s != null && s.readerFailed();
+  }
+
   /** The counters of the running task, or null before start. */
   public SourceTaskStats stats() {
     StartedSourceTask s = started;

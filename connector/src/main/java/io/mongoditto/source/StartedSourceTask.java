@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
@@ -86,6 +87,22 @@ final class StartedSourceTask implements AutoCloseable {
         Map<String, Object> offset =
             stored.get(SourceOffsets.partition(config.database(), c.name()));
         SyncRulesChange.warnIfChanged(connectorName, config.database(), c, offset);
+        SourceOffset start;
+        try {
+          start = SourceOffset.parse(offset);
+        } catch (IllegalArgumentException e) {
+          throw new ConnectException(
+              "The stored offset of "
+                  + config.database()
+                  + "."
+                  + c.name()
+                  + " is not one this connector wrote ("
+                  + e.getMessage()
+                  + "): reset it (PUT /connectors/"
+                  + connectorName
+                  + "/stop, then PATCH .../offsets with a null offset for this partition)",
+              e);
+        }
         ChangeEventMapper mapper =
             c.rules()
                 .mapper(
@@ -101,7 +118,7 @@ final class StartedSourceTask implements AutoCloseable {
                 buffer,
                 stats,
                 mapper,
-                offset,
+                start,
                 snapshotPermits,
                 offsets));
       }
@@ -160,12 +177,18 @@ final class StartedSourceTask implements AutoCloseable {
       }
     }
     client.close();
+    // The totals first: closing the stats removes their metrics and their values.
+    String totals = stats.toString();
     stats.close();
-    log.info("Source task stopped: {}", stats);
+    log.info("Source task stopped: {}", totals);
   }
 
   int bufferedRecords() {
     return buffer.size();
+  }
+
+  boolean readerFailed() {
+    return buffer.failed();
   }
 
   Collection<String> collections() {

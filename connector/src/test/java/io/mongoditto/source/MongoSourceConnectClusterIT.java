@@ -621,22 +621,9 @@ class MongoSourceConnectClusterIT {
     }
   }
 
-  /** A per-collection gauge of the connector's tasks, read over JMX as any operator would. */
   private static long metric(String connector, String collection, String attribute)
       throws Exception {
-    javax.management.MBeanServer server =
-        java.lang.management.ManagementFactory.getPlatformMBeanServer();
-    List<String> seen = new ArrayList<>();
-    for (javax.management.ObjectName n : server.queryNames(null, null)) {
-      if (collection.equals(n.getKeyProperty("collection"))
-          && connector.equals(n.getKeyProperty("connector"))) {
-        return ((Number) server.getAttribute(n, attribute)).longValue();
-      }
-      if (n.getKeyProperty("collection") != null) {
-        seen.add(n.toString());
-      }
-    }
-    throw new AssertionError("no metrics for " + connector + "/" + collection + " among " + seen);
+    return SourceConnectCluster.metric(connector, collection, attribute);
   }
 
   private static String statusText(String name) {
