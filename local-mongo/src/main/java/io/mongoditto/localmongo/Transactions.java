@@ -211,10 +211,7 @@ final class Transactions implements AutoCloseable {
         if (lsid instanceof Document d) {
           Session session = sessions.remove(d.get("id"));
           if (session != null) {
-            Transaction transaction;
-            synchronized (session) {
-              transaction = session.transaction;
-            }
+            Transaction transaction = transactionOf(session);
             if (transaction != null) {
               transaction.abort();
             }
@@ -357,11 +354,7 @@ final class Transactions implements AutoCloseable {
   private void reap() {
     long now = System.nanoTime();
     for (Map.Entry<Object, Session> entry : sessions.entrySet()) {
-      Session session = entry.getValue();
-      Transaction transaction;
-      synchronized (session) {
-        transaction = session.transaction;
-      }
+      Transaction transaction = transactionOf(entry.getValue());
       if (transaction != null && transaction.expired(now) && transaction.lock().tryLock()) {
         try {
           LOG.info(
@@ -373,10 +366,21 @@ final class Transactions implements AutoCloseable {
           transaction.lock().unlock();
         }
       }
-      boolean open = transaction != null && transaction.state() == Transaction.State.IN_PROGRESS;
-      if (!open && now - session.lastUsedNanos > SESSION_IDLE_NANOS) {
-        sessions.remove(entry.getKey(), session);
-      }
+    }
+    sessions
+        .values()
+        .removeIf(
+            session -> {
+              Transaction transaction = transactionOf(session);
+              boolean open =
+                  transaction != null && transaction.state() == Transaction.State.IN_PROGRESS;
+              return !open && now - session.lastUsedNanos > SESSION_IDLE_NANOS;
+            });
+  }
+
+  private static Transaction transactionOf(Session session) {
+    synchronized (session) {
+      return session.transaction;
     }
   }
 

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
+import com.mongodb.ReadConcern;
+import com.mongodb.TransactionOptions;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -18,8 +21,11 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ChangeStreamPreAndPostImagesOptions;
 import com.mongodb.client.model.CreateCollectionOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
@@ -29,10 +35,14 @@ import com.mongodb.event.CommandStartedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonBinarySubType;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -235,6 +245,7 @@ class TransactionEventsIT {
           Filters.eq("_id", 1),
           Updates.combine(Updates.set("a", 5), Updates.push("arr", 3)));
       coll.updateOne(session, Filters.eq("_id", 1), Updates.unset("a"));
+      coll.updateOne(session, Filters.eq("_id", 1), List.of(doc("{$set: {p: 1}}")));
       coll.replaceOne(session, Filters.eq("_id", 3), doc("{b: 1}"));
       coll.deleteOne(session, Filters.eq("_id", 2));
       coll.insertOne(session, doc("{_id: 4}"));
@@ -272,6 +283,85 @@ class TransactionEventsIT {
       assertInTransaction(session, insert);
       assertInTransaction(session, update);
       assertEquals(List.of(doc("{_id: 1, a: 2}")), all());
+    }
+  }
+
+  @Test
+  void bulkWritesAndFindAndModifyWithTransactionOptionsAreTransactional() {
+    coll.insertOne(doc("{_id: 1, a: 1}"));
+    TransactionOptions options =
+        TransactionOptions.builder()
+            .readConcern(ReadConcern.SNAPSHOT)
+            .writeConcern(WriteConcern.MAJORITY)
+            .build();
+    try (MongoCursor<BsonDocument> stream = watch();
+        ClientSession session = client.startSession()) {
+      session.withTransaction(
+          () -> {
+            coll.bulkWrite(
+                session,
+                List.of(
+                    new InsertOneModel<>(doc("{_id: 2, a: 2}")),
+                    new UpdateOneModel<>(Filters.eq("_id", 1), Updates.set("a", 3)),
+                    new DeleteOneModel<>(Filters.eq("_id", 2))));
+            coll.findOneAndUpdate(session, Filters.eq("_id", 1), Updates.unset("a"));
+            // the transaction reads its own writes
+            return coll.find(session).into(new ArrayList<>());
+          },
+          options);
+      List<String> ops = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        BsonDocument event = next(stream);
+        assertInTransaction(session, event);
+        ops.add(op(event));
+      }
+      assertEquals(List.of("insert", "update", "delete", "update"), ops);
+      assertEquals(List.of(doc("{_id: 1}")), all());
+    }
+  }
+
+  @Test
+  void concurrentTransactionsPublishEachTransactionsEventsTogether() throws Exception {
+    int threads = 4;
+    int transactions = 25;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (MongoCursor<BsonDocument> stream = watch()) {
+      List<Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int writer = t;
+        writers.add(
+            pool.submit(
+                () -> {
+                  try (ClientSession session = client.startSession()) {
+                    for (int i = 0; i < transactions; i++) {
+                      String id = writer + "-" + i;
+                      session.withTransaction(
+                          () ->
+                              coll.insertMany(
+                                  session,
+                                  List.of(
+                                      new BsonDocument("_id", new BsonString(id + "-a")),
+                                      new BsonDocument("_id", new BsonString(id + "-b")))));
+                    }
+                  }
+                }));
+      }
+      for (Future<?> writer : writers) {
+        writer.get(60, TimeUnit.SECONDS);
+      }
+      for (int i = 0; i < threads * transactions; i++) {
+        BsonDocument a = next(stream);
+        BsonDocument b = next(stream);
+        String id = a.getDocument("documentKey").getString("_id").getValue();
+        assertTrue(id.endsWith("-a"), a.toJson());
+        assertEquals(
+            id.replace("-a", "-b"), b.getDocument("documentKey").getString("_id").getValue());
+        assertEquals(a.get("lsid"), b.get("lsid"));
+        assertEquals(a.get("txnNumber"), b.get("txnNumber"));
+        assertEquals(a.get("clusterTime"), b.get("clusterTime"));
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
