@@ -24,7 +24,7 @@ public final class ChangeEventMapper {
 
   private final CollectionMapping mapping;
   private final ConversionStats stats;
-  private final BsonToDitto converter;
+  private final ValueConverter converter;
   private final DittoIds ids;
   private final DocumentFilter filter;
   private final FieldTransforms transforms;
@@ -69,7 +69,7 @@ public final class ChangeEventMapper {
     }
     this.mapping = mapping;
     this.stats = stats;
-    this.converter = new BsonToDitto(stats);
+    this.converter = ValueConverter.of(mapping.mode(), stats);
     this.ids = new DittoIds(mapping);
     this.filter = java.util.Objects.requireNonNull(filter, "filter");
     this.transforms = java.util.Objects.requireNonNull(transforms, "transforms");
@@ -177,7 +177,7 @@ public final class ChangeEventMapper {
     List<String> removed =
         oldId == null || !matches(pre)
             ? List.of()
-            : sinkPaths(RemovedPaths.of(null, post, pre)).paths();
+            : sinkPaths(RemovedPaths.of(null, post, pre, converter)).paths();
     return MappingResult.of(upsert(post, removed, true, time));
   }
 
@@ -232,7 +232,8 @@ public final class ChangeEventMapper {
       // No way to know what was removed: the complete document replaces the Ditto one.
       return MappingResult.of(upsert(post, List.of(), true, time));
     }
-    RemovedPaths.Rendered removed = sinkPaths(RemovedPaths.of(updateDescription, post, pre));
+    RemovedPaths.Rendered removed =
+        sinkPaths(RemovedPaths.of(updateDescription, post, pre, converter));
     return MappingResult.of(upsert(post, removed.paths(), removed.inexpressible(), time));
   }
 
@@ -431,7 +432,7 @@ public final class ChangeEventMapper {
     }
     BsonValue cluster = event.get("clusterTime");
     if (cluster != null && cluster.isTimestamp()) {
-      return cluster.asTimestamp().getTime() * 1000L;
+      return Integer.toUnsignedLong(cluster.asTimestamp().getTime()) * 1000L;
     }
     return 0L;
   }
