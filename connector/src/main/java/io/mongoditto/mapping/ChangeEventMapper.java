@@ -317,9 +317,39 @@ public final class ChangeEventMapper {
 
   private DittoChange upsert(
       BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
-    Object id = ids.idOf(doc);
-    BsonDocument source = doc;
-    doc = transforms.apply(doc);
+    Map<String, Object> body = body(doc);
+    if (JsonSize.exceeds(body, sizeLimit.bytes())) {
+      throw new MappingException(
+          null,
+          "the mapped document is "
+              + JsonSize.of(body)
+              + " bytes of JSON, above "
+              + sizeLimit.reason());
+    }
+    return DittoChange.upsert(
+        mapping.dittoCollection(),
+        body.get(DittoIds.MONGO_ID),
+        body,
+        unsetPaths,
+        replace,
+        time,
+        DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+  }
+
+  /**
+   * The Ditto document a MongoDB document maps to, whether or not it passes the filter: its Ditto
+   * id, its fields transformed and converted. The Ditto -> MongoDB direction compares Ditto's
+   * changes with it.
+   *
+   * @throws MappingException naming the field when the document cannot be mapped
+   */
+  public Map<String, Object> dittoDocument(BsonDocument doc) {
+    return body(doc);
+  }
+
+  private Map<String, Object> body(BsonDocument source) {
+    Object id = ids.idOf(source);
+    BsonDocument doc = transforms.apply(source);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(DittoIds.MONGO_ID, id);
     boolean matchIds = mapping.idMode() == IdMode.MATCH_IDS;
@@ -346,22 +376,12 @@ public final class ChangeEventMapper {
         body.put(CollectionMapping.MONGO_ID_FIELD, v);
       }
     }
-    if (JsonSize.exceeds(body, sizeLimit.bytes())) {
-      throw new MappingException(
-          null,
-          "the mapped document is "
-              + JsonSize.of(body)
-              + " bytes of JSON, above "
-              + sizeLimit.reason());
-    }
-    return DittoChange.upsert(
-        mapping.dittoCollection(),
-        id,
-        body,
-        unsetPaths,
-        replace,
-        time,
-        DittoIds.sourceId(source.get(DittoIds.MONGO_ID)));
+    return body;
+  }
+
+  /** Whether a MongoDB document belongs in Ditto (passes the collection's filter). */
+  public boolean matchesFilter(BsonDocument doc) {
+    return matches(doc);
   }
 
   private boolean touchesIdField(BsonDocument updateDescription) {

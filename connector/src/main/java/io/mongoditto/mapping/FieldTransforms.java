@@ -167,6 +167,21 @@ public final class FieldTransforms {
     return excluded.isEmpty() && conversions.isEmpty() && renames.isEmpty();
   }
 
+  /** The excluded paths (MongoDB names), for {@link ReverseDocument}. */
+  List<List<String>> excluded() {
+    return excluded;
+  }
+
+  /** The converted paths (MongoDB names), for {@link ReverseDocument}. */
+  Map<List<String>, Conversion> conversions() {
+    return conversions;
+  }
+
+  /** The renamed paths (MongoDB names) and their Ditto names, for {@link ReverseDocument}. */
+  Map<List<String>, String> renames() {
+    return renames;
+  }
+
   /**
    * The transformed copy of {@code doc} ({@code doc} itself when there is nothing to do).
    *
