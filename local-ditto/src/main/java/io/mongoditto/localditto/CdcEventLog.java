@@ -100,33 +100,28 @@ final class CdcEventLog {
 
   /**
    * Up to about {@code maxBytes} of complete lines from {@code from} (at least one line when there
-   * is one, however long); moves on to the next segment once this one is read to its end and a
-   * newer one exists.
+   * is one, however long); moves on to the next segment once this one is read to its end and the
+   * next one exists (the server numbers them one by one).
    */
   Batch read(Position from, int maxBytes) {
     Position at = from;
     while (true) {
-      List<Long> segments = segments();
-      if (segments.isEmpty()) {
-        return new Batch(List.of(), at);
-      }
-      if (!segments.contains(at.segment())) {
+      if (!Files.exists(segmentPath(at.segment()))) {
         // not created yet (nothing written) or deleted (produced): the next existing one
         long current = at.segment();
-        long next = segments.stream().filter(s -> s > current).findFirst().orElse(-1L);
+        long next = segments().stream().filter(s -> s > current).findFirst().orElse(-1L);
         if (next < 0) {
           return new Batch(List.of(), at);
         }
         at = new Position(next, 0);
-        continue;
       }
-      // Looked at before reading: once a newer segment exists, this one gets no more lines.
-      boolean newerExists = segments.get(segments.size() - 1) > at.segment();
+      // Looked at before reading: once the next segment exists, this one gets no more lines.
+      boolean nextExists = Files.exists(segmentPath(at.segment() + 1));
       Batch batch = readLines(at, maxBytes);
-      if (!batch.events().isEmpty() || !newerExists) {
+      if (!batch.events().isEmpty() || !nextExists) {
         return batch;
       }
-      at = new Position(segments.get(segments.indexOf(at.segment()) + 1), 0);
+      at = new Position(at.segment() + 1, 0);
     }
   }
 

@@ -42,6 +42,7 @@ final class CdcKafkaBridge implements AutoCloseable {
   private final String topic;
   private final Thread thread;
   private volatile boolean stopWhenDrained;
+  private long deletedBelow = -1;
   private volatile Throwable lastError;
 
   private CdcKafkaBridge(CdcEventLog log, String bootstrapServers, String topic) {
@@ -156,7 +157,10 @@ final class CdcKafkaBridge implements AutoCloseable {
 
   private CdcEventLog.Position commit(CdcEventLog.Position position) {
     log.savePosition(position);
-    log.deleteBefore(position.segment());
+    if (position.segment() != deletedBelow) {
+      log.deleteBefore(position.segment());
+      deletedBelow = position.segment();
+    }
     return position;
   }
 
