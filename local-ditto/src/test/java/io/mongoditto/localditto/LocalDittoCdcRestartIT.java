@@ -29,6 +29,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +164,10 @@ class LocalDittoCdcRestartIT {
     String topicName = "killed";
     ConcurrentLinkedQueue<Ack> acked = new ConcurrentLinkedQueue<>();
     for (int round = 0; round < 2; round++) {
+      if (round == 1) {
+        // The broker now refuses every event: none of this round's is acknowledged when the kill comes.
+        setMaxMessageBytes(topicName, "1");
+      }
       Process child = startChild(topicName);
       String endpoint = awaitLine(child, CdcChildProcess.READY);
       AtomicBoolean dead = new AtomicBoolean();
@@ -178,6 +187,7 @@ class LocalDittoCdcRestartIT {
       dead.set(true);
       writer.get(60, TimeUnit.SECONDS);
     }
+    setMaxMessageBytes(topicName, Integer.toString(16 * 1024 * 1024));
     List<Ack> acks = List.copyOf(acked);
 
     try (LocalDitto ditto = LocalDitto.start(options(cdc(topicName)));
@@ -205,6 +215,14 @@ class LocalDittoCdcRestartIT {
         }
       }
       assertTrue(acks.size() >= 300, "writes acknowledged before the kills: " + acks.size());
+    }
+  }
+
+  private static void setMaxMessageBytes(String topic, String bytes) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+          List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", bytes), AlterConfigOp.OpType.SET))))
+          .all().get(30, TimeUnit.SECONDS);
     }
   }
 
