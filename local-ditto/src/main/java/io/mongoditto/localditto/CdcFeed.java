@@ -46,10 +46,6 @@ final class CdcFeed implements AutoCloseable {
     return topic;
   }
 
-  CdcKafkaBridge bridge() {
-    return bridge;
-  }
-
   /** Call after the server stopped: produces the rest of the log, then stops. */
   @Override
   public void close() {

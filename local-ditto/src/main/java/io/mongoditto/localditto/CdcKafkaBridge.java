@@ -43,7 +43,6 @@ final class CdcKafkaBridge implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopWhenDrained;
   private long deletedBelow = -1;
-  private volatile Throwable lastError;
 
   private CdcKafkaBridge(CdcEventLog log, String bootstrapServers, String topic) {
     this.log = log;
@@ -109,7 +108,6 @@ final class CdcKafkaBridge implements AutoCloseable {
         return;
       } catch (RuntimeException | ExecutionException e) {
         // resume from the saved position with a new producer: events since then come again
-        lastError = e;
         LOG.warn("CDC bridge to {} failed, retrying in {}: {}", topic, RETRY_BACKOFF, e.toString());
         LockSupport.parkNanos(RETRY_BACKOFF.toNanos());
       } catch (InterruptedException e) {
@@ -162,11 +160,6 @@ final class CdcKafkaBridge implements AutoCloseable {
       deletedBelow = position.segment();
     }
     return position;
-  }
-
-  /** The last failure (the bridge keeps retrying), or null. */
-  Throwable lastError() {
-    return lastError;
   }
 
   /** Produces what the log holds now (up to {@code timeout}), then stops. */

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * A local Ditto: the real Ditto engine ({@code @dittolive/ditto}) behind Ditto's cloud HTTP API
  * ({@code POST {endpoint}/api/v5/store/execute}, and {@code /api/v4/...}), in a Node.js child
- * process. For tests, demos and laptops; production code never uses it.
+ * process. For tests, demos and laptops; production code never uses it. With {@link
+ * Options#withCdc} it also feeds Ditto's Change Data Capture events to a Kafka topic.
  *
  * <pre>{@code
  * try (LocalDitto ditto = LocalDitto.start()) {
@@ -128,18 +129,18 @@ public final class LocalDitto implements AutoCloseable {
       return new LocalDitto(process, port, key, ownedDir, log, cdc);
     } catch (IOException e) {
       destroy(process);
-      closeQuietly(cdc);
+      closeCdc(cdc);
       deleteRecursively(ownedDir);
       throw new UncheckedIOException("cannot start the local Ditto (is Node.js 20 on PATH?)", e);
     } catch (RuntimeException e) {
       destroy(process);
-      closeQuietly(cdc);
+      closeCdc(cdc);
       deleteRecursively(ownedDir);
       throw e;
     }
   }
 
-  private static void closeQuietly(CdcFeed cdc) {
+  private static void closeCdc(CdcFeed cdc) {
     if (cdc != null) {
       cdc.close();
     }
@@ -207,14 +208,6 @@ public final class LocalDitto implements AutoCloseable {
     return requireCdc().topic();
   }
 
-  CdcFeed cdcFeed() {
-    return cdc;
-  }
-
-  Process nodeProcess() {
-    return process;
-  }
-
   private CdcFeed requireCdc() {
     if (cdc == null) {
       throw new IllegalStateException("the CDC feed is off: start with Options.withCdc(...)");
@@ -226,7 +219,7 @@ public final class LocalDitto implements AutoCloseable {
   public void close() {
     destroy(process);
     // after the server: it writes no more events, and the bridge produces the rest
-    closeQuietly(cdc);
+    closeCdc(cdc);
     deleteRecursively(ownedDataDir);
   }
 
