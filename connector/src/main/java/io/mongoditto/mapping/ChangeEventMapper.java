@@ -120,6 +120,42 @@ public final class ChangeEventMapper {
     }
   }
 
+  /**
+   * Maps a change the Ditto -> MongoDB direction made itself (in one of its own sessions): it came
+   * from Ditto, so Ditto already holds it and nothing is written but a TOUCH (so an open sweep
+   * knows the document exists), except what only MongoDB's side can make: a document the change
+   * made stop matching the filter is deleted from Ditto, and a document the direction created under
+   * keepMongoId gets its {@code mongo_id}. Writing anything else would send Ditto a state that may
+   * already be older than Ditto's (the echo race docs/design.md describes).
+   */
+  public MappingResult mapEcho(BsonDocument changeEvent) {
+    BsonValue mongoId = mongoIdOf(changeEvent);
+    long time = sourceTimeMillis(changeEvent);
+    try {
+      BsonValue op = changeEvent.get("operationType");
+      String operation = op != null && op.isString() ? op.asString().getValue() : "";
+      BsonDocument post = documentOrNull(changeEvent, "fullDocument");
+      if (operation.equals("delete") || post == null) {
+        return MappingResult.nothing(); // Ditto removed it first, or it is gone since
+      }
+      Object id = ids.idOf(post);
+      if (!matches(post)) {
+        return deleteOf(id, post, time);
+      }
+      if (operation.equals("insert")
+          && mapping.idMode() != IdMode.MATCH_IDS
+          && mapping.keepMongoId()) {
+        return MappingResult.of(
+            delta(post, List.of(CollectionMapping.MONGO_ID_FIELD), List.of(), time));
+      }
+      return MappingResult.of(
+          DittoChange.touch(
+              mapping.dittoCollection(), id, time, DittoIds.sourceId(post.get(DittoIds.MONGO_ID))));
+    } catch (MappingException e) {
+      return MappingResult.failed(error(mongoId, e));
+    }
+  }
+
   /** Maps one document read by the snapshot: an upsert with {@code replace=true}. */
   public MappingResult mapSnapshot(BsonDocument document, long readTimeMillis) {
     try {
@@ -234,7 +270,47 @@ public final class ChangeEventMapper {
     }
     RemovedPaths.Rendered removed =
         sinkPaths(RemovedPaths.of(updateDescription, post, pre, converter));
-    return MappingResult.of(upsert(post, removed.paths(), removed.inexpressible(), time));
+    RemovedPaths.Rendered changed = sinkPaths(ChangedPaths.of(updateDescription, post, pre));
+    if (removed.inexpressible() || changed.inexpressible()) {
+      // A top-level field name no dotted path can name: the whole document replaces Ditto's.
+      return MappingResult.of(upsert(post, removed.paths(), true, time));
+    }
+    return MappingResult.of(
+        delta(withExactValues(post, updateDescription), changed.paths(), removed.paths(), time));
+  }
+
+  /**
+   * The document with the values the update itself wrote ({@code updatedFields}): with updateLookup
+   * the full document is read later and may already hold a newer write (for example one the Ditto
+   * -> MongoDB direction made since), which must not reach Ditto as this change.
+   */
+  private static BsonDocument withExactValues(BsonDocument post, BsonDocument updateDescription) {
+    BsonDocument updated = documentOrNull(updateDescription, "updatedFields");
+    if (updated == null || updated.isEmpty()) {
+      return post;
+    }
+    BsonDocument disambiguated = documentOrNull(updateDescription, "disambiguatedPaths");
+    BsonDocument exact = post.clone();
+    for (Map.Entry<String, BsonValue> e : updated.entrySet()) {
+      FieldPath path =
+          FieldPath.parse(e.getKey(), disambiguated == null ? null : disambiguated.get(e.getKey()));
+      if (!path.throughArray(post)) {
+        put(exact, path.segments(), e.getValue());
+      }
+    }
+    return exact;
+  }
+
+  private static void put(BsonDocument doc, List<Object> segments, BsonValue value) {
+    BsonDocument node = doc;
+    for (int i = 0; i < segments.size() - 1; i++) {
+      BsonValue child = node.get((String) segments.get(i));
+      if (!(child instanceof BsonDocument d)) {
+        return; // the document no longer has this shape: keep the looked-up value
+      }
+      node = d;
+    }
+    node.put((String) segments.get(segments.size() - 1), value);
   }
 
   private MappingResult delete(BsonDocument event, long time) {
@@ -315,9 +391,20 @@ public final class ChangeEventMapper {
     }
   }
 
-  private DittoChange upsert(
-      BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
-    Map<String, Object> body = body(doc);
+  private DittoChange delta(
+      BsonDocument doc, List<String> changedPaths, List<String> unsetPaths, long time) {
+    Map<String, Object> body = sizeChecked(body(doc));
+    return DittoChange.delta(
+        mapping.dittoCollection(),
+        body.get(DittoIds.MONGO_ID),
+        body,
+        changedPaths,
+        unsetPaths,
+        time,
+        DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+  }
+
+  private Map<String, Object> sizeChecked(Map<String, Object> body) {
     if (JsonSize.exceeds(body, sizeLimit.bytes())) {
       throw new MappingException(
           null,
@@ -326,6 +413,12 @@ public final class ChangeEventMapper {
               + " bytes of JSON, above "
               + sizeLimit.reason());
     }
+    return body;
+  }
+
+  private DittoChange upsert(
+      BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
+    Map<String, Object> body = sizeChecked(body(doc));
     return DittoChange.upsert(
         mapping.dittoCollection(),
         body.get(DittoIds.MONGO_ID),
