@@ -11,7 +11,7 @@ import org.bson.BsonValue;
  * {@code $unset} of the paths that are gone, so fields nobody changed are not written and a
  * concurrent MongoDB edit of another field survives.
  */
-final class MongoUpdates {
+public final class MongoUpdates {
 
   private MongoUpdates() {}
 
@@ -21,7 +21,7 @@ final class MongoUpdates {
    * @return false when a changed top-level field name cannot be addressed by a dotted path (it
    *     contains a dot, starts with {@code $} or is empty): the caller replaces the document
    */
-  static boolean diff(
+  public static boolean diff(
       BsonDocument from, BsonDocument to, String prefix, BsonDocument set, List<String> unset) {
     if (changesUnaddressableKey(from, to)) {
       if (prefix.isEmpty()) {
@@ -69,5 +69,42 @@ final class MongoUpdates {
 
   private static boolean addressable(String key) {
     return !key.isEmpty() && !key.contains(".") && !key.startsWith("$");
+  }
+
+  /**
+   * {@code doc} with an update applied as MongoDB would apply it ({@code $set} creates missing
+   * embedded documents): so several changes of one document in a batch fold into one write.
+   */
+  public static BsonDocument apply(BsonDocument doc, BsonDocument set, List<String> unset) {
+    BsonDocument out = doc.clone();
+    for (String path : unset) {
+      String[] parts = path.split("\\.");
+      BsonDocument parent = parent(out, parts, false);
+      if (parent != null) {
+        parent.remove(parts[parts.length - 1]);
+      }
+    }
+    for (Map.Entry<String, BsonValue> e : set.entrySet()) {
+      String[] parts = e.getKey().split("\\.");
+      parent(out, parts, true).put(parts[parts.length - 1], e.getValue());
+    }
+    return out;
+  }
+
+  private static BsonDocument parent(BsonDocument doc, String[] parts, boolean create) {
+    BsonDocument node = doc;
+    for (int i = 0; i < parts.length - 1; i++) {
+      BsonValue child = node.get(parts[i]);
+      if (child instanceof BsonDocument d) {
+        node = d;
+      } else if (create) {
+        BsonDocument made = new BsonDocument();
+        node.put(parts[i], made);
+        node = made;
+      } else {
+        return null;
+      }
+    }
+    return node;
   }
 }

@@ -54,6 +54,15 @@ public final class ReverseMapper {
     return mapping;
   }
 
+  /**
+   * The Ditto id a MongoDB document maps to (to match documents read with {@link #filterFor}).
+   *
+   * @throws IllegalArgumentException when the document has no valid id under this mapping
+   */
+  public Object dittoIdOf(BsonDocument mongoDocument) {
+    return forward.dittoIdOf(mongoDocument);
+  }
+
   /** The MongoDB query that finds the document of a Ditto id (see {@link ReverseIds#filter}). */
   public BsonDocument filterFor(Object dittoId) {
     return ids.filter(dittoId);
