@@ -1,11 +1,11 @@
 package io.mongoditto.cli;
 
 import com.mongodb.client.MongoClient;
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
 import io.mongoditto.cli.mongo.DeploymentCheck;
 import io.mongoditto.cli.mongo.Finding;
+import io.mongoditto.config.CollectionConfig;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +36,7 @@ final class CheckCommand implements Callable<Integer> {
     Commands.MongoTarget target = Commands.MongoTarget.of(mongo, cli.env());
     String uri = target.uri();
     String database = target.database();
-    List<CollectionsConfig.Entry> collections = target.collections();
+    List<CollectionConfig> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Checking %s, database %s, %d collection(s)%n",

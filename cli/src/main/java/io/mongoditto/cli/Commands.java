@@ -1,8 +1,8 @@
 package io.mongoditto.cli;
 
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Settings;
+import io.mongoditto.config.CollectionConfig;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ final class Commands {
 
   /** The MongoDB deployment, database and collections a command works on. */
   record MongoTarget(
-      Settings settings, String uri, String database, List<CollectionsConfig.Entry> collections) {
+      Settings settings, String uri, String database, List<CollectionConfig> collections) {
 
     /**
      * From the command's options and config file; a message saying how to fix them when incomplete.
@@ -58,8 +58,8 @@ final class Commands {
   }
 
   /** The enabled collections of the config, or a message saying how to list them. */
-  static List<CollectionsConfig.Entry> requireCollections(Settings settings) {
-    List<CollectionsConfig.Entry> all = CollectionsConfig.all(settings);
+  static List<CollectionConfig> requireCollections(Settings settings) {
+    List<CollectionConfig> all = settings.collections();
     if (all.isEmpty()) {
       throw new UserException(
           "no collections configured: give --collections a,b,c or a --config with a `collections` list"

@@ -5,9 +5,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.IdMode;
 import java.io.PrintWriter;
 import java.util.List;
@@ -43,14 +43,14 @@ final class CreateIndexesCommand implements Callable<Integer> {
     Commands.MongoTarget target = Commands.MongoTarget.of(mongo, cli.env());
     String uri = target.uri();
     String database = target.database();
-    List<CollectionsConfig.Entry> collections = target.collections();
+    List<CollectionConfig> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Creating id indexes on %s, database %s%n", Redact.mongoUri(uri), database);
     int created = 0;
     int failed = 0;
     try (MongoClient client = MongoClients.connect(uri)) {
       MongoDatabase db = client.getDatabase(database);
-      for (CollectionsConfig.Entry entry : collections) {
+      for (CollectionConfig entry : collections) {
         String name = entry.name();
         if (!entry.enabled()) {
           report(out, name, "skipped (disabled in the config)");

@@ -4,7 +4,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.Keys;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.embedded.EmbeddedSync;
@@ -12,6 +11,7 @@ import io.mongoditto.cli.seed.ZavaRetailGenerator;
 import io.mongoditto.cli.seed.ZavaRetailSeeder;
 import io.mongoditto.cli.seed.ZavaRetailSpec;
 import io.mongoditto.cli.verify.SyncVerifier;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localmongo.LocalMongo;
@@ -203,7 +203,7 @@ final class DemoCommand implements Callable<Integer> {
       Path work,
       long started)
       throws Exception {
-    List<CollectionsConfig.Entry> synced = CollectionsConfig.enabled(settings);
+    List<CollectionConfig> synced = settings.collectionsSyncedToDitto();
     // Collections first, with pre- and post-images (what `enable-change-streams` does on a real
     // server).
     for (String name : ZavaRetailSpec.COLLECTIONS) {
@@ -221,11 +221,11 @@ final class DemoCommand implements Callable<Integer> {
           new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
         ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(dataset, 1000), false, progress);
       }
-      for (CollectionsConfig.Entry e : synced) {
+      for (CollectionConfig e : synced) {
         mongoCounts.put(e.name(), db.getCollection(e.name()).countDocuments());
       }
     } else {
-      for (CollectionsConfig.Entry e : synced) {
+      for (CollectionConfig e : synced) {
         mongoCounts.put(e.name(), (long) dataset.plannedCounts().get(e.name()));
       }
     }
@@ -261,7 +261,7 @@ final class DemoCommand implements Callable<Integer> {
           new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
         Runnable show =
             () -> {
-              for (CollectionsConfig.Entry e : synced) {
+              for (CollectionConfig e : synced) {
                 progress.update(
                     e.name(),
                     sync.stats().applied(e.mapping().dittoCollection()),
@@ -320,7 +320,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         burst = applyLiveChanges(db, dataset, liveChanges, seed);
         awaitConverged(verifier, synced, sync, deadline, show);
-        for (CollectionsConfig.Entry e : synced) {
+        for (CollectionConfig e : synced) {
           progress.finish(e.name(), sync.stats().applied(e.mapping().dittoCollection()));
         }
       }
@@ -331,7 +331,7 @@ final class DemoCommand implements Callable<Integer> {
       long lagMillis = measureLag(db, ditto);
 
       List<SyncVerifier.Result> results = new ArrayList<>();
-      for (CollectionsConfig.Entry e : synced) {
+      for (CollectionConfig e : synced) {
         results.add(verifier.verify(e, sample));
       }
       out.println();
@@ -363,8 +363,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Waits until the initial copy of the empty collections is over (a short idle pause). */
-  private static void awaitCopied(
-      EmbeddedSync sync, List<CollectionsConfig.Entry> synced, long deadline)
+  private static void awaitCopied(EmbeddedSync sync, List<CollectionConfig> synced, long deadline)
       throws InterruptedException {
     // Empty collections produce no records: the copy is over once the source task ran a moment.
     Thread.sleep(2000);
@@ -373,9 +372,9 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static long applied(EmbeddedSync sync, List<CollectionsConfig.Entry> synced) {
+  private static long applied(EmbeddedSync sync, List<CollectionConfig> synced) {
     long n = 0;
-    for (CollectionsConfig.Entry e : synced) {
+    for (CollectionConfig e : synced) {
       n += sync.stats().applied(e.mapping().dittoCollection());
     }
     return n;
@@ -449,7 +448,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void awaitConverged(
       SyncVerifier verifier,
-      List<CollectionsConfig.Entry> synced,
+      List<CollectionConfig> synced,
       EmbeddedSync sync,
       long deadline,
       Runnable show)
@@ -460,7 +459,7 @@ final class DemoCommand implements Callable<Integer> {
         throw new UserException("the sync stopped: " + describe(sync.failure()));
       }
       boolean equal = sync.stats().idleMillis() > 500;
-      for (CollectionsConfig.Entry e : synced) {
+      for (CollectionConfig e : synced) {
         if (!equal) {
           break;
         }

@@ -3,10 +3,10 @@ package io.mongoditto.cli;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
 import io.mongoditto.cli.mongo.CollectionInfo;
+import io.mongoditto.config.CollectionConfig;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +43,7 @@ final class EnableChangeStreamsCommand implements Callable<Integer> {
     Commands.MongoTarget target = Commands.MongoTarget.of(mongo, cli.env());
     String uri = target.uri();
     String database = target.database();
-    List<CollectionsConfig.Entry> collections = target.collections();
+    List<CollectionConfig> collections = target.collections();
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "%s pre- and post-images on %s, database %s%n",
@@ -53,7 +53,7 @@ final class EnableChangeStreamsCommand implements Callable<Integer> {
     try (MongoClient client = MongoClients.connect(uri)) {
       MongoDatabase db = client.getDatabase(database);
       Map<String, CollectionInfo> infos = CollectionInfo.list(db);
-      for (CollectionsConfig.Entry entry : collections) {
+      for (CollectionConfig entry : collections) {
         String name = entry.name();
         CollectionInfo info = infos.get(name);
         if (!entry.enabled()) {

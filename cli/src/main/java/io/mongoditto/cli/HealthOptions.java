@@ -1,10 +1,10 @@
 package io.mongoditto.cli;
 
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.ops.HealthMonitor;
 import io.mongoditto.cli.ops.HealthThresholds;
 import io.mongoditto.cli.ops.OpsServer;
+import io.mongoditto.config.CollectionConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +71,7 @@ final class HealthOptions {
       int port,
       EmbeddedSync sync,
       Map<String, String> settings,
-      List<CollectionsConfig.Entry> collections) {
+      List<CollectionConfig> collections) {
     HealthMonitor monitor = new HealthMonitor(sync, settings, collections, thresholds());
     try {
       return OpsServer.start(httpHost, port, sync, monitor);

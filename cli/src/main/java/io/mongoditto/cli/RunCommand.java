@@ -1,6 +1,5 @@
 package io.mongoditto.cli;
 
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.DittoOptions;
 import io.mongoditto.cli.config.Keys;
 import io.mongoditto.cli.config.MongoOptions;
@@ -8,6 +7,7 @@ import io.mongoditto.cli.config.Redact;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.ops.OpsServer;
+import io.mongoditto.config.CollectionConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,9 +87,7 @@ final class RunCommand implements Callable<Integer> {
         settings.get(Keys.DITTO_ENDPOINT).orElseThrow(),
         String.join(
             ", ",
-            CollectionsConfig.enabled(settings).stream()
-                .map(CollectionsConfig.Entry::name)
-                .toList()));
+            settings.collectionsSyncedToDitto().stream().map(CollectionConfig::name).toList()));
     out.printf("Offsets: %s. Press Ctrl-C to stop.%n", offsets.toAbsolutePath());
     out.flush();
     EmbeddedSync sync =
@@ -99,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
     OpsServer ops = null;
     if (httpPort >= 0) {
       try {
-        ops = health.start(httpPort, sync, settings.asMap(), CollectionsConfig.enabled(settings));
+        ops = health.start(httpPort, sync, settings.asMap(), settings.collectionsSyncedToDitto());
       } catch (RuntimeException e) {
         sync.close();
         throw e;

@@ -1,11 +1,11 @@
 package io.mongoditto.cli;
 
 import com.mongodb.client.MongoClient;
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.DittoOptions;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.verify.SyncVerifier;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
     String uri = mongo.mongodbUri(settings);
     String database = mongo.databaseName(settings);
     Commands.requireCollections(settings);
-    List<CollectionsConfig.Entry> collections = CollectionsConfig.enabled(settings);
+    List<CollectionConfig> collections = settings.collectionsSyncedToDitto();
     PrintWriter out = spec.commandLine().getOut();
     long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
     try (MongoClient client = MongoClients.connect(uri);
@@ -71,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
       SyncVerifier verifier = new SyncVerifier(client.getDatabase(database), dittoClient);
       while (true) {
         List<SyncVerifier.Result> results = new ArrayList<>();
-        for (CollectionsConfig.Entry e : collections) {
+        for (CollectionConfig e : collections) {
           results.add(verifier.verify(e, sample, full));
         }
         boolean ok = results.stream().allMatch(SyncVerifier.Result::matches);

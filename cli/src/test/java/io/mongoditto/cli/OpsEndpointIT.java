@@ -11,7 +11,6 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.ops.HealthMonitor;
@@ -98,7 +97,7 @@ class OpsEndpointIT {
                   new HealthMonitor(
                       sync,
                       settings,
-                      CollectionsConfig.enabled(Settings.of(settings)),
+                      Settings.of(settings).collectionsSyncedToDitto(),
                       HealthThresholds.DEFAULTS))) {
         awaitApplied(sync, 30);
         Thread.sleep(500); // idle: heartbeats flow
@@ -177,7 +176,7 @@ class OpsEndpointIT {
                   new HealthMonitor(
                       sync,
                       settings,
-                      CollectionsConfig.enabled(Settings.of(settings)),
+                      Settings.of(settings).collectionsSyncedToDitto(),
                       thresholds))) {
         awaitApplied(sync, 1);
         assertEquals(
@@ -223,7 +222,7 @@ class OpsEndpointIT {
                   new HealthMonitor(
                       sync,
                       settings,
-                      CollectionsConfig.enabled(Settings.of(settings)),
+                      Settings.of(settings).collectionsSyncedToDitto(),
                       HealthThresholds.DEFAULTS))) {
         awaitApplied(
             sync, 1); // the copy is over: what follows arrives once, through the change stream

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.seed.ZavaRetailGenerator;
 import io.mongoditto.cli.seed.ZavaRetailSeeder;
 import io.mongoditto.cli.seed.ZavaRetailSpec;
 import io.mongoditto.cli.verify.SyncVerifier;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.RetryPolicy;
@@ -66,7 +66,7 @@ class RunKillRestartIT {
       Path offsets = dir.resolve("offsets.dat");
 
       Settings settings = Settings.load(config).resolveEnv(env);
-      List<CollectionsConfig.Entry> synced = CollectionsConfig.enabled(settings);
+      List<CollectionConfig> synced = settings.collectionsSyncedToDitto();
       try (DittoHttpClient dittoClient =
           new DittoHttpClient(
               new DittoHttpClient.Settings(
@@ -82,7 +82,7 @@ class RunKillRestartIT {
         ZavaRetailSpec spec = new ZavaRetailSpec(0.05, 99);
         ZavaRetailSeeder.seed(db, new ZavaRetailGenerator(spec, 1000), false, null);
         long total = 0;
-        for (CollectionsConfig.Entry e : synced) {
+        for (CollectionConfig e : synced) {
           total += db.getCollection(e.name()).countDocuments();
         }
 
@@ -131,9 +131,9 @@ class RunKillRestartIT {
     }
   }
 
-  private static long dittoTotal(SyncVerifier verifier, List<CollectionsConfig.Entry> synced) {
+  private static long dittoTotal(SyncVerifier verifier, List<CollectionConfig> synced) {
     long n = 0;
-    for (CollectionsConfig.Entry e : synced) {
+    for (CollectionConfig e : synced) {
       n += verifier.dittoCount(e.mapping().dittoCollection());
     }
     return n;

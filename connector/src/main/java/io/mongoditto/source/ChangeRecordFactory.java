@@ -4,6 +4,7 @@ import io.mongoditto.change.CanonicalIds;
 import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.DittoChangeCodec;
 import io.mongoditto.change.SweepMarker;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.MappingError;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,10 @@ import org.bson.json.JsonWriterSettings;
  * Turns mapped changes of one collection into schemaless Connect records: key = the Ditto {@code
  * _id}, value = {@link DittoChangeCodec#toValue}, timestamp = source time, partition = {@link
  * CanonicalIds#partition} of the id (so every record of one document is on one partition the sink
- * can compute). Bad documents become a record for the errors topic. Offsets carry the collection's
- * rules fingerprint ({@link SyncRulesChange}).
+ * can compute). Bad documents become a record for the errors topic. Offsets, typed until here,
+ * carry the collection's rules fingerprint ({@link SyncRulesChange}). Changes and sweep markers of
+ * a source whose copies can sweep carry its origin (the source id), so a sweep deletes only what
+ * this source wrote.
  */
 final class ChangeRecordFactory {
 
@@ -33,19 +36,25 @@ final class ChangeRecordFactory {
   private static final JsonWriterSettings RELAXED =
       JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
-  private final CollectionSettings settings;
+  private final CollectionConfig settings;
   private final String database;
   private final Map<String, String> partition;
   private final String errorsTopic;
   private final int topicPartitions;
   private final long recordMaxBytes;
+  private final String origin;
 
+  /**
+   * @param origin the source id records and markers carry, or null (copies never sweep)
+   */
   ChangeRecordFactory(
-      CollectionSettings settings,
+      CollectionConfig settings,
       String database,
       String errorsTopic,
       int topicPartitions,
-      long recordMaxBytes) {
+      long recordMaxBytes,
+      String origin) {
+    this.origin = origin;
     this.topicPartitions = topicPartitions;
     this.recordMaxBytes = recordMaxBytes;
     this.settings = settings;
@@ -58,27 +67,34 @@ final class ChangeRecordFactory {
     return partition;
   }
 
+  int topicPartitions() {
+    return topicPartitions;
+  }
+
   /**
    * Records for the changes of one event. Only the last carries the event's offset; earlier ones
    * carry the offset before the event (when known), so a crash between them replays the event
    * instead of skipping its tail.
    */
   List<SourceRecord> changeRecords(
-      List<DittoChange> changes, Map<String, ?> offset, Map<String, ?> previousOffset) {
+      List<DittoChange> changes, SourceOffset offset, SourceOffset previousOffset) {
     List<SourceRecord> records = new ArrayList<>(changes.size());
     for (int i = 0; i < changes.size(); i++) {
       boolean last = i == changes.size() - 1;
-      Map<String, ?> o = last || previousOffset == null ? offset : previousOffset;
+      SourceOffset o = last || previousOffset == null ? offset : previousOffset;
       records.add(changeRecord(changes.get(i), o));
     }
     return records;
   }
 
-  SourceRecord changeRecord(DittoChange change, Map<String, ?> offset) {
+  SourceRecord changeRecord(DittoChange change, SourceOffset offset) {
     Long ts = change.sourceTimeMillis() > 0 ? change.sourceTimeMillis() : null;
+    if (origin != null) {
+      change = change.withOrigin(origin);
+    }
     return new SourceRecord(
         partition,
-        SyncRulesChange.stamped(offset, settings.rules()),
+        offsetMap(offset),
         settings.topic(),
         CanonicalIds.partition(change.id(), topicPartitions),
         null,
@@ -94,16 +110,18 @@ final class ChangeRecordFactory {
    * delivered.
    */
   List<SourceRecord> sweepMarkers(
-      SweepMarker.Phase phase, String epoch, Map<String, ?> offset, Map<String, ?> previousOffset) {
+      SweepMarker.Phase phase, String epoch, SourceOffset offset, SourceOffset previousOffset) {
     List<SourceRecord> markers = new ArrayList<>(topicPartitions);
+    Map<String, ?> last = offsetMap(offset);
+    Map<String, ?> previous = offsetMap(previousOffset);
     for (int p = 0; p < topicPartitions; p++) {
       SweepMarker marker =
-          new SweepMarker(settings.mapping().dittoCollection(), phase, epoch, p, topicPartitions);
-      Map<String, ?> o = p == topicPartitions - 1 ? offset : previousOffset;
+          new SweepMarker(
+              settings.mapping().dittoCollection(), phase, epoch, p, topicPartitions, origin);
       markers.add(
           new SourceRecord(
               partition,
-              SyncRulesChange.stamped(o, settings.rules()),
+              p == topicPartitions - 1 ? last : previous,
               settings.topic(),
               p,
               null,
@@ -116,12 +134,12 @@ final class ChangeRecordFactory {
   }
 
   /** A heartbeat: carries the stream's position as offset; the sink never reads this topic. */
-  SourceRecord heartbeatRecord(String topic, Map<String, ?> offset) {
+  SourceRecord heartbeatRecord(String topic, SourceOffset offset) {
     String ns = partition.get(SourceOffsets.NAMESPACE);
     long now = System.currentTimeMillis();
     return new SourceRecord(
         partition,
-        SyncRulesChange.stamped(offset, settings.rules()),
+        offsetMap(offset),
         topic,
         null,
         null,
@@ -132,7 +150,7 @@ final class ChangeRecordFactory {
   }
 
   /** A record for the errors topic, or null when none is configured. */
-  SourceRecord errorRecord(MappingError error, BsonDocument rawEvent, Map<String, ?> offset) {
+  SourceRecord errorRecord(MappingError error, BsonDocument rawEvent, SourceOffset offset) {
     if (errorsTopic == null) {
       return null;
     }
@@ -148,7 +166,7 @@ final class ChangeRecordFactory {
     }
     return new SourceRecord(
         partition,
-        SyncRulesChange.stamped(offset, settings.rules()),
+        offsetMap(offset),
         errorsTopic,
         null,
         null,
@@ -157,6 +175,11 @@ final class ChangeRecordFactory {
         errorValue(rawEvent),
         null,
         headers);
+  }
+
+  /** Connect's offset map of {@code offset}, with the rules' fingerprint. */
+  private Map<String, ?> offsetMap(SourceOffset offset) {
+    return offset == null ? null : SyncRulesChange.stamped(offset.toMap(), settings.rules());
   }
 
   /** The raw event as JSON; without its documents when that would be over the record size limit. */
@@ -177,7 +200,7 @@ final class ChangeRecordFactory {
             "the event's documents ("
                 + json.length()
                 + " characters of JSON) are left out: over "
-                + MongoSourceConfig.RECORD_MAX_BYTES));
+                + MongoSourceConfigDef.RECORD_MAX_BYTES));
     return shortened.toJson(RELAXED);
   }
 }

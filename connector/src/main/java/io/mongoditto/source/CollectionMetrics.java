@@ -53,6 +53,7 @@ final class CollectionMetrics {
   final Counter idChanges;
   final Counter snapshotCopied;
   final Counter resnapshots;
+  final Counter postImageLookups;
 
   /**
    * Values left out of this collection's documents (Ditto has no JSON form for their BSON type).
@@ -89,6 +90,11 @@ final class CollectionMetrics {
     resnapshots =
         g.counter(
             "resnapshots-total", "Re-copies after lost history (history.lost.policy=resnapshot)");
+    postImageLookups =
+        g.counter(
+            "post-image-lookups-total",
+            "Updates read without their post-image (stored before post-images were on, or expired)"
+                + " whose document was looked up by _id");
     g.gauge(
         "omitted-values-total",
         "Values left out of documents because Ditto has no JSON form for their BSON type",

@@ -9,27 +9,21 @@ import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.changestream.FullDocument;
-import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
-import io.mongoditto.change.DittoChange;
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.StartupMode;
 import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mapping.DittoIds;
 import io.mongoditto.mapping.MappingError;
 import io.mongoditto.mapping.MappingResult;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
+import org.bson.BsonNull;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,35 +43,19 @@ final class CollectionStreamReader implements Runnable {
       Set.of("drop", "rename", "dropDatabase", "invalidate");
   private static final long MIN_BACKOFF_MS = 10;
   private static final long MAX_RETRY_BACKOFF_MS = 30_000;
-  private static final int WARNED_IDS_LIMIT = 10_000;
-  private static final JsonWriterSettings RELAXED =
-      JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
   private final String connectorName;
   private final MongoSourceConfig config;
-  private final CollectionSettings settings;
+  private final CollectionConfig settings;
   private final MongoDatabase database;
-  private final SourceBuffer buffer;
   private final SourceTaskStats stats;
   private final CollectionMetrics metrics;
   private final ChangeEventMapper mapper;
-  private final ChangeRecordFactory records;
+  private final CollectionPublisher publisher;
+  private final ChangeStreamOpener opener;
+  private final DurableStart durableStart;
   private final String namespace;
   private final SnapshotCopier copier;
-
-  /** Ids whose id-field change was already reported: WARN once per document, bounded. */
-  private final Set<String> warnedIdChanges =
-      Collections.newSetFromMap(
-          new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-              return size() > WARNED_IDS_LIMIT;
-            }
-          });
-
-  /** The offset of the last event handed to the buffer: where a reopened stream resumes. */
-  private volatile Map<String, ?> lastOffset;
-
   private final ReaderState state;
 
   /** Set after lost history under policy resnapshot: copy again although no offset says so. */
@@ -85,65 +63,54 @@ final class CollectionStreamReader implements Runnable {
 
   private long lastRecordNanos = System.nanoTime();
 
-  CollectionStreamReader(
-      String connectorName,
-      MongoSourceConfig config,
-      CollectionSettings settings,
-      MongoDatabase database,
-      SourceBuffer buffer,
-      SourceTaskStats stats,
-      ChangeEventMapper mapper,
-      Map<String, ?> startOffset,
-      java.util.concurrent.Semaphore snapshotPermits) {
-    this(
-        connectorName,
-        config,
-        settings,
-        database,
-        buffer,
-        stats,
-        mapper,
-        startOffset,
-        snapshotPermits,
-        null);
-  }
-
   /**
-   * @param storedOffsets the runtime's offset storage: a first copy starts once its position is
-   *     stored there
+   * @param startOffset the collection's stored offset, or null
+   * @param storedOffsets the runtime's offset storage: a first copy, and a first stream from "now",
+   *     start once their position is stored there; null where nothing stores offsets
    */
   CollectionStreamReader(
       String connectorName,
       MongoSourceConfig config,
-      CollectionSettings settings,
+      CollectionConfig settings,
       MongoDatabase database,
       SourceBuffer buffer,
       SourceTaskStats stats,
       ChangeEventMapper mapper,
-      Map<String, ?> startOffset,
+      SourceOffset startOffset,
       java.util.concurrent.Semaphore snapshotPermits,
       org.apache.kafka.connect.storage.OffsetStorageReader storedOffsets) {
     this.connectorName = connectorName;
     this.config = config;
     this.settings = settings;
     this.database = database;
-    this.buffer = buffer;
     this.stats = stats;
     this.metrics = stats.collection(settings.name());
     this.mapper = mapper;
-    this.records =
+    this.namespace = config.database() + "." + settings.name();
+    this.state = new ReaderState(buffer);
+    ChangeRecordFactory records =
         new ChangeRecordFactory(
             settings,
             config.database(),
             config.errorsTopic(),
             config.topicPartitions(),
-            config.recordMaxBytes());
-    this.namespace = config.database() + "." + settings.name();
-    this.lastOffset = startOffset;
-    this.state = new ReaderState(buffer);
-    // A first copy's stream position is stored before the copy starts (DurableSnapshotStart).
-    DurableSnapshotStart durableStart =
-        new DurableSnapshotStart(
+            config.recordMaxBytes(),
+            config.recordOrigin());
+    this.publisher =
+        new CollectionPublisher(
+            settings,
+            namespace,
+            buffer,
+            records,
+            stats,
+            config.errorsTopic(),
+            config.heartbeatTopic(),
+            startOffset);
+    this.opener =
+        new ChangeStreamOpener(
+            database, settings, config.streamMaxAwaitMs(), config.streamBatchSize());
+    this.durableStart =
+        new DurableStart(
             config.snapshotAwaitStoredStart() ? storedOffsets : null,
             SourceOffsets.partition(config.database(), settings.name()),
             namespace);
@@ -152,14 +119,12 @@ final class CollectionStreamReader implements Runnable {
             config,
             settings,
             database,
-            buffer,
             metrics,
             mapper,
-            records,
+            publisher,
+            opener,
             durableStart,
             snapshotPermits,
-            this::watch,
-            this::emit,
             state);
   }
 
@@ -209,7 +174,7 @@ final class CollectionStreamReader implements Runnable {
               "The resume position of {} is no longer in MongoDB's oplog (error 286);"
                   + " history.lost.policy=resnapshot: copying the collection again",
               namespace);
-          lastOffset = null;
+          publisher.forget();
           forceSnapshot = true;
           continue;
         }
@@ -235,10 +200,7 @@ final class CollectionStreamReader implements Runnable {
         return;
       } catch (RuntimeException e) {
         if (state.active()) {
-          log.error("Change stream reader of {} failed", namespace, e);
-          buffer.fail(
-              new ConnectException(
-                  "The change stream reader of " + namespace + " failed: " + e, e));
+          state.fail(log, "The change stream reader of " + namespace + " failed: " + e, e);
         }
         return;
       }
@@ -246,12 +208,17 @@ final class CollectionStreamReader implements Runnable {
   }
 
   private void readCollection() throws InterruptedException {
-    if (needsSnapshot()) {
-      Map<String, ?> streamFrom = copier.copy(lastOffset, forceSnapshot);
-      if (streamFrom == null) {
+    SourceOffset from = publisher.lastOffset();
+    if (from instanceof SourceOffset.Snapshot copy && copy.complete()) {
+      if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
+        log.info("Snapshot of {} was completed before; startup mode snapshot_only", namespace);
+        metrics.finished();
         return;
       }
-      lastOffset = streamFrom;
+    } else if (needsSnapshot(from)) {
+      if (copier.copy(from, forceSnapshot) == null) {
+        return;
+      }
       forceSnapshot = false;
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info(
@@ -264,13 +231,13 @@ final class CollectionStreamReader implements Runnable {
   }
 
   /**
-   * A stored snapshot offset continues its copy; otherwise only a collection without offset copies.
+   * A stored copy's offset continues its copy; otherwise only a collection without offset copies.
    */
-  private boolean needsSnapshot() {
-    if (SourceOffsets.resumeToken(lastOffset) != null) {
+  private boolean needsSnapshot(SourceOffset from) {
+    if (from instanceof SourceOffset.Stream) {
       return false;
     }
-    if (SourceOffsets.snapshotStartToken(lastOffset) != null) {
+    if (from instanceof SourceOffset.Snapshot) {
       return true;
     }
     return forceSnapshot
@@ -278,34 +245,28 @@ final class CollectionStreamReader implements Runnable {
         || settings.startupMode() == StartupMode.SNAPSHOT_ONLY;
   }
 
-  private ChangeStreamIterable<Document> watch() {
-    // With post-images on, whenAvailable gives the document as of this change; otherwise the
-    // server looks up the current one (updateLookup), which may already be newer.
-    FullDocument fullDocument =
-        postImagesEnabled() ? FullDocument.WHEN_AVAILABLE : FullDocument.UPDATE_LOOKUP;
-    ChangeStreamIterable<Document> iterable =
-        database
-            .getCollection(settings.name())
-            .watch(FilteredReads.streamPipeline(settings.rules()))
-            .fullDocument(fullDocument)
-            .fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE)
-            .maxAwaitTime(config.streamMaxAwaitMs(), TimeUnit.MILLISECONDS);
-    if (config.streamBatchSize() > 0) {
-      iterable.batchSize(config.streamBatchSize());
-    }
-    return iterable;
-  }
-
   private void stream() throws InterruptedException {
-    BsonDocument token = SourceOffsets.resumeToken(lastOffset);
-    if (token == null) {
-      token = SourceOffsets.snapshotStartToken(lastOffset);
+    SourceOffset last = publisher.lastOffset();
+    if (last == null && settings.startupMode() == StartupMode.LATEST) {
+      // "Now" is made durable before anything is read after it: a task killed before the first
+      // offset flush would otherwise start again at a later "now" and never read what changed in
+      // between.
+      BsonDocument now = opener.currentPosition();
+      if (now != null) {
+        SourceOffset.Stream start = SourceOffset.stream(now);
+        if (!durableStart.store(start, publisher, state::active, "streaming")) {
+          return;
+        }
+        publisher.continueFrom(start);
+        last = start;
+      }
     }
-    ChangeStreamIterable<Document> iterable = watch();
+    ChangeStreamOpener.Stream opened = opener.stream();
+    ChangeStreamIterable<Document> iterable = opened.iterable();
     String from;
-    if (token != null) {
-      iterable.resumeAfter(token);
-      from = "after " + token.toJson();
+    if (last != null) {
+      iterable.resumeAfter(last.streamPosition());
+      from = "after " + last.streamPosition().toJson();
     } else if (settings.startupMode() == StartupMode.TIMESTAMP
         && config.startupTimestamp() != null) {
       iterable.startAtOperationTime(new BsonTimestamp(config.startupTimestamp().intValue(), 0));
@@ -318,15 +279,14 @@ final class CollectionStreamReader implements Runnable {
         "Streaming changes of {} to topic {} ({}; from {})",
         namespace,
         settings.topic(),
-        settings.mapping().idMode().name().toLowerCase(),
+        settings.mapping().idMode().name().toLowerCase(Locale.ROOT),
         from);
-    try (MongoCursor<RawBsonDocument> cursor =
-        iterable.withDocumentClass(RawBsonDocument.class).cursor()) {
-      if (lastOffset == null
+    try (MongoCursor<RawBsonDocument> cursor = opened.cursor()) {
+      if (last == null
           && cursor instanceof MongoChangeStreamCursor<?> cs
           && cs.getResumeToken() != null) {
         // The position the stream starts at: the "previous" offset of the first event's records.
-        lastOffset = SourceOffsets.streamOffset(cs.getResumeToken());
+        publisher.continueFrom(SourceOffset.stream(cs.getResumeToken()));
       }
       long backoff = MIN_BACKOFF_MS;
       while (state.active()) {
@@ -351,7 +311,7 @@ final class CollectionStreamReader implements Runnable {
         }
         backoff = MIN_BACKOFF_MS;
         lastRecordNanos = System.nanoTime();
-        if (!handle(RawDocuments.decode(event), RawDocuments.size(event))) {
+        if (!handle(RawDocuments.decode(event), RawDocuments.size(event), opened.postImages())) {
           return;
         }
       }
@@ -373,29 +333,20 @@ final class CollectionStreamReader implements Runnable {
     }
     lastRecordNanos = now;
     BsonDocument position = cs.getResumeToken();
-    if (position == null || position.equals(SourceOffsets.resumeToken(lastOffset))) {
+    SourceOffset last = publisher.lastOffset();
+    if (position == null || (last != null && position.equals(last.streamPosition()))) {
       return true;
     }
-    Map<String, ?> offset = SourceOffsets.streamOffset(position);
-    if (!buffer.put(records.heartbeatRecord(config.heartbeatTopic(), offset))) {
-      return false;
-    }
-    lastOffset = offset;
-    return true;
+    return publisher.position(SourceOffset.stream(position));
   }
 
-  private boolean postImagesEnabled() {
-    // Matched by name rather than with a filter: not every server honours listCollections filters.
-    for (Document info : database.listCollections()) {
-      if (settings.name().equals(info.getString("name"))) {
-        return SourceConnectionCheck.preImagesEnabled(info);
-      }
-    }
-    return false;
-  }
-
-  /** False when this stream must end. */
-  private boolean handle(BsonDocument event, long bsonBytes) throws InterruptedException {
+  /**
+   * False when this stream must end.
+   *
+   * @param postImages the stream was opened with {@code fullDocument: whenAvailable}
+   */
+  private boolean handle(BsonDocument event, long bsonBytes, boolean postImages)
+      throws InterruptedException {
     String op =
         event.containsKey("operationType") ? event.getString("operationType").getValue() : "";
     BsonDocument token = event.getDocument("_id", null);
@@ -411,7 +362,7 @@ final class CollectionStreamReader implements Runnable {
     if (log.isDebugEnabled()) {
       log.debug("Change event '{}' on {} for _id {}", op, namespace, sourceId(event));
     }
-    Map<String, ?> offset = SourceOffsets.streamOffset(token);
+    SourceOffset offset = SourceOffset.stream(token);
     if (END_EVENTS.contains(op)) {
       state.fail(log, endMessage(op, event));
       return false;
@@ -419,6 +370,9 @@ final class CollectionStreamReader implements Runnable {
     if (!DATA_EVENTS.contains(op)) {
       log.debug("Ignoring change event '{}' on {}", op, namespace);
       return true;
+    }
+    if (postImages && "update".equals(op) && isNull(event.get("fullDocument"))) {
+      lookUpCurrentDocument(event);
     }
     MappingResult result;
     try {
@@ -431,80 +385,43 @@ final class CollectionStreamReader implements Runnable {
           MappingResult.failed(
               new MappingError(settings.name(), sourceId(event), null, "mapping failed: " + e));
     }
-    return emit(result, event, offset);
+    return publisher.publish(result, event, offset);
   }
 
-  /** Hands the records of one event or snapshot document to the buffer; false when stopping. */
-  private boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset)
-      throws InterruptedException {
-    if (result.failed()) {
-      stats.badDocument(settings.name());
-      SourceRecord errorRecord = records.errorRecord(result.error(), raw, offset);
-      if (errorRecord == null) {
-        log.warn(
-            "Bad document skipped (no {} configured): {}",
-            MongoSourceConfig.ERRORS_TOPIC,
-            result.error().describe());
-      } else {
-        log.warn("Bad document sent to {}: {}", config.errorsTopic(), result.error().describe());
-        if (!buffer.put(errorRecord)) {
-          return false;
-        }
-        metrics.errorRecords.increment();
-      }
-      lastOffset = offset;
-      return true;
+  private static boolean isNull(BsonValue value) {
+    return value == null || value.isNull();
+  }
+
+  /**
+   * An update read with {@code fullDocument: whenAvailable} and no post-image: it happened before
+   * post-images were turned on, or its image expired while the connector lagged. Its document is
+   * looked up by {@code _id}, as updateLookup would: the current state, or none when it was deleted
+   * since (its delete event follows, and the event maps to nothing).
+   */
+  private void lookUpCurrentDocument(BsonDocument event) {
+    BsonDocument key = event.getDocument("documentKey", null);
+    if (key == null || !key.containsKey("_id")) {
+      return;
     }
-    List<DittoChange> changes = result.changes();
-    if (result.idChanged()) {
-      stats.idChange(settings.name());
-      String id = changes.isEmpty() ? null : changes.get(0).sourceId();
-      if (warnedIdChanges.add(String.valueOf(id))) {
-        log.warn(
-            "A mapped id field of document _id {} in {} changed (id fields must be immutable):"
-                + " deleting the old Ditto document and upserting the new one",
-            id,
-            namespace);
-      }
-    }
-    for (SourceRecord r : records.changeRecords(changes, offset, lastOffset)) {
-      if (!buffer.put(r)) {
-        return false;
-      }
-    }
-    stats.records(settings.name(), changes.size());
+    metrics.postImageLookups.increment();
+    BsonDocument current =
+        database
+            .getCollection(settings.name(), BsonDocument.class)
+            .find(new BsonDocument("_id", key.get("_id")))
+            .first();
+    event.put("fullDocument", current == null ? BsonNull.VALUE : current);
     if (log.isDebugEnabled()) {
       log.debug(
-          "{}: {} record(s) for Ditto _id(s) {} to {}",
+          "Update of _id {} on {} has no post-image: looked the document up ({})",
+          sourceId(event),
           namespace,
-          changes.size(),
-          changes.stream().map(DittoChange::id).toList(),
-          settings.topic());
+          current == null ? "deleted since" : "found");
     }
-    lastOffset = offset;
-    return true;
   }
 
   private static String sourceId(BsonDocument event) {
     BsonDocument key = event.getDocument("documentKey", null);
-    return render(key == null ? null : key.get("_id"));
-  }
-
-  /**
-   * A MongoDB _id as text for errors and logs: strings and ObjectIds bare, others as relaxed JSON.
-   */
-  static String render(BsonValue id) {
-    if (id == null) {
-      return null;
-    }
-    if (id.isString()) {
-      return id.asString().getValue();
-    }
-    if (id.isObjectId()) {
-      return id.asObjectId().getValue().toHexString();
-    }
-    String json = new BsonDocument("v", id).toJson(RELAXED);
-    return json.substring(json.indexOf(':') + 1, json.length() - 1).trim();
+    return DittoIds.sourceId(key == null ? null : key.get("_id"));
   }
 
   private String endMessage(String op, BsonDocument event) {
@@ -531,7 +448,7 @@ final class CollectionStreamReader implements Runnable {
         + "/stop, DELETE /connectors/"
         + connectorName
         + "/offsets) and resume it; or remove the collection from '"
-        + MongoSourceConfig.COLLECTIONS
+        + MongoSourceConfigDef.COLLECTIONS
         + "'.";
   }
 
@@ -541,7 +458,7 @@ final class CollectionStreamReader implements Runnable {
         + " is no longer in MongoDB's oplog (error 286,"
         + " ChangeStreamHistoryLost): changes since the last committed offset cannot be read from the"
         + " change stream, and "
-        + MongoSourceConfig.HISTORY_LOST_POLICY
+        + MongoSourceConfigDef.HISTORY_LOST_POLICY
         + "=fail refuses to skip them."
         + " To re-sync: PUT /connectors/"
         + connectorName

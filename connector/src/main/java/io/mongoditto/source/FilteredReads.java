@@ -3,6 +3,8 @@ package io.mongoditto.source;
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.CollectionSetting;
 import io.mongoditto.mapping.SyncRules;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +52,7 @@ final class FilteredReads {
    * privilege probe.
    */
   static void probeFilter(
-      MongoCollection<Document> collection,
-      CollectionSettings c,
-      Map<String, List<String>> errors) {
+      MongoCollection<Document> collection, CollectionConfig c, Map<String, List<String>> errors) {
     if (c.rules().filter().isEmpty()) {
       return;
     }
@@ -68,15 +68,16 @@ final class FilteredReads {
     } catch (MongoCommandException e) {
       if (e.getErrorCode() != UNAUTHORIZED) {
         errors
-            .computeIfAbsent(
-                MongoSourceConfig.key(c.name(), MongoSourceConfig.FILTER), k -> new ArrayList<>())
+            .computeIfAbsent(CollectionSetting.FILTER.keyFor(c.name()), k -> new ArrayList<>())
             .add(
-                "MongoDB rejected the filter: error "
-                    + e.getErrorCode()
-                    + " ("
-                    + e.getErrorCodeName()
-                    + "): "
-                    + e.getErrorMessage());
+                "MongoDB rejected the filter: "
+                    + e.getErrorMessage()
+                    + (e.getErrorCode() > 0
+                        ? " (error "
+                            + e.getErrorCode()
+                            + (e.getErrorCodeName().isEmpty() ? "" : " " + e.getErrorCodeName())
+                            + ")"
+                        : ""));
       }
     }
   }

@@ -1,5 +1,9 @@
 package io.mongoditto.source;
 
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.CollectionSetting;
+import io.mongoditto.config.Direction;
+import io.mongoditto.config.MongoConnectionConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,7 +13,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.runtime.rest.errors.BadRequestException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
@@ -39,7 +43,7 @@ public final class MongoSourceConnector extends SourceConnector {
     log.info(
         "MongoDB source connector {} started with config {}",
         name(),
-        io.mongoditto.metrics.EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
+        io.mongoditto.metrics.EffectiveConfig.format(MongoSourceConfigDef.CONFIG_DEF, props));
   }
 
   private String name() {
@@ -53,12 +57,11 @@ public final class MongoSourceConnector extends SourceConnector {
 
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    List<String> names =
-        config.enabledCollections().stream().map(CollectionSettings::name).toList();
+    List<String> names = config.streamedCollections().stream().map(CollectionConfig::name).toList();
     List<Map<String, String>> configs = new ArrayList<>();
     for (List<String> group : TaskAssignment.assign(names, maxTasks)) {
       Map<String, String> task = new HashMap<>(props);
-      task.put(MongoSourceConfig.TASK_COLLECTIONS, String.join(",", group));
+      task.put(MongoSourceConfigDef.TASK_COLLECTIONS, String.join(",", group));
       configs.add(task);
     }
     // Connect asks on start and on every reconfiguration; the line shows the new assignment.
@@ -66,7 +69,7 @@ public final class MongoSourceConnector extends SourceConnector {
         "MongoDB source connector {}: {} task(s) for collections {}",
         name(),
         configs.size(),
-        configs.stream().map(c -> c.get(MongoSourceConfig.TASK_COLLECTIONS)).toList());
+        configs.stream().map(c -> c.get(MongoSourceConfigDef.TASK_COLLECTIONS)).toList());
     return configs;
   }
 
@@ -78,7 +81,7 @@ public final class MongoSourceConnector extends SourceConnector {
 
   @Override
   public ConfigDef config() {
-    return MongoSourceConfig.CONFIG_DEF;
+    return MongoSourceConfigDef.CONFIG_DEF;
   }
 
   @Override
@@ -90,18 +93,21 @@ public final class MongoSourceConnector extends SourceConnector {
   }
 
   /**
-   * Accepts offsets written through {@code PATCH /connectors/NAME/offsets} when they have our
-   * shape, and resets ({@code DELETE .../offsets}, null offsets): a collection without an offset
-   * starts per its startup mode, e.g. a new snapshot under {@code initial}.
+   * Accepts offsets written through {@code PATCH /connectors/NAME/offsets} when they have our shape
+   * and name a collection this connector streams, and every reset ({@code DELETE .../offsets}, null
+   * offsets, also of collections no longer configured): a collection without an offset starts per
+   * its startup mode, e.g. a new snapshot under {@code initial}. Anything else is answered with
+   * HTTP 400 and the reason ({@link BadRequestException}).
    */
   @Override
   public boolean alterOffsets(
       Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
-    String database = connectorConfig.get(MongoSourceConfig.MONGODB_DATABASE);
+    String database = connectorConfig.get(MongoConnectionConfig.MONGODB_DATABASE);
+    MongoSourceConfig.Parsed parsed = MongoSourceConfig.parse(connectorConfig);
     for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
       Object ns = e.getKey() == null ? null : e.getKey().get(SourceOffsets.NAMESPACE);
       if (!(ns instanceof String s) || (database != null && !s.startsWith(database + "."))) {
-        throw new ConnectException(
+        throw new BadRequestException(
             "partition "
                 + e.getKey()
                 + " is not one of this connector's: expected {\""
@@ -110,12 +116,62 @@ public final class MongoSourceConnector extends SourceConnector {
                 + database
                 + ".<collection>\"}");
       }
-      String problem = SourceOffsets.problemWith(e.getValue());
-      if (problem != null) {
-        throw new ConnectException("offset for " + ns + " rejected: " + problem);
+      if (e.getValue() == null) {
+        continue; // a reset is always fine
+      }
+      if (parsed.config() != null) {
+        String collection = s.substring(database.length() + 1);
+        String problem = notStreamed(parsed.config(), collection);
+        if (problem != null) {
+          throw new BadRequestException("offset for " + ns + " rejected: " + problem);
+        }
+      }
+      try {
+        SourceOffset.parse(e.getValue());
+      } catch (IllegalArgumentException invalid) {
+        throw new BadRequestException(
+            "offset for "
+                + ns
+                + " rejected: "
+                + invalid.getMessage()
+                + " (see docs/source-connector.md, \"Offsets\")");
       }
     }
     return true;
+  }
+
+  /** Why this connector never reads the offset of {@code collection}, or null when it does. */
+  private static String notStreamed(MongoSourceConfig config, String collection) {
+    CollectionConfig c =
+        config.collections().stream()
+            .filter(x -> x.name().equals(collection))
+            .findFirst()
+            .orElse(null);
+    if (c == null) {
+      return "collection '"
+          + collection
+          + "' is not listed in '"
+          + MongoSourceConfigDef.COLLECTIONS
+          + "' "
+          + config.collections().stream().map(CollectionConfig::name).toList();
+    }
+    if (!c.enabled()) {
+      return "collection '"
+          + collection
+          + "' is disabled ("
+          + CollectionSetting.ENABLED.keyFor(collection)
+          + "=false), so this connector never reads its offset";
+    }
+    if (!c.syncs(Direction.MONGO_TO_DITTO)) {
+      return "collection '"
+          + collection
+          + "' is synced "
+          + c.direction().configValue()
+          + " only ("
+          + CollectionSetting.DIRECTION.keyFor(collection)
+          + "), so this connector never reads its offset";
+    }
+    return null;
   }
 
   /**

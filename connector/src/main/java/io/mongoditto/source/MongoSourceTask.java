@@ -32,7 +32,7 @@ public final class MongoSourceTask extends SourceTask {
     log.info(
         "Source task of {} starting with config {}",
         name,
-        EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props));
+        EffectiveConfig.format(MongoSourceConfigDef.CONFIG_DEF, props));
     started =
         StartedSourceTask.start(
             name, config, context.offsetStorageReader(), context.pluginMetrics());
@@ -57,6 +57,18 @@ public final class MongoSourceTask extends SourceTask {
     if (s != null) {
       s.close();
     }
+  }
+
+  /** Records read and waiting for poll(); 0 before start. */
+  int bufferedRecords() {
+    StartedSourceTask s = started;
+    return s == null ? 0 : s.bufferedRecords();
+  }
+
+  /** Whether a reader failed (poll() throws it once what was read before it is handed out). */
+  boolean readerFailed() {
+    StartedSourceTask s = started;
+    return s != null && s.readerFailed();
   }
 
   /** The counters of the running task, or null before start. */

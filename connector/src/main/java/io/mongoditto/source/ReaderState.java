@@ -31,6 +31,12 @@ final class ReaderState {
     buffer.fail(new ConnectException(message));
   }
 
+  /** Fails the task with {@code message} and its cause, logged at ERROR by {@code log}. */
+  void fail(Logger log, String message, Throwable cause) {
+    log.error(message, cause);
+    buffer.fail(new ConnectException(message, cause));
+  }
+
   /** Sleeps {@code ms}; false when the reader must end. */
   boolean sleep(long ms) {
     try {

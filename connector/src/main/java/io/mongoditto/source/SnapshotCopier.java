@@ -2,20 +2,19 @@ package io.mongoditto.source;
 
 import com.mongodb.MongoException;
 import com.mongodb.MongoInterruptedException;
-import com.mongodb.client.ChangeStreamIterable;
-import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
 import io.mongoditto.change.SweepMarker;
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.StartupMode;
 import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mapping.DittoIds;
 import io.mongoditto.mapping.MappingError;
 import io.mongoditto.mapping.MappingResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -23,11 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
-import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The copy of one collection's existing documents (the snapshot) for its {@link
  * CollectionStreamReader}: in {@code _id} order, in ranges copied concurrently, resumable after the
  * last copied {@code _id}, with the stream position taken (and stored) before the first read, and,
- * for a copy that sweeps, the start and end markers around it. Never writes to MongoDB.
+ * for a copy that sweeps, the start and end markers around it. Never writes to MongoDB. Hands its
+ * records to the collection's {@link CollectionPublisher} and takes its start position from the
+ * collection's {@link ChangeStreamOpener}; it calls nothing of the reader.
  */
 final class SnapshotCopier {
 
@@ -46,58 +44,41 @@ final class SnapshotCopier {
   /** Failed snapshot reads in a row, without a document copied between them, before giving up. */
   private static final int MAX_SNAPSHOT_READ_FAILURES = 5;
 
-  /**
-   * Where copied documents go: the reader's own path for mapped documents (records, errors,
-   * offsets).
-   */
-  @FunctionalInterface
-  interface Emitter {
-    /** False when the reader is stopping. */
-    boolean emit(MappingResult result, BsonDocument raw, Map<String, ?> offset)
-        throws InterruptedException;
-  }
-
   private final MongoSourceConfig config;
-  private final CollectionSettings settings;
+  private final CollectionConfig settings;
   private final MongoDatabase database;
-  private final SourceBuffer buffer;
   private final CollectionMetrics metrics;
   private final ChangeEventMapper mapper;
-  private final ChangeRecordFactory records;
-  private final DurableSnapshotStart durableStart;
+  private final CollectionPublisher publisher;
+  private final ChangeStreamOpener opener;
+  private final DurableStart durableStart;
 
   /** Limits the copy threads of all collections of one task. */
   private final Semaphore snapshotPermits;
 
-  private final Supplier<ChangeStreamIterable<Document>> watch;
-  private final Emitter emitter;
   private final ReaderState state;
   private final String namespace;
 
   SnapshotCopier(
       MongoSourceConfig config,
-      CollectionSettings settings,
+      CollectionConfig settings,
       MongoDatabase database,
-      SourceBuffer buffer,
       CollectionMetrics metrics,
       ChangeEventMapper mapper,
-      ChangeRecordFactory records,
-      DurableSnapshotStart durableStart,
+      CollectionPublisher publisher,
+      ChangeStreamOpener opener,
+      DurableStart durableStart,
       Semaphore snapshotPermits,
-      Supplier<ChangeStreamIterable<Document>> watch,
-      Emitter emitter,
       ReaderState state) {
     this.config = config;
     this.settings = settings;
     this.database = database;
-    this.buffer = buffer;
     this.metrics = metrics;
     this.mapper = mapper;
-    this.records = records;
+    this.publisher = publisher;
+    this.opener = opener;
     this.durableStart = durableStart;
     this.snapshotPermits = snapshotPermits;
-    this.watch = watch;
-    this.emitter = emitter;
     this.state = state;
     this.namespace = config.database() + "." + settings.name();
   }
@@ -110,39 +91,35 @@ final class SnapshotCopier {
    *
    * @param stored the collection's stored offset: a copy's offset continues that copy
    * @param historyLost the stream's history was lost: this copy may sweep ({@code snapshot.sweep})
-   * @return the offset the stream continues from, or null when the reader must end
+   * @return the offset the stream continues from (under snapshot_only: the finished copy's, from
+   *     which nothing is read), or null when the reader must end
    */
-  Map<String, ?> copy(Map<String, ?> stored, boolean historyLost) throws InterruptedException {
-    BsonDocument startToken = SourceOffsets.snapshotStartToken(stored);
-    String sweep = SourceOffsets.snapshotSweep(stored);
-    if (startToken != null && sweep != null) {
-      // The sink deletes what no record after the start marker touched. After a restart it may
-      // know nothing of what the earlier run copied (the embedded runner's sink starts empty), so
-      // a copy that sweeps starts over, under the same epoch, instead of continuing.
+  SourceOffset copy(SourceOffset stored, boolean historyLost) throws InterruptedException {
+    SourceOffset.Snapshot continued = stored instanceof SourceOffset.Snapshot s ? s : null;
+    String sweep = continued == null ? null : continued.sweepEpoch();
+    if (sweep != null) {
+      // The sink deletes what no record after the start marker touched, and it may still hold
+      // the open sweep of the interrupted copy with what that copy touched: a document copied
+      // then and deleted before this copy's position would be kept. A new epoch makes the sink
+      // replace that sweep; the copy starts over (the embedded runner's sink knows nothing of
+      // the earlier run anyway).
+      continued = null;
+      sweep = UUID.randomUUID().toString();
       log.info(
-          "Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over",
+          "Snapshot of {} deletes the Ditto documents it does not copy ({}): starting it over as"
+              + " copy {}",
           namespace,
-          MongoSourceConfig.SNAPSHOT_SWEEP);
-      startToken = null;
-      stored = null;
-    } else if (startToken == null && sweeps(historyLost)) {
+          MongoSourceConfigDef.SNAPSHOT_SWEEP,
+          sweep);
+    } else if (continued == null && sweeps(historyLost)) {
       sweep = UUID.randomUUID().toString();
     }
     MongoCollection<BsonDocument> collection =
         database.getCollection(settings.name(), BsonDocument.class);
     long total = collection.estimatedDocumentCount();
     SnapshotProgress progress;
-    if (startToken == null) {
-      try (MongoCursor<BsonDocument> cursor =
-          watch.get().withDocumentClass(BsonDocument.class).cursor()) {
-        // The driver exposes the position only once a batch was processed. An event this returns
-        // happened before the copy starts, so the copy reflects it and resuming after it is safe.
-        BsonDocument event = cursor.tryNext();
-        startToken = cursor instanceof MongoChangeStreamCursor<?> cs ? cs.getResumeToken() : null;
-        if (startToken == null && event != null) {
-          startToken = event.getDocument("_id", null);
-        }
-      }
+    if (continued == null) {
+      BsonDocument startToken = opener.currentPosition();
       if (startToken == null) {
         state.fail(
             log,
@@ -152,24 +129,17 @@ final class SnapshotCopier {
                 + " snapshot; MongoDB 4.0.7 or newer is needed for startup mode initial");
         return null;
       }
-      progress = SnapshotProgress.split(startToken, boundaries(collection, total)).sweeping(sweep);
-      // A restart before this offset is stored would take a later position (see
-      // DurableSnapshotStart).
-      SnapshotProgress fresh = progress;
-      if (!durableStart.store(
-          startToken,
-          () -> records.heartbeatRecord(config.heartbeatTopic(), fresh.offset()),
-          buffer::put,
-          state::active)) {
+      progress = SnapshotProgress.split(startToken, boundaries(collection, total), sweep);
+      // A restart before this offset is stored would take a later position (see DurableStart).
+      if (!durableStart.store(progress.offset(), publisher, state::active, "copying")) {
         return null;
       }
       if (sweep != null
-          && !putSweepMarkers(
-              SweepMarker.Phase.START, sweep, progress.offset(), progress.offset())) {
+          && !publisher.sweepMarkers(SweepMarker.Phase.START, sweep, progress.offset())) {
         return null;
       }
     } else {
-      progress = SnapshotProgress.fromOffset(stored, startToken);
+      progress = SnapshotProgress.of(continued);
     }
     log.info(
         "Snapshot of {}: about {} documents, {} range(s), chunks of {}{}",
@@ -177,17 +147,14 @@ final class SnapshotCopier {
         total,
         progress.size(),
         config.snapshotChunkSize(),
-        SourceOffsets.snapshotStartToken(stored) == null ? "" : ", continuing");
+        continued == null ? "" : ", continuing");
     // With a filter only the matching documents are copied: count those (once, for progress).
     long expected =
         settings.rules().mongoQuery().isEmpty()
             ? total
             : collection.countDocuments(settings.rules().mongoQuery());
     metrics.snapshotStarted(
-        expected,
-        SourceOffsets.snapshotStartToken(stored) == null
-            ? 0
-            : copiedBefore(collection, progress, expected));
+        expected, continued == null ? 0 : copiedBefore(collection, progress, expected));
     SnapshotRun run = new SnapshotRun(collection, progress, total);
     boolean complete = progress.size() == 1 ? run.copy(0) : run.copyConcurrently();
     if (!complete) {
@@ -200,15 +167,21 @@ final class SnapshotCopier {
         run.copied.get(),
         Math.round((System.nanoTime() - run.started) / 1e9));
     if (sweep != null) {
-      // Once the last end marker is stored the copy is over: its offset is the stream's start.
-      Map<String, ?> streamStart = SourceOffsets.streamOffset(progress.startToken());
-      return putSweepMarkers(SweepMarker.Phase.END, sweep, streamStart, progress.offset())
-              && state.active()
-          ? streamStart
+      // Once the last end marker is stored the copy is over: under snapshot_only a restart then
+      // reads nothing more (a stream position would make it stream), else it streams from the
+      // copy's start position.
+      SourceOffset after =
+          settings.startupMode() == StartupMode.SNAPSHOT_ONLY
+              ? progress.complete()
+              : SourceOffset.stream(progress.startToken());
+      return publisher.sweepMarkers(SweepMarker.Phase.END, sweep, after) && state.active()
+          ? after
           : null;
     }
     // Also when nothing was copied, this offset says where the stream starts.
-    return state.active() ? progress.offset() : null;
+    SourceOffset after = progress.offset();
+    publisher.continueFrom(after);
+    return state.active() ? after : null;
   }
 
   /** Whether a fresh copy of this collection deletes the Ditto documents it does not copy. */
@@ -218,24 +191,6 @@ final class SnapshotCopier {
       case HISTORY_LOST -> historyLost;
       case NEVER -> false;
     };
-  }
-
-  private boolean putSweepMarkers(
-      SweepMarker.Phase phase, String epoch, Map<String, ?> offset, Map<String, ?> previousOffset)
-      throws InterruptedException {
-    log.info(
-        "Snapshot of {}: sweep {} marker(s) of copy {} to the {} partition(s) of {}",
-        namespace,
-        phase.name().toLowerCase(Locale.ROOT),
-        epoch,
-        config.topicPartitions(),
-        settings.topic());
-    for (SourceRecord marker : records.sweepMarkers(phase, epoch, offset, previousOffset)) {
-      if (!buffer.put(marker)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -412,7 +367,7 @@ final class SnapshotCopier {
         for (BsonDocument doc : chunk) {
           MappingResult mapped = mapSnapshot(doc, readTime);
           synchronized (progress) {
-            if (!emitter.emit(mapped, doc, progress.advance(index, doc.get("_id")))) {
+            if (!publisher.publish(mapped, doc, progress.advance(index, doc.get("_id")))) {
               return false;
             }
           }
@@ -453,10 +408,7 @@ final class SnapshotCopier {
       log.error("Mapping a snapshot document of {} threw", namespace, e);
       return MappingResult.failed(
           new MappingError(
-              settings.name(),
-              CollectionStreamReader.render(doc.get("_id")),
-              null,
-              "mapping failed: " + e));
+              settings.name(), DittoIds.sourceId(doc.get("_id")), null, "mapping failed: " + e));
     }
   }
 }

@@ -2,15 +2,12 @@ package io.mongoditto.source;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.bson.BsonArray;
-import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /**
  * How far the copy of one collection got: one {@code _id} range, or several copied concurrently.
- * Every record's offset is the whole progress at the moment the record is handed on, built and
+ * Every record's offset is the whole progress at the moment the record is handed on, taken and
  * handed on under this object's lock, so whatever prefix of records Connect commits, the offset
  * never claims a document that was not handed on before it.
  */
@@ -54,43 +51,27 @@ final class SnapshotProgress {
   /** The epoch of a copy that sweeps, else null: in every offset, so a restart knows. */
   private final String sweep;
 
-  SnapshotProgress(BsonDocument startToken, List<Range> ranges) {
-    this(startToken, ranges, null);
-  }
-
   private SnapshotProgress(BsonDocument startToken, List<Range> ranges, String sweep) {
     this.startToken = startToken;
     this.ranges = List.copyOf(ranges);
     this.sweep = sweep;
   }
 
-  /** This progress for a copy that sweeps, {@code epoch} in each of its offsets. */
-  SnapshotProgress sweeping(String epoch) {
-    return new SnapshotProgress(startToken, ranges, epoch);
-  }
-
-  /** The progress stored in an offset, or a fresh single range when the offset holds none. */
-  static SnapshotProgress fromOffset(Map<String, ?> offset, BsonDocument startToken) {
-    BsonArray stored = SourceOffsets.snapshotRanges(offset);
-    if (stored == null) {
-      return new SnapshotProgress(
-          startToken, List.of(new Range(null, null, SourceOffsets.snapshotLastId(offset), false)));
-    }
+  /** The progress a stored copy offset holds, to continue that copy. */
+  static SnapshotProgress of(SourceOffset.Snapshot offset) {
     List<Range> ranges = new ArrayList<>();
-    for (BsonValue v : stored) {
-      BsonDocument r = v.asDocument();
-      ranges.add(
-          new Range(
-              r.get("lo"),
-              r.get("hi"),
-              r.get("last"),
-              r.getBoolean("done", BsonBoolean.FALSE).getValue()));
+    for (SourceOffset.Range r : offset.ranges()) {
+      ranges.add(new Range(r.lo(), r.hi(), r.last(), r.done()));
     }
-    return new SnapshotProgress(startToken, ranges);
+    return new SnapshotProgress(offset.startToken(), ranges, offset.sweepEpoch());
   }
 
-  /** Splits at the given ascending {@code _id}s: n boundaries give n + 1 ranges. */
-  static SnapshotProgress split(BsonDocument startToken, List<BsonValue> boundaries) {
+  /**
+   * A fresh copy split at the given ascending {@code _id}s (n boundaries give n + 1 ranges).
+   *
+   * @param sweep the epoch of a copy that sweeps, else null
+   */
+  static SnapshotProgress split(BsonDocument startToken, List<BsonValue> boundaries, String sweep) {
     List<Range> ranges = new ArrayList<>();
     BsonValue lo = null;
     for (BsonValue b : boundaries) {
@@ -98,7 +79,7 @@ final class SnapshotProgress {
       lo = b;
     }
     ranges.add(new Range(lo, null, null, false));
-    return new SnapshotProgress(startToken, ranges);
+    return new SnapshotProgress(startToken, ranges, sweep);
   }
 
   BsonDocument startToken() {
@@ -118,7 +99,7 @@ final class SnapshotProgress {
    * Records that {@code id} of range {@code index} is handed on; returns the offset to hand on with
    * it.
    */
-  synchronized Map<String, Object> advance(int index, BsonValue id) {
+  synchronized SourceOffset.Snapshot advance(int index, BsonValue id) {
     ranges.get(index).last = id;
     return offset();
   }
@@ -127,31 +108,24 @@ final class SnapshotProgress {
     ranges.get(index).done = true;
   }
 
-  synchronized Map<String, Object> offset() {
-    return SourceOffsets.withSweep(progressOffset(), sweep);
+  /** The progress now, as an offset. */
+  synchronized SourceOffset.Snapshot offset() {
+    return offset(sweep, false);
   }
 
-  private Map<String, Object> progressOffset() {
-    if (ranges.size() == 1 && ranges.get(0).lo == null && ranges.get(0).hi == null) {
-      return SourceOffsets.snapshotOffset(startToken, ranges.get(0).last);
-    }
-    BsonArray array = new BsonArray();
+  /**
+   * The offset of the finished copy under startup mode snapshot_only: nothing more to read after a
+   * restart, and no sweep to start over.
+   */
+  synchronized SourceOffset.Snapshot complete() {
+    return offset(null, true);
+  }
+
+  private SourceOffset.Snapshot offset(String epoch, boolean complete) {
+    List<SourceOffset.Range> out = new ArrayList<>(ranges.size());
     for (Range r : ranges) {
-      BsonDocument d = new BsonDocument();
-      if (r.lo != null) {
-        d.append("lo", r.lo);
-      }
-      if (r.hi != null) {
-        d.append("hi", r.hi);
-      }
-      if (r.last != null) {
-        d.append("last", r.last);
-      }
-      if (r.done) {
-        d.append("done", BsonBoolean.TRUE);
-      }
-      array.add(d);
+      out.add(new SourceOffset.Range(r.lo, r.hi, r.last, r.done || complete));
     }
-    return SourceOffsets.snapshotRangesOffset(startToken, array);
+    return new SourceOffset.Snapshot(startToken, out, epoch, complete);
   }
 }

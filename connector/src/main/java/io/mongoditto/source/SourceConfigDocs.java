@@ -1,5 +1,7 @@
 package io.mongoditto.source;
 
+import io.mongoditto.config.CollectionSetting;
+import io.mongoditto.config.Direction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +15,8 @@ import org.apache.kafka.common.config.types.Password;
 
 /**
  * Renders the source connector's configuration reference as Markdown from {@link
- * MongoSourceConfig#CONFIG_DEF} and the per-collection settings, so the docs cannot drift from the
- * code. {@code main(path)} writes it; a test fails when the committed file is stale.
+ * MongoSourceConfigDef#CONFIG_DEF} and the per-collection settings, so the docs cannot drift from
+ * the code. {@code main(path)} writes it; a test fails when the committed file is stale.
  */
 public final class SourceConfigDocs {
 
@@ -29,17 +31,17 @@ public final class SourceConfigDocs {
     StringBuilder md = new StringBuilder();
     md.append("# MongoDB source connector: configuration reference\n\n");
     md.append(
-        "<!-- Generated from MongoSourceConfig.CONFIG_DEF by io.mongoditto.source.SourceConfigDocs;"
+        "<!-- Generated from MongoSourceConfigDef.CONFIG_DEF by io.mongoditto.source.SourceConfigDocs;"
             + " do not edit by hand. SourceConfigDocsTest fails when this file is stale; regenerate with"
             + " mvn -pl connector test -Dtest=SourceConfigDocsTest -Dsource.docs.regenerate=true -->\n\n");
     md.append("Connector class: `").append(MongoSourceConnector.class.getName()).append("`. ");
     md.append(
         "See [source-connector.md](source-connector.md) for how it behaves and how to run it.\n\n");
     Map<String, List<ConfigDef.ConfigKey>> byGroup = new LinkedHashMap<>();
-    for (String group : MongoSourceConfig.CONFIG_DEF.groups()) {
+    for (String group : MongoSourceConfigDef.CONFIG_DEF.groups()) {
       byGroup.put(group, new ArrayList<>());
     }
-    for (ConfigDef.ConfigKey key : MongoSourceConfig.CONFIG_DEF.configKeys().values()) {
+    for (ConfigDef.ConfigKey key : MongoSourceConfigDef.CONFIG_DEF.configKeys().values()) {
       if (key.internalConfig || key.group == null) {
         continue;
       }
@@ -66,19 +68,35 @@ public final class SourceConfigDocs {
             .append(" |\n");
       }
       md.append('\n');
-      if (group.getKey().equals(MongoSourceConfig.GROUP_COLLECTIONS)) {
+      if (group.getKey().equals(MongoSourceConfigDef.GROUP_COLLECTIONS)) {
         md.append("### Per-collection settings: `collection.<name>.<setting>`\n\n");
         md.append(
             "`<name>` is a collection listed in `collections`. A setting that is not below, or a"
-                + " collection that is not listed, is reported as an error on that key.\n\n");
-        md.append("| Setting | Description |\n|---|---|\n");
-        MongoSourceConfig.COLLECTION_SETTINGS_DOCS.forEach(
-            (setting, doc) ->
-                md.append("| `").append(setting).append("` | ").append(cell(doc)).append(" |\n"));
+                + " collection that is not listed, is reported as an error on that key. The same"
+                + " keys configure the Ditto -> MongoDB sink and the CLI; \"Used by\" says which"
+                + " connector reads a setting (\"source\": this connector).\n\n");
+        md.append("| Setting | Used by | Description |\n|---|---|---|\n");
+        for (CollectionSetting setting : CollectionSetting.values()) {
+          md.append("| `")
+              .append(setting.key())
+              .append("` | ")
+              .append(cell(usedBy(setting.usedBy())))
+              .append(" | ")
+              .append(cell(setting.documentation()))
+              .append(" |\n");
+        }
         md.append('\n');
       }
     }
     return md.toString();
+  }
+
+  private static String usedBy(Direction direction) {
+    return switch (direction) {
+      case BOTH -> "source, Ditto -> MongoDB sink";
+      case MONGO_TO_DITTO -> "source";
+      case DITTO_TO_MONGO -> "Ditto -> MongoDB sink";
+    };
   }
 
   private static String defaultOf(ConfigDef.ConfigKey key) {

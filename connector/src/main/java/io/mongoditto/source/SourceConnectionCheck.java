@@ -9,7 +9,11 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.CollectionSetting;
+import io.mongoditto.config.MongoConnectionConfig;
 import io.mongoditto.mapping.CollectionMapping;
+import io.mongoditto.mongo.MongoClientFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,29 +40,31 @@ final class SourceConnectionCheck {
     Map<String, List<String>> errors = new LinkedHashMap<>();
     ConnectionString cs;
     try {
-      cs = MongoClientFactory.connectionString(config.uri());
+      cs = MongoClientFactory.connectionString(config.connection().uri());
     } catch (ConfigException e) {
       add(
           errors,
-          MongoSourceConfig.MONGODB_URI,
+          MongoConnectionConfig.MONGODB_URI,
           "not a valid MongoDB connection string (expected"
               + " mongodb://user:password@host:port/?options or mongodb+srv://...)");
       return errors;
     }
-    int timeout = Math.min(TIMEOUT_MS, config.serverSelectionTimeoutMs());
-    try (MongoClient client = MongoClientFactory.create(config, timeout, 2 * TIMEOUT_MS)) {
+    int timeout = Math.min(TIMEOUT_MS, config.connection().serverSelectionTimeoutMs());
+    try (MongoClient client =
+        MongoClientFactory.create(
+            config.connection(), StartedSourceTask.APP_NAME, timeout, 2 * TIMEOUT_MS)) {
       MongoDatabase db = client.getDatabase(config.database());
       db.runCommand(new Document("ping", 1));
       Map<String, Document> existing = new HashMap<>();
       for (Document info : db.listCollections()) {
         existing.put(info.getString("name"), info);
       }
-      for (CollectionSettings c : config.enabledCollections()) {
+      for (CollectionConfig c : config.streamedCollections()) {
         Document info = existing.get(c.name());
         if (info == null) {
           add(
               errors,
-              MongoSourceConfig.COLLECTIONS,
+              MongoSourceConfigDef.COLLECTIONS,
               "collection '"
                   + c.name()
                   + "' does not exist in database '"
@@ -69,30 +75,27 @@ final class SourceConnectionCheck {
         if ("view".equals(info.getString("type"))) {
           add(
               errors,
-              MongoSourceConfig.COLLECTIONS,
+              MongoSourceConfigDef.COLLECTIONS,
               "'" + c.name() + "' is a view; change streams need a collection");
           continue;
         }
         probe(db.getCollection(c.name()), config.database(), errors);
         FilteredReads.probeFilter(db.getCollection(c.name()), c, errors);
         if (c.mapping().needsPreImages() && !preImagesEnabled(info)) {
-          add(
-              errors,
-              MongoSourceConfig.key(c.name(), MongoSourceConfig.ID_MODE),
-              preImagesMessage(c.mapping()));
+          add(errors, CollectionSetting.ID_MODE.keyFor(c.name()), preImagesMessage(c.mapping()));
         }
       }
     } catch (MongoSecurityException e) {
       add(
           errors,
-          MongoSourceConfig.MONGODB_URI,
+          MongoConnectionConfig.MONGODB_URI,
           "authentication failed for user '"
               + userOf(cs)
               + "': check the user name, password, authSource and authMechanism in the connection string");
     } catch (MongoTimeoutException e) {
       add(
           errors,
-          MongoSourceConfig.MONGODB_URI,
+          MongoConnectionConfig.MONGODB_URI,
           "no usable MongoDB server at "
               + cs.getHosts()
               + " within "
@@ -101,8 +104,8 @@ final class SourceConnectionCheck {
     } catch (MongoCommandException e) {
       String key =
           e.getErrorCode() == UNAUTHORIZED
-              ? MongoSourceConfig.COLLECTIONS
-              : MongoSourceConfig.MONGODB_URI;
+              ? MongoSourceConfigDef.COLLECTIONS
+              : MongoConnectionConfig.MONGODB_URI;
       add(
           errors,
           key,
@@ -121,10 +124,10 @@ final class SourceConnectionCheck {
     } catch (MongoException e) {
       add(
           errors,
-          MongoSourceConfig.MONGODB_URI,
+          MongoConnectionConfig.MONGODB_URI,
           "cannot use MongoDB: " + e.getClass().getSimpleName() + " (code " + e.getCode() + ")");
     } catch (ConfigException e) {
-      add(errors, MongoSourceConfig.TLS_ENABLED, e.getMessage());
+      add(errors, MongoConnectionConfig.TLS_ENABLED, e.getMessage());
     }
     return errors;
   }
@@ -137,7 +140,7 @@ final class SourceConnectionCheck {
     } catch (MongoCommandException e) {
       add(
           errors,
-          MongoSourceConfig.COLLECTIONS,
+          MongoSourceConfigDef.COLLECTIONS,
           e.getErrorCode() == UNAUTHORIZED
               ? "the user lacks the 'find' privilege on "
                   + ns
@@ -160,7 +163,7 @@ final class SourceConnectionCheck {
     } catch (MongoCommandException e) {
       add(
           errors,
-          MongoSourceConfig.COLLECTIONS,
+          MongoSourceConfigDef.COLLECTIONS,
           e.getErrorCode() == UNAUTHORIZED
               ? "the user lacks the 'changeStream' privilege on "
                   + ns

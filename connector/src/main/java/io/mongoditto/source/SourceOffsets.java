@@ -16,7 +16,9 @@ import org.bson.json.JsonWriterSettings;
  * snapshot copies a collection, the offset holds the stream position taken before the copy began
  * and the last copied {@code _id}: {@code {"snapshot_start_token": "...", "snapshot_last_id":
  * "{\"_id\": ...}"}}; a restart continues the copy after that {@code _id}, then streams from the
- * start position. Values are strings so the offset survives any converter unchanged.
+ * start position. Values are strings so the offset survives any converter unchanged. The source
+ * works with the typed {@link SourceOffset}; these are the map shapes it is rendered to and read
+ * from.
  */
 public final class SourceOffsets {
 
@@ -30,6 +32,12 @@ public final class SourceOffsets {
 
   /** Set while a copy that sweeps ({@code snapshot.sweep}) is running: the copy's epoch. */
   public static final String SNAPSHOT_SWEEP = "snapshot_sweep";
+
+  /**
+   * "true" once a copy under startup mode snapshot_only is over: a restart reads nothing more (and
+   * under another startup mode streams from the copy's start position).
+   */
+  public static final String SNAPSHOT_COMPLETE = "snapshot_complete";
 
   private static final JsonWriterSettings CANONICAL =
       JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
@@ -65,18 +73,6 @@ public final class SourceOffsets {
         new BsonDocument("ranges", ranges).toJson(CANONICAL));
   }
 
-  /**
-   * {@code offset} marked as belonging to the sweeping copy {@code epoch} (unchanged when null).
-   */
-  static Map<String, Object> withSweep(Map<String, Object> offset, String epoch) {
-    if (epoch == null) {
-      return offset;
-    }
-    Map<String, Object> out = new HashMap<>(offset);
-    out.put(SNAPSHOT_SWEEP, epoch);
-    return Map.copyOf(out);
-  }
-
   /** The epoch of the sweeping copy a snapshot offset belongs to, or null. */
   public static String snapshotSweep(Map<String, ?> offset) {
     return offset != null && offset.get(SNAPSHOT_SWEEP) instanceof String epoch && !epoch.isBlank()
@@ -104,30 +100,6 @@ public final class SourceOffsets {
   public static BsonValue snapshotLastId(Map<String, ?> offset) {
     BsonDocument d = document(offset, SNAPSHOT_LAST_ID);
     return d == null ? null : d.get("_id");
-  }
-
-  /** Whether this is an offset the connector wrote (for {@code alterOffsets}); null means reset. */
-  public static String problemWith(Map<String, ?> offset) {
-    if (offset == null) {
-      return null;
-    }
-    try {
-      if (resumeToken(offset) != null) {
-        return null;
-      }
-      if (snapshotStartToken(offset) != null) {
-        return null;
-      }
-    } catch (RuntimeException e) {
-      return "not Extended JSON: " + e.getMessage();
-    }
-    return "an offset needs '"
-        + RESUME_TOKEN
-        + "' or '"
-        + SNAPSHOT_START_TOKEN
-        + "' (with optional '"
-        + SNAPSHOT_LAST_ID
-        + "'), each a JSON string";
   }
 
   /**

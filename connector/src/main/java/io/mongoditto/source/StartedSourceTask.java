@@ -2,12 +2,15 @@ package io.mongoditto.source;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mongo.MongoClientFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class StartedSourceTask implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StartedSourceTask.class);
+
+  /** The driver's application name: the source's connections in the server's logs. */
+  static final String APP_NAME = "mongo-ditto-source";
 
   private final MongoSourceConfig config;
   private final MongoClient client;
@@ -58,8 +64,10 @@ final class StartedSourceTask implements AutoCloseable {
       MongoSourceConfig config,
       OffsetStorageReader offsets,
       org.apache.kafka.common.metrics.PluginMetrics pluginMetrics) {
-    List<CollectionSettings> assigned = config.assignedCollections();
-    MongoClient client = MongoClientFactory.create(config, config.serverSelectionTimeoutMs(), 0);
+    List<CollectionConfig> assigned = config.assignedCollections();
+    MongoClient client =
+        MongoClientFactory.create(
+            config.connection(), APP_NAME, config.connection().serverSelectionTimeoutMs(), 0);
     List<Thread> threads = new ArrayList<>();
     SourceBuffer buffer = new SourceBuffer(config.bufferCapacity());
     try {
@@ -75,10 +83,26 @@ final class StartedSourceTask implements AutoCloseable {
       List<CollectionStreamReader> readers = new ArrayList<>();
       java.util.concurrent.Semaphore snapshotPermits =
           new java.util.concurrent.Semaphore(config.snapshotMaxThreads());
-      for (CollectionSettings c : assigned) {
+      for (CollectionConfig c : assigned) {
         Map<String, Object> offset =
             stored.get(SourceOffsets.partition(config.database(), c.name()));
         SyncRulesChange.warnIfChanged(connectorName, config.database(), c, offset);
+        SourceOffset start;
+        try {
+          start = SourceOffset.parse(offset);
+        } catch (IllegalArgumentException e) {
+          throw new ConnectException(
+              "The stored offset of "
+                  + config.database()
+                  + "."
+                  + c.name()
+                  + " is not one this connector wrote ("
+                  + e.getMessage()
+                  + "): reset it (PUT /connectors/"
+                  + connectorName
+                  + "/stop, then PATCH .../offsets with a null offset for this partition)",
+              e);
+        }
         ChangeEventMapper mapper =
             c.rules()
                 .mapper(
@@ -94,7 +118,7 @@ final class StartedSourceTask implements AutoCloseable {
                 buffer,
                 stats,
                 mapper,
-                offset,
+                start,
                 snapshotPermits,
                 offsets));
       }
@@ -108,7 +132,7 @@ final class StartedSourceTask implements AutoCloseable {
       log.info(
           "Source task of {} started: collections {}",
           connectorName,
-          assigned.stream().map(CollectionSettings::name).toList());
+          assigned.stream().map(CollectionConfig::name).toList());
       return new StartedSourceTask(config, client, buffer, stats, readers, threads);
     } catch (RuntimeException e) {
       buffer.close();
@@ -153,12 +177,18 @@ final class StartedSourceTask implements AutoCloseable {
       }
     }
     client.close();
+    // The totals first: closing the stats removes their metrics and their values.
+    String totals = stats.toString();
     stats.close();
-    log.info("Source task stopped: {}", stats);
+    log.info("Source task stopped: {}", totals);
   }
 
   int bufferedRecords() {
     return buffer.size();
+  }
+
+  boolean readerFailed() {
+    return buffer.failed();
   }
 
   Collection<String> collections() {

@@ -1,5 +1,6 @@
 package io.mongoditto.source;
 
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.SyncRules;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,10 +38,7 @@ final class SyncRulesChange {
    * Logs {@link #message} at WARN when the rules changed since {@code storedOffset} was written.
    */
   static void warnIfChanged(
-      String connector,
-      String database,
-      CollectionSettings collection,
-      Map<String, ?> storedOffset) {
+      String connector, String database, CollectionConfig collection, Map<String, ?> storedOffset) {
     String message = message(connector, database, collection, storedOffset);
     if (message != null) {
       log.warn(message);
@@ -49,10 +47,7 @@ final class SyncRulesChange {
 
   /** The warning, or null when there is no stored offset or the rules are the same. */
   static String message(
-      String connector,
-      String database,
-      CollectionSettings collection,
-      Map<String, ?> storedOffset) {
+      String connector, String database, CollectionConfig collection, Map<String, ?> storedOffset) {
     if (storedOffset == null || storedOffset.isEmpty()) {
       return null; // a first start: the snapshot (or stream) applies the rules from the beginning
     }

@@ -32,7 +32,8 @@ class FilterValidateIT {
     client
         .getDatabase("filters")
         .getCollection("customers")
-        .insertOne(new Document("_id", 1).append("active", true));
+        .insertOne(new Document("_id", 1).append("active", true).append("qty", 5));
+    client.getDatabase("filters").createCollection("empty");
   }
 
   @AfterAll
@@ -42,13 +43,17 @@ class FilterValidateIT {
   }
 
   private static Map<String, List<String>> errors(String filter) {
+    return errors("customers", filter);
+  }
+
+  private static Map<String, List<String>> errors(String collection, String filter) {
     Map<String, String> p = new HashMap<>();
     p.put("name", "filter-validate");
     p.put("connector.class", MongoSourceConnector.class.getName());
     p.put("mongodb.uri", mongo.connectionString());
     p.put("mongodb.database", "filters");
-    p.put("collections", "customers");
-    p.put("collection.customers.filter", filter);
+    p.put("collections", collection);
+    p.put("collection." + collection + ".filter", filter);
     return new MongoSourceConnector()
         .validate(p).configValues().stream()
             .filter(v -> !v.errorMessages().isEmpty())
@@ -62,9 +67,31 @@ class FilterValidateIT {
         errors("{\"deleted\": {\"$ne\": true}, \"active\": true, \"name\": {\"$regex\": \"^A\"}}"));
   }
 
+  /**
+   * Issue 15 item 5: on an empty collection the server's own parse passes (it checks these operands
+   * only against a document that has the field), and later the copy or the stream failed with the
+   * server's raw text. Checked without data now, with a message that says what to fix.
+   */
+  @Test
+  void aBadTypeAliasOrRegexFailsOnAnEmptyCollectionWithOurMessage() {
+    Map<String, List<String>> errors =
+        errors("empty", "{\"active\": {\"$type\": \"no-such-type\"}}");
+    assertEquals(
+        List.of("collection.empty.filter"), List.copyOf(errors.keySet()), errors.toString());
+    String message = errors.get("collection.empty.filter").get(0);
+    assertTrue(
+        message.startsWith("the $type of field 'active' is 'no-such-type', not a BSON type"),
+        message);
+    errors = errors("empty", "{\"name\": {\"$regex\": \"^(A\"}}");
+    message = errors.get("collection.empty.filter").get(0);
+    assertTrue(
+        message.startsWith("the regular expression of field 'name' is not valid: Unclosed group"),
+        message);
+  }
+
   @Test
   void whatOnlyTheServerRejectsIsReportedOnTheFilterKey() {
-    Map<String, List<String>> errors = errors("{\"active\": {\"$type\": \"no-such-type\"}}");
+    Map<String, List<String>> errors = errors("{\"qty\": {\"$mod\": [0, 1]}}");
     assertEquals(
         List.of("collection.customers.filter"), List.copyOf(errors.keySet()), errors.toString());
     assertTrue(

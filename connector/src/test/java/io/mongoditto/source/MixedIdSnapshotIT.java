@@ -69,7 +69,7 @@ class MixedIdSnapshotIT {
     p.put("snapshot.chunk.size", "5");
     p.put("change.stream.max.await.time.ms", "200");
     // Nothing stores offsets here: do not wait for the start position to be stored.
-    p.put(MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false");
+    p.put(MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START, "false");
     // Embedded-document _ids are not valid Ditto ids: they go to the errors topic, which shows
     // they were read.
     p.put("errors.topic", "errors");

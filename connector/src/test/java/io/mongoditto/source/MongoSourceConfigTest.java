@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.StartupMode;
 import io.mongoditto.mapping.IdMode;
 import java.util.HashMap;
 import java.util.List;
@@ -29,13 +31,13 @@ class MongoSourceConfigTest {
   void parsesCollectionsWithDefaults() {
     MongoSourceConfig c = MongoSourceConfig.of(base());
     assertEquals(2, c.collections().size());
-    CollectionSettings customers = c.collections().get(0);
+    CollectionConfig customers = c.collections().get(0);
     assertEquals(IdMode.SINGLE_FIELD, customers.mapping().idMode());
     assertEquals(List.of("customer_id"), customers.mapping().idFields());
     assertEquals("customers", customers.mapping().dittoCollection());
     assertEquals("mongoditto.customers", customers.topic());
     assertFalse(customers.mapping().keepMongoId());
-    CollectionSettings categories = c.collections().get(1);
+    CollectionConfig categories = c.collections().get(1);
     assertEquals(IdMode.MATCH_IDS, categories.mapping().idMode());
     assertNull(c.errorsTopic());
     assertEquals(MongoSourceConfig.HistoryLostPolicy.FAIL, c.historyLostPolicy());
@@ -58,7 +60,7 @@ class MongoSourceConfigTest {
     assertTrue(c.collections().get(0).mapping().keepMongoId());
     assertEquals(
         List.of("customers", "categories"),
-        c.enabledCollections().stream().map(CollectionSettings::name).toList());
+        c.streamedCollections().stream().map(CollectionConfig::name).toList());
     assertEquals("zava.errors", c.errorsTopic());
   }
 
@@ -97,72 +99,7 @@ class MongoSourceConfigTest {
   }
 
   @Test
-  void typoInCollectionSettingIsAnErrorOnThatKey() {
-    Map<String, String> p = base();
-    p.put("collection.customers.id.feilds", "customer_id");
-    Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
-    assertTrue(
-        errors.get("collection.customers.id.feilds").get(0).contains("unknown setting 'id.feilds'"),
-        errors.toString());
-  }
-
-  @Test
-  void settingOfUnlistedCollectionIsAnErrorOnThatKey() {
-    Map<String, String> p = base();
-    p.put("collection.orders.id.mode", "match_ids");
-    Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
-    assertTrue(
-        errors.get("collection.orders.id.mode").get(0).contains("not listed in 'collections'"),
-        errors.toString());
-  }
-
-  @Test
-  void collectionNamesWithDotsResolveToTheLongestListedName() {
-    Map<String, String> p = base();
-    p.put("collections", "a,a.b");
-    p.remove("collection.customers.id.mode");
-    p.remove("collection.customers.id.fields");
-    p.put("collection.a.b.id.mode", "single_field");
-    p.put("collection.a.b.id.fields", "x");
-    MongoSourceConfig c = MongoSourceConfig.of(p);
-    assertEquals(IdMode.MATCH_IDS, c.collections().get(0).mapping().idMode());
-    assertEquals(IdMode.SINGLE_FIELD, c.collections().get(1).mapping().idMode());
-  }
-
-  @Test
-  void idFieldRules() {
-    assertError(
-        "collection.customers.id.fields",
-        "exactly one",
-        Map.of("collection.customers.id.fields", "a,b"));
-    assertError(
-        "collection.customers.id.fields",
-        "'_id' cannot",
-        Map.of("collection.customers.id.fields", "_id"));
-    assertError(
-        "collection.customers.id.fields",
-        "not a top-level",
-        Map.of("collection.customers.id.fields", "a.b"));
-    assertError(
-        "collection.customers.id.mode",
-        "not one of",
-        Map.of("collection.customers.id.mode", "by_field"));
-    assertError(
-        "collection.categories.id.fields",
-        "match_ids takes",
-        Map.of("collection.categories.id.fields", "x"));
-    assertError(
-        "collection.customers.id.fields",
-        "two or more",
-        Map.of("collection.customers.id.mode", "multiple_fields"));
-    assertError(
-        "collection.customers.enabled",
-        "not true or false",
-        Map.of("collection.customers.enabled", "yes"));
-    assertError(
-        "collection.customers.topic",
-        "not a valid Kafka topic",
-        Map.of("collection.customers.topic", "a b"));
+  void sourceLevelCollectionRules() {
     assertError("collections", "twice", Map.of("collections", "customers,customers"));
     assertError(
         "collections",
@@ -172,16 +109,46 @@ class MongoSourceConfigTest {
         "collection.categories.topic",
         "already used",
         Map.of("collection.categories.topic", "mongoditto.customers"));
+    assertError(
+        "collection.customers.id.fields",
+        "exactly one",
+        Map.of("collection.customers.id.fields", "a,b"));
   }
 
   @Test
-  void multipleFieldsKeepsOrder() {
+  void onlyCollectionsSyncedFromMongoToDittoAreStreamed() {
     Map<String, String> p = base();
-    p.put("collection.customers.id.mode", "multiple_fields");
-    p.put("collection.customers.id.fields", "store_id, customer_id");
+    p.put("collections", "customers,categories,devices");
+    p.put("collection.devices.direction", "ditto_to_mongo");
+    // a Ditto -> MongoDB collection may share a topic name: the source never writes it
+    p.put("collection.devices.topic", "mongoditto.customers");
+    MongoSourceConfig c = MongoSourceConfig.of(p);
+    assertEquals(3, c.collections().size());
     assertEquals(
-        List.of("store_id", "customer_id"),
-        MongoSourceConfig.of(p).collections().get(0).mapping().idFields());
+        List.of("customers", "categories"),
+        c.streamedCollections().stream().map(CollectionConfig::name).toList());
+    p.put("collection.customers.direction", "ditto_to_mongo");
+    p.put("collection.categories.direction", "DITTO_TO_MONGO");
+    p.remove("collection.devices.topic");
+    Map<String, List<String>> errors = MongoSourceConfig.parse(p).errors();
+    assertTrue(
+        errors.get("collections").get(0).contains("no enabled collection is synced from MongoDB"),
+        errors.toString());
+  }
+
+  @Test
+  void theSourceIdIsTheConnectorsNameUnlessSet() {
+    Map<String, String> p = base();
+    assertEquals("mongo-source", MongoSourceConfig.of(p).sourceId());
+    p.put("name", "zava-retail-mongo");
+    assertEquals("zava-retail-mongo", MongoSourceConfig.of(p).sourceId());
+    assertEquals("zava-retail-mongo", MongoSourceConfig.of(p).recordOrigin());
+    p.put("source.id", " zava-eu ");
+    assertEquals("zava-eu", MongoSourceConfig.of(p).sourceId());
+    p.put("snapshot.sweep", "never");
+    assertNull(
+        MongoSourceConfig.of(p).recordOrigin(), "a source that never sweeps names no origin");
+    assertError("source.id", "control characters", Map.of("source.id", "a\tb"));
   }
 
   @Test
@@ -223,17 +190,17 @@ class MongoSourceConfigTest {
 
   @Test
   void uriIsAPassword() {
-    assertEquals("[hidden]", MongoSourceConfig.of(base()).uri().toString());
+    assertEquals("[hidden]", MongoSourceConfig.of(base()).connection().uri().toString());
   }
 
   @Test
   void taskCollectionsRestrictTheAssignment() {
     Map<String, String> p = base();
-    p.put(MongoSourceConfig.TASK_COLLECTIONS, "categories");
+    p.put(MongoSourceConfigDef.TASK_COLLECTIONS, "categories");
     assertEquals(
         List.of("categories"),
         MongoSourceConfig.of(p).assignedCollections().stream()
-            .map(CollectionSettings::name)
+            .map(CollectionConfig::name)
             .toList());
   }
 

@@ -1,16 +1,19 @@
 package io.mongoditto.source;
 
 import static io.mongoditto.source.SourceTaskDriver.poll;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoCollection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,9 @@ class MongoSourceTaskIT {
     p.put("startup.mode", mode);
     p.put("snapshot.chunk.size", "3");
     p.put("change.stream.max.await.time.ms", "200");
-    p.put(MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
+    p.put(
+        MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START,
+        "false"); // no runtime stores offsets here
     return p;
   }
 
@@ -171,5 +176,96 @@ class MongoSourceTaskIT {
     long tookMs = (System.nanoTime() - began) / 1_000_000;
     assertTrue(tookMs < 2000, "stop() took " + tookMs + " ms");
     assertEquals(null, task.poll());
+  }
+
+  /**
+   * Issue 13 item 10: a collection's reader fails (its collection was dropped) while another
+   * collection's long copy keeps the buffer full. The failure used to wait for an empty buffer, so
+   * the task stayed RUNNING for the whole copy; now poll() throws it after the records read before
+   * it. The buffer is kept full before every poll, as a long copy keeps it.
+   */
+  @Test
+  void aFailedReaderFailsTheTaskWhileAnotherCollectionsCopyFillsTheBuffer() throws Exception {
+    com.mongodb.client.MongoDatabase db = MONGO.client().getDatabase("t_fail");
+    db.createCollection("categories");
+    List<Document> orders = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      orders.add(new Document("_id", String.format("o-%05d", i)));
+    }
+    db.getCollection("orders").insertMany(orders);
+    Map<String, String> p = props("t_fail", "initial");
+    p.put("collections", "categories,orders");
+    p.put("buffer.capacity", "20");
+    p.put("poll.max.batch.size", "10");
+    p.put("snapshot.chunk.size", "10");
+    MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
+    try {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (task.stats().collection("categories").state() != CollectionMetrics.State.STREAMING
+          && System.currentTimeMillis() < deadline) {
+        task.poll();
+      }
+      db.getCollection("categories").drop();
+      await().atMost(Duration.ofSeconds(20)).until(task::readerFailed);
+      int afterDrop = 0;
+      ConnectException failure = null;
+      while (failure == null && afterDrop < 3000) {
+        // as a long copy keeps it: full before every poll
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> task.bufferedRecords() >= 20);
+        try {
+          List<SourceRecord> batch = task.poll();
+          afterDrop += batch == null ? 0 : batch.size();
+        } catch (ConnectException e) {
+          failure = e;
+        }
+      }
+      assertTrue(
+          failure != null && failure.getMessage().contains("t_fail.categories was dropped"),
+          "the task failed, after " + afterDrop + " more records: " + failure);
+      assertTrue(afterDrop <= 20, afterDrop + " records were handed out before the failure");
+    } finally {
+      task.stop();
+    }
+  }
+
+  /**
+   * Issue 15 item 3: the stop line printed empty totals ({@code events={}}), because the stats were
+   * closed (their per-collection values dropped) before the line was logged.
+   */
+  @Test
+  void theStopLineHasTheTotals() throws Exception {
+    MongoCollection<Document> cats =
+        MONGO.client().getDatabase("t_stoplog").getCollection("categories");
+    for (int i = 0; i < 4; i++) {
+      cats.insertOne(new Document("_id", "c" + i));
+    }
+    MongoSourceTask task = SourceTaskDriver.start(props("t_stoplog", "initial"), Map.of());
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    try {
+      assertEquals(4, poll(task, 4, 10_000).size());
+    } finally {
+      // slf4j-simple writes to whatever System.err is when it logs
+      java.io.PrintStream original = System.err;
+      System.setErr(
+          new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        task.stop();
+      } finally {
+        System.setErr(original);
+      }
+    }
+    String line =
+        captured
+            .toString(java.nio.charset.StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.contains("Source task stopped:"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no stop line in: " + captured));
+    assertTrue(
+        line.contains("records={categories=4}") && line.contains("snapshotCopied={categories=4}"),
+        line);
   }
 }

@@ -15,6 +15,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ChangeStreamPreAndPostImagesOptions;
 import com.mongodb.client.model.CreateCollectionOptions;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
 import io.mongoditto.localmongo.LocalMongo;
@@ -193,7 +194,8 @@ class SelectiveSyncIT {
     props.put("collection.people.filter", "{\"active\": true}");
     props.put("change.stream.max.await.time.ms", "200");
     props.put(
-        MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
+        MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START,
+        "false"); // no runtime stores offsets here
     props.put("poll.await.time.ms", "100");
     MongoSourceConfig before = MongoSourceConfig.of(props);
     expectedFingerprint = before.collections().get(0).rules().fingerprint();
@@ -211,7 +213,7 @@ class SelectiveSyncIT {
     // offsets
     source.stop();
     props.put("collection.people.fields.exclude", "internal_notes");
-    CollectionSettings after = MongoSourceConfig.of(props).collections().get(0);
+    CollectionConfig after = MongoSourceConfig.of(props).collections().get(0);
     Map<String, ?> stored = committed.get(SourceOffsets.partition("rules_change", "people"));
     String warning = SyncRulesChange.message("rules-change", "rules_change", after, stored);
     assertTrue(
@@ -301,7 +303,8 @@ class SelectiveSyncIT {
     props.put("snapshot.parallelism", "2");
     props.put("change.stream.max.await.time.ms", "200");
     props.put(
-        MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
+        MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START,
+        "false"); // no runtime stores offsets here
     props.put("poll.await.time.ms", "100");
     expectedFingerprint = FINGERPRINT;
     startSource(props);

@@ -35,7 +35,7 @@ class SnapshotCursorIT {
     p.put("snapshot.chunk.size", String.valueOf(chunk));
     p.put("change.stream.max.await.time.ms", "200");
     // Nothing stores offsets here: do not wait for the start position to be stored.
-    p.put(MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false");
+    p.put(MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START, "false");
     return p;
   }
 

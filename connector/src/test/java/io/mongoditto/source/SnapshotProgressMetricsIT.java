@@ -51,7 +51,8 @@ class SnapshotProgressMetricsIT {
     props.put("snapshot.chunk.size", "3");
     props.put("change.stream.max.await.time.ms", "200");
     props.put(
-        MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START, "false"); // no runtime stores offsets here
+        MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START,
+        "false"); // no runtime stores offsets here
 
     try (Metrics metrics = new Metrics();
         PluginMetricsImpl plugin =

@@ -3,6 +3,7 @@ package io.mongoditto.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mongoditto.config.CollectionSetting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +33,11 @@ class SourceConfigDocsTest {
   @Test
   void everyPublicKeyAndCollectionSettingIsDocumented() {
     String md = SourceConfigDocs.markdown();
-    MongoSourceConfig.CONFIG_DEF.configKeys().values().stream()
+    MongoSourceConfigDef.CONFIG_DEF.configKeys().values().stream()
         .filter(k -> !k.internalConfig)
         .forEach(k -> assertTrue(md.contains("`" + k.name + "`"), k.name));
-    MongoSourceConfig.COLLECTION_SETTINGS_DOCS
-        .keySet()
-        .forEach(s -> assertTrue(md.contains("`" + s + "`"), s));
+    for (CollectionSetting s : CollectionSetting.values()) {
+      assertTrue(md.contains("`" + s.key() + "`"), s.key());
+    }
   }
 }

@@ -83,6 +83,23 @@ final class SourceConnectCluster implements AutoCloseable {
     return config;
   }
 
+  /** A per-collection gauge of the connector's tasks, read over JMX as any operator would. */
+  static long metric(String connector, String collection, String attribute) throws Exception {
+    javax.management.MBeanServer server =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    for (javax.management.ObjectName n : server.queryNames(null, null)) {
+      if (collection.equals(n.getKeyProperty("collection"))
+          && connector.equals(n.getKeyProperty("connector"))) {
+        return ((Number) server.getAttribute(n, attribute)).longValue();
+      }
+      if (n.getKeyProperty("collection") != null) {
+        seen.add(n.toString());
+      }
+    }
+    throw new AssertionError("no metrics for " + connector + "/" + collection + " among " + seen);
+  }
+
   @Override
   public void close() {
     close(connect, client, mongo);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mongoditto.config.MongoConnectionConfig;
 import io.mongoditto.metrics.EffectiveConfig;
 import java.util.HashMap;
 import java.util.List;
@@ -24,18 +25,18 @@ class SourceLogLinesTest {
     Map<String, String> props = new HashMap<>();
     props.put("name", "zava");
     props.put(
-        MongoSourceConfig.MONGODB_URI,
+        MongoConnectionConfig.MONGODB_URI,
         "mongodb://reader:Pa55word@db1:27017,db2:27017/?replicaSet=rs0");
-    props.put(MongoSourceConfig.MONGODB_DATABASE, "zava");
-    props.put(MongoSourceConfig.COLLECTIONS, "orders");
-    props.put(MongoSourceConfig.TLS_TRUSTSTORE_PASSWORD, "trustme");
+    props.put(MongoConnectionConfig.MONGODB_DATABASE, "zava");
+    props.put(MongoSourceConfigDef.COLLECTIONS, "orders");
+    props.put(MongoConnectionConfig.TLS_TRUSTSTORE_PASSWORD, "trustme");
     props.put("collection.orders.id.mode", "single_field");
-    String line = EffectiveConfig.format(MongoSourceConfig.CONFIG_DEF, props);
+    String line = EffectiveConfig.format(MongoSourceConfigDef.CONFIG_DEF, props);
     assertFalse(line.contains("Pa55word"), line);
     assertFalse(line.contains("reader"), line);
     assertFalse(line.contains("trustme"), line);
-    assertTrue(line.contains(MongoSourceConfig.MONGODB_URI + "=[hidden]"), line);
-    assertTrue(line.contains(MongoSourceConfig.LOG_SUMMARY_INTERVAL_MS + "=60000"), line);
+    assertTrue(line.contains(MongoConnectionConfig.MONGODB_URI + "=[hidden]"), line);
+    assertTrue(line.contains(MongoSourceConfigDef.LOG_SUMMARY_INTERVAL_MS + "=60000"), line);
     assertTrue(line.contains("collection.orders.id.mode=single_field"), line);
   }
 

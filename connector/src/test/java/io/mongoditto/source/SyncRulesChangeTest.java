@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mongoditto.config.CollectionConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** A changed filter or transformation is noticed through the fingerprint every offset carries. */
 class SyncRulesChangeTest {
 
-  private static CollectionSettings customers(String... keyValues) {
+  private static CollectionConfig customers(String... keyValues) {
     Map<String, String> p = MongoSourceConfigTest.base();
     for (int i = 0; i < keyValues.length; i += 2) {
       p.put(keyValues[i], keyValues[i + 1]);
@@ -24,7 +25,7 @@ class SyncRulesChangeTest {
 
   @Test
   void offsetsOfACollectionWithRulesCarryTheirFingerprint() {
-    CollectionSettings c = customers("collection.customers.filter", "{\"active\": true}");
+    CollectionConfig c = customers("collection.customers.filter", "{\"active\": true}");
     Map<String, ?> stamped = SyncRulesChange.stamped(STREAM_OFFSET, c.rules());
     assertEquals(c.rules().fingerprint(), stamped.get(SyncRulesChange.OFFSET_KEY));
     assertEquals(
@@ -37,7 +38,7 @@ class SyncRulesChangeTest {
 
   @Test
   void sameRulesOrAFirstStartSayNothing() {
-    CollectionSettings c = customers("collection.customers.filter", "{\"active\": true}");
+    CollectionConfig c = customers("collection.customers.filter", "{\"active\": true}");
     assertNull(
         SyncRulesChange.message(
             "src", "zava", c, SyncRulesChange.stamped(STREAM_OFFSET, c.rules())));
@@ -47,8 +48,8 @@ class SyncRulesChangeTest {
 
   @Test
   void changedRulesWarnWithTheExactResetCalls() {
-    CollectionSettings before = customers("collection.customers.filter", "{\"active\": true}");
-    CollectionSettings after =
+    CollectionConfig before = customers("collection.customers.filter", "{\"active\": true}");
+    CollectionConfig after =
         customers(
             "collection.customers.filter",
             "{\"active\": true, \"deleted\": false}",

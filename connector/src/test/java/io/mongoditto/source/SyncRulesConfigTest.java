@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.SyncRules;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ class SyncRulesConfigTest {
                     Map.class));
     props.put("mongodb.uri", "mongodb://localhost:27017");
     MongoSourceConfig c = MongoSourceConfig.of(props);
-    CollectionSettings customers =
+    CollectionConfig customers =
         c.collections().stream()
             .filter(s -> s.name().equals("customers"))
             .findFirst()
@@ -146,7 +147,7 @@ class SyncRulesConfigTest {
     assertEquals(
         BsonDocument.parse("{\"deleted\": false, \"active\": true}"),
         customers.rules().mongoQuery());
-    CollectionSettings orders =
+    CollectionConfig orders =
         c.collections().stream().filter(s -> s.name().equals("orders")).findFirst().orElseThrow();
     assertTrue(orders.rules().filter().isEmpty());
     assertFalse(orders.rules().transforms().isEmpty());

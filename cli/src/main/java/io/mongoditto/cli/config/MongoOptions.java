@@ -1,5 +1,6 @@
 package io.mongoditto.cli.config;
 
+import io.mongoditto.config.CollectionsParser;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,10 +51,15 @@ public final class MongoOptions {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put(Keys.MONGODB_URI, uri);
     flags.put(Keys.MONGODB_DATABASE, database);
+    settings = settings.with(flags);
     if (collections != null) {
-      flags.put(Keys.COLLECTIONS, String.join(",", collections));
+      // Only these collections: the settings of the config's other collections go too.
+      settings =
+          Settings.of(
+              CollectionsParser.onlyCollections(
+                  settings.asMap(), collections.stream().map(String::trim).toList()));
     }
-    return settings.with(flags);
+    return settings;
   }
 
   public String mongodbUri(Settings settings) {

@@ -3,6 +3,9 @@ package io.mongoditto.cli.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mongoditto.cli.UserException;
+import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.CollectionsParser;
+import io.mongoditto.config.Direction;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -150,6 +154,31 @@ public final class Settings {
 
   public Map<String, String> asMap() {
     return values;
+  }
+
+  /**
+   * Every listed collection, enabled or not, in configured order, read by the connectors' one
+   * parser ({@link CollectionsParser}): a wrong value fails here as it would on Connect.
+   *
+   * @throws UserException listing every problem with its key
+   */
+  public List<CollectionConfig> collections() {
+    CollectionsParser.Parsed parsed = CollectionsParser.parse(values);
+    if (!parsed.ok()) {
+      StringBuilder sb = new StringBuilder("the collections config is invalid:");
+      parsed
+          .errors()
+          .forEach(
+              (key, messages) ->
+                  messages.forEach(m -> sb.append("\n  ").append(key).append(": ").append(m)));
+      throw new UserException(sb.toString());
+    }
+    return parsed.collections();
+  }
+
+  /** The collections synced from MongoDB to Ditto: what the embedded runner and verify work on. */
+  public List<CollectionConfig> collectionsSyncedToDitto() {
+    return collections().stream().filter(c -> c.syncs(Direction.MONGO_TO_DITTO)).toList();
   }
 
   @Override

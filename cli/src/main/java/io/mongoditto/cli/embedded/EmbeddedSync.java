@@ -9,6 +9,7 @@ import io.mongoditto.change.DittoChangeCodec;
 import io.mongoditto.change.SweepMarker;
 import io.mongoditto.sink.DittoSinkTask;
 import io.mongoditto.source.MongoSourceConfig;
+import io.mongoditto.source.MongoSourceConfigDef;
 import io.mongoditto.source.MongoSourceConnector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,10 +118,11 @@ public final class EmbeddedSync implements AutoCloseable {
     props.setProperty("tasks.max", options.settings().getOrDefault("tasks.max", "1"));
     // No Kafka between source and sink here: only Ditto's 5 MiB limit applies.
     props.setProperty(
-        MongoSourceConfig.RECORD_MAX_BYTES,
+        MongoSourceConfigDef.RECORD_MAX_BYTES,
         options
             .settings()
-            .getOrDefault(MongoSourceConfig.RECORD_MAX_BYTES, Integer.toString(Integer.MAX_VALUE)));
+            .getOrDefault(
+                MongoSourceConfigDef.RECORD_MAX_BYTES, Integer.toString(Integer.MAX_VALUE)));
     // Kafka's file store rewrites the file in place: a kill mid-write would lose every offset.
     props.setProperty("offset.storage", AtomicFileOffsetBackingStore.class.getName());
     props.setProperty(

@@ -6,7 +6,7 @@ import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
-import io.mongoditto.cli.config.CollectionsConfig.Entry;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.IdMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +26,9 @@ public final class DeploymentCheck {
 
   private final MongoClient client;
   private final String database;
-  private final List<Entry> collections;
+  private final List<CollectionConfig> collections;
 
-  public DeploymentCheck(MongoClient client, String database, List<Entry> collections) {
+  public DeploymentCheck(MongoClient client, String database, List<CollectionConfig> collections) {
     this.client = client;
     this.database = database;
     this.collections = List.copyOf(collections);
@@ -140,7 +140,7 @@ public final class DeploymentCheck {
         authInfo.getList("authenticatedUserPrivileges", Document.class, List.of());
     List<Finding> findings = new ArrayList<>();
     List<String> missing = new ArrayList<>();
-    for (Entry entry : collections) {
+    for (CollectionConfig entry : collections) {
       if (!entry.enabled()) {
         continue;
       }
@@ -201,7 +201,7 @@ public final class DeploymentCheck {
               "grant listCollections on " + database + " (the read role has it)"));
       return findings;
     }
-    for (Entry entry : collections) {
+    for (CollectionConfig entry : collections) {
       String name = entry.name();
       if (!entry.enabled()) {
         findings.add(Finding.ok(name, "disabled in the config, not checked"));

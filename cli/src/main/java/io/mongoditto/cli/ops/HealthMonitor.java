@@ -1,7 +1,7 @@
 package io.mongoditto.cli.ops;
 
-import io.mongoditto.cli.config.CollectionsConfig;
 import io.mongoditto.cli.embedded.EmbeddedSync;
+import io.mongoditto.config.CollectionConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -66,7 +66,7 @@ public final class HealthMonitor {
   private static final String[] PHASES = {"starting", "snapshotting", "streaming", "finished"};
 
   private final EmbeddedSync sync;
-  private final List<CollectionsConfig.Entry> collections;
+  private final List<CollectionConfig> collections;
   private final HealthThresholds thresholds;
   private final String sourceName;
   private final String sinkName;
@@ -81,7 +81,7 @@ public final class HealthMonitor {
   public HealthMonitor(
       EmbeddedSync sync,
       Map<String, String> settings,
-      List<CollectionsConfig.Entry> collections,
+      List<CollectionConfig> collections,
       HealthThresholds thresholds) {
     this(sync, settings, collections, thresholds, System::currentTimeMillis);
   }
@@ -89,7 +89,7 @@ public final class HealthMonitor {
   HealthMonitor(
       EmbeddedSync sync,
       Map<String, String> settings,
-      List<CollectionsConfig.Entry> collections,
+      List<CollectionConfig> collections,
       HealthThresholds thresholds,
       LongSupplier clock) {
     this.sync = sync;
@@ -108,7 +108,7 @@ public final class HealthMonitor {
     long now = clock.getAsLong();
     Map<String, Double> values = metricValues();
     Map<String, long[]> totals = new HashMap<>();
-    for (CollectionsConfig.Entry e : collections) {
+    for (CollectionConfig e : collections) {
       String c = e.mapping().dittoCollection();
       totals.put(
           c,
@@ -132,7 +132,7 @@ public final class HealthMonitor {
               ? "the sync is not running"
               : "the sync stopped: " + failure.getMessage());
     }
-    for (CollectionsConfig.Entry e : collections) {
+    for (CollectionConfig e : collections) {
       String c = e.mapping().dittoCollection();
       long[] t = totals.get(c);
       long[] b = baseline.getOrDefault(c, new long[4]);

@@ -3,7 +3,7 @@ package io.mongoditto.cli.verify;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
-import io.mongoditto.cli.config.CollectionsConfig;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoResponse;
 import io.mongoditto.mapping.ChangeEventMapper;
@@ -59,13 +59,13 @@ public final class SyncVerifier {
   }
 
   /** The documents that belong in Ditto: those matching the collection's filter. */
-  public long mongoCount(CollectionsConfig.Entry entry) {
+  public long mongoCount(CollectionConfig entry) {
     return db.getCollection(entry.mapping().mongoCollection())
         .countDocuments(entry.rules().mongoQuery());
   }
 
   /** Counts, plus {@code sample} random documents compared (0: counts only). */
-  public Result verify(CollectionsConfig.Entry entry, int sample) {
+  public Result verify(CollectionConfig entry, int sample) {
     return verify(entry, sample, false);
   }
 
@@ -77,7 +77,7 @@ public final class SyncVerifier {
    * exactly the expected set: every expected document is there and equal, and there is no room for
    * an extra one.
    */
-  public Result verify(CollectionsConfig.Entry entry, int sample, boolean full) {
+  public Result verify(CollectionConfig entry, int sample, boolean full) {
     String mongo = entry.mapping().mongoCollection();
     String dittoName = entry.mapping().dittoCollection();
     BsonDocument query = entry.rules().mongoQuery();

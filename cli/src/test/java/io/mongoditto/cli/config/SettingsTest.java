@@ -3,8 +3,10 @@ package io.mongoditto.cli.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mongoditto.cli.UserException;
+import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.IdMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,16 +43,16 @@ class SettingsTest {
     assertEquals("flagdb", options.databaseName(s));
     assertEquals("2", s.get("tasks.max").orElseThrow());
 
-    List<CollectionsConfig.Entry> all = CollectionsConfig.all(s);
+    List<CollectionConfig> all = s.collections();
     assertEquals(
         List.of("stores", "customers", "inventory", "product_embeddings"),
-        all.stream().map(CollectionsConfig.Entry::name).toList());
+        all.stream().map(CollectionConfig::name).toList());
     assertEquals(IdMode.SINGLE_FIELD, all.get(0).mapping().idMode());
     assertEquals(List.of("store_id"), all.get(0).mapping().idFields());
     assertEquals(List.of("a", "b"), all.get(1).mapping().idFields());
     assertEquals(IdMode.MATCH_IDS, all.get(2).mapping().idMode());
     assertFalse(all.get(3).enabled());
-    assertEquals(3, CollectionsConfig.enabled(s).size());
+    assertEquals(3, s.collectionsSyncedToDitto().size());
   }
 
   @Test
@@ -68,10 +70,10 @@ class SettingsTest {
         Path.of(System.getProperty("project.root", "..")).resolve("config/zava-retail-source.json");
     org.junit.jupiter.api.Assumptions.assumeTrue(
         Files.exists(file), "config/zava-retail-source.json not there yet");
-    List<CollectionsConfig.Entry> all = CollectionsConfig.all(Settings.load(file));
+    List<CollectionConfig> all = Settings.load(file).collections();
     Map<String, String> expected = io.mongoditto.cli.seed.ZavaRetailSpec.connectorMapping();
     assertEquals(8, all.size());
-    for (CollectionsConfig.Entry e : all) {
+    for (CollectionConfig e : all) {
       String mode = expected.getOrDefault("collection." + e.name() + ".id.mode", "match_ids");
       assertEquals(mode.toUpperCase(), e.mapping().idMode().name(), e.name());
       assertEquals(
@@ -89,17 +91,54 @@ class SettingsTest {
         "mongodb.uri=mongodb://p\ncollections=orders\ncollection.orders.id.mode=single_field\n"
             + "collection.orders.id.fields=order_id\n");
     Settings s = Settings.load(file);
-    assertEquals("order_id", CollectionsConfig.all(s).get(0).mapping().idFields().get(0));
+    assertEquals("order_id", s.collections().get(0).mapping().idFields().get(0));
   }
 
   @Test
-  void badModeAndFieldCountsAreClearErrors() {
-    Settings bad = Settings.of(Map.of("collections", "x", "collection.x.id.mode", "by_magic"));
-    assertThrows(UserException.class, () -> CollectionsConfig.all(bad));
-    Settings noField =
-        Settings.of(Map.of("collections", "x", "collection.x.id.mode", "single_field"));
-    assertThrows(UserException.class, () -> CollectionsConfig.all(noField));
+  void badValuesFailAsOnConnectNamingTheirKeys() {
+    assertProblem(
+        Map.of("collections", "x", "collection.x.id.mode", "by_magic"),
+        "collection.x.id.mode: 'by_magic' is not one of match_ids, single_field, multiple_fields");
+    assertProblem(
+        Map.of("collections", "x", "collection.x.id.mode", "single_field"),
+        "collection.x.id.fields: single_field needs exactly one field, got 0");
+    // the CLI's own parser read these as false, unchecked and unchecked
+    assertProblem(
+        Map.of("collections", "x", "collection.x.enabled", "flase"),
+        "collection.x.enabled: 'flase' is not true or false");
+    assertProblem(
+        Map.of("collections", "x", "collection.x.topic", "no spaces allowed"),
+        "collection.x.topic: 'no spaces allowed' is not a valid Kafka topic name");
+    assertProblem(
+        Map.of("collections", "x", "collection.x.id.fields", "_id"),
+        "collection.x.id.fields: match_ids takes the Mongo _id");
+    assertProblem(
+        Map.of("collections", "x", "collection.y.enabled", "true"),
+        "collection.y.enabled: refers to a collection that is not listed in 'collections'");
     assertThrows(UserException.class, () -> Settings.load(dir.resolve("missing.json")));
+  }
+
+  @Test
+  void theCollectionsFlagNarrowsAConfigToSomeOfItsCollections() throws Exception {
+    Path file = dir.resolve("source.json");
+    Files.writeString(
+        file,
+        """
+        {"collections": "stores,orders",
+         "collection.stores.id.mode": "single_field", "collection.stores.id.fields": "store_id",
+         "collection.orders.id.mode": "single_field", "collection.orders.id.fields": "order_id"}
+        """);
+    MongoOptions options = new MongoOptions();
+    new CommandLine(options).parseArgs("-c", file.toString(), "--collections", "orders,returns");
+    List<CollectionConfig> all = options.settings(Map.of()).collections();
+    assertEquals(List.of("orders", "returns"), all.stream().map(CollectionConfig::name).toList());
+    assertEquals(List.of("order_id"), all.get(0).mapping().idFields());
+    assertEquals(IdMode.MATCH_IDS, all.get(1).mapping().idMode());
+  }
+
+  private static void assertProblem(Map<String, String> settings, String expected) {
+    UserException e = assertThrows(UserException.class, () -> Settings.of(settings).collections());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
   @Test

@@ -1,9 +1,10 @@
-package io.mongoditto.source;
+package io.mongoditto.mongo;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.mongoditto.config.MongoConnectionConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,10 +18,11 @@ import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
-/** Builds driver clients from the config: URI, TLS material, timeouts. Never prints the URI. */
-final class MongoClientFactory {
-
-  private static final String APP_NAME = "mongo-ditto-source";
+/**
+ * Builds driver clients from a {@link MongoConnectionConfig}: URI, TLS material, timeouts. Never
+ * prints the URI. Shared by the MongoDB source and the Ditto -> MongoDB sink.
+ */
+public final class MongoClientFactory {
 
   private MongoClientFactory() {}
 
@@ -29,25 +31,36 @@ final class MongoClientFactory {
    *
    * @throws ConfigException on {@code mongodb.uri} without its value
    */
-  static ConnectionString connectionString(Password uri) {
+  public static ConnectionString connectionString(Password uri) {
     try {
       return new ConnectionString(uri.value());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
-          MongoSourceConfig.MONGODB_URI,
+          MongoConnectionConfig.MONGODB_URI,
           "[hidden]",
           "not a valid MongoDB connection string (expected mongodb://user:password@host:port/?options"
               + " or mongodb+srv://...)");
     }
   }
 
-  static MongoClient create(
-      MongoSourceConfig config, int serverSelectionTimeoutMs, int socketTimeoutMs) {
+  /**
+   * A client of the configured deployment.
+   *
+   * @param appName the driver's application name (shown in the server's logs and currentOp), unless
+   *     the connection string sets one
+   * @param socketTimeoutMs 0 for none
+   * @throws org.apache.kafka.common.config.ConfigException on a bad connection string or TLS store
+   */
+  public static MongoClient create(
+      MongoConnectionConfig config,
+      String appName,
+      int serverSelectionTimeoutMs,
+      int socketTimeoutMs) {
     ConnectionString cs = connectionString(config.uri());
     MongoClientSettings.Builder b =
         MongoClientSettings.builder()
             .applyConnectionString(cs)
-            .applicationName(cs.getApplicationName() == null ? APP_NAME : cs.getApplicationName())
+            .applicationName(cs.getApplicationName() == null ? appName : cs.getApplicationName())
             .applyToClusterSettings(
                 c -> c.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS))
             .applyToSocketSettings(
@@ -58,7 +71,7 @@ final class MongoClientFactory {
                     s.readTimeout(socketTimeoutMs, TimeUnit.MILLISECONDS);
                   }
                 });
-    MongoSourceConfig.TlsSettings tls = config.tls();
+    MongoConnectionConfig.Tls tls = config.tls();
     if (tls.enabled()) {
       SSLContext context = sslContext(tls);
       b.applyToSslSettings(
@@ -72,7 +85,7 @@ final class MongoClientFactory {
     return MongoClients.create(b.build());
   }
 
-  private static SSLContext sslContext(MongoSourceConfig.TlsSettings tls) {
+  private static SSLContext sslContext(MongoConnectionConfig.Tls tls) {
     boolean trust = !tls.truststorePath().isBlank();
     boolean key = !tls.keystorePath().isBlank();
     if (!trust && !key) {
@@ -87,7 +100,7 @@ final class MongoClientFactory {
                 tls.truststorePath(),
                 tls.truststorePassword(),
                 tls.truststoreType(),
-                MongoSourceConfig.TLS_TRUSTSTORE_PATH));
+                MongoConnectionConfig.TLS_TRUSTSTORE_PATH));
       }
       KeyManagerFactory kmf = null;
       if (key) {
@@ -97,7 +110,7 @@ final class MongoClientFactory {
                 tls.keystorePath(),
                 tls.keystorePassword(),
                 tls.keystoreType(),
-                MongoSourceConfig.TLS_KEYSTORE_PATH),
+                MongoConnectionConfig.TLS_KEYSTORE_PATH),
             chars(tls.keystorePassword()));
       }
       SSLContext context = SSLContext.getInstance("TLS");
@@ -108,7 +121,7 @@ final class MongoClientFactory {
       return context;
     } catch (GeneralSecurityException e) {
       throw new ConfigException(
-          MongoSourceConfig.TLS_ENABLED, true, "cannot set up TLS: " + e.getMessage());
+          MongoConnectionConfig.TLS_ENABLED, true, "cannot set up TLS: " + e.getMessage());
     }
   }
 

@@ -1,4 +1,4 @@
-package io.mongoditto.source;
+package io.mongoditto.config;
 
 import java.util.Locale;
 
@@ -17,7 +17,16 @@ public enum StartupMode {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * @throws IllegalArgumentException naming the accepted values
+   */
   public static StartupMode parse(String value) {
-    return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    for (StartupMode m : values()) {
+      if (m.configValue().equalsIgnoreCase(value.trim())) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "'" + value + "' is not one of initial, latest, timestamp, snapshot_only");
   }
 }

@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A task killed after it handed on snapshot records but before the runtime stored any of their
- * offsets must, when restarted, continue from the SAME stream position as the first attempt: a
- * document the first attempt copied and that was deleted before the restart must get its delete.
- * The runtime here behaves like Connect: it stores the offset of the last polled record of each
- * partition on a timer, and a kill loses whatever was polled since the last store.
+ * A task killed before the runtime stored any offset of what it read must, when restarted, continue
+ * from the SAME stream position as the first attempt: a document the first attempt copied and that
+ * was deleted before the restart must get its delete; a collection under startup mode latest must
+ * get the changes made after the first attempt started streaming. The runtime here behaves like
+ * Connect: it stores the offset of the last polled record of each partition on a timer, and a kill
+ * loses whatever was polled since the last store.
  */
-class DurableSnapshotStartIT {
+class DurableStartIT {
 
   @RegisterExtension static final LocalMongoExtension MONGO = new LocalMongoExtension();
 
@@ -75,7 +76,7 @@ class DurableSnapshotStartIT {
     p.put("poll.max.batch.size", "5");
     p.put("change.stream.max.await.time.ms", "200");
     p.put(
-        MongoSourceConfig.SNAPSHOT_AWAIT_STORED_START,
+        MongoSourceConfigDef.SNAPSHOT_AWAIT_STORED_START,
         System.getProperty("test.await.stored.start", "true"));
     return p;
   }
@@ -100,18 +101,18 @@ class DurableSnapshotStartIT {
       long nextFlush = System.currentTimeMillis() + 300;
       SourceRecord lastPolled = null;
       long deadline = System.currentTimeMillis() + 20_000;
-      while (firstRun.stream().noneMatch(DurableSnapshotStartIT::isData)
+      while (firstRun.stream().noneMatch(DurableStartIT::isData)
           && System.currentTimeMillis() < deadline) {
         List<SourceRecord> batch = first.poll();
         if (batch != null && !batch.isEmpty()) {
           firstRun.addAll(batch);
-          if (batch.stream().noneMatch(DurableSnapshotStartIT::isData)) {
+          if (batch.stream().noneMatch(DurableStartIT::isData)) {
             lastPolled = batch.get(batch.size() - 1);
           }
         }
         if (System.currentTimeMillis() >= nextFlush
             && lastPolled != null
-            && firstRun.stream().noneMatch(DurableSnapshotStartIT::isData)) {
+            && firstRun.stream().noneMatch(DurableStartIT::isData)) {
           store.store(lastPolled);
           nextFlush = System.currentTimeMillis() + 300;
         }
@@ -119,8 +120,7 @@ class DurableSnapshotStartIT {
     } finally {
       first.stop(); // the kill: nothing polled after the last store is stored
     }
-    SourceRecord copied =
-        firstRun.stream().filter(DurableSnapshotStartIT::isData).findFirst().orElse(null);
+    SourceRecord copied = firstRun.stream().filter(DurableStartIT::isData).findFirst().orElse(null);
     assertNotNull(copied, "the first attempt copied documents: " + firstRun);
     BsonDocument firstPosition = SourceOffsets.snapshotStartToken(copied.sourceOffset());
     Map<String, Object> stored = store.offset(SourceOffsets.partition("durable", "categories"));
@@ -147,7 +147,7 @@ class DurableSnapshotStartIT {
     }
     assertTrue(
         secondRun.stream()
-            .filter(DurableSnapshotStartIT::isData)
+            .filter(DurableStartIT::isData)
             .anyMatch(
                 r -> deletedId.equals(r.key()) && DittoChangeCodec.fromValue(r.value()).isDelete()),
         "the delete of " + deletedId + " reached the topic");
@@ -157,10 +157,89 @@ class DurableSnapshotStartIT {
     assertEquals(
         null, SourceOffsets.snapshotLastId(stored), "nothing copied yet in the stored offset");
     SourceRecord firstCopy =
-        secondRun.stream().filter(DurableSnapshotStartIT::isData).findFirst().orElseThrow();
+        secondRun.stream().filter(DurableStartIT::isData).findFirst().orElseThrow();
     assertEquals(
         firstPosition,
         SourceOffsets.snapshotStartToken(firstCopy.sourceOffset()),
         "the restarted copy streams from the first attempt's position");
+  }
+
+  /**
+   * Issue 13 item 8: under startup mode latest the position "now" lived only in memory until the
+   * first offset flush; a task killed before it started again at a later "now", and the changes in
+   * between were never read. Now it is stored before the stream is read.
+   */
+  @Test
+  void aLatestStartIsStoredBeforeStreamingSoAKillBeforeTheFirstFlushLosesNothing()
+      throws Exception {
+    MongoCollection<Document> cats =
+        MONGO.client().getDatabase("durable_latest").getCollection("categories");
+    cats.insertOne(new Document("_id", "before-start"));
+    Map<String, String> props = props("durable_latest");
+    props.put("startup.mode", "latest");
+    OffsetStore store = new OffsetStore();
+    MongoSourceTask first = SourceTaskDriver.start(props, store);
+    List<SourceRecord> firstRun = new ArrayList<>();
+    try {
+      // The runtime flushes what was polled every 300 ms until the collection streams.
+      long nextFlush = System.currentTimeMillis() + 300;
+      SourceRecord lastPolled = null;
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (first.stats().collection("categories").state() != CollectionMetrics.State.STREAMING
+          && System.currentTimeMillis() < deadline) {
+        List<SourceRecord> batch = first.poll();
+        if (batch != null && !batch.isEmpty()) {
+          firstRun.addAll(batch);
+          lastPolled = batch.get(batch.size() - 1);
+        }
+        if (System.currentTimeMillis() >= nextFlush && lastPolled != null) {
+          store.store(lastPolled);
+          nextFlush = System.currentTimeMillis() + 300;
+        }
+      }
+      assertEquals(
+          CollectionMetrics.State.STREAMING, first.stats().collection("categories").state());
+      // Streaming: changes now, read by the task, and the kill comes before the next flush.
+      for (int i = 0; i < 5; i++) {
+        cats.insertOne(new Document("_id", "while-streaming-" + i));
+      }
+      long until = System.currentTimeMillis() + 20_000;
+      while (firstRun.stream().filter(DurableStartIT::isData).count() < 5
+          && System.currentTimeMillis() < until) {
+        List<SourceRecord> batch = first.poll();
+        if (batch != null) {
+          firstRun.addAll(batch);
+        }
+      }
+      assertEquals(
+          5, firstRun.stream().filter(DurableStartIT::isData).count(), "read before the kill");
+    } finally {
+      first.stop();
+    }
+
+    MongoSourceTask second = SourceTaskDriver.start(props, store);
+    List<SourceRecord> secondRun = new ArrayList<>();
+    try {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (secondRun.stream().filter(DurableStartIT::isData).count() < 5
+          && System.currentTimeMillis() < deadline) {
+        List<SourceRecord> batch = second.poll();
+        if (batch != null) {
+          batch.forEach(store::store);
+          secondRun.addAll(batch);
+        }
+      }
+    } finally {
+      second.stop();
+    }
+    assertEquals(
+        List.of(
+            "while-streaming-0",
+            "while-streaming-1",
+            "while-streaming-2",
+            "while-streaming-3",
+            "while-streaming-4"),
+        secondRun.stream().filter(DurableStartIT::isData).map(r -> r.key()).toList(),
+        "the restarted task reads the changes made after the first one started streaming");
   }
 }
