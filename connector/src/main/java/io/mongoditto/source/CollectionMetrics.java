@@ -54,6 +54,7 @@ final class CollectionMetrics {
   final Counter snapshotCopied;
   final Counter resnapshots;
   final Counter postImageLookups;
+  final Counter echoes;
 
   /**
    * Values left out of this collection's documents (Ditto has no JSON form for their BSON type).
@@ -95,6 +96,11 @@ final class CollectionMetrics {
             "post-image-lookups-total",
             "Updates read without their post-image (stored before post-images were on, or expired)"
                 + " whose document was looked up by _id");
+    echoes =
+        g.counter(
+            "echoes-total",
+            "Changes the Ditto -> MongoDB direction made (its recorded sessions): Ditto already holds"
+                + " them, so nothing was written back");
     g.gauge(
         "omitted-values-total",
         "Values left out of documents because Ditto has no JSON form for their BSON type",

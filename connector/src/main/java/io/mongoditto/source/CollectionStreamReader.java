@@ -15,6 +15,7 @@ import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.DittoIds;
 import io.mongoditto.mapping.MappingError;
 import io.mongoditto.mapping.MappingResult;
+import io.mongoditto.mongo.ConnectorSessions;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,7 @@ final class CollectionStreamReader implements Runnable {
   private final MongoDatabase database;
   private final SourceTaskStats stats;
   private final CollectionMetrics metrics;
+  private final ConnectorSessions sessions;
   private final ChangeEventMapper mapper;
   private final CollectionPublisher publisher;
   private final ChangeStreamOpener opener;
@@ -78,8 +80,10 @@ final class CollectionStreamReader implements Runnable {
       ChangeEventMapper mapper,
       SourceOffset startOffset,
       java.util.concurrent.Semaphore snapshotPermits,
-      org.apache.kafka.connect.storage.OffsetStorageReader storedOffsets) {
+      org.apache.kafka.connect.storage.OffsetStorageReader storedOffsets,
+      ConnectorSessions sessions) {
     this.connectorName = connectorName;
+    this.sessions = sessions;
     this.config = config;
     this.settings = settings;
     this.database = database;
@@ -374,9 +378,15 @@ final class CollectionStreamReader implements Runnable {
     if (postImages && "update".equals(op) && isNull(event.get("fullDocument"))) {
       lookUpCurrentDocument(event);
     }
+    // A write of the Ditto -> MongoDB direction (one of its recorded sessions) came from Ditto:
+    // Ditto holds it already, and sending it back could revert a newer Ditto value.
+    boolean echo = sessions.isOwn(event.getDocument("lsid", null));
+    if (echo) {
+      metrics.echoes.increment();
+    }
     MappingResult result;
     try {
-      result = mapper.map(event);
+      result = echo ? mapper.mapEcho(event) : mapper.map(event);
     } catch (RuntimeException e) {
       // A mapper bug must not stop the stream silently nor pass as success: treat as a bad
       // document.

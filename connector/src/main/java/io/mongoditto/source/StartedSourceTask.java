@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.mapping.ChangeEventMapper;
+import io.mongoditto.mongo.ConnectorSessions;
 import io.mongoditto.mongo.MongoClientFactory;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,6 +73,7 @@ final class StartedSourceTask implements AutoCloseable {
     SourceBuffer buffer = new SourceBuffer(config.bufferCapacity());
     try {
       MongoDatabase database = client.getDatabase(config.database());
+      ConnectorSessions sessions = new ConnectorSessions(database);
       SourceTaskStats stats =
           new SourceTaskStats(pluginMetrics, System::currentTimeMillis, System::nanoTime);
       stats
@@ -120,7 +122,8 @@ final class StartedSourceTask implements AutoCloseable {
                 mapper,
                 start,
                 snapshotPermits,
-                offsets));
+                offsets,
+                sessions));
       }
       for (CollectionStreamReader reader : readers) {
         Thread t =
