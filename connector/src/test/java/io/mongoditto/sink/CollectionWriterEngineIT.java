@@ -25,7 +25,6 @@ class CollectionWriterEngineIT {
 
   private static LocalDitto ditto;
   private static LocalDittoClient reader;
-  private static final SinkCounters counters = new SinkCounters();
 
   @BeforeAll
   static void start() {
@@ -38,18 +37,27 @@ class CollectionWriterEngineIT {
     ditto.close();
   }
 
+  private static DittoHttpClient client(ApiVersion version) {
+    return new DittoHttpClient(
+        new DittoHttpClient.Settings(
+            ditto.endpoint(),
+            ditto.apiKey(),
+            version,
+            Duration.ofSeconds(10),
+            RetryPolicy.defaults(),
+            false));
+  }
+
   private static CollectionWriter writer(ApiVersion version) {
-    return new CollectionWriter(
-        new DittoHttpClient(
-            new DittoHttpClient.Settings(
-                ditto.endpoint(),
-                ditto.apiKey(),
-                version,
-                Duration.ofSeconds(10),
-                RetryPolicy.defaults(),
-                false)),
-        counters,
-        version == ApiVersion.V4);
+    return writer(
+        version,
+        WriterSettings.defaults().withRegistersOnly(version == ApiVersion.V4),
+        new SinkMetrics(null));
+  }
+
+  private static CollectionWriter writer(
+      ApiVersion version, WriterSettings settings, SinkMetrics metrics) {
+    return new CollectionWriter(client(version), metrics, settings);
   }
 
   private static void apply(String collection, DittoChange... changes) {
@@ -78,19 +86,8 @@ class CollectionWriterEngineIT {
     Map<String, Object> old = map("_id", "e1", "stale", true, "n", map("p", 1));
     apply("w0", up("w0", "e1", old, List.of(), true));
 
-    SinkCounters fresh = new SinkCounters();
-    CollectionWriter w =
-        new CollectionWriter(
-            new DittoHttpClient(
-                new DittoHttpClient.Settings(
-                    ditto.endpoint(),
-                    ditto.apiKey(),
-                    ApiVersion.V5,
-                    Duration.ofSeconds(10),
-                    RetryPolicy.defaults(),
-                    false)),
-            fresh,
-            false);
+    SinkMetrics fresh = new SinkMetrics(null);
+    CollectionWriter w = writer(ApiVersion.V5, WriterSettings.defaults(), fresh);
     Map<String, Object> n1 = map("_id", "n1", "v", 1);
     Map<String, Object> n2 = map("_id", Map.of("store", 1L, "sku", "x"), "v", 2);
     w.apply(
@@ -100,8 +97,10 @@ class CollectionWriterEngineIT {
                 up("w0", "n1", n1, List.of(), true),
                 up("w0", Map.of("store", 1L, "sku", "x"), n2, List.of(), true))));
     assertEquals(
-        1, fresh.statements.get(), "new documents: one INSERT ... DO NOTHING, no read, no upsert");
-    assertEquals(2, fresh.documentsUpserted.get());
+        1,
+        fresh.totals().statements(),
+        "new documents: one INSERT ... DO NOTHING, no read, no upsert");
+    assertEquals(2, fresh.totals().documentsUpserted());
 
     Map<String, Object> next = map("_id", "e1", "n", map("r", 2));
     Map<String, Object> n3 = map("_id", "n3", "v", 3);
@@ -113,7 +112,7 @@ class CollectionWriterEngineIT {
     assertEquals(norm(n1), stored("w0", "n1"));
     assertEquals(norm(n2), stored("w0", Map.of("store", 1L, "sku", "x")));
     assertEquals(norm(n3), stored("w0", "n3"));
-    assertEquals(4, fresh.documentsUpserted.get());
+    assertEquals(4, fresh.totals().documentsUpserted());
   }
 
   @Test
@@ -240,20 +239,9 @@ class CollectionWriterEngineIT {
 
   @Test
   void largeBatchesAreSplitIntoUpsertsWithinTheByteBudget() {
-    SinkCounters local = new SinkCounters();
+    SinkMetrics local = new SinkMetrics(null);
     CollectionWriter small =
-        new CollectionWriter(
-            new DittoHttpClient(
-                new DittoHttpClient.Settings(
-                    ditto.endpoint(),
-                    ditto.apiKey(),
-                    ApiVersion.V5,
-                    Duration.ofSeconds(10),
-                    RetryPolicy.defaults(),
-                    false)),
-            local,
-            false,
-            1000);
+        writer(ApiVersion.V5, WriterSettings.defaults().withMaxRequestBytes(1000), local);
     List<DittoChange> changes = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
       changes.add(up("w8", "d" + i, map("_id", "d" + i, "pad", "x".repeat(300)), List.of(), false));
@@ -261,8 +249,8 @@ class CollectionWriterEngineIT {
     small.apply("w8", BatchCollapser.collapse(changes));
     assertEquals(10, reader.select("w8").size());
     assertTrue(
-        local.statements() >= 4 && local.statements() <= 5,
-        "~3 docs per 1000-byte upsert: " + local.statements());
+        local.totals().statements() >= 4 && local.totals().statements() <= 5,
+        "~3 docs per 1000-byte upsert: " + local.totals().statements());
   }
 
   @Test
@@ -361,21 +349,9 @@ class CollectionWriterEngineIT {
 
   @Test
   void shortIdListsStillReachEveryDocument() {
-    SinkCounters local = new SinkCounters();
+    SinkMetrics local = new SinkMetrics(null);
     CollectionWriter chunked =
-        new CollectionWriter(
-            new DittoHttpClient(
-                new DittoHttpClient.Settings(
-                    ditto.endpoint(),
-                    ditto.apiKey(),
-                    ApiVersion.V5,
-                    Duration.ofSeconds(10),
-                    RetryPolicy.defaults(),
-                    false)),
-            local,
-            false,
-            DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES,
-            2);
+        writer(ApiVersion.V5, WriterSettings.defaults().withIdsPerStatement(2), local);
     List<DittoChange> first = new java.util.ArrayList<>();
     List<DittoChange> second = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -386,7 +362,7 @@ class CollectionWriterEngineIT {
               : DittoChange.delete("t7", "d" + i, 0, null));
     }
     chunked.apply("t7", BatchCollapser.collapse(first));
-    long before = local.statements();
+    long before = local.totals().statements();
     chunked.apply("t7", BatchCollapser.collapse(second));
     assertEquals(
         Docs.byId(
@@ -395,6 +371,6 @@ class CollectionWriterEngineIT {
     // 3 replaces of existing documents: 1 INSERT ... DO NOTHING (creates none) + 2 SELECTs + 2
     // UNSETs
     // + 1 upsert; 2 deletes: 1 DELETE
-    assertEquals(7, local.statements() - before);
+    assertEquals(7, local.totals().statements() - before);
   }
 }
