@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
@@ -372,5 +373,138 @@ class CollectionWriterEngineIT {
     // UNSETs
     // + 1 upsert; 2 deletes: 1 DELETE
     assertEquals(7, local.totals().statements() - before);
+  }
+
+  private static DittoChange delta(
+      String c, Object id, Map<String, Object> doc, List<String> changed, List<String> unset) {
+    return DittoChange.delta(c, id, doc, changed, unset, 0, null);
+  }
+
+  @Test
+  void aDeltaWritesOnlyItsChangedPathsAndKeepsWhatOthersWrote() {
+    // Ditto holds a device's edit of "note" and of n.q that MongoDB's update did not touch
+    seedRaw("d1", map("_id", "a", "x", 1, "n", map("p", 1, "q", "device"), "note", "device"));
+    Map<String, Object> mongo = map("_id", "a", "x", 2, "n", map("p", 5, "q", 2), "gone", 1);
+    apply("d1", delta("d1", "a", mongo, List.of("x", "n.p"), List.of("gone")));
+    assertEquals(
+        norm(map("_id", "a", "x", 2, "n", map("p", 5, "q", "device"), "note", "device")),
+        stored("d1", "a"));
+  }
+
+  @Test
+  void aDeltaForADocumentDittoLacksCreatesItWhole() {
+    Map<String, Object> mongo = map("_id", "b", "x", 2, "n", map("p", 5, "q", 2));
+    apply("d2", delta("d2", "b", mongo, List.of("x"), List.of()).withOrigin("src"));
+    Map<String, Object> expected = new LinkedHashMap<>(mongo);
+    expected.put(DittoMetadata.FIELD, DittoMetadata.of("src"));
+    assertEquals(norm(expected), stored("d2", "b"));
+  }
+
+  @Test
+  void aDeltaSettingAWholeSubObjectDropsTheKeysItNoLongerHas() {
+    seedRaw("d3", map("_id", "c", "n", map("p", 1, "x", 5), "m", map("k", 1)));
+    Map<String, Object> mongo = map("_id", "c", "n", map("p", 2), "m", map("k", 1));
+    apply("d3", delta("d3", "c", mongo, List.of("n"), List.of()));
+    assertEquals(norm(mongo), stored("d3", "c"));
+  }
+
+  @Test
+  void aV4DeltaWritesWholeTopLevelRegistersAndLeavesTheOthers() {
+    seedRaw("d4", map("_id", "e", "n", map("p", 1, "q", 2), "other", "device"));
+    Map<String, Object> mongo = map("_id", "e", "n", map("p", 5, "q", 2));
+    writer(ApiVersion.V4)
+        .apply(
+            "d4",
+            BatchCollapser.collapse(List.of(delta("d4", "e", mongo, List.of("n.p"), List.of()))));
+    assertEquals(
+        norm(map("_id", "e", "n", map("p", 5, "q", 2), "other", "device")), stored("d4", "e"));
+  }
+
+  @Test
+  void aTouchWritesNothingAndAFullUpsertInTheSameBatchWins() {
+    assertTrue(
+        BatchCollapser.collapse(List.of(DittoChange.touch("d5", "t", 0, null))).isEmpty(),
+        "a touch alone is no statement");
+    Map<String, Object> full = map("_id", "t", "x", 1, "y", 1);
+    Map<String, Object> later = map("_id", "t", "x", 2, "y", 1);
+    apply(
+        "d5",
+        DittoChange.touch("d5", "t", 0, null),
+        up("d5", "t", full, List.of(), false),
+        delta("d5", "t", later, List.of("x"), List.of()));
+    assertEquals(norm(later), stored("d5", "t"));
+  }
+
+  @Test
+  void theSourceIsNamedInTheDocumentAndNoReplaceRemovesIt() {
+    apply("d6", up("d6", "m", map("_id", "m", "v", 1), List.of(), true).withOrigin("src"));
+    assertEquals(
+        norm(map("_id", "m", "v", 1, DittoMetadata.FIELD, map("source", "src"))),
+        stored("d6", "m"));
+    // a record without an origin (a collection that does not sweep) leaves the metadata alone
+    apply("d6", up("d6", "m", map("_id", "m", "v", 2), List.of(), true));
+    assertEquals(
+        norm(map("_id", "m", "v", 2, DittoMetadata.FIELD, map("source", "src"))),
+        stored("d6", "m"));
+    // in strict mode (v4) too
+    writer(ApiVersion.V4)
+        .apply(
+            "d6",
+            BatchCollapser.collapse(
+                List.of(
+                    up("d6", "m", map("_id", "m", "v", 3), List.of(), true).withOrigin("src2"))));
+    assertEquals(
+        norm(map("_id", "m", "v", 3, DittoMetadata.FIELD, map("source", "src2"))),
+        stored("d6", "m"));
+  }
+
+  @Test
+  void aSweepDeletesChunkByChunkAndResumesAfterItsDeadline() {
+    List<Map<String, Object>> docs = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      docs.add(map("_id", "s" + i, DittoMetadata.FIELD, map("source", "src")));
+    }
+    docs.add(map("_id", "app"));
+    reader.execute("INSERT INTO d7 DOCUMENTS (:docs)", Map.of("docs", docs));
+    OpenSweeps sweeps = new OpenSweeps();
+    org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition("t", 0);
+    io.mongoditto.change.SweepMarker start =
+        new io.mongoditto.change.SweepMarker(
+            "d7", io.mongoditto.change.SweepMarker.Phase.START, "e", 0, 1, "src");
+    sweeps.start(tp, "d7", start, 0);
+    sweeps.touched(tp, "d7", "s0");
+    OpenSweeps.Sweep sweep =
+        sweeps.end(
+            tp,
+            "d7",
+            new io.mongoditto.change.SweepMarker(
+                "d7", io.mongoditto.change.SweepMarker.Phase.END, "e", 0, 1, "src"),
+            0);
+    DittoHttpClient client = client(ApiVersion.V5);
+    CollectionWriter w =
+        new CollectionWriter(
+            client,
+            new SinkMetrics(null),
+            WriterSettings.defaults().withSweepDeletesPerStatement(2));
+    long passed = client.deadlineAfter(Duration.ZERO);
+    CollectionWriter.SweepStep first = w.sweep(sweep, passed);
+    assertEquals(2, first.deleted(), "one chunk, then the deadline stops it");
+    assertTrue(!first.done());
+    int total = first.deleted();
+    CollectionWriter.SweepStep step;
+    do {
+      step = w.sweep(sweep, passed);
+      total += step.deleted();
+    } while (!step.done());
+    assertEquals(6, total);
+    assertEquals(
+        Docs.byId(
+            List.of(
+                map("_id", "s0", DittoMetadata.FIELD, map("source", "src")), map("_id", "app"))),
+        Docs.byId(reader.select("d7")));
+  }
+
+  private static void seedRaw(String collection, Map<String, Object> doc) {
+    reader.execute("INSERT INTO " + collection + " DOCUMENTS (:d)", Map.of("d", doc));
   }
 }
