@@ -32,6 +32,13 @@ class DittoSinkFaultIT {
 
   private static final int OUTAGE_SECONDS = Integer.getInteger("sink.fault.outage.seconds", 6);
 
+  /**
+   * An outage longer than the consumer's poll interval of the test below (15 s); {@code
+   * -Dsink.fault.long.outage.seconds=250} outlasts the old default retry deadline (240 s) too.
+   */
+  private static final int LONG_OUTAGE_SECONDS =
+      Integer.getInteger("sink.fault.long.outage.seconds", 20);
+
   private static LocalDitto ditto;
   private static ConnectHarness harness;
   private static LocalDittoClient reader;
@@ -71,6 +78,10 @@ class DittoSinkFaultIT {
     return p;
   }
 
+  /**
+   * Creates the connector. Validation probes Ditto, so faults are injected afterwards (a task
+   * starting into an unavailable Ditto only warns).
+   */
   private void run(String name, Map<String, String> props) {
     connectors.add(name);
     harness.connect.configureConnector(name, props);
@@ -111,10 +122,10 @@ class DittoSinkFaultIT {
   @Test
   void anOutageOf503And429ThenRecoveryLosesNothing() throws Exception {
     harness.connect.kafka().createTopic("f.outage", 2);
-    proxy.respondWith(503, null);
     Map<String, String> p = props("f.outage");
-    p.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, Long.toString((OUTAGE_SECONDS + 60) * 1000L));
+    p.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, "1500");
     run("outage", p);
+    proxy.respondWith(503, null);
     List<Map<String, Object>> docs = sendDocs("f.outage", "outage", "o", 200);
     Thread.sleep(OUTAGE_SECONDS * 500L);
     proxy.respondWith(429, Duration.ofSeconds(1));
@@ -130,7 +141,6 @@ class DittoSinkFaultIT {
   @Test
   void invalidRecordsGoToTheDeadLetterTopicWhileTheirBatchNeighboursAreApplied() {
     harness.connect.kafka().createTopic("f.dlq", 1);
-    proxy.rejectContaining("POISON-PILL");
     List<Map<String, Object>> good = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       if (i == 7) {
@@ -155,6 +165,7 @@ class DittoSinkFaultIT {
     p.put("errors.deadletterqueue.topic.name", "f.dlq.errors");
     p.put("errors.deadletterqueue.topic.replication.factor", "1");
     p.put("errors.deadletterqueue.context.headers.enable", "true");
+    proxy.rejectContaining("POISON-PILL");
     run("dlq", p);
 
     awaitDitto("dlq", good, Duration.ofSeconds(60));
@@ -191,29 +202,88 @@ class DittoSinkFaultIT {
         harness.taskTrace("nodlq"));
   }
 
+  /**
+   * A key Ditto refuses (revoked after the connector was created: validation refuses a wrong one)
+   * fails the task when it starts, before any record: its status says why.
+   */
   @Test
-  void aWrongApiKeyFailsTheTaskWithAClearMessage() {
+  void aRefusedApiKeyFailsTheTaskAtStartWithAClearMessage() {
     harness.connect.kafka().createTopic("f.auth", 1);
-    sendDocs("f.auth", "auth", "a", 3);
     Map<String, String> p = props("f.auth");
-    p.put(DittoSinkConfig.API_KEY, "not-the-key");
     run("auth", p);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(harness.taskState("auth")));
+    proxy.respondWith(401, null);
+    harness.connect.restartTask("auth", 0);
     await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(harness.taskState("auth")));
     String trace = harness.taskTrace("auth");
     assertTrue(
-        trace.contains("HTTP 401") && trace.contains("API key") && trace.contains("permission"),
+        trace.contains("HTTP 401")
+            && trace.contains("API key")
+            && trace.contains(DittoSinkConfig.API_KEY),
         trace);
-    assertTrue(!trace.contains("not-the-key"), "the key is never echoed");
-    assertTrue(reader.select("auth").isEmpty());
+    assertTrue(!trace.contains(ditto.apiKey()), "the key is never echoed");
+    assertEquals(
+        "RUNNING",
+        harness.connect.connectorStatus("auth").connector().state(),
+        "the connector runs; its task shows the failure");
+  }
+
+  /**
+   * Ditto down for longer than the consumer's max.poll.interval.ms (15 s here): each put() retries
+   * for the retry window only (2 s), then hands its records back to Connect (RetriableException),
+   * so the consumer keeps polling and stays in its group; the task stays RUNNING throughout and,
+   * once Ditto answers, every record is applied. The retry warnings name the endpoint, the
+   * connector, the task and the collection.
+   */
+  @Test
+  void aDittoOutageLongerThanThePollIntervalKeepsTheTaskRunningAndLosesNothing() {
+    harness.connect.kafka().createTopic("f.long", 1);
+    Map<String, String> p = props("f.long");
+    p.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, "2000");
+    p.put(DittoSinkConfig.REQUEST_TIMEOUT_MS, "1000");
+    p.put("consumer.override.max.poll.interval.ms", "15000");
+    try (LogCapture log = new LogCapture()) {
+      run("long", p);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> "RUNNING".equals(harness.taskState("long")));
+      proxy.respondWith(503, null);
+      List<Map<String, Object>> docs = sendDocs("f.long", "long_outage", "l", 50);
+      await()
+          .during(Duration.ofSeconds(LONG_OUTAGE_SECONDS))
+          .atMost(Duration.ofSeconds(LONG_OUTAGE_SECONDS + 10))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> "RUNNING".equals(harness.taskState("long")));
+      assertTrue(reader.select("long_outage").isEmpty(), "nothing got through during the outage");
+      proxy.clear();
+      awaitDitto("long_outage", docs, Duration.ofSeconds(60));
+      assertEquals("RUNNING", harness.taskState("long"));
+      assertEquals(
+          List.of(),
+          log.linesContaining("poll timeout has expired"),
+          "the consumer never left its group");
+      List<String> retries = log.linesContaining("Ditto request to " + proxy.endpoint());
+      assertTrue(!retries.isEmpty(), "retry warnings name the endpoint");
+      assertTrue(
+          retries.stream()
+              .anyMatch(
+                  l ->
+                      l.contains("for collection long_outage")
+                          && l.contains("connector long, task 0")),
+          retries.get(0));
+      assertTrue(
+          !log.linesContaining("go back to Connect and are delivered again").isEmpty(),
+          "the records were handed back to Connect");
+    }
   }
 
   @Test
   void aHungDittoHitsTheTimeoutAndIsRetried() {
     harness.connect.kafka().createTopic("f.hang", 1);
-    proxy.hang();
     Map<String, String> p = props("f.hang");
     p.put(DittoSinkConfig.REQUEST_TIMEOUT_MS, "1000");
     run("hang", p);
+    proxy.hang();
     List<Map<String, Object>> docs = sendDocs("f.hang", "hang", "h", 20);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -224,12 +294,13 @@ class DittoSinkFaultIT {
   }
 
   @Test
-  void exhaustedRetriesFailTheTaskAndARestartReplaysTheUncommittedRecords() {
+  void anOutageBeyondItsLimitFailsTheTaskAndARestartReplaysTheUncommittedRecords() {
     harness.connect.kafka().createTopic("f.exhaust", 1);
-    proxy.respondWith(503, null);
     Map<String, String> p = props("f.exhaust");
-    p.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, "1500");
+    p.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, "500");
+    p.put(DittoSinkConfig.OUTAGE_MAX_DURATION_MS, "1500");
     run("exhaust", p);
+    proxy.respondWith(503, null);
     List<Map<String, Object>> docs = sendDocs("f.exhaust", "exhaust", "x", 25);
     await()
         .atMost(Duration.ofSeconds(30))
