@@ -17,6 +17,8 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -310,5 +312,124 @@ class DittoSinkFaultIT {
     proxy.clear();
     harness.connect.restartTask("exhaust", 0);
     awaitDitto("exhaust", docs, Duration.ofSeconds(60));
+  }
+
+  /** What {@code PUT /connector-plugins/DittoSinkConnector/config/validate} says, per key. */
+  private static Map<String, List<String>> validate(Map<String, String> props) {
+    Map<String, String> p = new LinkedHashMap<>(props);
+    p.put("name", "validate-" + p.hashCode());
+    ConfigInfos infos =
+        harness.connect.validateConnectorConfig(DittoSinkConnector.class.getSimpleName(), p);
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    for (ConfigInfo i : infos.configs()) {
+      if (i.configValue() != null && !i.configValue().errors().isEmpty()) {
+        errors.put(i.configValue().name(), i.configValue().errors());
+      }
+    }
+    return errors;
+  }
+
+  /** The whole validate answer as text, to check nothing secret is echoed. */
+  private static String validateText(Map<String, String> props) {
+    Map<String, String> p = new LinkedHashMap<>(props);
+    p.put("name", "validate-echo");
+    ConfigInfos infos =
+        harness.connect.validateConnectorConfig(DittoSinkConnector.class.getSimpleName(), p);
+    StringBuilder out = new StringBuilder();
+    for (ConfigInfo i : infos.configs()) {
+      if (i.configValue() != null) {
+        out.append(i.configValue().name())
+            .append('=')
+            .append(i.configValue().value())
+            .append(' ')
+            .append(i.configValue().errors())
+            .append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
+  void validateAcceptsAReachableDittoWithAGoodKeyWithoutChangingIt() {
+    reader.execute(
+        "INSERT INTO v_ok DOCUMENTS (:d) ON ID CONFLICT DO UPDATE",
+        Map.of("d", Map.of("_id", "x")));
+    Map<String, String> p = props("v.ok");
+    p.put(DittoSinkConfig.COLLECTION_MAP, "v.ok:v_ok");
+    int before = proxy.requestCount();
+    assertEquals(Map.of(), validate(p));
+    assertTrue(
+        proxy.received().subList(before, proxy.requestCount()).stream()
+            .anyMatch(r -> r.body().startsWith("{\"statement\":\"DELETE FROM `v_ok`")),
+        "the write probe reached Ditto");
+    assertEquals(List.of(Map.of("_id", "x")), reader.select("v_ok"), "and changed nothing");
+  }
+
+  @Test
+  void validateReportsEachDittoProblemOnTheKeyToFix() {
+    Map<String, String> wrongKey = props("v.key");
+    wrongKey.put(DittoSinkConfig.API_KEY, "not-the-key");
+    Map<String, List<String>> errors = validate(wrongKey);
+    assertEquals(List.of(DittoSinkConfig.API_KEY), List.copyOf(errors.keySet()), errors::toString);
+    assertTrue(errors.get(DittoSinkConfig.API_KEY).get(0).contains("HTTP 401"), errors::toString);
+    assertTrue(!errors.toString().contains("not-the-key"));
+
+    Map<String, String> wrongPath = props("v.path");
+    wrongPath.put(DittoSinkConfig.ENDPOINT, proxy.endpoint() + "/not-an-app");
+    errors = validate(wrongPath);
+    assertEquals(List.of(DittoSinkConfig.ENDPOINT), List.copyOf(errors.keySet()), errors::toString);
+    assertTrue(errors.get(DittoSinkConfig.ENDPOINT).get(0).contains("HTTP 404"), errors::toString);
+
+    Map<String, String> unreachable = props("v.down");
+    unreachable.put(DittoSinkConfig.ENDPOINT, "http://127.0.0.1:" + closedPort());
+    errors = validate(unreachable);
+    assertEquals(List.of(DittoSinkConfig.ENDPOINT), List.copyOf(errors.keySet()), errors::toString);
+    assertTrue(
+        errors.get(DittoSinkConfig.ENDPOINT).get(0).startsWith("cannot reach Ditto at"),
+        errors::toString);
+
+    Map<String, String> forbidden = props("v.forbidden");
+    forbidden.put(DittoSinkConfig.COLLECTION_MAP, "v.forbidden:orders");
+    proxy.respondWith(403, null);
+    errors = validate(forbidden);
+    proxy.clear();
+    assertEquals(List.of(DittoSinkConfig.API_KEY), List.copyOf(errors.keySet()), errors::toString);
+    assertTrue(
+        errors.get(DittoSinkConfig.API_KEY).get(0).contains("collection orders (HTTP 403)"),
+        errors::toString);
+
+    Map<String, String> slow = props("v.poll");
+    slow.put(DittoSinkConfig.RETRY_MAX_DURATION_MS, "290000");
+    errors = validate(slow);
+    assertEquals(
+        List.of(DittoSinkConfig.RETRY_MAX_DURATION_MS),
+        List.copyOf(errors.keySet()),
+        errors::toString);
+    assertTrue(
+        errors.get(DittoSinkConfig.RETRY_MAX_DURATION_MS).get(0).contains("max.poll.interval.ms"));
+  }
+
+  @Test
+  void validateNamesTheInsecureHttpSwitchAndNeverEchoesUserInfo() {
+    Map<String, String> plain = props("v.plain");
+    plain.put(DittoSinkConfig.ENDPOINT, "http://ditto.example.com/app");
+    Map<String, List<String>> errors = validate(plain);
+    assertTrue(
+        errors.get(DittoSinkConfig.ENDPOINT).get(0).contains(DittoSinkConfig.ALLOW_INSECURE_HTTP),
+        errors::toString);
+
+    Map<String, String> userInfo = props("v.userinfo");
+    userInfo.put(DittoSinkConfig.ENDPOINT, "https://admin:Pa55,w0rd@ditto.example.com/app");
+    String answer = validateText(userInfo);
+    assertTrue(answer.contains("user info"), answer);
+    assertTrue(!answer.contains("Pa55") && !answer.contains("admin"), answer);
+  }
+
+  private static int closedPort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
