@@ -480,6 +480,18 @@ class DittoSinkConnectIT {
               !d.contains("\"" + id + "\""), "a DELETE during the replay named " + id + ": " + d);
         }
       }
+      // the reads before writes and the sweep's read ask for the task's own writes
+      List<FaultProxy.Received> reads =
+          proxy.received().stream()
+              .filter(
+                  r ->
+                      r.body().startsWith("{\"statement\":\"SELECT * FROM")
+                          || r.body().contains("WHERE `_mongoditto`.`source`"))
+              .toList();
+      assertTrue(reads.size() >= 2, "reads seen: " + reads.size());
+      for (FaultProxy.Received r : reads) {
+        assertTrue(r.txnId() != null && Long.parseLong(r.txnId()) >= 0, r.body());
+      }
       assertEquals("RUNNING", harness.taskState(connector));
     } finally {
       harness.connect.deleteConnector(connector);
