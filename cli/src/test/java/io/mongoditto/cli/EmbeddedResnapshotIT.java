@@ -48,6 +48,8 @@ class EmbeddedResnapshotIT {
       config.put("mongodb.database", "shop");
       config.put("collections", "items");
       config.put("history.lost.policy", "resnapshot");
+      // the sweep's deletes wait this long after the copy (the idle runner's ticks then run them)
+      config.put("sweep.grace.ms", "2000");
       config.put("ditto.endpoint", ditto.endpoint());
       config.put("ditto.api.key", ditto.apiKey());
       EmbeddedSync.Options options =
