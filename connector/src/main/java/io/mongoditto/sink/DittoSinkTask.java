@@ -105,6 +105,16 @@ public final class DittoSinkTask extends SinkTask {
     return started == null ? 0 : started.sweepsWaiting();
   }
 
+  /**
+   * Runs the deletes of the sweeps that wait now, without their grace: for the embedded runner
+   * before it stops, since its engine then stores the source's offsets past the copy.
+   */
+  public void runWaitingSweepsNow() {
+    if (started != null) {
+      started.runWaitingSweepsNow();
+    }
+  }
+
   @Override
   public void close(Collection<TopicPartition> partitions) {
     if (started != null) {

@@ -306,8 +306,31 @@ final class StartedDittoSinkTask implements AutoCloseable {
     long now = clock.getAsLong();
     long grace = config.sweepGraceMs();
     boolean caughtUp = records.isEmpty() || newestTimestamp(records) >= now - grace;
+    runSweeps(sweeps.due(now, caughtUp, grace), deadline);
+    long wait = sweeps.untilNextGraceEnds(clock.getAsLong(), grace);
+    if (wait >= 0) {
+      // an idle consumer polls for up to the offset flush interval: come back when a grace ends
+      context.timeout(Math.max(100, wait));
+    }
+  }
+
+  /**
+   * Runs the deletes of every sweep whose copy is complete now, without waiting for its grace: for
+   * a runner about to stop that cannot keep its offsets at the sweep's start (the embedded runner).
+   */
+  void runWaitingSweepsNow() {
+    while (sweeps.waiting() > 0) {
+      List<OpenSweeps.Sweep> due = sweeps.due(clock.getAsLong(), true, Long.MIN_VALUE);
+      if (!runSweeps(due, client.deadlineAfter(config.retryWindow()))) {
+        return; // Ditto unavailable: the next start copies again and sweeps then
+      }
+    }
+  }
+
+  /** Runs sweep steps until the deadline; false when Ditto was unavailable. */
+  private boolean runSweeps(List<OpenSweeps.Sweep> due, long deadline) {
     boolean ran = false;
-    for (OpenSweeps.Sweep s : sweeps.due(now, caughtUp, grace)) {
+    for (OpenSweeps.Sweep s : due) {
       if (ran && client.passed(deadline)) {
         break;
       }
@@ -346,7 +369,8 @@ final class StartedDittoSinkTask implements AutoCloseable {
             s.collection,
             s.start.epoch(),
             e.getMessage());
-        break;
+        refreshSweepGauges();
+        return false;
       } catch (DittoException e) {
         throw new ConnectException(
             "The sweep of Ditto collection "
@@ -360,11 +384,7 @@ final class StartedDittoSinkTask implements AutoCloseable {
       }
     }
     refreshSweepGauges();
-    long wait = sweeps.untilNextGraceEnds(clock.getAsLong(), grace);
-    if (wait >= 0) {
-      // an idle consumer polls for up to the offset flush interval: come back when a grace ends
-      context.timeout(Math.max(100, wait));
-    }
+    return true;
   }
 
   /** The newest record time (Kafka timestamp, else the change's source time), or 0. */

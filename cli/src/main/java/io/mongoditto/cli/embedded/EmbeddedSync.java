@@ -205,8 +205,13 @@ public final class EmbeddedSync implements AutoCloseable {
    */
   private boolean sweepWaiting() {
     synchronized (this) {
-      return !closed && sink.sweepsWaiting() > 0;
+      return !closed && sweepsWaiting() > 0;
     }
+  }
+
+  /** Sweeps whose copy is complete and whose deletes wait for their grace. */
+  public synchronized int sweepsWaiting() {
+    return sink.sweepsWaiting();
   }
 
   private void idleTick() {
@@ -428,6 +433,13 @@ public final class EmbeddedSync implements AutoCloseable {
       }
       closed = true;
       notifyAll(); // a batch waiting to be delivered again gives up
+      // The engine stores the source's offsets when it stops, whatever the commit policy: a sweep
+      // still waiting for its grace would be lost, so its deletes run now.
+      try {
+        sink.runWaitingSweepsNow();
+      } catch (RuntimeException e) {
+        LOG.warn("Sweeps waiting at stop could not run: {}", e.getMessage());
+      }
     }
     idle.shutdownNow();
     try {
