@@ -23,7 +23,7 @@ import org.bson.UuidRepresentation;
  * becomes its canonical string, because Ditto would otherwise drop it and UUID {@code _id}s are
  * common (the Zava inventory and order_items collections use them).
  */
-public final class BsonToDitto {
+public final class BsonToDitto implements ValueConverter {
 
   /** Deeper documents are refused rather than risking a stack overflow (MongoDB allows 100). */
   static final int MAX_DEPTH = 180;
@@ -47,8 +47,19 @@ public final class BsonToDitto {
    *
    * @return the Ditto value, or {@link #OMITTED} when the type is not carried (already counted)
    */
+  @Override
   public Object value(BsonValue value, String path) {
     return value(value, path, 0);
+  }
+
+  @Override
+  public boolean omits(BsonValue value) {
+    return isOmitted(value);
+  }
+
+  @Override
+  public boolean isMapInDitto(BsonValue value) {
+    return value.isDocument() || value.isRegularExpression();
   }
 
   /** Marker for a value left out of the Ditto document. */
@@ -159,7 +170,7 @@ public final class BsonToDitto {
       case INT64:
         return value.asInt64().getValue();
       case TIMESTAMP:
-        return (long) value.asTimestamp().getTime();
+        return Integer.toUnsignedLong(value.asTimestamp().getTime());
       case DECIMAL128:
         return value.asDecimal128().getValue().toString();
       case SYMBOL:

@@ -24,7 +24,7 @@ public final class ChangeEventMapper {
 
   private final CollectionMapping mapping;
   private final ConversionStats stats;
-  private final BsonToDitto converter;
+  private final ValueConverter converter;
   private final DittoIds ids;
   private final DocumentFilter filter;
   private final FieldTransforms transforms;
@@ -69,7 +69,7 @@ public final class ChangeEventMapper {
     }
     this.mapping = mapping;
     this.stats = stats;
-    this.converter = new BsonToDitto(stats);
+    this.converter = ValueConverter.of(mapping.mode(), stats);
     this.ids = new DittoIds(mapping);
     this.filter = java.util.Objects.requireNonNull(filter, "filter");
     this.transforms = java.util.Objects.requireNonNull(transforms, "transforms");
@@ -117,6 +117,42 @@ public final class ChangeEventMapper {
       // A field of the event has an unexpected type: not an event MongoDB sends; never crash on it.
       return MappingResult.failed(
           error(mongoId, new MappingException(null, "malformed change event: " + e.getMessage())));
+    }
+  }
+
+  /**
+   * Maps a change the Ditto -> MongoDB direction made itself (in one of its own sessions): it came
+   * from Ditto, so Ditto already holds it and nothing is written but a TOUCH (so an open sweep
+   * knows the document exists), except what only MongoDB's side can make: a document the change
+   * made stop matching the filter is deleted from Ditto, and a document the direction created under
+   * keepMongoId gets its {@code mongo_id}. Writing anything else would send Ditto a state that may
+   * already be older than Ditto's (the echo race docs/design.md describes).
+   */
+  public MappingResult mapEcho(BsonDocument changeEvent) {
+    BsonValue mongoId = mongoIdOf(changeEvent);
+    long time = sourceTimeMillis(changeEvent);
+    try {
+      BsonValue op = changeEvent.get("operationType");
+      String operation = op != null && op.isString() ? op.asString().getValue() : "";
+      BsonDocument post = documentOrNull(changeEvent, "fullDocument");
+      if (operation.equals("delete") || post == null) {
+        return MappingResult.nothing(); // Ditto removed it first, or it is gone since
+      }
+      Object id = ids.idOf(post);
+      if (!matches(post)) {
+        return deleteOf(id, post, time);
+      }
+      if (operation.equals("insert")
+          && mapping.idMode() != IdMode.MATCH_IDS
+          && mapping.keepMongoId()) {
+        return MappingResult.of(
+            delta(post, List.of(CollectionMapping.MONGO_ID_FIELD), List.of(), time));
+      }
+      return MappingResult.of(
+          DittoChange.touch(
+              mapping.dittoCollection(), id, time, DittoIds.sourceId(post.get(DittoIds.MONGO_ID))));
+    } catch (MappingException e) {
+      return MappingResult.failed(error(mongoId, e));
     }
   }
 
@@ -177,7 +213,7 @@ public final class ChangeEventMapper {
     List<String> removed =
         oldId == null || !matches(pre)
             ? List.of()
-            : sinkPaths(RemovedPaths.of(null, post, pre)).paths();
+            : sinkPaths(RemovedPaths.of(null, post, pre, converter)).paths();
     return MappingResult.of(upsert(post, removed, true, time));
   }
 
@@ -232,8 +268,49 @@ public final class ChangeEventMapper {
       // No way to know what was removed: the complete document replaces the Ditto one.
       return MappingResult.of(upsert(post, List.of(), true, time));
     }
-    RemovedPaths.Rendered removed = sinkPaths(RemovedPaths.of(updateDescription, post, pre));
-    return MappingResult.of(upsert(post, removed.paths(), removed.inexpressible(), time));
+    RemovedPaths.Rendered removed =
+        sinkPaths(RemovedPaths.of(updateDescription, post, pre, converter));
+    RemovedPaths.Rendered changed = sinkPaths(ChangedPaths.of(updateDescription, post, pre));
+    if (removed.inexpressible() || changed.inexpressible()) {
+      // A top-level field name no dotted path can name: the whole document replaces Ditto's.
+      return MappingResult.of(upsert(post, removed.paths(), true, time));
+    }
+    return MappingResult.of(
+        delta(withExactValues(post, updateDescription), changed.paths(), removed.paths(), time));
+  }
+
+  /**
+   * The document with the values the update itself wrote ({@code updatedFields}): with updateLookup
+   * the full document is read later and may already hold a newer write (for example one the Ditto
+   * -> MongoDB direction made since), which must not reach Ditto as this change.
+   */
+  private static BsonDocument withExactValues(BsonDocument post, BsonDocument updateDescription) {
+    BsonDocument updated = documentOrNull(updateDescription, "updatedFields");
+    if (updated == null || updated.isEmpty()) {
+      return post;
+    }
+    BsonDocument disambiguated = documentOrNull(updateDescription, "disambiguatedPaths");
+    BsonDocument exact = post.clone();
+    for (Map.Entry<String, BsonValue> e : updated.entrySet()) {
+      FieldPath path =
+          FieldPath.parse(e.getKey(), disambiguated == null ? null : disambiguated.get(e.getKey()));
+      if (!path.throughArray(post)) {
+        put(exact, path.segments(), e.getValue());
+      }
+    }
+    return exact;
+  }
+
+  private static void put(BsonDocument doc, List<Object> segments, BsonValue value) {
+    BsonDocument node = doc;
+    for (int i = 0; i < segments.size() - 1; i++) {
+      BsonValue child = node.get((String) segments.get(i));
+      if (!(child instanceof BsonDocument d)) {
+        return; // the document no longer has this shape: keep the looked-up value
+      }
+      node = d;
+    }
+    node.put((String) segments.get(segments.size() - 1), value);
   }
 
   private MappingResult delete(BsonDocument event, long time) {
@@ -314,11 +391,58 @@ public final class ChangeEventMapper {
     }
   }
 
+  private DittoChange delta(
+      BsonDocument doc, List<String> changedPaths, List<String> unsetPaths, long time) {
+    Map<String, Object> body = sizeChecked(body(doc));
+    return DittoChange.delta(
+        mapping.dittoCollection(),
+        body.get(DittoIds.MONGO_ID),
+        body,
+        changedPaths,
+        unsetPaths,
+        time,
+        DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+  }
+
+  private Map<String, Object> sizeChecked(Map<String, Object> body) {
+    if (JsonSize.exceeds(body, sizeLimit.bytes())) {
+      throw new MappingException(
+          null,
+          "the mapped document is "
+              + JsonSize.of(body)
+              + " bytes of JSON, above "
+              + sizeLimit.reason());
+    }
+    return body;
+  }
+
   private DittoChange upsert(
       BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
-    Object id = ids.idOf(doc);
-    BsonDocument source = doc;
-    doc = transforms.apply(doc);
+    Map<String, Object> body = sizeChecked(body(doc));
+    return DittoChange.upsert(
+        mapping.dittoCollection(),
+        body.get(DittoIds.MONGO_ID),
+        body,
+        unsetPaths,
+        replace,
+        time,
+        DittoIds.sourceId(doc.get(DittoIds.MONGO_ID)));
+  }
+
+  /**
+   * The Ditto document a MongoDB document maps to, whether or not it passes the filter: its Ditto
+   * id, its fields transformed and converted. The Ditto -> MongoDB direction compares Ditto's
+   * changes with it.
+   *
+   * @throws MappingException naming the field when the document cannot be mapped
+   */
+  public Map<String, Object> dittoDocument(BsonDocument doc) {
+    return body(doc);
+  }
+
+  private Map<String, Object> body(BsonDocument source) {
+    Object id = ids.idOf(source);
+    BsonDocument doc = transforms.apply(source);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(DittoIds.MONGO_ID, id);
     boolean matchIds = mapping.idMode() == IdMode.MATCH_IDS;
@@ -345,22 +469,12 @@ public final class ChangeEventMapper {
         body.put(CollectionMapping.MONGO_ID_FIELD, v);
       }
     }
-    if (JsonSize.exceeds(body, sizeLimit.bytes())) {
-      throw new MappingException(
-          null,
-          "the mapped document is "
-              + JsonSize.of(body)
-              + " bytes of JSON, above "
-              + sizeLimit.reason());
-    }
-    return DittoChange.upsert(
-        mapping.dittoCollection(),
-        id,
-        body,
-        unsetPaths,
-        replace,
-        time,
-        DittoIds.sourceId(source.get(DittoIds.MONGO_ID)));
+    return body;
+  }
+
+  /** Whether a MongoDB document belongs in Ditto (passes the collection's filter). */
+  public boolean matchesFilter(BsonDocument doc) {
+    return matches(doc);
   }
 
   private boolean touchesIdField(BsonDocument updateDescription) {
@@ -431,7 +545,7 @@ public final class ChangeEventMapper {
     }
     BsonValue cluster = event.get("clusterTime");
     if (cluster != null && cluster.isTimestamp()) {
-      return cluster.asTimestamp().getTime() * 1000L;
+      return Integer.toUnsignedLong(cluster.asTimestamp().getTime()) * 1000L;
     }
     return 0L;
   }

@@ -21,12 +21,12 @@ public final class DittoIds {
       JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
   private final CollectionMapping mapping;
-  private final BsonToDitto converter;
+  private final ValueConverter converter;
 
   public DittoIds(CollectionMapping mapping) {
     this.mapping = mapping;
     // Id conversion never omits (an omitted id is an error), so its stats are never touched.
-    this.converter = new BsonToDitto(new ConversionStats());
+    this.converter = ValueConverter.of(mapping.mode(), new ConversionStats());
   }
 
   /** The top-level fields the Ditto id is made of (just {@code _id} for MATCH_IDS). */
@@ -93,7 +93,7 @@ public final class DittoIds {
     if (value.isArray()) {
       throw new MappingException(field, "id field is an array, which cannot be a Ditto _id");
     }
-    if (BsonToDitto.isOmitted(value)) {
+    if (converter.omits(value)) {
       throw new MappingException(
           field,
           "id field has BSON type "

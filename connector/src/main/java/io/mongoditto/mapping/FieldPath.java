@@ -86,6 +86,26 @@ public record FieldPath(List<Object> segments) {
   }
 
   /**
+   * This path up to the first array it meets in {@code doc}: the array field itself (Ditto arrays
+   * are registers, so a change inside one is a change of the whole array), or the whole path.
+   */
+  FieldPath untilArray(BsonDocument doc) {
+    List<Object> out = new ArrayList<>();
+    BsonValue current = doc;
+    for (Object segment : segments) {
+      if (segment instanceof Integer || current instanceof BsonArray) {
+        break;
+      }
+      out.add(segment);
+      current = current instanceof BsonDocument d ? d.get((String) segment) : null;
+      if (current instanceof BsonArray) {
+        break;
+      }
+    }
+    return new FieldPath(out);
+  }
+
+  /**
    * The dotted form handed to the sink, whose segments never contain a dot: this path itself when
    * every segment is a non-empty field name without dots; else its longest such prefix (unsetting
    * an ancestor is safe because the upsert then writes that ancestor's complete new value); null

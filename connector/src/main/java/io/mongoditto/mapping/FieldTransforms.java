@@ -167,6 +167,21 @@ public final class FieldTransforms {
     return excluded.isEmpty() && conversions.isEmpty() && renames.isEmpty();
   }
 
+  /** The excluded paths (MongoDB names), for {@link ReverseDocument}. */
+  List<List<String>> excluded() {
+    return excluded;
+  }
+
+  /** The converted paths (MongoDB names), for {@link ReverseDocument}. */
+  Map<List<String>, Conversion> conversions() {
+    return conversions;
+  }
+
+  /** The renamed paths (MongoDB names) and their Ditto names, for {@link ReverseDocument}. */
+  Map<List<String>, String> renames() {
+    return renames;
+  }
+
   /**
    * The transformed copy of {@code doc} ({@code doc} itself when there is nothing to do).
    *
@@ -299,7 +314,7 @@ public final class FieldTransforms {
       case DATE_TIME:
         return BsonToDitto.isoDate(v.asDateTime().getValue());
       case TIMESTAMP:
-        return BsonToDitto.isoDate(v.asTimestamp().getTime() * 1000L);
+        return BsonToDitto.isoDate(Integer.toUnsignedLong(v.asTimestamp().getTime()) * 1000L);
       case INT32:
       case INT64:
         return BsonToDitto.isoDate(v.asNumber().longValue());
@@ -327,7 +342,7 @@ public final class FieldTransforms {
       case DOUBLE -> Double.toString(v.asDouble().getValue());
       case DECIMAL128 -> v.asDecimal128().getValue().toString();
       case BOOLEAN -> Boolean.toString(v.asBoolean().getValue());
-      case TIMESTAMP -> Long.toString(v.asTimestamp().getTime());
+      case TIMESTAMP -> Long.toString(Integer.toUnsignedLong(v.asTimestamp().getTime()));
       case SYMBOL -> v.asSymbol().getSymbol();
       case BINARY -> {
         String uuid = BsonToDitto.uuidOf(v.asBinary());
@@ -351,7 +366,7 @@ public final class FieldTransforms {
       case DATE_TIME:
         return new BsonInt64(v.asDateTime().getValue());
       case TIMESTAMP:
-        return new BsonInt64(v.asTimestamp().getTime());
+        return new BsonInt64(Integer.toUnsignedLong(v.asTimestamp().getTime()));
       case STRING:
         try {
           return number(new BigDecimal(v.asString().getValue().trim()), field, v);

@@ -1,10 +1,11 @@
 package io.mongoditto.mapping;
 
 /**
- * Raised inside the mapping code when one document cannot be mapped; {@link ChangeEventMapper}
- * turns it into a {@link MappingError} that names the collection and the Mongo {@code _id}.
+ * Raised inside the mapping code when one document or value cannot be mapped; {@link
+ * ChangeEventMapper} turns it into a {@link MappingError} that names the collection and the Mongo
+ * {@code _id}; the Ditto -> MongoDB direction reports it with the Ditto id.
  */
-final class MappingException extends RuntimeException {
+public final class MappingException extends RuntimeException {
 
   private final String field;
 
@@ -14,11 +15,11 @@ final class MappingException extends RuntimeException {
   }
 
   /** The field at fault as a dotted path, or null when the whole document is at fault. */
-  String field() {
+  public String field() {
     return field;
   }
 
-  String reason() {
+  public String reason() {
     return getMessage();
   }
 }

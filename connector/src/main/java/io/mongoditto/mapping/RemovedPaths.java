@@ -39,8 +39,13 @@ final class RemovedPaths {
    * @param updateDescription the event's updateDescription, or null
    * @param post the new document (fullDocument)
    * @param pre the pre-image (fullDocumentBeforeChange), or null
+   * @param converter the collection's value mode, which decides what Ditto holds as a map
    */
-  static List<FieldPath> of(BsonDocument updateDescription, BsonDocument post, BsonDocument pre) {
+  static List<FieldPath> of(
+      BsonDocument updateDescription,
+      BsonDocument post,
+      BsonDocument pre,
+      ValueConverter converter) {
     Set<FieldPath> paths = new LinkedHashSet<>();
     if (updateDescription != null) {
       BsonDocument disambiguated = documentOrEmpty(updateDescription, "disambiguatedPaths");
@@ -54,13 +59,13 @@ final class RemovedPaths {
       for (Map.Entry<String, BsonValue> e :
           documentOrEmpty(updateDescription, "updatedFields").entrySet()) {
         BsonValue v = e.getValue();
-        if (v.isDocument() || BsonToDitto.isOmitted(v)) {
+        if (converter.isMapInDitto(v) || converter.omits(v)) {
           paths.add(FieldPath.parse(e.getKey(), disambiguated.get(e.getKey())));
         }
       }
     }
     if (pre != null) {
-      diff(pre, post, FieldPath.of(), paths);
+      diff(pre, post, FieldPath.of(), paths, converter);
     }
     List<FieldPath> kept = new ArrayList<>();
     for (FieldPath p : paths) {
@@ -112,7 +117,12 @@ final class RemovedPaths {
     return false;
   }
 
-  private static void diff(BsonDocument pre, BsonDocument post, FieldPath at, Set<FieldPath> out) {
+  private static void diff(
+      BsonDocument pre,
+      BsonDocument post,
+      FieldPath at,
+      Set<FieldPath> out,
+      ValueConverter converter) {
     for (Map.Entry<String, BsonValue> e : pre.entrySet()) {
       FieldPath path = at.child(e.getKey());
       BsonValue before = e.getValue();
@@ -121,12 +131,14 @@ final class RemovedPaths {
         out.add(path);
       } else if (before.isDocument()) {
         if (after.isDocument()) {
-          diff(before.asDocument(), after.asDocument(), path, out);
+          diff(before.asDocument(), after.asDocument(), path, out, converter);
         } else {
           out.add(path);
         }
-      } else if (BsonToDitto.isOmitted(after) && !BsonToDitto.isOmitted(before)) {
+      } else if (converter.omits(after) && !converter.omits(before)) {
         out.add(path);
+      } else if (converter.isMapInDitto(before) && !before.equals(after)) {
+        out.add(path); // e.g. {"$numberInt": ...} becoming {"$numberLong": ...} in ejson mode
       }
     }
   }

@@ -103,6 +103,8 @@ class BsonToDittoTest {
   @Test
   void timestampBecomesEpochSeconds() {
     assertEquals(1704164645L, convert(new BsonTimestamp(1704164645, 7)));
+    // Timestamp seconds are unsigned 32-bit: after 2038 they must not turn negative.
+    assertEquals(4294967295L, convert(new BsonTimestamp(-1, 0)));
   }
 
   @Test

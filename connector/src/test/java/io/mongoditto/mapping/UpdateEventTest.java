@@ -47,6 +47,63 @@ class UpdateEventTest {
   }
 
   @Test
+  void anUpdateWritesOnlyTheFieldsItChanged() {
+    DittoChange c =
+        upsert(
+            CollectionMapping.singleField("customers", "customer_id"),
+            Events.load("customers-update-nested"));
+    assertTrue(c.isDelta(), c::toString);
+    // tags.2 changed inside an array: the whole array is written (Ditto arrays are registers).
+    assertEquals(
+        List.of("address", "loyalty.tier", "loyalty.points", "tags", "updated_at"),
+        c.changedPaths());
+  }
+
+  @Test
+  void theValuesAreTheOnesTheUpdateWroteNotALaterLookup() {
+    // With updateLookup the document is read later: here it already holds a newer x (7) that
+    // another write made; this change wrote 2, and 2 is what its delta carries.
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"x\": 2,"
+                + " \"n.y\": 3}, \"removedFields\": [], \"truncatedArrays\": []}, \"fullDocument\":"
+                + " {\"_id\": 1, \"x\": 7, \"n\": {\"y\": 4}, \"other\": 1}}");
+    DittoChange c = upsert(CollectionMapping.matchIds("c"), event);
+    assertEquals(List.of("x", "n.y"), c.changedPaths());
+    assertEquals(2L, c.document().get("x"));
+    assertEquals(Map.of("y", 3L), c.document().get("n"));
+  }
+
+  @Test
+  void withAPreImageChangesTheDescriptionLeftOutAreWrittenToo() {
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\": {\"a.y\": 2},"
+                + " \"removedFields\": [], \"truncatedArrays\": []}, \"fullDocumentBeforeChange\":"
+                + " {\"_id\": 1, \"a\": {\"x\": 1}, \"m\": {\"p\": 1}, \"arr\": [1, 2], \"same\": 1},"
+                + " \"fullDocument\": {\"_id\": 1, \"a\": {\"y\": 2}, \"m\": 5, \"arr\": [1],"
+                + " \"same\": 1}}");
+    DittoChange c = upsert(CollectionMapping.matchIds("c"), event);
+    assertEquals(List.of("a.y", "m", "arr"), c.changedPaths());
+  }
+
+  @Test
+  void changedPathsGoThroughTheCollectionsRenamesAndSkipExcludedFields() {
+    SyncRules rules = SyncRules.parse(null, "secret", "address.zip:postal", null);
+    BsonDocument event =
+        update(
+            "c",
+            "{\"documentKey\": {\"_id\": 1}, \"updateDescription\": {\"updatedFields\":"
+                + " {\"address.zip\": \"1\", \"secret\": \"s\", \"n\": 1}, \"removedFields\": [],"
+                + " \"truncatedArrays\": []}, \"fullDocument\": {\"_id\": 1, \"address\": {\"zip\":"
+                + " \"1\"}, \"secret\": \"s\", \"n\": 1}}");
+    MappingResult r = rules.mapper(CollectionMapping.matchIds("c"), stats).map(event);
+    assertEquals(List.of("address.postal", "n"), r.changes().get(0).changedPaths());
+  }
+
+  @Test
   void scalarSetNeedsNoUnset() {
     BsonDocument event =
         update(

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * A local Ditto: the real Ditto engine ({@code @dittolive/ditto}) behind Ditto's cloud HTTP API
  * ({@code POST {endpoint}/api/v5/store/execute}, and {@code /api/v4/...}), in a Node.js child
- * process. For tests, demos and laptops; production code never uses it.
+ * process. For tests, demos and laptops; production code never uses it. With {@link
+ * Options#withCdc} it also feeds Ditto's Change Data Capture events to a Kafka topic.
  *
  * <pre>{@code
  * try (LocalDitto ditto = LocalDitto.start()) {
@@ -42,22 +43,31 @@ public final class LocalDitto implements AutoCloseable {
    * @param port the port to listen on, 0 for a free one
    * @param apiKey the key clients must present as {@code Authorization: Bearer}; null generates one
    * @param dataDir where the store lives (kept on close); null for a temp dir deleted on close
+   * @param cdc the Change Data Capture feed to Kafka; null (the default) for none
    */
-  public record Options(int port, String apiKey, Path dataDir) {
+  public record Options(int port, String apiKey, Path dataDir, CdcOptions cdc) {
+    public Options(int port, String apiKey, Path dataDir) {
+      this(port, apiKey, dataDir, null);
+    }
+
     public static Options defaults() {
       return new Options(0, null, null);
     }
 
     public Options withPort(int newPort) {
-      return new Options(newPort, apiKey, dataDir);
+      return new Options(newPort, apiKey, dataDir, cdc);
     }
 
     public Options withApiKey(String newKey) {
-      return new Options(port, newKey, dataDir);
+      return new Options(port, newKey, dataDir, cdc);
     }
 
     public Options withDataDir(Path newDir) {
-      return new Options(port, apiKey, newDir);
+      return new Options(port, apiKey, newDir, cdc);
+    }
+
+    public Options withCdc(CdcOptions newCdc) {
+      return new Options(port, apiKey, dataDir, newCdc);
     }
   }
 
@@ -67,9 +77,12 @@ public final class LocalDitto implements AutoCloseable {
   private final String apiKey;
   private final Path ownedDataDir;
   private final Path logFile;
+  private final CdcFeed cdc;
 
-  private LocalDitto(Process process, int port, String apiKey, Path ownedDataDir, Path logFile) {
+  private LocalDitto(
+      Process process, int port, String apiKey, Path ownedDataDir, Path logFile, CdcFeed cdc) {
     this.process = process;
+    this.cdc = cdc;
     this.port = port;
     this.endpoint = "http://127.0.0.1:" + port;
     this.apiKey = apiKey;
@@ -87,6 +100,7 @@ public final class LocalDitto implements AutoCloseable {
     String key = options.apiKey() != null ? options.apiKey() : generateKey();
     Path ownedDir = null;
     Process process = null;
+    CdcFeed cdc = null;
     try {
       Path dataDir = options.dataDir();
       if (dataDir == null) {
@@ -97,14 +111,21 @@ public final class LocalDitto implements AutoCloseable {
       // The engine's native layer writes to stderr whatever the log level: keep it out of test
       // output.
       Path log = dataDir.resolve("local-ditto.log");
-      ProcessBuilder pb =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   System.getProperty("localditto.node", "node"),
                   nodeDir.resolve("server.js").toString(),
                   "--port",
                   Integer.toString(options.port()),
                   "--data-dir",
-                  dataDir.toAbsolutePath().toString())
+                  dataDir.toAbsolutePath().toString()));
+      if (options.cdc() != null) {
+        command.addAll(options.cdc().serverArguments());
+        cdc = CdcFeed.start(options.cdc(), dataDir);
+      }
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
               .directory(nodeDir.toFile())
               .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
       // The key travels in the environment, not on a command line others can read with ps.
@@ -112,15 +133,23 @@ public final class LocalDitto implements AutoCloseable {
       pb.environment().put("LOCAL_DITTO_EXIT_ON_STDIN_EOF", "1");
       process = pb.start();
       int port = awaitReady(process, log);
-      return new LocalDitto(process, port, key, ownedDir, log);
+      return new LocalDitto(process, port, key, ownedDir, log, cdc);
     } catch (IOException e) {
       destroy(process);
+      closeCdc(cdc);
       deleteRecursively(ownedDir);
       throw new UncheckedIOException("cannot start the local Ditto (is Node.js 20 on PATH?)", e);
     } catch (RuntimeException e) {
       destroy(process);
+      closeCdc(cdc);
       deleteRecursively(ownedDir);
       throw e;
+    }
+  }
+
+  private static void closeCdc(CdcFeed cdc) {
+    if (cdc != null) {
+      cdc.close();
     }
   }
 
@@ -180,9 +209,28 @@ public final class LocalDitto implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The Kafka the CDC feed produces to (the in-process broker's address when it started one). */
+  public String cdcBootstrapServers() {
+    return requireCdc().bootstrapServers();
+  }
+
+  /** The topic of the CDC feed. */
+  public String cdcTopic() {
+    return requireCdc().topic();
+  }
+
+  private CdcFeed requireCdc() {
+    if (cdc == null) {
+      throw new IllegalStateException("the CDC feed is off: start with Options.withCdc(...)");
+    }
+    return cdc;
+  }
+
   @Override
   public void close() {
     destroy(process);
+    // after the server: it writes no more events, and the bridge produces the rest
+    closeCdc(cdc);
     deleteRecursively(ownedDataDir);
   }
 

@@ -27,7 +27,14 @@ final class NodeServerFiles {
   private static final String RELATIVE = "local-ditto/node";
   private static final String RESOURCE_DIR = "/io/mongoditto/localditto/node/";
   private static final List<String> FILES =
-      List.of("server.js", "package.json", "package-lock.json");
+      List.of(
+          "server.js",
+          "dql-mutation.js",
+          "change-capture.js",
+          "cdc-log.js",
+          "txn-counter.js",
+          "package.json",
+          "package-lock.json");
 
   private NodeServerFiles() {}
 

@@ -92,6 +92,18 @@ class LocalDittoIT {
   }
 
   @Test
+  void errorsAreAnsweredAfterTheWholeRequestBodyIsRead() throws Exception {
+    // Answered while the client was still sending, the JDK client sometimes never saw the answer.
+    String big =
+        "{\"statement\":\"SELECT * FROM t1\",\"args\":{\"x\":\"" + "y".repeat(3_000_000) + "\"}}";
+    String small = "{\"statement\":\"SELECT * FROM t1\",\"args\":{}}";
+    for (int i = 0; i < 100; i++) {
+      assertEquals(401, post(ditto.endpoint(), "v5", "wrong", big).statusCode());
+      assertEquals(401, post(ditto.endpoint(), "v5", null, small).statusCode());
+    }
+  }
+
+  @Test
   void invalidDqlAndOversizedDocumentsAre400WithTheEngineText() throws Exception {
     HttpResponse<String> bad =
         post(ditto.endpoint(), "v5", ditto.apiKey(), "{\"statement\":\"SELEC * FROM t1\"}");

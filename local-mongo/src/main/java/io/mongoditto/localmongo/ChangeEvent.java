@@ -15,6 +15,9 @@ import java.time.Instant;
  * @param collectionUuid the collection's UUID (shown as collectionUUID with showExpandedEvents)
  * @param operationDescription details of a DDL event (rename, create, createIndexes, ...)
  * @param expandedOnly a DDL event only streams with showExpandedEvents see
+ * @param lsid the logical session ({@code {id, uid}}) of the multi-document transaction that made
+ *     this change, or null for a write outside a transaction
+ * @param txnNumber that transaction's number in its session, or null
  */
 record ChangeEvent(
     long seq,
@@ -32,7 +35,9 @@ record ChangeEvent(
     String toColl,
     java.util.UUID collectionUuid,
     Document operationDescription,
-    boolean expandedOnly) {
+    boolean expandedOnly,
+    Document lsid,
+    Long txnNumber) {
 
   static final String INSERT = "insert";
   static final String UPDATE = "update";

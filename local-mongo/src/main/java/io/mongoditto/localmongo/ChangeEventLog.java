@@ -1,6 +1,7 @@
 package io.mongoditto.localmongo;
 
 import de.bwaldvogel.mongo.bson.BsonTimestamp;
+import de.bwaldvogel.mongo.bson.Document;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,31 +59,58 @@ final class ChangeEventLog {
     lock.lock();
     try {
       Instant now = clock.instant();
-      BsonTimestamp time = nextClusterTime(now);
-      ChangeEvent event =
-          new ChangeEvent(
-              ++lastSeq,
-              time,
-              now,
-              d.operationType(),
-              d.db(),
-              d.coll(),
-              d.documentId(),
-              d.fullDocument(),
-              d.preImage(),
-              d.imagesEnabled(),
-              d.updateDescription(),
-              d.toDb(),
-              d.toColl(),
-              d.collectionUuid(),
-              d.operationDescription(),
-              d.expandedOnly());
+      ChangeEvent event = toEvent(d, nextClusterTime(now), now, null, null);
       store(event);
       appended.signalAll();
       return event;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Appends the events of a committed multi-document transaction, in write order, all at one
+   * cluster time (the commit's, as on a real server) and with the transaction's session and number;
+   * each still gets its own position, so a stream can resume between them.
+   */
+  void appendTransaction(List<ChangeEvent.Draft> drafts, Document lsid, long txnNumber) {
+    if (drafts.isEmpty()) {
+      return;
+    }
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      BsonTimestamp time = nextClusterTime(now);
+      for (ChangeEvent.Draft d : drafts) {
+        store(toEvent(d, time, now, lsid, txnNumber));
+      }
+      appended.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private ChangeEvent toEvent(
+      ChangeEvent.Draft d, BsonTimestamp time, Instant now, Document lsid, Long txnNumber) {
+    return new ChangeEvent(
+        ++lastSeq,
+        time,
+        now,
+        d.operationType(),
+        d.db(),
+        d.coll(),
+        d.documentId(),
+        d.fullDocument(),
+        d.preImage(),
+        d.imagesEnabled(),
+        d.updateDescription(),
+        d.toDb(),
+        d.toColl(),
+        d.collectionUuid(),
+        d.operationDescription(),
+        d.expandedOnly(),
+        lsid,
+        txnNumber);
   }
 
   /** The cluster time a new event would get now, without taking it (for operationTime). */

@@ -11,6 +11,7 @@ import de.bwaldvogel.mongo.exception.CursorNotFoundException;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * mongo-java-server's memory backend with the parts that make it behave like a MongoDB 7.0 replica
  * set for change streams: it answers hello, opens change streams on its own {@link ChangeEventLog},
  * serves their getMore (waiting up to maxTimeMS for events, as a real server's awaitData cursors
- * do), offers test fail points, runs pipeline-style updates and hands collection commands (options,
- * renames, indexes) to {@link CollectionCommands}.
+ * do), offers test fail points, runs pipeline-style updates, hands collection commands (options,
+ * renames, indexes) to {@link CollectionCommands} and multi-document transactions to {@link
+ * Transactions}.
  */
 final class ChangeStreamBackend extends MemoryBackend {
 
@@ -45,10 +48,12 @@ final class ChangeStreamBackend extends MemoryBackend {
   private final ReplicaSetHello hello;
   private final FailPoints failPoints = new FailPoints();
   private final CollectionCommands collections;
+  private final Transactions transactions;
   private final Set<ChangeStreamCursor> openStreams = ConcurrentHashMap.newKeySet();
 
-  ChangeStreamBackend(ChangeEventLog log, String replicaSetName) {
+  ChangeStreamBackend(ChangeEventLog log, String replicaSetName, Duration transactionLifetime) {
     this.log = log;
+    this.transactions = new Transactions(log, transactionLifetime);
     this.hello = new ReplicaSetHello(replicaSetName, log);
     this.collections = new CollectionCommands(log, this::resolveDatabase, this::stock);
     version(ReplicaSetHello.MONGO_7_0);
@@ -68,18 +73,42 @@ final class ChangeStreamBackend extends MemoryBackend {
   public Document handleCommand(
       Channel channel, String databaseName, String command, Document query) {
     String name = command.toLowerCase(Locale.ROOT);
-    if (!name.equals("hello") && !name.equals("ismaster")) {
-      Optional<FailPoints.Failure> failure = failPoints.trigger(command);
-      if (failure.isPresent()) {
-        if (failure.get().closeConnection() && channel != null) {
-          channel.close();
-        }
-        return failure.get().reply();
-      }
-    }
     switch (name) {
       case "hello", "ismaster":
         return hello.reply(channel, command, query);
+      case "committransaction":
+        return failPointOr(channel, command, () -> transactions.commit(databaseName, query));
+      case "aborttransaction":
+        return failPointOr(channel, command, () -> transactions.abort(databaseName, query));
+      case "endsessions":
+        transactions.endSessions(query);
+        break;
+      default:
+        break;
+    }
+    // Like a real server, the session's transaction is checked before fail points fire, so an
+    // injected error inside a transaction aborts it as any other error there does.
+    return transactions.run(
+        query,
+        () ->
+            failPointOr(
+                channel, command, () -> dispatch(channel, databaseName, command, name, query)));
+  }
+
+  private Document failPointOr(Channel channel, String command, Supplier<Document> run) {
+    Optional<FailPoints.Failure> failure = failPoints.trigger(command);
+    if (failure.isPresent()) {
+      if (failure.get().closeConnection() && channel != null) {
+        channel.close();
+      }
+      return failure.get().reply();
+    }
+    return run.get();
+  }
+
+  private Document dispatch(
+      Channel channel, String databaseName, String command, String name, Document query) {
+    switch (name) {
       case "configurefailpoint":
         return failPoints.configure(query);
       case "aggregate":
@@ -110,6 +139,12 @@ final class ChangeStreamBackend extends MemoryBackend {
         break;
     }
     return super.handleCommand(channel, databaseName, command, query);
+  }
+
+  @Override
+  public void close() {
+    transactions.close();
+    super.close();
   }
 
   private static boolean isChangeStream(Document query) {

@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.NoopOplog;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.List;
 
@@ -13,6 +14,9 @@ import java.util.List;
  * every write path goes through (insert, update, replace, upsert, delete, findAndModify, bulk
  * writes). The write's update spec is remembered while it runs, to tell a replace from an update
  * and to build the update description from its operators.
+ *
+ * <p>Inside a multi-document transaction ({@link Transaction#current()}) the events wait in the
+ * transaction until its commit, and each write leaves the document's prior state for an abort.
  *
  * <p>All writes run in this collection's monitor (the superclass synchronizes them), so events of
  * one collection enter the log in the order the writes were applied.
@@ -78,10 +82,27 @@ final class ChangeStreamCollection extends MemoryCollection {
     }
   }
 
+  /**
+   * Puts a document back as it was before a write of an aborted transaction: deleted when the write
+   * inserted it, else replaced by (or re-inserted as) its old state. Records no change event (the
+   * aborting transaction is current and ignores these writes).
+   */
+  synchronized void restore(Object id, Document before) {
+    Document selector = new Document("_id", id);
+    if (before == null) {
+      deleteDocuments(selector, 1, NoopOplog.get());
+    } else {
+      updateDocuments(
+          selector, before.cloneDeeply(), ArrayFilters.empty(), false, true, NoopOplog.get());
+    }
+  }
+
   @Override
   protected Integer addDocumentInternal(Document document) {
     Integer position = super.addDocumentInternal(document);
-    record(ChangeEvent.INSERT, document.get("_id"), document.cloneDeeply(), null, null);
+    Object id = document.get("_id");
+    remember(id, null);
+    record(ChangeEvent.INSERT, id, document.cloneDeeply(), null, null);
     return position;
   }
 
@@ -89,6 +110,7 @@ final class ChangeStreamCollection extends MemoryCollection {
   protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
     super.handleUpdate(position, oldDocument, newDocument);
     Document after = newDocument.cloneDeeply();
+    remember(after.get("_id"), oldDocument);
     Object update = runningUpdate;
     boolean images = preAndPostImages;
     if (update instanceof Document spec && !isOperatorUpdate(spec)) {
@@ -116,8 +138,10 @@ final class ChangeStreamCollection extends MemoryCollection {
     Object id = before == null ? null : before.get("_id");
     boolean images = preAndPostImages;
     Document preImage = images && before != null ? before.cloneDeeply() : null;
+    Document undo = before == null || Transaction.current() == null ? null : before.cloneDeeply();
     super.removeDocument(position);
     if (before != null) {
+      remember(id, undo);
       record(ChangeEvent.DELETE, id, null, preImage, null);
     }
   }
@@ -126,15 +150,30 @@ final class ChangeStreamCollection extends MemoryCollection {
     return !spec.isEmpty() && spec.keySet().iterator().next().startsWith("$");
   }
 
+  /** Keeps the document's state before a write of the running transaction, for its abort. */
+  private void remember(Object id, Document before) {
+    Transaction transaction = Transaction.current();
+    if (transaction != null) {
+      transaction.remember(this, id, before);
+    }
+  }
+
+  /** Appends the change event, or holds it in the running transaction until its commit. */
   private void record(
       String op, Object id, Document full, Document pre, UpdateDescription description) {
     ChangeEventLog log = ((ChangeStreamDatabase) getDatabase()).log();
     if (log == null) {
       return;
     }
-    log.append(
+    ChangeEvent.Draft event =
         ChangeEvent.Draft.ofDocument(
-            op, getFullName(), getUuid(), id, full, pre, preAndPostImages, description));
+            op, getFullName(), getUuid(), id, full, pre, preAndPostImages, description);
+    Transaction transaction = Transaction.current();
+    if (transaction == null) {
+      log.append(event);
+    } else {
+      transaction.record(event);
+    }
   }
 
   static boolean isPipeline(Object update) {

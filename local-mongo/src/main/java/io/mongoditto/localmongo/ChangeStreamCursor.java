@@ -224,11 +224,16 @@ final class ChangeStreamCursor extends AbstractCursor {
   private Document render(ChangeEvent e) {
     Document token =
         ResumeToken.of(log, e.seq(), e.clusterTime(), ResumeToken.Kind.EVENT).toDocument();
-    Document doc =
-        new Document("_id", token)
-            .append("operationType", e.operationType())
-            .append("clusterTime", e.clusterTime())
-            .append("wallTime", e.wallTime());
+    Document doc = new Document();
+    if (e.lsid() != null) {
+      // A real server adds these first, before the resume token (change_stream_event_transform.cpp
+      // calls addTransactionIdFieldsIfPresent before setResumeTokenForEvent).
+      doc.append("txnNumber", e.txnNumber()).append("lsid", e.lsid().cloneDeeply());
+    }
+    doc.append("_id", token)
+        .append("operationType", e.operationType())
+        .append("clusterTime", e.clusterTime())
+        .append("wallTime", e.wallTime());
     if (options.showExpandedEvents() && e.collectionUuid() != null) {
       doc.append("collectionUUID", e.collectionUuid());
     }

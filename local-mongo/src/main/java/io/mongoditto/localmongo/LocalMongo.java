@@ -2,6 +2,7 @@ package io.mongoditto.localmongo;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +101,7 @@ public final class LocalMongo implements AutoCloseable {
     private int historySize = DEFAULT_HISTORY_SIZE;
     private String replicaSet = DEFAULT_REPLICA_SET;
     private Clock clock = Clock.systemUTC();
+    private Duration transactionLifetime = Transactions.DEFAULT_LIFETIME;
 
     private Builder() {}
 
@@ -128,6 +130,16 @@ public final class LocalMongo implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a multi-document transaction may stay open before the server aborts it (a real
+     * server's transactionLifetimeLimitSeconds, default 60 s): the end of transactions whose client
+     * went away without committing or aborting.
+     */
+    public Builder transactionLifetime(Duration lifetime) {
+      this.transactionLifetime = lifetime;
+      return this;
+    }
+
     /** The clock for wallTime and clusterTime (tests only). */
     Builder clock(Clock clock) {
       this.clock = clock;
@@ -136,7 +148,7 @@ public final class LocalMongo implements AutoCloseable {
 
     public LocalMongo start() {
       ChangeEventLog log = new ChangeEventLog(historySize, clock);
-      ChangeStreamBackend backend = new ChangeStreamBackend(log, replicaSet);
+      ChangeStreamBackend backend = new ChangeStreamBackend(log, replicaSet, transactionLifetime);
       backend.enableOplog();
       WireServer server = new WireServer(backend);
       InetSocketAddress bound = server.bind(host, port);

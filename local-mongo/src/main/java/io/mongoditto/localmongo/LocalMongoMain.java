@@ -1,5 +1,6 @@
 package io.mongoditto.localmongo;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -7,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... io.mongoditto.localmongo.LocalMongoMain [--host 127.0.0.1] [--port 27017]
- *     [--history 1000000] [--replica-set rs0]
+ *     [--history 1000000] [--replica-set rs0] [--transaction-lifetime 60]
  * </pre>
  */
 public final class LocalMongoMain {
@@ -23,10 +24,12 @@ public final class LocalMongoMain {
         case "--port" -> builder.port(Integer.parseInt(value(args, ++i, arg)));
         case "--history" -> builder.historySize(Integer.parseInt(value(args, ++i, arg)));
         case "--replica-set" -> builder.replicaSetName(value(args, ++i, arg));
+        case "--transaction-lifetime" ->
+            builder.transactionLifetime(Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
         case "-h", "--help" -> {
           System.out.println(
               "usage: local-mongo [--host 127.0.0.1] [--port 27017]"
-                  + " [--history 1000000] [--replica-set rs0]");
+                  + " [--history 1000000] [--replica-set rs0] [--transaction-lifetime 60]");
           return;
         }
         default -> {

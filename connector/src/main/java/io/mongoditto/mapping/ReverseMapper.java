@@ -1,0 +1,367 @@
+package io.mongoditto.mapping;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * Decides what MongoDB must do for one change of a Ditto document: the Ditto -> MongoDB direction's
+ * mapping, run backwards from the same {@link CollectionMapping} and {@link SyncRules} as the
+ * forward one (whose {@link ChangeEventMapper} it uses to see a MongoDB document as Ditto would).
+ * Pure: the caller reads the MongoDB document and executes the plan.
+ *
+ * <p>The rule (docs/design.md, "Two directions"): Ditto is the arbiter. For every path a Ditto
+ * change touched, with M the MongoDB document as Ditto would hold it: M already equals the new
+ * value: nothing; M equals the old value: MongoDB takes the new value; otherwise MongoDB holds an
+ * edit of that path Ditto has not seen yet, which is on its way to Ditto and is decided there: the
+ * change is not applied to that path (a conflict, counted). A document new in Ditto becomes a new
+ * MongoDB document; a removed one is deleted unless MongoDB changed it since. Values are compared
+ * after normalising both through MongoDB's types, so a Ditto value that MongoDB keeps in another
+ * form does not look like a difference forever.
+ */
+public final class ReverseMapper {
+
+  /** Metadata the Ditto sink keeps in documents ({@code _mongoditto}): never synced back. */
+  public static final String METADATA_FIELD = "_mongoditto";
+
+  private static final Object MISSING = new Object();
+
+  private final CollectionMapping mapping;
+  private final ChangeEventMapper forward;
+  private final ReverseIds ids;
+  private final ReverseDocument documents;
+  private final Set<String> fixedFields;
+
+  public ReverseMapper(CollectionMapping mapping, SyncRules rules) {
+    this.mapping = mapping;
+    this.forward = rules.mapper(mapping, new ConversionStats());
+    this.ids = new ReverseIds(mapping);
+    this.documents = new ReverseDocument(rules.transforms(), mapping.mode());
+    Set<String> fixed = new java.util.HashSet<>(mapping.idFields());
+    fixed.add(DittoIds.MONGO_ID);
+    fixed.add(METADATA_FIELD);
+    if (mapping.idMode() != IdMode.MATCH_IDS && mapping.keepMongoId()) {
+      fixed.add(CollectionMapping.MONGO_ID_FIELD);
+    }
+    this.fixedFields = Set.copyOf(fixed);
+  }
+
+  public CollectionMapping mapping() {
+    return mapping;
+  }
+
+  /**
+   * The Ditto id a MongoDB document maps to (to match documents read with {@link #filterFor}).
+   *
+   * @throws IllegalArgumentException when the document has no valid id under this mapping
+   */
+  public Object dittoIdOf(BsonDocument mongoDocument) {
+    return forward.dittoIdOf(mongoDocument);
+  }
+
+  /** The MongoDB query that finds the document of a Ditto id (see {@link ReverseIds#filter}). */
+  public BsonDocument filterFor(Object dittoId) {
+    return ids.filter(dittoId);
+  }
+
+  /**
+   * @param before the Ditto document before the change, null when it is new in Ditto
+   * @param after the Ditto document after it, null when it was removed
+   * @param current the MongoDB document now (found with {@link #filterFor}), or null
+   * @throws MappingException naming the field when a document or value cannot be mapped
+   */
+  public ReversePlan plan(
+      Map<String, Object> before, Map<String, Object> after, BsonDocument current) {
+    if (after == null) {
+      return remove(before, current);
+    }
+    if (current == null) {
+      return insert(after);
+    }
+    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> newState = normalized(after, current);
+    Map<String, Object> oldState;
+    if (before != null) {
+      oldState = normalized(before, current);
+    } else if (forward.matchesFilter(current)) {
+      oldState = Map.of(); // new in Ditto: only paths MongoDB lacks are taken (see rule)
+    } else {
+      oldState = mine; // MongoDB's document is not in Ditto's view: Ditto's insert wins
+    }
+    Map<String, Object> target = deepCopy(mine);
+    List<String> conflicts = new ArrayList<>();
+    for (List<String> path : changedPaths(oldState, newState, List.of())) {
+      Object m = at(mine, path);
+      Object n = at(newState, path);
+      if (same(m, n)) {
+        continue;
+      }
+      if (same(m, at(oldState, path))) {
+        put(target, path, n);
+      } else {
+        conflicts.add(String.join(".", path));
+      }
+    }
+    List<String> refused = refused(before, after, newState);
+    BsonDocument updated = documents.toBson(target, current);
+    updated.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
+    restoreIdFields(updated, current);
+    List<ReversePlan.Normalization> normalizations = normalizations(after, newState, target);
+    BsonDocument set = new BsonDocument();
+    List<String> unset = new ArrayList<>();
+    if (!MongoUpdates.diff(current, updated, "", set, unset)) {
+      return new ReversePlan(
+          ReversePlan.Action.REPLACE,
+          updated,
+          null,
+          null,
+          current.get(DittoIds.MONGO_ID),
+          conflicts,
+          refused,
+          normalizations,
+          null);
+    }
+    if (set.isEmpty() && unset.isEmpty()) {
+      return nothing(
+          conflicts.isEmpty() ? "MongoDB already holds this state" : "MongoDB holds newer edits",
+          conflicts,
+          refused,
+          normalizations);
+    }
+    return new ReversePlan(
+        ReversePlan.Action.UPDATE,
+        null,
+        set,
+        unset,
+        current.get(DittoIds.MONGO_ID),
+        conflicts,
+        refused,
+        normalizations,
+        null);
+  }
+
+  private ReversePlan insert(Map<String, Object> after) {
+    Map<String, Object> body = withoutFixed(after);
+    // An id field stays in the body (the forward mapping keeps it there).
+    for (String f : mapping.idFields()) {
+      if (after.containsKey(f)) {
+        body.put(f, after.get(f));
+      }
+    }
+    BsonDocument doc = documents.toBson(body, null);
+    BsonDocument idFields = ids.newDocumentIdFields(after.get(DittoIds.MONGO_ID));
+    BsonDocument out = new BsonDocument();
+    if (idFields.containsKey(DittoIds.MONGO_ID)) {
+      out.put(DittoIds.MONGO_ID, idFields.get(DittoIds.MONGO_ID));
+    }
+    out.putAll(doc);
+    idFields.forEach(out::put);
+    Map<String, Object> canonical = withoutFixed(forward.dittoDocument(withTempId(out)));
+    return new ReversePlan(
+        ReversePlan.Action.INSERT,
+        out,
+        null,
+        null,
+        null,
+        null,
+        refused(null, after, canonical),
+        normalizations(after, canonical, canonical),
+        null);
+  }
+
+  private ReversePlan remove(Map<String, Object> removed, BsonDocument current) {
+    if (current == null) {
+      return nothing("MongoDB has no such document", null, null, null);
+    }
+    if (!forward.matchesFilter(current)) {
+      // Ditto only held it while it matched: the removal is the forward direction's own.
+      return nothing("the MongoDB document does not match the filter", null, null, null);
+    }
+    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    if (removed != null && !same(mine, normalized(removed, current))) {
+      return nothing(
+          "MongoDB changed the document since; that edit re-creates it in Ditto",
+          List.of("(document)"),
+          null,
+          null);
+    }
+    return new ReversePlan(
+        ReversePlan.Action.DELETE,
+        null,
+        null,
+        null,
+        current.get(DittoIds.MONGO_ID),
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** A Ditto document as MongoDB would give it back: through MongoDB's types and back. */
+  private Map<String, Object> normalized(Map<String, Object> ditto, BsonDocument current) {
+    BsonDocument bson = documents.toBson(withoutFixed(ditto), current);
+    bson.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
+    restoreIdFields(bson, current);
+    return withoutFixed(forward.dittoDocument(bson));
+  }
+
+  /** Id fields never change from Ditto: the MongoDB document keeps its own. */
+  private void restoreIdFields(BsonDocument doc, BsonDocument current) {
+    for (String f : mapping.idFields()) {
+      if (current.containsKey(f)) {
+        doc.put(f, current.get(f));
+      }
+    }
+  }
+
+  private BsonDocument withTempId(BsonDocument doc) {
+    if (doc.containsKey(DittoIds.MONGO_ID)) {
+      return doc;
+    }
+    BsonDocument copy = new BsonDocument(DittoIds.MONGO_ID, new org.bson.BsonObjectId());
+    copy.putAll(doc);
+    return copy;
+  }
+
+  /**
+   * Paths this change wrote that never go to MongoDB: id fields and {@code mongo_id} (MongoDB's to
+   * decide), and fields the forward mapping cannot produce (excluded, or renamed away).
+   */
+  private List<String> refused(
+      Map<String, Object> before, Map<String, Object> after, Map<String, Object> kept) {
+    List<String> out = new ArrayList<>();
+    Map<String, Object> old = before == null ? Map.of() : before;
+    for (List<String> path : changedPaths(old, after, List.of())) {
+      String first = path.get(0);
+      if (first.equals(DittoIds.MONGO_ID) || first.equals(METADATA_FIELD)) {
+        continue;
+      }
+      boolean written = at(after, path) != MISSING;
+      if ((fixedFields.contains(first) && before != null)
+          || (written && !fixedFields.contains(first) && at(kept, path) == MISSING)) {
+        out.add(String.join(".", path));
+      }
+    }
+    return out;
+  }
+
+  private List<ReversePlan.Normalization> normalizations(
+      Map<String, Object> dittoHolds, Map<String, Object> canonical, Map<String, Object> taken) {
+    List<ReversePlan.Normalization> out = new ArrayList<>();
+    Map<String, Object> holds = withoutFixed(dittoHolds);
+    for (List<String> path : changedPaths(holds, canonical, List.of())) {
+      Object seen = at(holds, path);
+      Object canon = at(canonical, path);
+      if (seen != MISSING && canon != MISSING && same(at(taken, path), canon)) {
+        out.add(new ReversePlan.Normalization(path, seen, canon));
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Object> withoutFixed(Map<String, Object> doc) {
+    Map<String, Object> out = new LinkedHashMap<>(doc);
+    out.keySet().removeAll(fixedFields);
+    return out;
+  }
+
+  /**
+   * The paths where two Ditto documents differ: maps are compared key by key (Ditto merges them);
+   * lists, scalars and Extended JSON values ({@code {"$numberLong": ...}}) are leaves.
+   */
+  static List<List<String>> changedPaths(Object a, Object b, List<String> at) {
+    List<List<String>> out = new ArrayList<>();
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y && !isValue(x) && !isValue(y)) {
+      java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+      x.keySet().forEach(k -> keys.add(String.valueOf(k)));
+      y.keySet().forEach(k -> keys.add(String.valueOf(k)));
+      for (String k : keys) {
+        Object va = x.containsKey(k) ? x.get(k) : MISSING;
+        Object vb = y.containsKey(k) ? y.get(k) : MISSING;
+        List<String> child = new ArrayList<>(at);
+        child.add(k);
+        out.addAll(changedPaths(va, vb, child));
+      }
+      return out;
+    }
+    if (!same(a, b)) {
+      out.add(at);
+    }
+    return out;
+  }
+
+  private static boolean isValue(Map<?, ?> m) {
+    return EjsonToBson.isWrapper(m);
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a == MISSING || b == MISSING) {
+      return a == b;
+    }
+    return DittoValues.same(a, b);
+  }
+
+  private static Object at(Map<String, Object> doc, List<String> path) {
+    Object node = doc;
+    for (String key : path) {
+      if (!(node instanceof Map<?, ?> map) || !map.containsKey(key)) {
+        return MISSING;
+      }
+      node = map.get(key);
+    }
+    return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<String, Object> doc, List<String> path, Object value) {
+    Map<String, Object> node = doc;
+    for (int i = 0; i < path.size() - 1; i++) {
+      Object child = node.get(path.get(i));
+      if (!(child instanceof Map<?, ?>)) {
+        child = new LinkedHashMap<String, Object>();
+        node.put(path.get(i), child);
+      }
+      node = (Map<String, Object>) child;
+    }
+    String last = path.get(path.size() - 1);
+    if (value == MISSING) {
+      node.remove(last);
+    } else {
+      node.put(last, value);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> deepCopy(Map<String, Object> doc) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    doc.forEach(
+        (k, v) -> out.put(k, v instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : v));
+    return out;
+  }
+
+  private static ReversePlan nothing(
+      String reason,
+      List<String> conflicts,
+      List<String> refused,
+      List<ReversePlan.Normalization> normalizations) {
+    return new ReversePlan(
+        ReversePlan.Action.NOTHING,
+        null,
+        null,
+        null,
+        null,
+        conflicts,
+        refused,
+        normalizations,
+        reason);
+  }
+
+  /** For tests and logs: the candidate BSON values a Ditto id may have had. */
+  List<BsonValue> idCandidates(Object dittoId) {
+    return ids.candidates(dittoId, DittoIds.MONGO_ID);
+  }
+}

@@ -1,0 +1,58 @@
+package io.mongoditto.mapping;
+
+import java.util.List;
+import java.util.Objects;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * What MongoDB must do for one change of a Ditto document (see {@link ReverseMapper}): insert,
+ * update the changed paths, delete, or nothing, with what was decided on the way.
+ *
+ * @param action the write
+ * @param document for INSERT the new document; for REPLACE the whole new document
+ * @param set for UPDATE the dotted paths and their new values
+ * @param unset for UPDATE the dotted paths to remove
+ * @param mongoId the {@code _id} of the MongoDB document to update or delete (null for INSERT)
+ * @param conflicts Ditto paths whose change was not applied because MongoDB holds a newer edit of
+ *     them that has not reached Ditto yet (it will, and Ditto decides there)
+ * @param refused Ditto paths a device changed that never go to MongoDB (excluded fields, id fields,
+ *     metadata)
+ * @param normalizations Ditto paths whose value MongoDB keeps in another form than Ditto holds (a
+ *     date text without milliseconds kept as a Date): Ditto should hold the canonical form
+ * @param reason why nothing is done, for logs and counts (null otherwise)
+ */
+public record ReversePlan(
+    Action action,
+    BsonDocument document,
+    BsonDocument set,
+    List<String> unset,
+    BsonValue mongoId,
+    List<String> conflicts,
+    List<String> refused,
+    List<Normalization> normalizations,
+    String reason) {
+
+  public enum Action {
+    NOTHING,
+    INSERT,
+    UPDATE,
+    REPLACE,
+    DELETE
+  }
+
+  /** Ditto should hold {@code canonical} at {@code path} where it holds {@code seen}. */
+  public record Normalization(List<String> path, Object seen, Object canonical) {}
+
+  public ReversePlan {
+    Objects.requireNonNull(action, "action");
+    unset = unset == null ? List.of() : List.copyOf(unset);
+    conflicts = conflicts == null ? List.of() : List.copyOf(conflicts);
+    refused = refused == null ? List.of() : List.copyOf(refused);
+    normalizations = normalizations == null ? List.of() : List.copyOf(normalizations);
+  }
+
+  public boolean writes() {
+    return action != Action.NOTHING;
+  }
+}

@@ -1,0 +1,39 @@
+package io.mongoditto.mongosink;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The newest Ditto transaction applied per document, for recently changed documents (bounded, least
+ * recently used dropped first): an event at or below it is a duplicate or arrived late and is not
+ * applied again. After a restart this memory is empty, and the rule of {@link
+ * io.mongoditto.mapping.ReverseMapper} makes a replayed event harmless (MongoDB already holds its
+ * values, or newer ones).
+ */
+final class AppliedTransactions {
+
+  private final Map<String, Long> newest;
+
+  AppliedTransactions(int capacity) {
+    this.newest =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  static String key(String collection, String canonicalId) {
+    return collection + "\u0000" + canonicalId;
+  }
+
+  synchronized long lastApplied(String key) {
+    Long txn = newest.get(key);
+    return txn == null ? Long.MIN_VALUE : txn;
+  }
+
+  synchronized void applied(String key, long txnId) {
+    newest.merge(key, txnId, Math::max);
+  }
+}

@@ -1,0 +1,378 @@
+package io.mongoditto.mongosink;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.ClientSession;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.WriteModel;
+import io.mongoditto.change.CanonicalIds;
+import io.mongoditto.mapping.MappingException;
+import io.mongoditto.mapping.MongoUpdates;
+import io.mongoditto.mapping.ReverseMapper;
+import io.mongoditto.mapping.ReversePlan;
+import io.mongoditto.mongo.ConnectorSessions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonObjectId;
+
+/**
+ * Applies Ditto's CDC events to MongoDB: per document, its events of the batch are planned one
+ * after the other by the collection's {@link ReverseMapper} on the document as MongoDB holds it
+ * (read once per batch), folded into one write, and all writes of the batch are committed in
+ * transactions on the sessions {@link ConnectorSessions} recorded, so the source recognises them as
+ * this direction's own. An event that cannot be mapped, or whose write MongoDB refuses (a duplicate
+ * key), is returned as failed, with its reason, for the dead-letter path; the others are applied.
+ *
+ * @param <R> what each event came from (a SinkRecord, for the dead-letter queue)
+ */
+final class CdcApplier<R> implements AutoCloseable {
+
+  /** Most documents read with one query. */
+  private static final int READ_CHUNK = 500;
+
+  /** Most documents written in one transaction. */
+  private static final int WRITE_CHUNK = 200;
+
+  private final MongoClient client;
+  private final MongoDatabase database;
+  private final Map<String, ReverseMapper> byDittoCollection;
+  private final ConnectorSessions sessions;
+  private final String connector;
+  private final String task;
+  private final AppliedTransactions applied = new AppliedTransactions(100_000);
+  private ClientSession session;
+
+  /** One document's fold of events: where it was, where it ends, and what was decided. */
+  private static final class Fold<R> {
+    final DocumentChanges.Group<R> group;
+    final ReverseMapper mapper;
+    final BsonDocument original;
+    BsonDocument state;
+    final List<ReversePlan> plans = new ArrayList<>();
+    final List<Failure<R>> failures = new ArrayList<>();
+
+    Fold(DocumentChanges.Group<R> group, ReverseMapper mapper, BsonDocument original) {
+      this.group = group;
+      this.mapper = mapper;
+      this.original = original;
+      this.state = original;
+    }
+  }
+
+  /** An event that was not applied, and why. */
+  record Failure<R>(DocumentChanges.Item<R> item, String reason) {}
+
+  /**
+   * What a batch did.
+   *
+   * @param written documents written in MongoDB
+   * @param echoes events that needed no write (MongoDB already held their values)
+   * @param duplicates events dropped as duplicates or older than what was applied
+   * @param unknownCollection events of collections this direction does not sync
+   * @param plans every plan made, for metrics and logs (conflicts, refused paths, normalizations)
+   * @param failures events not applied, for the dead-letter path
+   */
+  record Result<R>(
+      int written,
+      int echoes,
+      int duplicates,
+      int unknownCollection,
+      List<ReversePlan> plans,
+      List<Failure<R>> failures) {}
+
+  CdcApplier(
+      MongoClient client,
+      MongoDatabase database,
+      Map<String, ReverseMapper> byDittoCollection,
+      ConnectorSessions sessions,
+      String connector,
+      String task) {
+    this.client = client;
+    this.database = database;
+    this.byDittoCollection = Map.copyOf(byDittoCollection);
+    this.sessions = sessions;
+    this.connector = connector;
+    this.task = task;
+  }
+
+  /**
+   * Applies the document changes of a batch (requeryRequired is the caller's).
+   *
+   * @throws MongoException when MongoDB cannot be written (the caller retries the batch)
+   */
+  Result<R> apply(List<DocumentChanges.Item<R>> items) {
+    List<DocumentChanges.Item<R>> known = new ArrayList<>();
+    int unknown = 0;
+    for (DocumentChanges.Item<R> item : items) {
+      if (byDittoCollection.containsKey(item.event().collection())) {
+        known.add(item);
+      } else {
+        unknown++;
+      }
+    }
+    List<DocumentChanges.Item<R>> dropped = new ArrayList<>();
+    List<DocumentChanges.Group<R>> groups = DocumentChanges.group(known, applied, dropped);
+    List<Fold<R>> folds = read(groups);
+    List<Failure<R>> failures = new ArrayList<>();
+    List<ReversePlan> plans = new ArrayList<>();
+    int echoes = 0;
+    List<Fold<R>> toWrite = new ArrayList<>();
+    for (Fold<R> fold : folds) {
+      plan(fold);
+      failures.addAll(fold.failures);
+      plans.addAll(fold.plans);
+      for (ReversePlan p : fold.plans) {
+        echoes += p.writes() ? 0 : 1;
+      }
+      if (!sameDocument(fold.original, fold.state)) {
+        toWrite.add(fold);
+      }
+    }
+    int written = 0;
+    for (int from = 0; from < toWrite.size(); from += WRITE_CHUNK) {
+      written +=
+          write(toWrite.subList(from, Math.min(toWrite.size(), from + WRITE_CHUNK)), failures);
+    }
+    for (Fold<R> fold : folds) {
+      applied.applied(
+          AppliedTransactions.key(fold.group.collection(), fold.group.idKey()),
+          fold.group.newestTxnId());
+    }
+    return new Result<>(written, echoes, dropped.size(), unknown, plans, failures);
+  }
+
+  /** Reads, per collection, the MongoDB documents of the batch's Ditto ids. */
+  private List<Fold<R>> read(List<DocumentChanges.Group<R>> groups) {
+    Map<String, List<DocumentChanges.Group<R>>> byCollection = new LinkedHashMap<>();
+    for (DocumentChanges.Group<R> g : groups) {
+      byCollection.computeIfAbsent(g.collection(), k -> new ArrayList<>()).add(g);
+    }
+    List<Fold<R>> folds = new ArrayList<>();
+    for (Map.Entry<String, List<DocumentChanges.Group<R>>> e : byCollection.entrySet()) {
+      ReverseMapper mapper = byDittoCollection.get(e.getKey());
+      MongoCollection<BsonDocument> collection = collectionOf(mapper);
+      List<DocumentChanges.Group<R>> list = e.getValue();
+      for (int from = 0; from < list.size(); from += READ_CHUNK) {
+        List<DocumentChanges.Group<R>> chunk =
+            list.subList(from, Math.min(list.size(), from + READ_CHUNK));
+        Map<String, BsonDocument> found = new HashMap<>();
+        BsonArray any = new BsonArray();
+        List<DocumentChanges.Group<R>> readable = new ArrayList<>();
+        for (DocumentChanges.Group<R> g : chunk) {
+          try {
+            any.add(mapper.filterFor(g.dittoId()));
+            readable.add(g);
+          } catch (MappingException bad) {
+            Fold<R> fold = new Fold<>(g, mapper, null);
+            g.items().forEach(i -> fold.failures.add(new Failure<>(i, describe(g, bad))));
+            folds.add(fold);
+          }
+        }
+        if (!any.isEmpty()) {
+          for (BsonDocument doc : collection.find(new BsonDocument("$or", any))) {
+            try {
+              found.putIfAbsent(CanonicalIds.text(mapper.dittoIdOf(doc)), doc);
+            } catch (IllegalArgumentException notMappable) {
+              // a MongoDB document without a valid id under this mapping: not any Ditto document
+            }
+          }
+        }
+        for (DocumentChanges.Group<R> g : readable) {
+          folds.add(new Fold<>(g, mapper, found.get(g.idKey())));
+        }
+      }
+    }
+    return folds;
+  }
+
+  /** Plans the document's events one after the other on its state in MongoDB. */
+  private void plan(Fold<R> fold) {
+    if (!fold.failures.isEmpty()) {
+      return;
+    }
+    for (DocumentChanges.Item<R> item : fold.group.items()) {
+      try {
+        ReversePlan plan =
+            fold.mapper.plan(item.event().before(), item.event().after(), fold.state);
+        fold.plans.add(plan);
+        fold.state = after(fold.state, plan);
+      } catch (MappingException | IllegalArgumentException bad) {
+        fold.failures.add(new Failure<>(item, describe(fold.group, bad)));
+      }
+    }
+  }
+
+  private static BsonDocument after(BsonDocument state, ReversePlan plan) {
+    return switch (plan.action()) {
+      case NOTHING -> state;
+      case DELETE -> null;
+      case REPLACE -> plan.document();
+      case UPDATE -> MongoUpdates.apply(state, plan.set(), plan.unset());
+      case INSERT -> {
+        BsonDocument doc = plan.document();
+        if (doc.containsKey("_id")) {
+          yield doc;
+        }
+        // single_field / multiple_fields: MongoDB's _id is ours to choose; chosen now so later
+        // events of the batch name the same document.
+        BsonDocument withId = new BsonDocument("_id", new BsonObjectId());
+        withId.putAll(doc);
+        yield withId;
+      }
+    };
+  }
+
+  /** Writes a chunk of folds in one transaction; returns how many documents were written. */
+  private int write(List<Fold<R>> folds, List<Failure<R>> failures) {
+    List<Fold<R>> pending = new ArrayList<>(folds);
+    while (!pending.isEmpty()) {
+      Map<String, List<WriteModel<BsonDocument>>> ops = new LinkedHashMap<>();
+      Map<String, List<Fold<R>>> opFolds = new LinkedHashMap<>();
+      for (Fold<R> fold : pending) {
+        String name = fold.mapper.mapping().mongoCollection();
+        for (WriteModel<BsonDocument> op : writesOf(fold)) {
+          ops.computeIfAbsent(name, k -> new ArrayList<>()).add(op);
+          opFolds.computeIfAbsent(name, k -> new ArrayList<>()).add(fold);
+        }
+      }
+      ClientSession s = session();
+      sessions.register(s, connector, task);
+      try {
+        s.withTransaction(
+            () -> {
+              for (Map.Entry<String, List<WriteModel<BsonDocument>>> e : ops.entrySet()) {
+                try {
+                  database
+                      .getCollection(e.getKey(), BsonDocument.class)
+                      .bulkWrite(s, e.getValue(), new BulkWriteOptions().ordered(true));
+                } catch (MongoBulkWriteException refused) {
+                  throw new RefusedWrite(e.getKey(), refused);
+                }
+              }
+              return null;
+            });
+        return pending.size();
+      } catch (RefusedWrite refused) {
+        // One document's write was refused (a duplicate key): it goes to the dead-letter path, the
+        // transaction (already aborted) is tried again without it.
+        BulkWriteError error = refused.cause.getWriteErrors().get(0);
+        Fold<R> bad = opFolds.get(refused.collection).get(error.getIndex());
+        for (DocumentChanges.Item<R> item : bad.group.items()) {
+          failures.add(
+              new Failure<>(
+                  item,
+                  describe(
+                      bad.group,
+                      new IllegalStateException(
+                          "MongoDB refused the write (error "
+                              + error.getCode()
+                              + "): "
+                              + error.getMessage()))));
+        }
+        pending.remove(bad);
+      }
+    }
+    return 0;
+  }
+
+  /** A bulk write MongoDB refused, with the collection it was for. */
+  private static final class RefusedWrite extends RuntimeException {
+    final String collection;
+    final MongoBulkWriteException cause;
+
+    RefusedWrite(String collection, MongoBulkWriteException cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.collection = collection;
+      this.cause = cause;
+    }
+  }
+
+  /** The writes that take one document from where it was to where it ends. */
+  private static <R> List<WriteModel<BsonDocument>> writesOf(Fold<R> fold) {
+    BsonDocument from = fold.original;
+    BsonDocument to = fold.state;
+    List<WriteModel<BsonDocument>> out = new ArrayList<>();
+    if (from != null && (to == null || !from.get("_id").equals(to.get("_id")))) {
+      out.add(new DeleteOneModel<>(byId(from)));
+      from = null;
+    }
+    if (to == null) {
+      return out;
+    }
+    if (from == null) {
+      out.add(new InsertOneModel<>(to));
+      return out;
+    }
+    BsonDocument set = new BsonDocument();
+    List<String> unset = new ArrayList<>();
+    if (!MongoUpdates.diff(from, to, "", set, unset)) {
+      out.add(new ReplaceOneModel<>(byId(from), to));
+      return out;
+    }
+    BsonDocument update = new BsonDocument();
+    if (!set.isEmpty()) {
+      update.put("$set", set);
+    }
+    if (!unset.isEmpty()) {
+      BsonDocument fields = new BsonDocument();
+      unset.forEach(p -> fields.put(p, new org.bson.BsonString("")));
+      update.put("$unset", fields);
+    }
+    if (!update.isEmpty()) {
+      out.add(new UpdateOneModel<>(byId(from), update));
+    }
+    return out;
+  }
+
+  private static BsonDocument byId(BsonDocument doc) {
+    return new BsonDocument("_id", doc.get("_id"));
+  }
+
+  private static boolean sameDocument(BsonDocument a, BsonDocument b) {
+    return a == null ? b == null : a.equals(b);
+  }
+
+  private MongoCollection<BsonDocument> collectionOf(ReverseMapper mapper) {
+    return database.getCollection(mapper.mapping().mongoCollection(), BsonDocument.class);
+  }
+
+  private ClientSession session() {
+    if (session == null) {
+      session = client.startSession();
+    }
+    return session;
+  }
+
+  private static String describe(DocumentChanges.Group<?> g, Exception e) {
+    String field =
+        e instanceof MappingException m && m.field() != null ? ", field " + m.field() : "";
+    return "Ditto collection "
+        + g.collection()
+        + ", _id "
+        + g.idKey()
+        + field
+        + ": "
+        + e.getMessage();
+  }
+
+  @Override
+  public void close() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+  }
+}
