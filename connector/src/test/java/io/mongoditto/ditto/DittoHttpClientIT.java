@@ -279,6 +279,34 @@ class DittoHttpClientIT {
     assertNull(sent.get(1).txnId());
     assertEquals(Long.toString(second.transactionId()), sent.get(2).txnId());
     assertEquals(Math.max(second.transactionId(), read.transactionId()), c.highestTransactionId());
+    // the local Ditto enforces the header, so the ones the client sends are proven acceptable: a
+    // transaction beyond the server's current one is answered 404
+    assertEquals(404, rawReadStatus("SELECT * FROM txn1", c.highestTransactionId() + 1000));
+    assertEquals(200, rawReadStatus("SELECT * FROM txn1", c.highestTransactionId()));
+  }
+
+  private static int rawReadStatus(String statement, long txn) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(ditto.endpoint() + "/api/v5/store/execute"))
+                      .header("Authorization", "Bearer " + ditto.apiKey())
+                      .header("Content-Type", "application/json")
+                      .header(DittoHttpClient.TXN_HEADER, Long.toString(txn))
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"statement\": \"" + statement + "\", \"args\": {}}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return r.statusCode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
