@@ -84,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
         "Syncing %s / %s -> %s (collections: %s)%n",
         Redact.mongoUri(uri),
         database,
-        settings.get(Keys.DITTO_ENDPOINT).orElseThrow(),
+        io.mongoditto.ditto.EndpointPolicy.redact(settings.get(Keys.DITTO_ENDPOINT).orElseThrow()),
         String.join(
             ", ",
             settings.collectionsSyncedToDitto().stream().map(CollectionConfig::name).toList()));

@@ -48,6 +48,8 @@ class EmbeddedResnapshotIT {
       config.put("mongodb.database", "shop");
       config.put("collections", "items");
       config.put("history.lost.policy", "resnapshot");
+      // the sweep's deletes wait this long after the copy (the idle runner's ticks then run them)
+      config.put("sweep.grace.ms", "2000");
       config.put("ditto.endpoint", ditto.endpoint());
       config.put("ditto.api.key", ditto.apiKey());
       EmbeddedSync.Options options =
@@ -82,6 +84,66 @@ class EmbeddedResnapshotIT {
       }
       assertEquals(125, dittoIds(dittoClient).size());
       assertEquals(99, ((Number) dittoClient.selectById("items").get("i7").get("v")).intValue());
+    }
+  }
+
+  /**
+   * Stopped while the sweep waits for its grace: the engine stores the source's offsets past the
+   * copy when it stops, so the runner runs the waiting deletes before it stops; the next start does
+   * not copy again, and Ditto already lacks the deleted documents.
+   */
+  @Test
+  void aStopWhileTheSweepWaitsStillDeletes() throws Exception {
+    try (LocalMongo mongo = LocalMongo.builder().historySize(50).start();
+        LocalDitto ditto = LocalDitto.start();
+        MongoClient client = MongoClients.create(mongo.connectionString())) {
+      MongoCollection<Document> items = client.getDatabase("shop").getCollection("items");
+      for (int i = 0; i < 30; i++) {
+        items.insertOne(new Document("_id", "i" + i).append("v", 0));
+      }
+      Map<String, String> config = new LinkedHashMap<>();
+      config.put("name", "embedded-resnapshot-stop");
+      config.put("mongodb.uri", mongo.connectionString());
+      config.put("mongodb.database", "shop");
+      config.put("collections", "items");
+      config.put("history.lost.policy", "resnapshot");
+      config.put("sweep.grace.ms", "600000");
+      config.put("ditto.endpoint", ditto.endpoint());
+      config.put("ditto.api.key", ditto.apiKey());
+      EmbeddedSync.Options options =
+          new EmbeddedSync.Options(
+              config,
+              dir.resolve("stop-offsets.dat"),
+              dir.resolve("stop-dead.jsonl"),
+              Duration.ofMillis(200));
+      LocalDittoClient dittoClient = new LocalDittoClient(ditto);
+      try (EmbeddedSync sync = EmbeddedSync.start(options)) {
+        assertTrue(sync.awaitStarted(Duration.ofSeconds(60)), "the sync started");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertEquals(mongoIds(items), dittoIds(dittoClient)));
+      }
+      for (int i = 0; i < 5; i++) {
+        items.deleteOne(Filters.eq("_id", "i" + i));
+      }
+      for (int i = 0; i < 100; i++) {
+        items.insertOne(new Document("_id", "later-" + i).append("v", i));
+      }
+      try (EmbeddedSync sync = EmbeddedSync.start(options)) {
+        assertTrue(sync.awaitStarted(Duration.ofSeconds(60)), "the sync restarted");
+        // the copy is through and its sweep waits; the deleted documents are still in Ditto
+        await().atMost(Duration.ofSeconds(60)).until(() -> sync.sweepsWaiting() == 1);
+        assertTrue(dittoIds(dittoClient).containsAll(mongoIds(items)));
+        assertEquals(130, dittoIds(dittoClient).size(), "the sweep waits for its grace");
+      }
+      assertEquals(mongoIds(items), dittoIds(dittoClient), "stopping ran the waiting sweep");
+      try (EmbeddedSync sync = EmbeddedSync.start(options)) {
+        assertTrue(sync.awaitStarted(Duration.ofSeconds(60)), "the sync started a third time");
+        items.insertOne(new Document("_id", "last").append("v", 1));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertEquals(mongoIds(items), dittoIds(dittoClient)));
+      }
     }
   }
 

@@ -139,6 +139,13 @@ class VerifyFilteredIT {
             ExitCodes.OK,
             CliRun.run(Map.of(), "", "verify", "-c", file.toString(), "--full").exitCode());
 
+        // The connector's metadata (which source wrote the document) is not compared.
+        dittoClient.execute(
+            "UPDATE customers SET `_mongoditto` = :m WHERE _id = :id",
+            Map.of("m", Map.of("source", "verify-filtered"), "id", "c4"));
+        CliRun withMetadata = CliRun.run(Map.of(), "", "verify", "-c", file.toString(), "--full");
+        assertEquals(ExitCodes.OK, withMetadata.exitCode(), withMetadata::toString);
+
         // An extra document (one the filter excludes, c1 is inactive): the count differs.
         dittoClient.execute(
             "INSERT INTO customers DOCUMENTS (:doc)",

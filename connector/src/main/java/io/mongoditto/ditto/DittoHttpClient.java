@@ -27,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * Executes DQL statements through Ditto's cloud HTTP API ({@code POST
  * {endpoint}/api/v5/store/execute}, {@code Authorization: Bearer <key>}), classifying failures: 400
  * = {@link DittoException.BadRequest}, 401/403 = {@link DittoException.AuthFailure},
- * 408/429/5xx/I-O/timeouts = retried per {@link RetryPolicy} then {@link
- * DittoException.RetriesExhausted}. Thread-safe.
+ * 408/429/5xx/I-O/timeouts = retried per {@link RetryPolicy} until a deadline, then {@link
+ * DittoException.RetriesExhausted}.
+ *
+ * <p>Reads ({@link #read}) carry {@code X-DITTO-TXN-ID} with the highest transaction id this client
+ * has seen in Ditto's answers, so a read on Ditto's cloud sees this client's own earlier writes
+ * even when another server node answers it; a 404 to such a read means that node has not reached
+ * the transaction yet, and is retried. Thread-safe.
  */
 public final class DittoHttpClient implements AutoCloseable {
 
@@ -68,7 +73,7 @@ public final class DittoHttpClient implements AutoCloseable {
     @Override
     public String toString() {
       return "Settings[endpoint="
-          + endpoint
+          + EndpointPolicy.redact(endpoint)
           + ", apiVersion="
           + apiVersion
           + ", requestTimeout="
@@ -90,11 +95,22 @@ public final class DittoHttpClient implements AutoCloseable {
 
     /** A transient failure is going to be retried after a backoff. */
     default void retrying() {}
+
+    /** What the requests are for (for example {@code collection orders}), named in warnings. */
+    default String subject() {
+      return null;
+    }
   }
+
+  /** The request header naming the transaction a read must see (read-your-writes). */
+  public static final String TXN_HEADER = "X-DITTO-TXN-ID";
 
   private final HttpClient http;
   private final URI executeUri;
   private final Settings settings;
+  private final String label;
+  private final java.util.concurrent.atomic.AtomicLong highestTransactionId =
+      new java.util.concurrent.atomic.AtomicLong(-1);
   private final Sleeper sleeper;
   private final LongSupplier nanoClock;
   private final java.util.concurrent.CountDownLatch closedLatch =
@@ -105,8 +121,20 @@ public final class DittoHttpClient implements AutoCloseable {
     this(settings, null, System::nanoTime);
   }
 
+  /**
+   * @param label who uses the client (connector and task), named in retry warnings
+   */
+  public DittoHttpClient(Settings settings, String label) {
+    this(settings, label, null, System::nanoTime);
+  }
+
   public DittoHttpClient(Settings settings, Sleeper sleeper, LongSupplier nanoClock) {
+    this(settings, null, sleeper, nanoClock);
+  }
+
+  public DittoHttpClient(Settings settings, String label, Sleeper sleeper, LongSupplier nanoClock) {
     this.settings = settings;
+    this.label = label;
     this.executeUri =
         EndpointPolicy.executeUri(
             EndpointPolicy.check(settings.endpoint(), settings.allowInsecureHttp()),
@@ -128,6 +156,32 @@ public final class DittoHttpClient implements AutoCloseable {
     return executeUri;
   }
 
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The highest transaction id Ditto has answered this client with, or -1 before any answer. */
+  public long highestTransactionId() {
+    return highestTransactionId.get();
+  }
+
+  /** The deadline of a call that starts now and retries for the policy's whole window. */
+  public long deadline() {
+    return deadlineAfter(settings.retry().maxDuration());
+  }
+
+  /**
+   * A deadline {@code window} from now on this client's clock ({@link Duration#ZERO}: no retry).
+   */
+  public long deadlineAfter(Duration window) {
+    return nanoClock.getAsLong() + window.toNanos();
+  }
+
+  /** Whether {@code deadlineNanos} (from {@link #deadlineAfter}) has passed. */
+  public boolean passed(long deadlineNanos) {
+    return deadlineNanos - nanoClock.getAsLong() <= 0;
+  }
+
   /** Executes one statement, retrying transient failures up to the policy's deadline. */
   public DittoResponse execute(String statement, Map<String, Object> args) {
     return execute(statement, args, RequestObserver.NONE);
@@ -136,6 +190,34 @@ public final class DittoHttpClient implements AutoCloseable {
   /** As {@link #execute(String, Map)}, telling {@code observer} about each attempt and retry. */
   public DittoResponse execute(
       String statement, Map<String, Object> args, RequestObserver observer) {
+    return execute(statement, args, observer, deadline());
+  }
+
+  /**
+   * Executes one statement, retrying transient failures while the next attempt can start before
+   * {@code deadlineNanos} (on this client's clock, as {@link #deadline()}).
+   */
+  public DittoResponse execute(
+      String statement, Map<String, Object> args, RequestObserver observer, long deadlineNanos) {
+    return call(statement, args, observer, deadlineNanos, false);
+  }
+
+  /**
+   * A read that must see every write this client made before: sent with {@value #TXN_HEADER} (the
+   * highest transaction id seen so far), otherwise as {@link #execute(String, Map, RequestObserver,
+   * long)}.
+   */
+  public DittoResponse read(
+      String statement, Map<String, Object> args, RequestObserver observer, long deadlineNanos) {
+    return call(statement, args, observer, deadlineNanos, true);
+  }
+
+  private DittoResponse call(
+      String statement,
+      Map<String, Object> args,
+      RequestObserver observer,
+      long deadlineNanos,
+      boolean readOwnWrites) {
     byte[] body;
     try {
       Map<String, Object> request = new LinkedHashMap<>();
@@ -148,34 +230,46 @@ public final class DittoHttpClient implements AutoCloseable {
           0,
           e.getOriginalMessage());
     }
-    long deadline = nanoClock.getAsLong() + settings.retry().maxDuration().toNanos();
+    long started = nanoClock.getAsLong();
     int attempt = 0;
     while (true) {
       if (closed) {
         throw new DittoException("the Ditto client was closed", 0, null);
       }
       observer.sending(body.length);
-      Attempt result = attemptOnce(statement, body);
+      long txn = readOwnWrites ? highestTransactionId.get() : -1;
+      Attempt result = attemptOnce(statement, body, txn);
       if (result.response != null) {
+        highestTransactionId.accumulateAndGet(result.response.transactionId(), Math::max);
         return result.response;
       }
       Duration wait = settings.retry().backoff(attempt, result.retryAfter);
-      long remaining = deadline - nanoClock.getAsLong();
+      long remaining = deadlineNanos - nanoClock.getAsLong();
       attempt++;
       if (wait.toNanos() > remaining) {
         throw new DittoException.RetriesExhausted(
-            "Ditto stayed unavailable for "
-                + settings.retry().maxDuration()
-                + " ("
+            "Ditto at "
+                + executeUri
+                + " stayed unavailable for "
+                + Duration.ofNanos(Math.max(0, nanoClock.getAsLong() - started)).toMillis()
+                + " ms ("
                 + attempt
-                + " attempts); last error: "
+                + (attempt == 1 ? " attempt" : " attempts")
+                + (observer.subject() == null ? "" : ", " + observer.subject())
+                + "); last error: "
                 + result.failure,
             result.status,
             attempt,
             result.cause);
       }
       LOG.warn(
-          "Ditto request failed ({}), retry {} in {} ms", result.failure, attempt, wait.toMillis());
+          "Ditto request to {} failed ({}){}{}, retry {} in {} ms",
+          executeUri,
+          result.failure,
+          observer.subject() == null ? "" : " for " + observer.subject(),
+          label == null ? "" : " (" + label + ")",
+          attempt,
+          wait.toMillis());
       observer.retrying();
       try {
         sleeper.sleep(wait);
@@ -191,21 +285,23 @@ public final class DittoHttpClient implements AutoCloseable {
   private record Attempt(
       DittoResponse response, int status, String failure, Duration retryAfter, Throwable cause) {}
 
-  private Attempt attemptOnce(String statement, byte[] body) {
-    HttpRequest request =
+  private Attempt attemptOnce(String statement, byte[] body, long txn) {
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(executeUri)
             .timeout(settings.requestTimeout())
             .header("Authorization", "Bearer " + settings.apiKey())
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (txn >= 0) {
+      builder.header(TXN_HEADER, Long.toString(txn));
+    }
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       // includes HttpTimeoutException and connections dropped or refused
-      return new Attempt(null, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
+      return new Attempt(null, 0, describe(e), null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DittoException("interrupted during a Ditto request", 0, e);
@@ -219,6 +315,15 @@ public final class DittoHttpClient implements AutoCloseable {
       }
     }
     String dittoError = errorText(response.body());
+    if (status == 404 && txn >= 0) {
+      // The server node that answered has not reached the transaction yet (read-your-writes).
+      return new Attempt(
+          null,
+          status,
+          "HTTP 404: Ditto has not reached transaction " + txn + " yet: " + dittoError,
+          null,
+          null);
+    }
     if (status == 408 || status == 429 || status >= 500) {
       return new Attempt(
           null,
@@ -276,6 +381,25 @@ public final class DittoHttpClient implements AutoCloseable {
     long txn = root.path("transactionId").isNumber() ? root.path("transactionId").asLong() : -1;
     return new DittoResponse(
         txn, root.path("queryType").asText("unknown"), items, mutated, warnings);
+  }
+
+  /**
+   * An I/O failure in words: its type and the first message along its causes (the JDK's
+   * ConnectException often has none itself).
+   */
+  static String describe(Throwable e) {
+    String text = e.getClass().getSimpleName();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t == e
+            ? text + ": " + t.getMessage()
+            : text + ": " + t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    if (e instanceof java.net.ConnectException) {
+      return text + ": connection refused or reset";
+    }
+    return text;
   }
 
   /** Ditto's {@code error.description}, else the raw body (abbreviated). */

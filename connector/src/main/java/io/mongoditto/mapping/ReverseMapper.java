@@ -1,5 +1,6 @@
 package io.mongoditto.mapping;
 
+import io.mongoditto.change.DittoMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,6 @@ import org.bson.BsonValue;
  */
 public final class ReverseMapper {
 
-  /** Metadata the Ditto sink keeps in documents ({@code _mongoditto}): never synced back. */
-  public static final String METADATA_FIELD = "_mongoditto";
-
   private static final Object MISSING = new Object();
 
   private final CollectionMapping mapping;
@@ -43,7 +41,7 @@ public final class ReverseMapper {
     this.documents = new ReverseDocument(rules.transforms(), mapping.mode());
     Set<String> fixed = new java.util.HashSet<>(mapping.idFields());
     fixed.add(DittoIds.MONGO_ID);
-    fixed.add(METADATA_FIELD);
+    fixed.add(DittoMetadata.FIELD); // the sink's metadata: never synced back
     if (mapping.idMode() != IdMode.MATCH_IDS && mapping.keepMongoId()) {
       fixed.add(CollectionMapping.MONGO_ID_FIELD);
     }
@@ -237,7 +235,7 @@ public final class ReverseMapper {
     Map<String, Object> old = before == null ? Map.of() : before;
     for (List<String> path : changedPaths(old, after, List.of())) {
       String first = path.get(0);
-      if (first.equals(DittoIds.MONGO_ID) || first.equals(METADATA_FIELD)) {
+      if (first.equals(DittoIds.MONGO_ID) || first.equals(DittoMetadata.FIELD)) {
         continue;
       }
       boolean written = at(after, path) != MISSING;

@@ -3,16 +3,19 @@ package io.mongoditto.metrics;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 
 /**
  * A connector's effective configuration as one log-safe line: every key of its {@link ConfigDef}
- * with the given or default value, plus the keys outside it (per-collection settings, Connect's
- * own), sorted. Secrets never appear: PASSWORD keys and keys whose name says secret show {@value
- * #HIDDEN}, and credentials inside any URI are replaced as well (a URI that ended up in a
- * non-password key, or a config provider placeholder that was already resolved).
+ * with the given or default value, sorted, and only the names of the keys outside it. Secrets never
+ * appear: PASSWORD keys and keys whose name says secret show {@value #HIDDEN}, credentials inside a
+ * URI are replaced as well, and the value of a key the ConfigDef does not define is never shown (a
+ * runner that hands one settings map to several connectors would otherwise log the other's secrets,
+ * such as a MongoDB URI whose query string carries a certificate key password or an AWS session
+ * token).
  */
 public final class EffectiveConfig {
 
@@ -21,13 +24,13 @@ public final class EffectiveConfig {
   private static final Pattern SECRET_NAME =
       Pattern.compile(".*(password|secret|api\\.key|apikey|token|credential|sasl\\.jaas).*");
 
-  /** scheme://user:password@ or scheme://user@ (the user part of a URI). */
+  /** scheme://anything@ : the user part of a URI, however many {@code @} or {@code ,} it holds. */
   private static final Pattern URI_USERINFO =
-      Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s,]+@");
+      Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\\s]*@");
 
   private EffectiveConfig() {}
 
-  /** {@code {key=value, ...}} with secrets masked. */
+  /** {@code {key=value, ...} (+ other keys: a, b)} with secrets masked. */
   public static String format(ConfigDef def, Map<String, String> props) {
     Map<String, String> out = new TreeMap<>();
     for (ConfigDef.ConfigKey key : def.configKeys().values()) {
@@ -44,11 +47,14 @@ public final class EffectiveConfig {
               ? (raw == null ? "null" : HIDDEN)
               : mask(key.name, raw));
     }
-    props.forEach((k, v) -> out.putIfAbsent(k, mask(k, v)));
-    return out.toString();
+    TreeSet<String> others = new TreeSet<>(props.keySet());
+    others.removeAll(def.configKeys().keySet());
+    return others.isEmpty()
+        ? out.toString()
+        : out + " (+ " + others.size() + " other keys, values not shown: " + others + ")";
   }
 
-  /** A value that is safe to log for a key outside any ConfigDef. */
+  /** A value that is safe to log for a key of a ConfigDef that is not a PASSWORD. */
   static String mask(String key, String value) {
     if (value == null) {
       return "null";

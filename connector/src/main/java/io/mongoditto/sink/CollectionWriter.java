@@ -3,6 +3,8 @@ package io.mongoditto.sink;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoResponse;
@@ -18,86 +20,45 @@ import java.util.Set;
 
 /**
  * Applies one collection's collapsed batch with few statements, in this order: (a) one INSERT ...
- * ON ID CONFLICT DO NOTHING of the documents whose upsert needs the stored state (a replace, or
- * paths to unset): the ones Ditto did not have are then complete and need nothing more, which makes
- * an initial sync into an empty app one statement per batch; (b) one SELECT of the rest; (c) one
- * UNSET per distinct set of paths; (d) one multi-document INSERT ... ON ID CONFLICT DO UPDATE; (e)
- * one DELETE. Each {@code _id} has exactly one final op, so this order keeps every document's own
- * order. Ids are split by kind (string, number, object) because the engine matches {@code _id IN
- * :ids} only among ids of one kind (a mixed list matched nothing on 5.1.0).
+ * ON ID CONFLICT DO NOTHING of the documents whose upsert needs the stored state (a replace, paths
+ * to unset) or is a delta: the ones Ditto did not have are then complete (a delta creates a missing
+ * document whole) and need nothing more, which makes an initial sync into an empty app one
+ * statement per batch; (b) one SELECT of the rest that need the stored state; (c) one UNSET per
+ * distinct set of paths; (d) one multi-document INSERT ... ON ID CONFLICT DO UPDATE (a delta
+ * carries only its changed paths, which Ditto merges into the stored document); (e) one DELETE.
+ * Each {@code _id} has exactly one final op, so this order keeps every document's own order. Ids
+ * are split by kind (string, number, object) because the engine matches {@code _id IN :ids} only
+ * among ids of one kind (a mixed list matched nothing on 5.1.0).
+ *
+ * <p>An upsert whose change names its source ({@link DittoChange#origin()}) writes the metadata
+ * field {@link DittoMetadata#FIELD}; no diff ever removes that field.
  */
 final class CollectionWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * Default longest {@code _id IN} list (0 = a batch's ids in one statement); see
-   * docs/sink-connector.md.
-   */
-  static final int IDS_PER_STATEMENT = 0;
-
-  /** Longest {@code _id IN} list of a sweep's DELETE (a sweep may delete a whole collection). */
-  static final int SWEEP_DELETES_PER_STATEMENT = 1000;
-
   private final DittoHttpClient client;
-  private final SinkCounters counters;
-  private final boolean registersOnly;
-  private final long maxRequestBytes;
-  private final int idsPerStatement;
   private final SinkMetrics metrics;
+  private final WriterSettings settings;
 
-  /**
-   * @param registersOnly v4 (DQL strict mode): nested objects are registers, replaced whole by an
-   *     upsert and refusing UNSET below them, so only top-level fields are unset
-   */
-  CollectionWriter(DittoHttpClient client, SinkCounters counters, boolean registersOnly) {
-    this(client, counters, registersOnly, DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES);
-  }
-
-  /**
-   * @param maxRequestBytes documents of one upsert statement, in JSON bytes (one larger document
-   *     goes alone)
-   */
-  CollectionWriter(
-      DittoHttpClient client, SinkCounters counters, boolean registersOnly, long maxRequestBytes) {
-    this(client, counters, registersOnly, maxRequestBytes, IDS_PER_STATEMENT);
-  }
-
-  /**
-   * @param idsPerStatement longest {@code _id IN :ids} list of one SELECT, UNSET or DELETE
-   */
-  CollectionWriter(
-      DittoHttpClient client,
-      SinkCounters counters,
-      boolean registersOnly,
-      long maxRequestBytes,
-      int idsPerStatement) {
-    this(client, counters, registersOnly, maxRequestBytes, idsPerStatement, new SinkMetrics(null));
-  }
-
-  /**
-   * @param metrics per-collection metrics the statements are counted in
-   */
-  CollectionWriter(
-      DittoHttpClient client,
-      SinkCounters counters,
-      boolean registersOnly,
-      long maxRequestBytes,
-      int idsPerStatement,
-      SinkMetrics metrics) {
-    this.metrics = metrics;
-    this.idsPerStatement = idsPerStatement;
+  CollectionWriter(DittoHttpClient client, SinkMetrics metrics, WriterSettings settings) {
     this.client = client;
-    this.counters = counters;
-    this.registersOnly = registersOnly;
-    this.maxRequestBytes = maxRequestBytes;
+    this.metrics = metrics;
+    this.settings = settings;
+  }
+
+  /** As {@link #apply(String, List, long)}, with the client's whole retry window. */
+  void apply(String collection, List<FinalOp> ops) {
+    apply(collection, ops, client.deadline());
   }
 
   /**
+   * @param deadlineNanos retries of a failing statement stop here (see {@link
+   *     DittoHttpClient#deadlineAfter})
    * @throws io.mongoditto.ditto.DittoException as the client classifies it
    */
-  void apply(String collection, List<FinalOp> ops) {
-    SinkMetrics.Collection m = metrics.collection(collection);
+  void apply(String collection, List<FinalOp> ops, long deadlineNanos) {
+    Statements s = new Statements(collection, deadlineNanos);
     List<FinalOp.Upsert> upserts = new ArrayList<>();
     List<Object> deletes = new ArrayList<>();
     for (FinalOp op : ops) {
@@ -107,64 +68,114 @@ final class CollectionWriter {
         deletes.add(op.id());
       }
     }
-    upserts = insertNew(collection, upserts, m);
-    Map<Object, Map<String, Object>> stored = readStored(collection, upserts, m);
-    unsetRemovedPaths(collection, upserts, stored, m);
+    upserts = insertNew(s, upserts);
+    Map<Object, Map<String, Object>> stored = readStored(s, upserts);
+    unsetRemovedPaths(s, upserts, stored);
     if (!upserts.isEmpty()) {
       List<Map<String, Object>> docs = new ArrayList<>(upserts.size());
       for (FinalOp.Upsert u : upserts) {
-        docs.add(withId(u));
+        docs.add(written(u));
       }
       for (List<Object> chunk : bySize(docs)) {
-        execute(Dql.upsert(collection), Map.of(Dql.DOCS, chunk), m);
-        m.upserts.add(chunk.size());
+        s.execute(Dql.upsert(collection), Map.of(Dql.DOCS, chunk));
+        s.m.upserts.add(chunk.size());
       }
-      counters.documentsUpserted.addAndGet(docs.size());
     }
-    for (List<Object> ids : byKind(deletes)) {
-      execute(Dql.delete(collection), Map.of(Dql.IDS, ids), m);
-      m.deletes.add(ids.size());
+    for (List<Object> ids : byKind(deletes, settings.idsPerStatement())) {
+      s.execute(Dql.delete(collection), Map.of(Dql.IDS, ids));
+      s.m.deletes.add(ids.size());
     }
-    counters.documentsDeleted.addAndGet(deletes.size());
   }
 
+  /** What one step of a sweep did. */
+  record SweepStep(int kept, int deleted, int undecided, boolean done) {}
+
   /**
-   * Deletes the collection's documents that {@code stale} selects (it is given normalized ids) and
-   * returns how many; for a sweep after a copy, see {@link OpenSweeps}.
+   * Deletes, chunk by chunk, the documents of {@code sweep}'s source that it finds stale ({@link
+   * OpenSweeps.Sweep#verdict}); stops after the chunk during which {@code deadlineNanos} passes
+   * ({@code done} false): the next step reads Ditto again and continues, so a sweep interrupted
+   * anywhere (a deadline, a failure, a redelivery) resumes where it was.
    */
-  int deleteWhere(String collection, java.util.function.Predicate<Object> stale) {
-    SinkMetrics.Collection m = metrics.collection(collection);
-    DittoResponse r = execute(Dql.selectIds(collection), Map.of(), m);
-    List<Object> ids = new ArrayList<>();
+  SweepStep sweep(OpenSweeps.Sweep sweep, long deadlineNanos) {
+    String collection = sweep.collection;
+    String origin = sweep.start.origin();
+    Statements s = new Statements(collection, deadlineNanos);
+    DittoResponse r = s.read(Dql.selectIdsWrittenBy(collection), Map.of(Dql.ORIGIN, origin));
+    List<Object> stale = new ArrayList<>();
+    int kept = 0;
+    int undecided = 0;
     for (Map<String, Object> doc : r.items()) {
       Object id = doc.get("_id");
-      if (id != null && stale.test(DocumentId.normalize(id))) {
-        ids.add(DocumentId.normalize(id));
+      if (id == null) {
+        continue;
+      }
+      switch (sweep.verdict(id)) {
+        case DELETE -> stale.add(DocumentId.normalize(id));
+        case UNDECIDED -> undecided++;
+        case KEEP -> kept++;
       }
     }
-    for (List<Object> group : byKind(ids)) {
-      for (int from = 0; from < group.size(); from += SWEEP_DELETES_PER_STATEMENT) {
-        List<Object> chunk =
-            group.subList(from, Math.min(group.size(), from + SWEEP_DELETES_PER_STATEMENT));
-        execute(Dql.delete(collection), Map.of(Dql.IDS, chunk), m);
-        m.deletes.add(chunk.size());
+    int deleted = 0;
+    for (List<Object> chunk : byKind(stale, settings.sweepDeletesPerStatement())) {
+      if (deleted > 0 && client.passed(deadlineNanos)) {
+        return new SweepStep(kept, deleted, undecided, false);
+      }
+      s.execute(Dql.deleteWrittenBy(collection), Map.of(Dql.IDS, chunk, Dql.ORIGIN, origin));
+      s.m.deletes.add(chunk.size());
+      s.m.swept.add(chunk.size());
+      deleted += chunk.size();
+    }
+    s.m.sweepUndecided.add(undecided);
+    return new SweepStep(kept, deleted, undecided, true);
+  }
+
+  /** One collection's statements under one deadline, counted in its metrics. */
+  private final class Statements {
+    final String collection;
+    final SinkMetrics.Collection m;
+    final long deadlineNanos;
+
+    Statements(String collection, long deadlineNanos) {
+      this.collection = collection;
+      this.m = metrics.collection(collection);
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    DittoResponse execute(String statement, Map<String, Object> args) {
+      return counted(false, statement, args);
+    }
+
+    /** A read that must see this task's earlier writes (X-DITTO-TXN-ID). */
+    DittoResponse read(String statement, Map<String, Object> args) {
+      return counted(true, statement, args);
+    }
+
+    private DittoResponse counted(boolean read, String statement, Map<String, Object> args) {
+      try {
+        DittoResponse r =
+            read
+                ? client.read(statement, args, m.observer, deadlineNanos)
+                : client.execute(statement, args, m.observer, deadlineNanos);
+        m.statements.increment();
+        return r;
+      } catch (DittoException e) {
+        m.errors.increment();
+        throw e;
       }
     }
-    counters.documentsDeleted.addAndGet(ids.size());
-    return ids.size();
   }
 
   /**
-   * Creates the documents that need the stored state but do not exist in Ditto yet, and returns the
-   * upserts still to apply. Ditto names the created documents in {@code mutatedDocumentIds}; an id
-   * it does not name is treated as existing, so a server that names fewer only costs a read.
+   * Creates the documents that need the stored state or are deltas but do not exist in Ditto yet,
+   * and returns the upserts still to apply. Ditto names the created documents in {@code
+   * mutatedDocumentIds}; an id it does not name is treated as existing, so a server that names
+   * fewer only costs a read.
    */
-  private List<FinalOp.Upsert> insertNew(
-      String collection, List<FinalOp.Upsert> upserts, SinkMetrics.Collection m) {
+  private List<FinalOp.Upsert> insertNew(Statements s, List<FinalOp.Upsert> upserts) {
     List<Map<String, Object>> candidates = new ArrayList<>();
     for (FinalOp.Upsert u : upserts) {
-      if (needsStored(u)) {
-        candidates.add(withId(u));
+      if (createsFirst(u)) {
+        candidates.add(whole(u));
       }
     }
     if (candidates.isEmpty()) {
@@ -172,7 +183,7 @@ final class CollectionWriter {
     }
     Set<Object> created = new HashSet<>();
     for (List<Object> chunk : bySize(candidates)) {
-      DittoResponse r = execute(Dql.insertNew(collection), Map.of(Dql.DOCS, chunk), m);
+      DittoResponse r = s.execute(Dql.insertNew(s.collection), Map.of(Dql.DOCS, chunk));
       for (Object id : r.mutatedDocumentIds()) {
         created.add(DocumentId.normalize(id));
       }
@@ -180,33 +191,113 @@ final class CollectionWriter {
     if (created.isEmpty()) {
       return upserts;
     }
-    m.upserts.add(created.size());
-    counters.documentsUpserted.addAndGet(created.size());
+    s.m.upserts.add(created.size());
     List<FinalOp.Upsert> rest = new ArrayList<>(upserts.size() - created.size());
     for (FinalOp.Upsert u : upserts) {
-      if (!(needsStored(u) && created.contains(u.id()))) {
+      if (!(createsFirst(u) && created.contains(u.id()))) {
         rest.add(u);
       }
     }
     return rest;
   }
 
-  private static boolean needsStored(FinalOp.Upsert u) {
-    return u.replace() || !u.unsetPaths().isEmpty();
+  /** Whether the upsert tries to create its document whole before anything else. */
+  private boolean createsFirst(FinalOp.Upsert u) {
+    return u.isDelta() || needsStored(u);
   }
 
-  private static Map<String, Object> withId(FinalOp.Upsert u) {
+  /**
+   * Whether the upsert needs the stored document: to remove fields (a replace, unset paths) or, for
+   * a delta on maps (v5), the keys a changed sub-object no longer has.
+   */
+  private boolean needsStored(FinalOp.Upsert u) {
+    if (u.replace() || !u.unsetPaths().isEmpty()) {
+      return true;
+    }
+    if (!u.isDelta() || settings.registersOnly()) {
+      return false;
+    }
+    for (List<String> p : changedSegments(u)) {
+      if (valueAt(u.document(), p) instanceof Map<?, ?>) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The complete document, with its id and metadata. */
+  private static Map<String, Object> whole(FinalOp.Upsert u) {
     Map<String, Object> doc = u.document();
-    if (doc.containsKey("_id")) {
+    if (doc.containsKey("_id") && u.origin() == null) {
       return doc;
     }
     Map<String, Object> copy = new LinkedHashMap<>(doc);
-    copy.put("_id", u.id());
+    copy.putIfAbsent("_id", u.id());
+    if (u.origin() != null) {
+      copy.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin()));
+    }
     return copy;
   }
 
-  private Map<Object, Map<String, Object>> readStored(
-      String collection, List<FinalOp.Upsert> upserts, SinkMetrics.Collection m) {
+  /** What the final upsert writes: the whole document, or a delta's changed paths. */
+  private Map<String, Object> written(FinalOp.Upsert u) {
+    if (!u.isDelta()) {
+      return whole(u);
+    }
+    Map<String, Object> partial = new LinkedHashMap<>();
+    partial.put("_id", u.id());
+    for (List<String> p : changedSegments(u)) {
+      if (settings.registersOnly()) {
+        // a register is written whole: the top-level field holding the change
+        partial.put(p.get(0), u.document().get(p.get(0)));
+      } else {
+        put(partial, p, valueAt(u.document(), p));
+      }
+    }
+    if (u.origin() != null) {
+      partial.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin()));
+    }
+    return partial;
+  }
+
+  /**
+   * The delta's changed paths as they exist in its document (a dotted path read against it), with
+   * paths below another changed path dropped.
+   */
+  private static List<List<String>> changedSegments(FinalOp.Upsert u) {
+    List<List<String>> paths = new ArrayList<>();
+    for (String p : u.changedPaths()) {
+      paths.addAll(FieldPaths.resolve(u.document(), p));
+    }
+    return FieldPaths.prune(paths);
+  }
+
+  private static Object valueAt(Map<?, ?> doc, List<String> path) {
+    Object node = doc;
+    for (String segment : path) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return null;
+      }
+      node = map.get(segment);
+    }
+    return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<String, Object> into, List<String> path, Object value) {
+    Map<String, Object> node = into;
+    for (String segment : path.subList(0, path.size() - 1)) {
+      Object child = node.get(segment);
+      if (!(child instanceof LinkedHashMap<?, ?>)) {
+        child = new LinkedHashMap<String, Object>();
+        node.put(segment, child);
+      }
+      node = (Map<String, Object>) child;
+    }
+    node.put(path.get(path.size() - 1), value);
+  }
+
+  private Map<Object, Map<String, Object>> readStored(Statements s, List<FinalOp.Upsert> upserts) {
     List<Object> ids = new ArrayList<>();
     for (FinalOp.Upsert u : upserts) {
       if (needsStored(u)) {
@@ -214,8 +305,8 @@ final class CollectionWriter {
       }
     }
     Map<Object, Map<String, Object>> stored = new HashMap<>();
-    for (List<Object> group : byKind(ids)) {
-      DittoResponse r = execute(Dql.select(collection), Map.of(Dql.IDS, group), m);
+    for (List<Object> group : byKind(ids, settings.idsPerStatement())) {
+      DittoResponse r = s.read(Dql.select(s.collection), Map.of(Dql.IDS, group));
       for (Map<String, Object> doc : r.items()) {
         stored.put(DocumentId.normalize(doc.get("_id")), doc);
       }
@@ -224,10 +315,7 @@ final class CollectionWriter {
   }
 
   private void unsetRemovedPaths(
-      String collection,
-      List<FinalOp.Upsert> upserts,
-      Map<Object, Map<String, Object>> stored,
-      SinkMetrics.Collection m) {
+      Statements s, List<FinalOp.Upsert> upserts, Map<Object, Map<String, Object>> stored) {
     Map<List<List<String>>, List<Object>> idsByPaths = new LinkedHashMap<>();
     for (FinalOp.Upsert u : upserts) {
       Map<String, Object> current = stored.get(u.id());
@@ -238,13 +326,24 @@ final class CollectionWriter {
       for (String p : u.unsetPaths()) {
         paths.addAll(FieldPaths.resolve(current, p));
       }
-      // a map the upsert turns into a scalar/array must go first, or its keys reappear later
-      paths.addAll(
-          u.replace()
-              ? FieldPaths.removed(current, u.document())
-              : FieldPaths.mapsTurnedNonMaps(current, u.document()));
-      if (registersOnly) {
-        paths = FieldPaths.topLevelAbsentFrom(paths, u.document());
+      Map<String, Object> next = written(u);
+      if (u.replace()) {
+        paths.addAll(FieldPaths.removed(current, next));
+      } else {
+        if (u.isDelta()) {
+          // a changed sub-object is the whole new value: keys it lost go (v5 would merge them)
+          for (List<String> p : changedSegments(u)) {
+            if (valueAt(current, p) instanceof Map<?, ?> was
+                && valueAt(u.document(), p) instanceof Map<?, ?> now) {
+              paths.addAll(FieldPaths.removed(was, now, p));
+            }
+          }
+        }
+        // a map the upsert turns into a scalar/array must go first, or its keys reappear later
+        paths.addAll(FieldPaths.mapsTurnedNonMaps(current, next));
+      }
+      if (settings.registersOnly()) {
+        paths = FieldPaths.topLevelAbsentFrom(paths, next);
       }
       List<List<String>> pruned = FieldPaths.prune(paths);
       if (!pruned.isEmpty()) {
@@ -252,11 +351,10 @@ final class CollectionWriter {
       }
     }
     for (Map.Entry<List<List<String>>, List<Object>> e : idsByPaths.entrySet()) {
-      for (List<Object> ids : byKind(e.getValue())) {
-        execute(Dql.unset(collection, e.getKey()), Map.of(Dql.IDS, ids), m);
-        counters.unsetStatements.incrementAndGet();
-        m.unsetStatements.increment();
-        m.unsetPaths.add((long) e.getKey().size() * ids.size());
+      for (List<Object> ids : byKind(e.getValue(), settings.idsPerStatement())) {
+        s.execute(Dql.unset(s.collection, e.getKey()), Map.of(Dql.IDS, ids));
+        s.m.unsetStatements.increment();
+        s.m.unsetPaths.add((long) e.getKey().size() * ids.size());
       }
     }
   }
@@ -274,7 +372,7 @@ final class CollectionWriter {
     for (Map<String, Object> doc : docs) {
       byte[] json = json(doc);
       long size = json == null ? 0 : json.length;
-      if (!current.isEmpty() && bytes + size > maxRequestBytes) {
+      if (!current.isEmpty() && bytes + size > settings.maxRequestBytes()) {
         chunks.add(current);
         current = new ArrayList<>();
         bytes = 0;
@@ -298,29 +396,15 @@ final class CollectionWriter {
     }
   }
 
-  private DittoResponse execute(
-      String statement, Map<String, Object> args, SinkMetrics.Collection m) {
-    counters.statements.incrementAndGet();
-    try {
-      return client.execute(statement, args, m.observer);
-    } catch (DittoException e) {
-      m.errors.increment();
-      throw e;
-    }
-  }
-
-  /**
-   * The ids grouped by kind (a mixed list matches nothing), each group cut to {@link
-   * #idsPerStatement}.
-   */
-  private List<List<Object>> byKind(List<Object> ids) {
+  /** The ids grouped by kind (a mixed list matches nothing), each group cut to {@code most}. */
+  private static List<List<Object>> byKind(List<Object> ids, int most) {
     Map<DocumentId.Kind, List<Object>> kinds = new EnumMap<>(DocumentId.Kind.class);
     for (Object id : ids) {
       kinds.computeIfAbsent(DocumentId.kind(id), k -> new ArrayList<>()).add(id);
     }
     List<List<Object>> out = new ArrayList<>();
     for (List<Object> group : kinds.values()) {
-      int step = idsPerStatement > 0 ? idsPerStatement : group.size();
+      int step = most > 0 ? most : group.size();
       for (int from = 0; from < group.size(); from += step) {
         out.add(group.subList(from, Math.min(group.size(), from + step)));
       }

@@ -1,11 +1,10 @@
 package io.mongoditto.sink;
 
 import io.mongoditto.ditto.ApiVersion;
+import io.mongoditto.ditto.DittoConnectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
-import io.mongoditto.ditto.EndpointPolicy;
-import io.mongoditto.ditto.RetryPolicy;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -15,21 +14,29 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
-/** Configuration of the Ditto sink connector (immutable once parsed). */
+/**
+ * Configuration of the Ditto sink connector (immutable once parsed): the Ditto connection ({@link
+ * DittoConnectionConfig}) and the sink's own keys.
+ */
 public final class DittoSinkConfig extends AbstractConfig {
 
-  public static final String ENDPOINT = "ditto.endpoint";
-  public static final String API_KEY = "ditto.api.key";
-  public static final String API_VERSION = "ditto.api.version";
-  public static final String ALLOW_INSECURE_HTTP = "ditto.allow.insecure.http";
+  public static final String ENDPOINT = DittoConnectionConfig.ENDPOINT;
+  public static final String API_KEY = DittoConnectionConfig.API_KEY;
+  public static final String API_VERSION = DittoConnectionConfig.API_VERSION;
+  public static final String ALLOW_INSECURE_HTTP = DittoConnectionConfig.ALLOW_INSECURE_HTTP;
+  public static final String REQUEST_TIMEOUT_MS = DittoConnectionConfig.REQUEST_TIMEOUT_MS;
+  public static final String RETRY_MAX_DURATION_MS = DittoConnectionConfig.RETRY_MAX_DURATION_MS;
+  public static final String RETRY_BACKOFF_MS = DittoConnectionConfig.RETRY_BACKOFF_MS;
+  public static final String RETRY_BACKOFF_MAX_MS = DittoConnectionConfig.RETRY_BACKOFF_MAX_MS;
+  public static final String OUTAGE_MAX_DURATION_MS = "ditto.outage.max.duration.ms";
   public static final String COLLECTION_MAP = "ditto.topic.collection.map";
   public static final String BATCH_SIZE = "ditto.batch.size";
   public static final String MAX_REQUEST_BYTES = "ditto.max.request.bytes";
-  public static final String REQUEST_TIMEOUT_MS = "ditto.request.timeout.ms";
-  public static final String RETRY_MAX_DURATION_MS = "ditto.retry.max.duration.ms";
-  public static final String RETRY_BACKOFF_MS = "ditto.retry.backoff.ms";
-  public static final String RETRY_BACKOFF_MAX_MS = "ditto.retry.backoff.max.ms";
+  public static final String SWEEP_GRACE_MS = "sweep.grace.ms";
   public static final String LOG_SUMMARY_INTERVAL_MS = "log.summary.interval.ms";
+
+  /** Internal: which of the connector's tasks this is, named in warnings (set by the connector). */
+  public static final String TASK_ID = "mongoditto.task.id";
 
   /**
    * Chosen from the micro-benchmark (docs/sink-connector.md): throughput keeps rising up to 500.
@@ -38,86 +45,44 @@ public final class DittoSinkConfig extends AbstractConfig {
 
   public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
 
-  private static final String GROUP_DITTO = "Ditto";
+  /** The consumer's default max.poll.interval.ms, when the connector does not override it. */
+  static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+
+  static final String MAX_POLL_INTERVAL_OVERRIDE = "consumer.override.max.poll.interval.ms";
+
   private static final String GROUP_COLLECTIONS = "Collections";
   private static final String GROUP_BATCHING = "Batching";
-  private static final String GROUP_RETRIES = "Timeouts and retries";
+  private static final String GROUP_SWEEPS = "Sweeps";
   private static final String GROUP_LOGGING = "Logging";
 
   public static final ConfigDef CONFIG_DEF = configDef();
 
   private final Map<String, String> collectionByTopic;
+  private final DittoHttpClient.Settings connection;
 
   public DittoSinkConfig(Map<String, String> props) {
-    super(CONFIG_DEF, props);
+    // no logging of the values here: the task logs them masked (metrics.EffectiveConfig)
+    super(CONFIG_DEF, props, false);
     collectionByTopic = parseCollectionMap(getList(COLLECTION_MAP));
-    try {
-      EndpointPolicy.check(getString(ENDPOINT), getBoolean(ALLOW_INSECURE_HTTP));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(ENDPOINT, getString(ENDPOINT), e.getMessage());
-    }
-    if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
-      throw new ConfigException(
-          RETRY_BACKOFF_MAX_MS,
-          getLong(RETRY_BACKOFF_MAX_MS),
-          "must be at least " + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ")");
-    }
+    connection = DittoConnectionConfig.settings(this);
   }
 
   private static ConfigDef configDef() {
-    ConfigDef def = new ConfigDef();
+    ConfigDef def =
+        DittoConnectionConfig.define(
+            new ConfigDef(),
+            "It needs read and write permission on every target collection (the sink reads"
+                + " documents to find fields to remove).",
+            "The sink then hands the records of that put() back to Connect, which delivers them"
+                + " again after a backoff while the task stays RUNNING (see "
+                + OUTAGE_MAX_DURATION_MS
+                + "); one put() retries at most this long in all, so keep this plus "
+                + DittoConnectionConfig.REQUEST_TIMEOUT_MS
+                + " well below the consumer's max.poll.interval.ms (5 minutes by default;"
+                + " validate checks it against "
+                + MAX_POLL_INTERVAL_OVERRIDE
+                + ").");
     int o = 0;
-    def.define(
-        ENDPOINT,
-        Type.STRING,
-        ConfigDef.NO_DEFAULT_VALUE,
-        new UrlValidator(),
-        Importance.HIGH,
-        "Base URL of the Ditto app: the portal's \"Cloud URL Endpoint\" (for example"
-            + " https://<id>.cloud.dittolive.app/<app-uuid>). The sink appends /api/<version>/store/execute."
-            + " Plain http:// is accepted only to loopback addresses unless "
-            + ALLOW_INSECURE_HTTP
-            + " is true.",
-        GROUP_DITTO,
-        ++o,
-        Width.LONG,
-        "Ditto endpoint URL");
-    def.define(
-        API_KEY,
-        Type.PASSWORD,
-        ConfigDef.NO_DEFAULT_VALUE,
-        new NonEmptyPassword(),
-        Importance.HIGH,
-        "Ditto API key, sent as 'Authorization: Bearer <key>'. It needs read and write permission on every"
-            + " target collection (the sink reads documents to find fields to remove).",
-        GROUP_DITTO,
-        ++o,
-        Width.LONG,
-        "API key");
-    def.define(
-        API_VERSION,
-        Type.STRING,
-        "v5",
-        ConfigDef.CaseInsensitiveValidString.in("v5", "v4"),
-        Importance.MEDIUM,
-        "Ditto HTTP API version: v5 (DQL strict mode off: nested objects are maps merged field by field)"
-            + " or v4 (strict mode on: nested objects are registers replaced whole).",
-        GROUP_DITTO,
-        ++o,
-        Width.SHORT,
-        "API version");
-    def.define(
-        ALLOW_INSECURE_HTTP,
-        Type.BOOLEAN,
-        false,
-        Importance.LOW,
-        "Allow plain http:// to hosts other than loopback. The API key then travels unencrypted: only for"
-            + " trusted networks and test setups.",
-        GROUP_DITTO,
-        ++o,
-        Width.SHORT,
-        "Allow insecure http");
-    o = 0;
     def.define(
         COLLECTION_MAP,
         Type.LIST,
@@ -126,7 +91,8 @@ public final class DittoSinkConfig extends AbstractConfig {
         Importance.MEDIUM,
         "Comma-separated topic:collection pairs naming the Ditto collection for a topic. Unmapped topics use the"
             + " collection in the record; a tombstone (null value) of an unmapped topic goes to the last"
-            + " '.'-separated segment of its topic name (mongo.shop.products -> products).",
+            + " '.'-separated segment of its topic name (mongo.shop.products -> products). Validation"
+            + " checks that the API key can read and write the mapped collections.",
         GROUP_COLLECTIONS,
         ++o,
         Width.LONG,
@@ -158,58 +124,39 @@ public final class DittoSinkConfig extends AbstractConfig {
         ++o,
         Width.SHORT,
         "Max request bytes");
-    o = 0;
     def.define(
-        REQUEST_TIMEOUT_MS,
+        OUTAGE_MAX_DURATION_MS,
         Type.LONG,
-        30_000L,
-        ConfigDef.Range.between(100, 600_000),
-        Importance.MEDIUM,
-        "Time for one HTTP request to Ditto; a request that takes longer is abandoned and retried.",
-        GROUP_RETRIES,
-        ++o,
-        Width.SHORT,
-        "Request timeout (ms)");
-    def.define(
-        RETRY_MAX_DURATION_MS,
-        Type.LONG,
-        240_000L,
+        0L,
         ConfigDef.Range.atLeast(0),
         Importance.MEDIUM,
-        "How long one statement is retried on 408, 429, 5xx, timeouts and I/O errors before the task fails"
-            + " (its records are not committed, so Connect redelivers them after a restart). Keep it plus "
-            + REQUEST_TIMEOUT_MS
-            + " below the consumer's max.poll.interval.ms (5 minutes by default;"
-            + " consumer.override.max.poll.interval.ms raises it), or the worker's consumer leaves its group"
-            + " while the task waits.",
-        GROUP_RETRIES,
-        ++o,
+        "How long Ditto may stay unavailable (408, 429, 5xx, timeouts, I/O errors) before the task"
+            + " fails, counted from the first failed put() of records not applied since. Meanwhile every"
+            + " put() retries for "
+            + RETRY_MAX_DURATION_MS
+            + " and then hands its records back to Connect (RetriableException), which delivers them"
+            + " again after a backoff; nothing is committed past them. 0: no limit, the task waits for"
+            + " Ditto however long it takes (watch redeliveries-total and sync-lag-ms).",
+        DittoConnectionConfig.GROUP_RETRIES,
+        DittoConnectionConfig.RETRY_KEYS + 1,
         Width.SHORT,
-        "Retry deadline (ms)");
+        "Outage limit (ms)");
     def.define(
-        RETRY_BACKOFF_MS,
+        SWEEP_GRACE_MS,
         Type.LONG,
-        500L,
-        ConfigDef.Range.atLeast(1),
+        60_000L,
+        ConfigDef.Range.atLeast(0),
         Importance.LOW,
-        "First backoff between retries; it doubles per attempt (with jitter) up to "
-            + RETRY_BACKOFF_MAX_MS
-            + ". A Retry-After header asking for longer wins.",
-        GROUP_RETRIES,
-        ++o,
+        "How long a sweep's deletes wait after its end marker. They run once the task has caught up"
+            + " (an empty poll, or the newest record less than this old) and this much time has passed"
+            + " since the end marker; every record read meanwhile still spares its document. This keeps a"
+            + " replay of the topic (offsets reset) from deleting documents that later records hold, and"
+            + " spares documents on their way back through Ditto, MongoDB and the source. Offsets are"
+            + " not committed past the sweep's start marker until it ran.",
+        GROUP_SWEEPS,
+        1,
         Width.SHORT,
-        "Retry backoff (ms)");
-    def.define(
-        RETRY_BACKOFF_MAX_MS,
-        Type.LONG,
-        30_000L,
-        ConfigDef.Range.atLeast(1),
-        Importance.LOW,
-        "Largest backoff between retries.",
-        GROUP_RETRIES,
-        ++o,
-        Width.SHORT,
-        "Max retry backoff (ms)");
+        "Sweep grace (ms)");
     def.define(
         LOG_SUMMARY_INTERVAL_MS,
         Type.LONG,
@@ -222,20 +169,22 @@ public final class DittoSinkConfig extends AbstractConfig {
         1,
         Width.SHORT,
         "Log summary interval (ms)");
+    def.defineInternal(TASK_ID, Type.STRING, "0", Importance.LOW);
     return def;
   }
 
+  /** The Ditto connection: endpoint, key, API version, timeouts and backoff. */
+  public DittoHttpClient.Settings connection() {
+    return connection;
+  }
+
+  /** As {@link #connection()} (the name the CLI uses). */
   public DittoHttpClient.Settings clientSettings() {
-    return new DittoHttpClient.Settings(
-        getString(ENDPOINT),
-        getPassword(API_KEY).value(),
-        ApiVersion.parse(getString(API_VERSION)),
-        Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS)),
-        new RetryPolicy(
-            Duration.ofMillis(getLong(RETRY_BACKOFF_MS)),
-            Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS)),
-            Duration.ofMillis(getLong(RETRY_MAX_DURATION_MS))),
-        getBoolean(ALLOW_INSECURE_HTTP));
+    return connection;
+  }
+
+  public boolean registersOnly() {
+    return connection.apiVersion() == ApiVersion.V4;
   }
 
   public int batchSize() {
@@ -251,13 +200,36 @@ public final class DittoSinkConfig extends AbstractConfig {
     return getLong(MAX_REQUEST_BYTES);
   }
 
+  /** How long one put() retries Ditto in all. */
+  public Duration retryWindow() {
+    return connection.retry().maxDuration();
+  }
+
+  /** How long Ditto may stay unavailable before the task fails; zero: no limit. */
+  public Duration outageLimit() {
+    return Duration.ofMillis(getLong(OUTAGE_MAX_DURATION_MS));
+  }
+
+  public long sweepGraceMs() {
+    return getLong(SWEEP_GRACE_MS);
+  }
+
+  public String taskId() {
+    return getString(TASK_ID);
+  }
+
   /** The configured collection for a topic, or null. */
   public String collectionFor(String topic) {
     return collectionByTopic.get(topic);
   }
 
+  /** The collections named by the topic map, by topic. */
+  public Map<String, String> mappedCollections() {
+    return Map.copyOf(collectionByTopic);
+  }
+
   static Map<String, String> parseCollectionMap(List<String> entries) {
-    Map<String, String> map = new HashMap<>();
+    Map<String, String> map = new LinkedHashMap<>();
     for (String entry : entries) {
       if (entry.isBlank()) {
         continue;
@@ -272,41 +244,37 @@ public final class DittoSinkConfig extends AbstractConfig {
   }
 
   /**
-   * Syntax only (http(s), host); the insecure-http rule depends on another key and is checked in
-   * the constructor.
+   * The longest a put() can take while Ditto fails (its retry window plus one request that starts
+   * just before the window ends) against the consumer's {@code max.poll.interval.ms}: an error text
+   * when the consumer would leave its group first, else null.
    */
-  static final class UrlValidator implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      if (value == null) {
-        throw new ConfigException(name, null, "is required");
-      }
+  static String pollIntervalProblem(
+      Map<String, String> props, DittoHttpClient.Settings connection) {
+    long interval = DEFAULT_MAX_POLL_INTERVAL_MS;
+    String override = props.get(MAX_POLL_INTERVAL_OVERRIDE);
+    if (override != null) {
       try {
-        EndpointPolicy.check((String) value, true);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name, value, e.getMessage());
+        interval = Long.parseLong(override.trim());
+      } catch (NumberFormatException e) {
+        return null; // Connect reports the consumer key itself
       }
     }
-
-    @Override
-    public String toString() {
-      return "http(s) URL";
+    long worst =
+        connection.retry().maxDuration().toMillis() + connection.requestTimeout().toMillis();
+    if (worst < interval) {
+      return null;
     }
-  }
-
-  static final class NonEmptyPassword implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      if (value == null
-          || ((org.apache.kafka.common.config.types.Password) value).value().isBlank()) {
-        throw new ConfigException(name, "[hidden]", "must not be empty");
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "non-empty";
-    }
+    return RETRY_MAX_DURATION_MS
+        + " ("
+        + connection.retry().maxDuration().toMillis()
+        + ") plus "
+        + REQUEST_TIMEOUT_MS
+        + " ("
+        + connection.requestTimeout().toMillis()
+        + ") must stay below the consumer's max.poll.interval.ms ("
+        + interval
+        + (override == null ? ", the default" : ", from " + MAX_POLL_INTERVAL_OVERRIDE)
+        + "): a put() waiting for Ditto that long makes the consumer leave its group";
   }
 
   static final class CollectionMapValidator implements ConfigDef.Validator {

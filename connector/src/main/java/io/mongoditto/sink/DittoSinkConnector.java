@@ -1,11 +1,16 @@
 package io.mongoditto.sink;
 
+import io.mongoditto.ditto.DittoProbe;
 import io.mongoditto.ditto.EndpointPolicy;
+import io.mongoditto.metrics.EffectiveConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -28,7 +33,7 @@ public final class DittoSinkConnector extends SinkConnector {
     LOG.info(
         "Ditto sink connector {} started with config {}",
         name(),
-        io.mongoditto.metrics.EffectiveConfig.format(DittoSinkConfig.CONFIG_DEF, props));
+        EffectiveConfig.format(DittoSinkConfig.CONFIG_DEF, props));
   }
 
   private String name() {
@@ -44,7 +49,9 @@ public final class DittoSinkConnector extends SinkConnector {
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> configs = new ArrayList<>(maxTasks);
     for (int i = 0; i < maxTasks; i++) {
-      configs.add(props);
+      Map<String, String> task = new HashMap<>(props);
+      task.put(DittoSinkConfig.TASK_ID, Integer.toString(i));
+      configs.add(task);
     }
     // Connect asks on start and on every reconfiguration.
     LOG.info("Ditto sink connector {}: {} task(s)", name(), configs.size());
@@ -61,23 +68,45 @@ public final class DittoSinkConnector extends SinkConnector {
     return DittoSinkConfig.CONFIG_DEF;
   }
 
-  /** Adds the checks that span keys (plain http vs the allow flag) to the per-key validation. */
+  /**
+   * The per-key checks, then the checks that span keys (plain http vs the allow flag, the retry
+   * window vs the consumer's poll interval), then (only if those pass) Ditto itself: reachable, the
+   * key accepted, the mapped collections readable and writable. Each problem lands on the key to
+   * fix. The endpoint's value is never echoed with user info.
+   */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Config config = super.validate(connectorConfigs);
-    boolean keysValid = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
-    if (keysValid) {
-      String allow = connectorConfigs.getOrDefault(DittoSinkConfig.ALLOW_INSECURE_HTTP, "false");
-      try {
-        EndpointPolicy.check(
-            connectorConfigs.get(DittoSinkConfig.ENDPOINT), Boolean.parseBoolean(allow.trim()));
-      } catch (IllegalArgumentException e) {
-        for (ConfigValue v : config.configValues()) {
-          if (v.name().equals(DittoSinkConfig.ENDPOINT)) {
-            v.addErrorMessage(e.getMessage());
-          }
-        }
-      }
+    Map<String, ConfigValue> values = new LinkedHashMap<>();
+    for (ConfigValue v : config.configValues()) {
+      values.put(v.name(), v);
+    }
+    ConfigValue endpoint = values.get(DittoSinkConfig.ENDPOINT);
+    if (endpoint != null && endpoint.value() instanceof String s) {
+      endpoint.value(EndpointPolicy.redact(s));
+    }
+    boolean keysValid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
+    if (!keysValid) {
+      return config;
+    }
+    DittoSinkConfig parsed;
+    try {
+      parsed = new DittoSinkConfig(connectorConfigs);
+    } catch (ConfigException e) {
+      String key =
+          e.getMessage() != null && e.getMessage().contains(DittoSinkConfig.RETRY_BACKOFF_MAX_MS)
+              ? DittoSinkConfig.RETRY_BACKOFF_MAX_MS
+              : DittoSinkConfig.ENDPOINT;
+      values.get(key).addErrorMessage(e.getMessage());
+      return config;
+    }
+    String poll = DittoSinkConfig.pollIntervalProblem(connectorConfigs, parsed.connection());
+    if (poll != null) {
+      values.get(DittoSinkConfig.RETRY_MAX_DURATION_MS).addErrorMessage(poll);
+      return config;
+    }
+    for (DittoProbe.Finding f : DittoAccessCheck.run(parsed, connectorConfigs)) {
+      values.get(DittoAccessCheck.keyFor(f)).addErrorMessage(f.message());
     }
     return config;
   }

@@ -1,34 +1,57 @@
 package io.mongoditto.sink;
 
+import io.mongoditto.change.DittoMetadata;
+import io.mongoditto.ditto.DqlNames;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The DQL statements the sink sends. Every identifier is back-quoted (a back quote inside doubled),
- * which the engine accepts for any name: dots, spaces, {@code $}, non-ASCII, reserved words.
+ * The DQL statements the sink sends. Every identifier is back-quoted ({@link DqlNames}), which the
+ * engine accepts for any name: dots, spaces, {@code $}, non-ASCII, reserved words.
  */
 final class Dql {
 
   static final String IDS = "ids";
   static final String DOCS = "docs";
+  static final String ORIGIN = "origin";
+
+  /** The metadata field naming the source that wrote a document. */
+  private static final String SOURCE_FIELD =
+      DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.SOURCE));
 
   private Dql() {}
 
   static String quote(String identifier) {
-    return "`" + identifier.replace("`", "``") + "`";
+    return DqlNames.quote(identifier);
   }
 
   static String path(List<String> segments) {
-    return segments.stream().map(Dql::quote).collect(Collectors.joining("."));
+    return DqlNames.path(segments);
   }
 
   static String select(String collection) {
     return "SELECT * FROM " + quote(collection) + " WHERE _id IN :" + IDS;
   }
 
-  /** Every document's {@code _id}: what a sweep compares with the ids a copy touched. */
-  static String selectIds(String collection) {
-    return "SELECT _id FROM " + quote(collection);
+  /**
+   * The ids of the documents one source wrote: what a sweep compares with the ids its records
+   * touched. Only these can be swept, and the filter keeps the answer small where apps or other
+   * sources write the same collection.
+   */
+  static String selectIdsWrittenBy(String collection) {
+    return "SELECT _id FROM " + quote(collection) + " WHERE " + SOURCE_FIELD + " = :" + ORIGIN;
+  }
+
+  /** A sweep's delete: still only documents of that source, should one change hands meanwhile. */
+  static String deleteWrittenBy(String collection) {
+    return "DELETE FROM "
+        + quote(collection)
+        + " WHERE _id IN :"
+        + IDS
+        + " AND "
+        + SOURCE_FIELD
+        + " = :"
+        + ORIGIN;
   }
 
   static String unset(String collection, List<List<String>> paths) {

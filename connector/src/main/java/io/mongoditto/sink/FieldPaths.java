@@ -1,5 +1,6 @@
 package io.mongoditto.sink;
 
+import io.mongoditto.change.DittoMetadata;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,6 +53,13 @@ final class FieldPaths {
     return out;
   }
 
+  /** As {@link #removed(Map, Map)} for the sub-documents at {@code at}, paths from the top. */
+  static List<List<String>> removed(Map<?, ?> stored, Map<?, ?> next, List<String> at) {
+    List<List<String>> out = new ArrayList<>();
+    walk(stored, next, new ArrayList<>(at), out, true);
+    return out;
+  }
+
   /**
    * Paths holding a map in {@code stored} and a non-map (scalar, array, null) in {@code next}. Why:
    * on the engine (5.1.0) upserting a scalar over a map hides the map's keys rather than removing
@@ -73,8 +81,8 @@ final class FieldPaths {
       boolean absentToo) {
     for (Map.Entry<?, ?> e : stored.entrySet()) {
       String key = String.valueOf(e.getKey());
-      if (prefix.isEmpty() && key.equals("_id")) {
-        continue;
+      if (prefix.isEmpty() && (key.equals("_id") || key.equals(DittoMetadata.FIELD))) {
+        continue; // the id, and the connector's metadata, which no diff removes
       }
       prefix.add(key);
       if (!next.containsKey(key)) {

@@ -19,11 +19,15 @@ public final class SinkConfigDocs {
     StringBuilder out = new StringBuilder();
     List<String> groups = DittoSinkConfig.CONFIG_DEF.groups();
     for (String group : groups) {
+      if (DittoSinkConfig.CONFIG_DEF.configKeys().values().stream()
+          .noneMatch(k -> group.equals(k.group) && !k.internalConfig)) {
+        continue; // internal keys (set by the connector for its tasks) are not documented
+      }
       out.append("\n#### ").append(group).append("\n\n");
       out.append("| Key | Type | Default | Valid values | Importance | Description |\n");
       out.append("|---|---|---|---|---|---|\n");
       for (ConfigDef.ConfigKey key : DittoSinkConfig.CONFIG_DEF.configKeys().values()) {
-        if (!group.equals(key.group)) {
+        if (!group.equals(key.group) || key.internalConfig) {
           continue;
         }
         out.append("| `")

@@ -237,6 +237,125 @@ class DittoHttpClientIT {
   }
 
   @Test
+  void anEndpointWithUserInfoIsRefusedWithoutEchoingIt() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EndpointPolicy.check("https://admin:s3,cr@t@abc.cloud.dittolive.app/app", true));
+    assertTrue(e.getMessage().contains("user info"), e.getMessage());
+    assertFalse(
+        e.getMessage().contains("s3,cr") || e.getMessage().contains("admin"), e.getMessage());
+    assertEquals(
+        "https://[hidden]@abc.cloud.dittolive.app/app",
+        EndpointPolicy.redact("https://admin:s3,cr@t@abc.cloud.dittolive.app/app"));
+  }
+
+  /**
+   * Reads carry X-DITTO-TXN-ID with the highest transaction id the client has seen, so on Ditto's
+   * cloud a read sees the client's own earlier writes; writes carry none.
+   */
+  @Test
+  void readsCarryTheHighestTransactionIdSeenAndWritesNone() {
+    DittoHttpClient c = client();
+    assertEquals(-1, c.highestTransactionId());
+    DittoResponse first =
+        c.execute(
+            "INSERT INTO txn1 DOCUMENTS (:d) ON ID CONFLICT DO UPDATE",
+            Map.of("d", Map.of("_id", "a", "v", 1)));
+    DittoResponse second =
+        c.execute(
+            "INSERT INTO txn1 DOCUMENTS (:d) ON ID CONFLICT DO UPDATE",
+            Map.of("d", Map.of("_id", "b", "v", 1)));
+    assertTrue(second.transactionId() >= first.transactionId());
+    DittoResponse read =
+        c.read(
+            "SELECT * FROM txn1 WHERE _id = :id",
+            Map.of("id", "a"),
+            DittoHttpClient.RequestObserver.NONE,
+            c.deadline());
+    assertEquals(List.of(Map.of("_id", "a", "v", 1L)), read.items());
+    List<FaultProxy.Received> sent = proxy.received();
+    assertNull(sent.get(0).txnId());
+    assertNull(sent.get(1).txnId());
+    assertEquals(Long.toString(second.transactionId()), sent.get(2).txnId());
+    assertEquals(Math.max(second.transactionId(), read.transactionId()), c.highestTransactionId());
+    // the local Ditto enforces the header, so the ones the client sends are proven acceptable: a
+    // transaction beyond the server's current one is answered 404
+    assertEquals(404, rawReadStatus("SELECT * FROM txn1", c.highestTransactionId() + 1000));
+    assertEquals(200, rawReadStatus("SELECT * FROM txn1", c.highestTransactionId()));
+  }
+
+  private static int rawReadStatus(String statement, long txn) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(ditto.endpoint() + "/api/v5/store/execute"))
+                      .header("Authorization", "Bearer " + ditto.apiKey())
+                      .header("Content-Type", "application/json")
+                      .header(DittoHttpClient.TXN_HEADER, Long.toString(txn))
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"statement\": \"" + statement + "\", \"args\": {}}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return r.statusCode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A 404 to a read that named a transaction means the node that answered has not reached it yet:
+   * retried. A 404 to anything else is a wrong endpoint: not retried.
+   */
+  @Test
+  void aReadAheadOfTheAnsweringNodeIsRetriedAndOther404sAreNot() {
+    DittoHttpClient c =
+        new DittoHttpClient(
+            new DittoHttpClient.Settings(
+                proxy.endpoint(),
+                ditto.apiKey(),
+                ApiVersion.V5,
+                Duration.ofSeconds(5),
+                new RetryPolicy(
+                    Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(20)),
+                false),
+            d -> proxy.clear(), // the node catches up while the client waits
+            System::nanoTime);
+    c.execute(
+        "INSERT INTO txn2 DOCUMENTS (:d) ON ID CONFLICT DO UPDATE",
+        Map.of("d", Map.of("_id", "a", "v", 1)));
+    proxy.respondWith(404, null);
+    DittoResponse read =
+        c.read(
+            "SELECT * FROM txn2 WHERE _id = :id",
+            Map.of("id", "a"),
+            DittoHttpClient.RequestObserver.NONE,
+            c.deadline());
+    assertEquals(1, read.items().size());
+    assertEquals(3, proxy.received().size(), "the write, the read answered 404, the read again");
+
+    proxy.respondWith(404, null);
+    DittoException e =
+        assertThrows(
+            DittoException.class,
+            () ->
+                c.execute(
+                    "DELETE FROM txn2 WHERE _id = :id",
+                    Map.of("id", "a"),
+                    DittoHttpClient.RequestObserver.NONE,
+                    c.deadline()));
+    assertEquals(404, e.status());
+    assertFalse(e instanceof DittoException.RetriesExhausted);
+    assertEquals(4, proxy.received().size(), "not retried");
+  }
+
+  @Test
   void parsesRetryAfterAndBacksOffWithinBounds() {
     assertEquals(Duration.ofSeconds(7), DittoHttpClient.retryAfter("7"));
     assertNull(DittoHttpClient.retryAfter("soon"));

@@ -71,4 +71,38 @@ class BatchCollapserTest {
     assertEquals(new FinalOp.Delete(7L), ops.get(0));
     assertEquals(new FinalOp.Delete(Map.of("n", 2L, "s", "x")), ops.get(1));
   }
+
+  private static DittoChange delta(Object id, int v, String... paths) {
+    return DittoChange.delta(
+        "c", id, Map.of("_id", id, "v", v), List.of(paths), List.of(), 0, null);
+  }
+
+  @Test
+  void deltasStayDeltasWithTheUnionOfTheirPathsUntilAFullWrite() {
+    assertEquals(
+        List.of(
+            new FinalOp.Upsert(
+                "a", Map.of("_id", "a", "v", 2), List.of(), false, List.of("x", "y"), "src")),
+        BatchCollapser.collapse(List.of(delta("a", 1, "x"), delta("a", 2, "y").withOrigin("src"))));
+    assertEquals(
+        List.of(new FinalOp.Upsert("a", Map.of("_id", "a", "v", 3), List.of(), false)),
+        BatchCollapser.collapse(
+            List.of(
+                delta("a", 1, "x"),
+                up("a", Map.of("_id", "a", "v", 2), List.of(), false),
+                delta("a", 3, "y"))),
+        "after a full upsert the latest document is written whole");
+    assertEquals(
+        List.of(new FinalOp.Upsert("a", Map.of("_id", "a", "v", 2), List.of(), true)),
+        BatchCollapser.collapse(List.of(del("a"), delta("a", 2, "y"))),
+        "a delta after a delete recreates the document exactly");
+  }
+
+  @Test
+  void touchesWriteNothingAndLeaveTheOthersAlone() {
+    DittoChange touch = DittoChange.touch("c", "a", 0, null);
+    assertEquals(List.of(), BatchCollapser.collapse(List.of(touch)));
+    assertEquals(
+        List.of(new FinalOp.Delete("a")), BatchCollapser.collapse(List.of(del("a"), touch)));
+  }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
@@ -25,7 +26,6 @@ class CollectionWriterEngineIT {
 
   private static LocalDitto ditto;
   private static LocalDittoClient reader;
-  private static final SinkCounters counters = new SinkCounters();
 
   @BeforeAll
   static void start() {
@@ -38,18 +38,27 @@ class CollectionWriterEngineIT {
     ditto.close();
   }
 
+  private static DittoHttpClient client(ApiVersion version) {
+    return new DittoHttpClient(
+        new DittoHttpClient.Settings(
+            ditto.endpoint(),
+            ditto.apiKey(),
+            version,
+            Duration.ofSeconds(10),
+            RetryPolicy.defaults(),
+            false));
+  }
+
   private static CollectionWriter writer(ApiVersion version) {
-    return new CollectionWriter(
-        new DittoHttpClient(
-            new DittoHttpClient.Settings(
-                ditto.endpoint(),
-                ditto.apiKey(),
-                version,
-                Duration.ofSeconds(10),
-                RetryPolicy.defaults(),
-                false)),
-        counters,
-        version == ApiVersion.V4);
+    return writer(
+        version,
+        WriterSettings.defaults().withRegistersOnly(version == ApiVersion.V4),
+        new SinkMetrics(null));
+  }
+
+  private static CollectionWriter writer(
+      ApiVersion version, WriterSettings settings, SinkMetrics metrics) {
+    return new CollectionWriter(client(version), metrics, settings);
   }
 
   private static void apply(String collection, DittoChange... changes) {
@@ -78,19 +87,8 @@ class CollectionWriterEngineIT {
     Map<String, Object> old = map("_id", "e1", "stale", true, "n", map("p", 1));
     apply("w0", up("w0", "e1", old, List.of(), true));
 
-    SinkCounters fresh = new SinkCounters();
-    CollectionWriter w =
-        new CollectionWriter(
-            new DittoHttpClient(
-                new DittoHttpClient.Settings(
-                    ditto.endpoint(),
-                    ditto.apiKey(),
-                    ApiVersion.V5,
-                    Duration.ofSeconds(10),
-                    RetryPolicy.defaults(),
-                    false)),
-            fresh,
-            false);
+    SinkMetrics fresh = new SinkMetrics(null);
+    CollectionWriter w = writer(ApiVersion.V5, WriterSettings.defaults(), fresh);
     Map<String, Object> n1 = map("_id", "n1", "v", 1);
     Map<String, Object> n2 = map("_id", Map.of("store", 1L, "sku", "x"), "v", 2);
     w.apply(
@@ -100,8 +98,10 @@ class CollectionWriterEngineIT {
                 up("w0", "n1", n1, List.of(), true),
                 up("w0", Map.of("store", 1L, "sku", "x"), n2, List.of(), true))));
     assertEquals(
-        1, fresh.statements.get(), "new documents: one INSERT ... DO NOTHING, no read, no upsert");
-    assertEquals(2, fresh.documentsUpserted.get());
+        1,
+        fresh.totals().statements(),
+        "new documents: one INSERT ... DO NOTHING, no read, no upsert");
+    assertEquals(2, fresh.totals().documentsUpserted());
 
     Map<String, Object> next = map("_id", "e1", "n", map("r", 2));
     Map<String, Object> n3 = map("_id", "n3", "v", 3);
@@ -113,7 +113,7 @@ class CollectionWriterEngineIT {
     assertEquals(norm(n1), stored("w0", "n1"));
     assertEquals(norm(n2), stored("w0", Map.of("store", 1L, "sku", "x")));
     assertEquals(norm(n3), stored("w0", "n3"));
-    assertEquals(4, fresh.documentsUpserted.get());
+    assertEquals(4, fresh.totals().documentsUpserted());
   }
 
   @Test
@@ -240,20 +240,9 @@ class CollectionWriterEngineIT {
 
   @Test
   void largeBatchesAreSplitIntoUpsertsWithinTheByteBudget() {
-    SinkCounters local = new SinkCounters();
+    SinkMetrics local = new SinkMetrics(null);
     CollectionWriter small =
-        new CollectionWriter(
-            new DittoHttpClient(
-                new DittoHttpClient.Settings(
-                    ditto.endpoint(),
-                    ditto.apiKey(),
-                    ApiVersion.V5,
-                    Duration.ofSeconds(10),
-                    RetryPolicy.defaults(),
-                    false)),
-            local,
-            false,
-            1000);
+        writer(ApiVersion.V5, WriterSettings.defaults().withMaxRequestBytes(1000), local);
     List<DittoChange> changes = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
       changes.add(up("w8", "d" + i, map("_id", "d" + i, "pad", "x".repeat(300)), List.of(), false));
@@ -261,8 +250,8 @@ class CollectionWriterEngineIT {
     small.apply("w8", BatchCollapser.collapse(changes));
     assertEquals(10, reader.select("w8").size());
     assertTrue(
-        local.statements() >= 4 && local.statements() <= 5,
-        "~3 docs per 1000-byte upsert: " + local.statements());
+        local.totals().statements() >= 4 && local.totals().statements() <= 5,
+        "~3 docs per 1000-byte upsert: " + local.totals().statements());
   }
 
   @Test
@@ -361,21 +350,9 @@ class CollectionWriterEngineIT {
 
   @Test
   void shortIdListsStillReachEveryDocument() {
-    SinkCounters local = new SinkCounters();
+    SinkMetrics local = new SinkMetrics(null);
     CollectionWriter chunked =
-        new CollectionWriter(
-            new DittoHttpClient(
-                new DittoHttpClient.Settings(
-                    ditto.endpoint(),
-                    ditto.apiKey(),
-                    ApiVersion.V5,
-                    Duration.ofSeconds(10),
-                    RetryPolicy.defaults(),
-                    false)),
-            local,
-            false,
-            DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES,
-            2);
+        writer(ApiVersion.V5, WriterSettings.defaults().withIdsPerStatement(2), local);
     List<DittoChange> first = new java.util.ArrayList<>();
     List<DittoChange> second = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -386,7 +363,7 @@ class CollectionWriterEngineIT {
               : DittoChange.delete("t7", "d" + i, 0, null));
     }
     chunked.apply("t7", BatchCollapser.collapse(first));
-    long before = local.statements();
+    long before = local.totals().statements();
     chunked.apply("t7", BatchCollapser.collapse(second));
     assertEquals(
         Docs.byId(
@@ -395,6 +372,139 @@ class CollectionWriterEngineIT {
     // 3 replaces of existing documents: 1 INSERT ... DO NOTHING (creates none) + 2 SELECTs + 2
     // UNSETs
     // + 1 upsert; 2 deletes: 1 DELETE
-    assertEquals(7, local.statements() - before);
+    assertEquals(7, local.totals().statements() - before);
+  }
+
+  private static DittoChange delta(
+      String c, Object id, Map<String, Object> doc, List<String> changed, List<String> unset) {
+    return DittoChange.delta(c, id, doc, changed, unset, 0, null);
+  }
+
+  @Test
+  void aDeltaWritesOnlyItsChangedPathsAndKeepsWhatOthersWrote() {
+    // Ditto holds a device's edit of "note" and of n.q that MongoDB's update did not touch
+    seedRaw("d1", map("_id", "a", "x", 1, "n", map("p", 1, "q", "device"), "note", "device"));
+    Map<String, Object> mongo = map("_id", "a", "x", 2, "n", map("p", 5, "q", 2), "gone", 1);
+    apply("d1", delta("d1", "a", mongo, List.of("x", "n.p"), List.of("gone")));
+    assertEquals(
+        norm(map("_id", "a", "x", 2, "n", map("p", 5, "q", "device"), "note", "device")),
+        stored("d1", "a"));
+  }
+
+  @Test
+  void aDeltaForADocumentDittoLacksCreatesItWhole() {
+    Map<String, Object> mongo = map("_id", "b", "x", 2, "n", map("p", 5, "q", 2));
+    apply("d2", delta("d2", "b", mongo, List.of("x"), List.of()).withOrigin("src"));
+    Map<String, Object> expected = new LinkedHashMap<>(mongo);
+    expected.put(DittoMetadata.FIELD, DittoMetadata.of("src"));
+    assertEquals(norm(expected), stored("d2", "b"));
+  }
+
+  @Test
+  void aDeltaSettingAWholeSubObjectDropsTheKeysItNoLongerHas() {
+    seedRaw("d3", map("_id", "c", "n", map("p", 1, "x", 5), "m", map("k", 1)));
+    Map<String, Object> mongo = map("_id", "c", "n", map("p", 2), "m", map("k", 1));
+    apply("d3", delta("d3", "c", mongo, List.of("n"), List.of()));
+    assertEquals(norm(mongo), stored("d3", "c"));
+  }
+
+  @Test
+  void aV4DeltaWritesWholeTopLevelRegistersAndLeavesTheOthers() {
+    seedRaw("d4", map("_id", "e", "n", map("p", 1, "q", 2), "other", "device"));
+    Map<String, Object> mongo = map("_id", "e", "n", map("p", 5, "q", 2));
+    writer(ApiVersion.V4)
+        .apply(
+            "d4",
+            BatchCollapser.collapse(List.of(delta("d4", "e", mongo, List.of("n.p"), List.of()))));
+    assertEquals(
+        norm(map("_id", "e", "n", map("p", 5, "q", 2), "other", "device")), stored("d4", "e"));
+  }
+
+  @Test
+  void aTouchWritesNothingAndAFullUpsertInTheSameBatchWins() {
+    assertTrue(
+        BatchCollapser.collapse(List.of(DittoChange.touch("d5", "t", 0, null))).isEmpty(),
+        "a touch alone is no statement");
+    Map<String, Object> full = map("_id", "t", "x", 1, "y", 1);
+    Map<String, Object> later = map("_id", "t", "x", 2, "y", 1);
+    apply(
+        "d5",
+        DittoChange.touch("d5", "t", 0, null),
+        up("d5", "t", full, List.of(), false),
+        delta("d5", "t", later, List.of("x"), List.of()));
+    assertEquals(norm(later), stored("d5", "t"));
+  }
+
+  @Test
+  void theSourceIsNamedInTheDocumentAndNoReplaceRemovesIt() {
+    apply("d6", up("d6", "m", map("_id", "m", "v", 1), List.of(), true).withOrigin("src"));
+    assertEquals(
+        norm(map("_id", "m", "v", 1, DittoMetadata.FIELD, map("source", "src"))),
+        stored("d6", "m"));
+    // a record without an origin (a collection that does not sweep) leaves the metadata alone
+    apply("d6", up("d6", "m", map("_id", "m", "v", 2), List.of(), true));
+    assertEquals(
+        norm(map("_id", "m", "v", 2, DittoMetadata.FIELD, map("source", "src"))),
+        stored("d6", "m"));
+    // in strict mode (v4) too
+    writer(ApiVersion.V4)
+        .apply(
+            "d6",
+            BatchCollapser.collapse(
+                List.of(
+                    up("d6", "m", map("_id", "m", "v", 3), List.of(), true).withOrigin("src2"))));
+    assertEquals(
+        norm(map("_id", "m", "v", 3, DittoMetadata.FIELD, map("source", "src2"))),
+        stored("d6", "m"));
+  }
+
+  @Test
+  void aSweepDeletesChunkByChunkAndResumesAfterItsDeadline() {
+    List<Map<String, Object>> docs = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      docs.add(map("_id", "s" + i, DittoMetadata.FIELD, map("source", "src")));
+    }
+    docs.add(map("_id", "app"));
+    reader.execute("INSERT INTO d7 DOCUMENTS (:docs)", Map.of("docs", docs));
+    OpenSweeps sweeps = new OpenSweeps();
+    org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition("t", 0);
+    io.mongoditto.change.SweepMarker start =
+        new io.mongoditto.change.SweepMarker(
+            "d7", io.mongoditto.change.SweepMarker.Phase.START, "e", 0, 1, "src");
+    sweeps.start(tp, "d7", start, 0);
+    sweeps.touched(tp, "d7", "s0");
+    OpenSweeps.Sweep sweep =
+        sweeps.end(
+            tp,
+            "d7",
+            new io.mongoditto.change.SweepMarker(
+                "d7", io.mongoditto.change.SweepMarker.Phase.END, "e", 0, 1, "src"),
+            0);
+    DittoHttpClient client = client(ApiVersion.V5);
+    CollectionWriter w =
+        new CollectionWriter(
+            client,
+            new SinkMetrics(null),
+            WriterSettings.defaults().withSweepDeletesPerStatement(2));
+    long passed = client.deadlineAfter(Duration.ZERO);
+    CollectionWriter.SweepStep first = w.sweep(sweep, passed);
+    assertEquals(2, first.deleted(), "one chunk, then the deadline stops it");
+    assertTrue(!first.done());
+    int total = first.deleted();
+    CollectionWriter.SweepStep step;
+    do {
+      step = w.sweep(sweep, passed);
+      total += step.deleted();
+    } while (!step.done());
+    assertEquals(6, total);
+    assertEquals(
+        Docs.byId(
+            List.of(
+                map("_id", "s0", DittoMetadata.FIELD, map("source", "src")), map("_id", "app"))),
+        Docs.byId(reader.select("d7")));
+  }
+
+  private static void seedRaw(String collection, Map<String, Object> doc) {
+    reader.execute("INSERT INTO " + collection + " DOCUMENTS (:d)", Map.of("d", doc));
   }
 }

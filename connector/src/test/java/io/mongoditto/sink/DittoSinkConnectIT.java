@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.change.SweepMarker;
+import io.mongoditto.localditto.FaultProxy;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
 import java.time.Duration;
@@ -35,6 +37,7 @@ class DittoSinkConnectIT {
   private static final String SWEEP_TOPIC = "sweep.restart";
   private static final String SWEEP_COLLECTION = "sweep_restart";
   private static final String SWEEP_CONNECTOR = "sweep-restart";
+  private static final String SWEEP_SOURCE = "sweep-source";
 
   /** The Zava collections the seed enables (product_embeddings is disabled). */
   static final List<String> ZAVA =
@@ -281,20 +284,30 @@ class DittoSinkConnectIT {
     LocalDittoClient client = new LocalDittoClient(ditto);
     List<Map<String, Object>> stale = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      stale.add(Map.of("_id", "stale-" + i, "old", true));
+      stale.add(
+          Map.of(
+              "_id",
+              "stale-" + i,
+              "old",
+              true,
+              DittoMetadata.FIELD,
+              DittoMetadata.of(SWEEP_SOURCE)));
     }
     client.execute("INSERT INTO " + SWEEP_COLLECTION + " DOCUMENTS (:docs)", Map.of("docs", stale));
     harness.connect.kafka().createTopic(SWEEP_TOPIC, 1);
     // written before the copy began and deleted in MongoDB since: the sweep must remove them too
     harness.send(SWEEP_TOPIC, sweepCopy("before-0"));
     harness.send(SWEEP_TOPIC, sweepCopy("before-1"));
-    SweepMarker start = new SweepMarker(SWEEP_COLLECTION, SweepMarker.Phase.START, "copy-r", 0, 1);
+    SweepMarker start =
+        new SweepMarker(SWEEP_COLLECTION, SweepMarker.Phase.START, "copy-r", 0, 1, SWEEP_SOURCE);
     harness.send(SWEEP_TOPIC, start.key(), start.toValue());
     for (int i = 0; i < 5; i++) {
       harness.send(SWEEP_TOPIC, sweepCopy("kept-" + i));
     }
-    harness.connect.configureConnector(
-        SWEEP_CONNECTOR, ConnectHarness.sinkProps(SWEEP_TOPIC, ditto.endpoint(), ditto.apiKey()));
+    Map<String, String> props =
+        ConnectHarness.sinkProps(SWEEP_TOPIC, ditto.endpoint(), ditto.apiKey());
+    props.put(DittoSinkConfig.SWEEP_GRACE_MS, "0");
+    harness.connect.configureConnector(SWEEP_CONNECTOR, props);
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> sweepIdsInDitto(client).containsAll(sweepIds("kept-", 5)));
@@ -308,7 +321,8 @@ class DittoSinkConnectIT {
     for (int i = 5; i < 10; i++) {
       harness.send(SWEEP_TOPIC, sweepCopy("kept-" + i));
     }
-    SweepMarker end = new SweepMarker(SWEEP_COLLECTION, SweepMarker.Phase.END, "copy-r", 0, 1);
+    SweepMarker end =
+        new SweepMarker(SWEEP_COLLECTION, SweepMarker.Phase.END, "copy-r", 0, 1, SWEEP_SOURCE);
     harness.send(SWEEP_TOPIC, end.key(), end.toValue());
 
     await()
@@ -321,7 +335,8 @@ class DittoSinkConnectIT {
 
   private static DittoChange sweepCopy(String id) {
     return DittoChange.upsert(
-        SWEEP_COLLECTION, id, Map.of("_id", id, "copied", true), List.of(), true, 0, null);
+            SWEEP_COLLECTION, id, Map.of("_id", id, "copied", true), List.of(), true, 0, null)
+        .withOrigin(SWEEP_SOURCE);
   }
 
   private static Set<String> sweepIds(String prefix, int n) {
@@ -340,14 +355,158 @@ class DittoSinkConnectIT {
 
   /** The sink's committed offset of the topic's partition, or -1 when none is committed. */
   private static long sweepCommitted() throws Exception {
+    return committed(SWEEP_CONNECTOR, SWEEP_TOPIC);
+  }
+
+  private static long committed(String connector, String topic) throws Exception {
     try (Admin admin = harness.connect.kafka().createAdminClient()) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin
-              .listConsumerGroupOffsets("connect-" + SWEEP_CONNECTOR)
+              .listConsumerGroupOffsets("connect-" + connector)
               .partitionsToOffsetAndMetadata()
               .get();
-      OffsetAndMetadata o = offsets.get(new TopicPartition(SWEEP_TOPIC, 0));
+      OffsetAndMetadata o = offsets.get(new TopicPartition(topic, 0));
       return o == null ? -1L : o.offset();
     }
+  }
+
+  /**
+   * Resetting the sink's offsets and replaying its topic (a normal way to rebuild Ditto) re-reads
+   * old sweep markers. The replayed sweep waits after its end marker until the task has caught up
+   * and the grace passed, so every record after the marker spares its document: no live document is
+   * deleted, not even for a moment (Ditto is polled throughout, and no DELETE the sink sends names
+   * one). Documents of apps and of another source on the same collection are never swept.
+   */
+  @Test
+  void aReplayOfTheTopicAfterAnOffsetResetNeverDeletesALiveDocument() throws Exception {
+    String topic = "replay.orders";
+    String collection = "replay_orders";
+    String connector = "replay-sink";
+    String source = "replay-source";
+    LocalDittoClient client = new LocalDittoClient(ditto);
+    List<Map<String, Object>> before = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      before.add(
+          Map.of("_id", "stale-" + i, DittoMetadata.FIELD, DittoMetadata.of(source), "old", true));
+    }
+    before.add(Map.of("_id", "app-0", "by", "an app"));
+    before.add(Map.of("_id", "other-0", DittoMetadata.FIELD, DittoMetadata.of("other-source")));
+    client.execute("INSERT INTO " + collection + " DOCUMENTS (:docs)", Map.of("docs", before));
+
+    harness.connect.kafka().createTopic(topic, 1);
+    SweepMarker start =
+        new SweepMarker(collection, SweepMarker.Phase.START, "copy-1", 0, 1, source);
+    harness.send(topic, start.key(), start.toValue());
+    for (int i = 0; i < 10; i++) {
+      harness.send(topic, replayUpsert(collection, "c-" + i, 1, source));
+    }
+    SweepMarker end = new SweepMarker(collection, SweepMarker.Phase.END, "copy-1", 0, 1, source);
+    harness.send(topic, end.key(), end.toValue());
+    // streamed after the copy: new documents, an update, a delete
+    for (int i = 0; i < 5; i++) {
+      harness.send(topic, replayUpsert(collection, "n-" + i, 1, source));
+    }
+    harness.send(topic, replayUpsert(collection, "c-0", 2, source));
+    harness.send(topic, DittoChange.delete(collection, "c-9", 0, null).withOrigin(source));
+    long endOfTopic = 19;
+
+    Set<String> live = new TreeSet<>(Set.of("app-0", "other-0"));
+    for (int i = 0; i < 9; i++) {
+      live.add("c-" + i);
+    }
+    for (int i = 0; i < 5; i++) {
+      live.add("n-" + i);
+    }
+    try (FaultProxy proxy = FaultProxy.start(ditto.endpoint())) {
+      Map<String, String> props = ConnectHarness.sinkProps(topic, proxy.endpoint(), ditto.apiKey());
+      props.put(DittoSinkConfig.SWEEP_GRACE_MS, "2000");
+      // small polls: the replayed end marker and the records after it come in different puts
+      props.put("consumer.override.max.poll.records", "5");
+      harness.connect.configureConnector(connector, props);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertEquals(live, idsIn(client, collection)));
+      await().atMost(Duration.ofSeconds(60)).until(() -> committed(connector, topic) == endOfTopic);
+
+      harness.connect.stopConnector(connector);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  "STOPPED".equals(harness.connect.connectorStatus(connector).connector().state()));
+      harness.connect.alterSinkConnectorOffset(connector, new TopicPartition(topic, 0), 0L);
+      int sentBeforeReplay = proxy.received().size();
+
+      List<String> vanished = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.atomic.AtomicBoolean polling =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread poller =
+          new Thread(
+              () -> {
+                while (polling.get()) {
+                  Set<String> now = idsIn(client, collection);
+                  for (String id : live) {
+                    if (!now.contains(id)) {
+                      vanished.add(id);
+                    }
+                  }
+                }
+              },
+              "replay-poller");
+      poller.start();
+      try {
+        harness.connect.resumeConnector(connector);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> committed(connector, topic) == endOfTopic);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertEquals(live, idsIn(client, collection)));
+      } finally {
+        polling.set(false);
+        poller.join();
+      }
+      assertEquals(List.of(), vanished, "documents missing from Ditto during the replay");
+      List<String> deletes = new ArrayList<>();
+      for (FaultProxy.Received r :
+          proxy.received().subList(sentBeforeReplay, proxy.received().size())) {
+        if (r.body().contains("DELETE")) {
+          deletes.add(r.body());
+        }
+      }
+      for (String d : deletes) {
+        for (String id : live) {
+          assertTrue(
+              !d.contains("\"" + id + "\""), "a DELETE during the replay named " + id + ": " + d);
+        }
+      }
+      // the reads before writes and the sweep's read ask for the task's own writes
+      List<FaultProxy.Received> reads =
+          proxy.received().stream()
+              .filter(
+                  r ->
+                      r.body().startsWith("{\"statement\":\"SELECT * FROM")
+                          || r.body().contains("WHERE `_mongoditto`.`source`"))
+              .toList();
+      assertTrue(reads.size() >= 2, "reads seen: " + reads.size());
+      for (FaultProxy.Received r : reads) {
+        assertTrue(r.txnId() != null && Long.parseLong(r.txnId()) >= 0, r.body());
+      }
+      assertEquals("RUNNING", harness.taskState(connector));
+    } finally {
+      harness.connect.deleteConnector(connector);
+    }
+  }
+
+  private static DittoChange replayUpsert(String collection, String id, int v, String source) {
+    return DittoChange.upsert(
+            collection, id, Map.of("_id", id, "v", (long) v), List.of(), true, 0, null)
+        .withOrigin(source);
+  }
+
+  private static Set<String> idsIn(LocalDittoClient client, String collection) {
+    Set<String> out = new TreeSet<>();
+    client.select(collection).forEach(d -> out.add(String.valueOf(d.get("_id"))));
+    return out;
   }
 }

@@ -106,7 +106,7 @@ class DittoSinkTaskIT {
     assertEquals(
         List.of("b"),
         new LocalDittoClient(ditto).select("tomb").stream().map(d -> d.get("_id")).toList());
-    assertEquals(1, task.counters().documentsDeleted());
+    assertEquals(1, task.metrics().totals().documentsDeleted());
     task.stop();
   }
 

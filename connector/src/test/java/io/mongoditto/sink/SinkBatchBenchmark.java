@@ -46,7 +46,8 @@ class SinkBatchBenchmark {
                   Duration.ofSeconds(60),
                   RetryPolicy.defaults(),
                   false));
-      CollectionWriter writer = new CollectionWriter(client, new SinkCounters(), false);
+      CollectionWriter writer =
+          new CollectionWriter(client, new SinkMetrics(null), WriterSettings.defaults());
       System.out.printf("%-10s %-8s %-8s %10s %12s%n", "batch", "replace", "docs", "ms", "docs/s");
       for (boolean replace : new boolean[] {false, true}) {
         for (int batch : new int[] {1, 100, 500, 1000}) {
@@ -103,10 +104,8 @@ class SinkBatchBenchmark {
           CollectionWriter writer =
               new CollectionWriter(
                   client,
-                  new SinkCounters(),
-                  false,
-                  DittoSinkConfig.DEFAULT_MAX_REQUEST_BYTES,
-                  chunk);
+                  new SinkMetrics(null),
+                  WriterSettings.defaults().withIdsPerStatement(chunk));
           String collection = "in_" + chunk + "_" + round;
           run(
               writer,

@@ -58,6 +58,16 @@ public final class FaultProxy implements AutoCloseable {
   private final String target;
   private final AtomicReference<Fault> fault = new AtomicReference<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final List<Received> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * One request as the proxy received it.
+   *
+   * @param body the request body (the statement and its arguments, as JSON)
+   * @param txnId the {@code X-DITTO-TXN-ID} header, or null
+   */
+  public record Received(String body, String txnId) {}
+
   private final AtomicInteger faulted = new AtomicInteger();
 
   private FaultProxy(String target) throws IOException {
@@ -125,6 +135,11 @@ public final class FaultProxy implements AutoCloseable {
     return requests.get();
   }
 
+  /** Every request received so far, in arrival order (to check what a client sent). */
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
   /** Requests answered by a fault (not forwarded unchanged) so far. */
   public int faultedCount() {
     return faulted.get();
@@ -141,6 +156,10 @@ public final class FaultProxy implements AutoCloseable {
     try (exchange) {
       requests.incrementAndGet();
       byte[] body = exchange.getRequestBody().readAllBytes();
+      received.add(
+          new Received(
+              new String(body, StandardCharsets.UTF_8),
+              exchange.getRequestHeaders().getFirst("X-DITTO-TXN-ID")));
       Fault current = fault.get();
       if (current instanceof Status s) {
         faulted.incrementAndGet();

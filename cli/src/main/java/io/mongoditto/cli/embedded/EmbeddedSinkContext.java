@@ -20,6 +20,8 @@ final class EmbeddedSinkContext implements SinkTaskContext {
   private final ErrantRecordReporter reporter;
   private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
   private final PluginMetrics pluginMetrics;
+  private final java.util.concurrent.atomic.AtomicLong requestedTimeout =
+      new java.util.concurrent.atomic.AtomicLong(-1);
 
   /**
    * @param pluginMetrics where the sink task's metrics go (the runner's own registry)
@@ -52,7 +54,16 @@ final class EmbeddedSinkContext implements SinkTaskContext {
 
   @Override
   public void timeout(long timeoutMs) {
-    // put() is retried by failing the batch: the source records stay uncommitted.
+    requestedTimeout.set(timeoutMs);
+  }
+
+  /**
+   * The wait the sink asked for with its last {@code timeout()} (before it hands a batch back with
+   * a RetriableException), or {@code fallback} when it asked for none; resets it.
+   */
+  long takeTimeout(long fallback) {
+    long t = requestedTimeout.getAndSet(-1);
+    return t > 0 ? t : fallback;
   }
 
   @Override

@@ -47,6 +47,8 @@ public final class EmbeddedSync implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSync.class);
   static final String DEFAULT_NAME = "mongo-ditto-embedded";
+  private static final long IDLE_TICK_MS = 1000;
+  private static final long REDELIVERY_FALLBACK_MS = 1000;
 
   /**
    * How to run.
@@ -79,9 +81,28 @@ public final class EmbeddedSync implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch tasksStarted = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicReference<RuntimeException> idleFailure = new AtomicReference<>();
 
   /** A batch carried a stream position record (heartbeat topic): flush offsets after it at once. */
   private final AtomicBoolean positionHandedOn = new AtomicBoolean();
+
+  /**
+   * Calls the sink with no records while no batch comes, as a Connect worker does after an empty
+   * poll: a sweep waiting after its copy runs its deletes only once the sink has seen it is caught
+   * up.
+   */
+  private final java.util.concurrent.ScheduledExecutorService idle =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "mongo-ditto-sink-idle");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private volatile long lastPutNanos = System.nanoTime();
+
+  /** A batch waits to be delivered again: no empty put may tell the sink it is caught up. */
+  private boolean redelivering;
 
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private Thread engineThread;
@@ -109,6 +130,7 @@ public final class EmbeddedSync implements AutoCloseable {
   private void startAll() {
     sink.initialize(sinkContext);
     sink.start(options.settings());
+    idle.scheduleWithFixedDelay(this::idleTick, IDLE_TICK_MS, IDLE_TICK_MS, TimeUnit.MILLISECONDS);
     Properties props = new Properties();
     props.putAll(options.settings());
     props.setProperty("name", options.settings().getOrDefault("name", DEFAULT_NAME));
@@ -174,7 +196,42 @@ public final class EmbeddedSync implements AutoCloseable {
    */
   private OffsetCommitPolicy offsetCommitPolicy(Duration interval) {
     return (sinceLastCommit, timeSinceLastCommit) ->
-        positionHandedOn.getAndSet(false) || timeSinceLastCommit.compareTo(interval) >= 0;
+        (positionHandedOn.getAndSet(false) || timeSinceLastCommit.compareTo(interval) >= 0)
+            && !sweepWaiting();
+  }
+
+  /**
+   * A sweep's copy is complete but its deletes wait (sweep.grace.ms): the source's offsets, which
+   * are past the copy by now, stay unwritten meanwhile, so a crash before the deletes ran copies
+   * again and sweeps then, as Connect keeps a sink's offsets at the sweep's start.
+   */
+  private boolean sweepWaiting() {
+    synchronized (this) {
+      return !closed && sweepsWaiting() > 0;
+    }
+  }
+
+  /** Sweeps whose copy is complete and whose deletes wait for their grace. */
+  public synchronized int sweepsWaiting() {
+    return sink.sweepsWaiting();
+  }
+
+  private void idleTick() {
+    synchronized (this) {
+      if (closed
+          || redelivering
+          || System.nanoTime() - lastPutNanos < TimeUnit.MILLISECONDS.toNanos(IDLE_TICK_MS)) {
+        return;
+      }
+      try {
+        sink.put(List.of());
+        lastPutNanos = System.nanoTime();
+      } catch (RuntimeException e) {
+        // the next batch fails the engine with it
+        idleFailure.compareAndSet(null, e);
+        LOG.error("The Ditto sink failed while idle: {}", e.getMessage());
+      }
+    }
   }
 
   /** The source's heartbeat topic: its records carry stream positions, not documents. */
@@ -318,7 +375,7 @@ public final class EmbeddedSync implements AutoCloseable {
       sink.open(newPartitions);
     }
     stats.writing(oldestByCollection);
-    sink.put(batch);
+    putUntilApplied(batch);
     for (Map.Entry<TopicPartition, OffsetAndMetadata> c : current.entrySet()) {
       // Not preCommit(): it holds offsets at an open sweep's start, which matters to a consumer
       // that can re-read; here a restart copies again (the source starts a sweeping copy over).
@@ -334,6 +391,40 @@ public final class EmbeddedSync implements AutoCloseable {
   }
 
   /**
+   * Hands the batch to the sink until it takes it: while Ditto is unavailable the sink hands it
+   * back (RetriableException) after its retry window, and it is delivered again after the wait the
+   * sink asked for, as a Connect worker would; the source waits meanwhile.
+   */
+  private void putUntilApplied(List<SinkRecord> batch) {
+    RuntimeException idleError = idleFailure.getAndSet(null);
+    if (idleError != null) {
+      throw idleError;
+    }
+    while (true) {
+      try {
+        sink.put(batch);
+        lastPutNanos = System.nanoTime();
+        redelivering = false;
+        return;
+      } catch (org.apache.kafka.connect.errors.RetriableException e) {
+        redelivering = true;
+        long wait = sinkContext.takeTimeout(REDELIVERY_FALLBACK_MS);
+        try {
+          // the lock stays held: close() waits for this batch, which a stop ends promptly
+          this.wait(wait);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new ConnectException("interrupted while Ditto was unavailable", interrupted);
+        }
+        if (closed) {
+          redelivering = false;
+          throw new ConnectException("stopped while Ditto was unavailable: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /**
    * Stops the engine (once), then the sink. Safe to call from a shutdown hook and more than once.
    */
   @Override
@@ -343,7 +434,16 @@ public final class EmbeddedSync implements AutoCloseable {
         return;
       }
       closed = true;
+      notifyAll(); // a batch waiting to be delivered again gives up
+      // The engine stores the source's offsets when it stops, whatever the commit policy: a sweep
+      // still waiting for its grace would be lost, so its deletes run now.
+      try {
+        sink.runWaitingSweepsNow();
+      } catch (RuntimeException e) {
+        LOG.warn("Sweeps waiting at stop could not run: {}", e.getMessage());
+      }
     }
+    idle.shutdownNow();
     try {
       if (engine != null) {
         engine.close();

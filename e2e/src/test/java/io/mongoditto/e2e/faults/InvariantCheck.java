@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoDatabase;
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.localditto.LocalDittoClient;
 import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.CollectionMapping;
@@ -142,7 +143,9 @@ final class InvariantCheck {
       Map<String, JsonNode> actual = new TreeMap<>();
       ditto
           .selectById(mapping.dittoCollection())
-          .forEach((id, d) -> actual.put(String.valueOf(id), JSON.valueToTree(d)));
+          .forEach(
+              (id, d) ->
+                  actual.put(String.valueOf(id), JSON.valueToTree(DittoMetadata.without(d))));
       for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
         checked++;
         JsonNode got = actual.get(e.getKey());
