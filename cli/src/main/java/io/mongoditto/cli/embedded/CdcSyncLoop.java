@@ -1,0 +1,195 @@
+package io.mongoditto.cli.embedded;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's Ditto -> MongoDB direction: a Kafka consumer of Ditto's CDC topic (Ditto's own
+ * cluster with the SSL settings its portal gives, or the local Ditto's broker: the same code either
+ * way) handing each batch to the sink task exactly as a Connect worker would ({@code put}, then
+ * {@code preCommit}), and storing the positions the task acknowledged in the runner's offsets file,
+ * so a crash at any point replays, never loses. The consumer is assigned every partition of the
+ * topic itself (one process: no group, no commits to Ditto's cluster).
+ */
+final class CdcSyncLoop implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CdcSyncLoop.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final long RETRY_FALLBACK_MS = 1000;
+
+  private final Map<String, Object> consumerProps;
+  private final String topic;
+  private final SinkTask task;
+  private final EmbeddedSinkContext context;
+  private final CdcPositions positions;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile boolean closing;
+
+  CdcSyncLoop(
+      Map<String, Object> consumerProps,
+      String topic,
+      SinkTask task,
+      EmbeddedSinkContext context,
+      CdcPositions positions) {
+    Map<String, Object> props = new HashMap<>(consumerProps);
+    props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    props.put("enable.auto.commit", "false");
+    props.putIfAbsent("auto.offset.reset", "earliest");
+    this.consumerProps = props;
+    this.topic = topic;
+    this.task = task;
+    this.context = context;
+    this.positions = positions;
+  }
+
+  @Override
+  public void run() {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps)) {
+      consumer = c;
+      List<TopicPartition> partitions = partitions(c);
+      c.assign(partitions);
+      context.assign(partitions);
+      task.open(partitions);
+      Map<TopicPartition, Long> stored = positions.stored(partitions);
+      for (TopicPartition tp : partitions) {
+        if (stored.containsKey(tp)) {
+          c.seek(tp, stored.get(tp));
+        } else {
+          c.seekToBeginning(List.of(tp));
+        }
+      }
+      LOG.info(
+          "Ditto -> MongoDB: reading {} partition(s) of Ditto's CDC topic {} ({} with a stored"
+              + " position)",
+          partitions.size(),
+          topic,
+          stored.size());
+      while (!closing) {
+        ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
+        List<SinkRecord> batch = new ArrayList<>(polled.count());
+        Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : polled) {
+          batch.add(
+              new SinkRecord(
+                  r.topic(),
+                  r.partition(),
+                  null,
+                  r.key(),
+                  null,
+                  r.value(),
+                  r.offset(),
+                  r.timestamp(),
+                  TimestampType.CREATE_TIME));
+          current.put(
+              new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
+        deliver(batch);
+        commit(current);
+      }
+    } catch (WakeupException stopping) {
+      // close() woke the consumer
+    } catch (RuntimeException e) {
+      if (!closing) {
+        failure.set(e);
+        LOG.error("The Ditto -> MongoDB direction stopped: {}", e.getMessage(), e);
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Hands the batch to the task; one it hands back (retriable) is delivered again after its wait.
+   */
+  private void deliver(List<SinkRecord> batch) {
+    while (!closing) {
+      try {
+        task.put(batch);
+        return;
+      } catch (RetriableException again) {
+        long waitMs = context.takeTimeout(RETRY_FALLBACK_MS);
+        LOG.warn(
+            "Ditto -> MongoDB: {}; delivering the batch again in {} ms",
+            again.getMessage(),
+            waitMs);
+        try {
+          Thread.sleep(waitMs);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Stores, per partition, what the task acknowledged (its preCommit), never more. */
+  private void commit(Map<TopicPartition, OffsetAndMetadata> current) {
+    if (current.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> acknowledged = task.preCommit(current);
+    Map<TopicPartition, Long> next = new HashMap<>();
+    acknowledged.forEach((tp, o) -> next.put(tp, o.offset()));
+    positions.store(next);
+  }
+
+  private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c) {
+    List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(60));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException(
+          "Ditto's CDC topic '"
+              + topic
+              + "' does not exist or is not readable with the given settings (ditto.cdc.*)");
+    }
+    List<TopicPartition> out = new ArrayList<>();
+    for (PartitionInfo p : infos) {
+      out.add(new TopicPartition(p.topic(), p.partition()));
+    }
+    return out;
+  }
+
+  Throwable failure() {
+    return failure.get();
+  }
+
+  boolean isRunning() {
+    return stopped.getCount() > 0;
+  }
+
+  /** Stops reading after the batch in hand (delivered and stored first). */
+  void close() {
+    closing = true;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      stopped.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
