@@ -32,7 +32,44 @@ public final class DittoProbe {
    */
   public record Finding(Problem problem, String collection, String message) {}
 
+  /** Longest wait for one probe request. */
+  public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+
   private DittoProbe() {}
+
+  /**
+   * As {@link #probe(DittoHttpClient, Map)} with a client of {@code settings} that does not retry
+   * and waits at most {@link #PROBE_TIMEOUT} per request: the answer is needed now.
+   */
+  public static List<Finding> probe(DittoHttpClient.Settings s, Map<String, Boolean> collections) {
+    Duration timeout =
+        s.requestTimeout().compareTo(PROBE_TIMEOUT) < 0 ? s.requestTimeout() : PROBE_TIMEOUT;
+    DittoHttpClient.Settings probe =
+        new DittoHttpClient.Settings(
+            s.endpoint(),
+            s.apiKey(),
+            s.apiVersion(),
+            timeout,
+            new RetryPolicy(s.retry().base(), s.retry().max(), Duration.ZERO),
+            s.allowInsecureHttp());
+    try (DittoHttpClient client = new DittoHttpClient(probe)) {
+      return probe(client, collections);
+    }
+  }
+
+  /**
+   * The key whose value a finding asks to fix.
+   *
+   * @param collectionsKey the connector's key naming the collections (for a statement Ditto
+   *     rejected)
+   */
+  public static String keyFor(Finding f, String collectionsKey) {
+    return switch (f.problem()) {
+      case UNREACHABLE, NOT_FOUND -> DittoConnectionConfig.ENDPOINT;
+      case KEY_REFUSED, NOT_PERMITTED -> DittoConnectionConfig.API_KEY;
+      case REJECTED -> collectionsKey;
+    };
+  }
 
   /**
    * Probes each collection: {@code true} ones are the connector's own (read and write are checked,

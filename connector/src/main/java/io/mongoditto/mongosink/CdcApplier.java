@@ -75,6 +75,9 @@ final class CdcApplier<R> implements AutoCloseable {
   /** An event that was not applied, and why. */
   record Failure<R>(DocumentChanges.Item<R> item, String reason) {}
 
+  /** A value Ditto should hold in MongoDB's canonical form, in one Ditto document. */
+  record Normalize(String dittoCollection, Object dittoId, ReversePlan.Normalization value) {}
+
   /**
    * What a batch did.
    *
@@ -83,6 +86,7 @@ final class CdcApplier<R> implements AutoCloseable {
    * @param duplicates events dropped as duplicates or older than what was applied
    * @param unknownCollection events of collections this direction does not sync
    * @param plans every plan made, for metrics and logs (conflicts, refused paths, normalizations)
+   * @param normalize the values to write back to Ditto in canonical form
    * @param failures events not applied, for the dead-letter path
    */
   record Result<R>(
@@ -91,6 +95,7 @@ final class CdcApplier<R> implements AutoCloseable {
       int duplicates,
       int unknownCollection,
       List<ReversePlan> plans,
+      List<Normalize> normalize,
       List<Failure<R>> failures) {}
 
   CdcApplier(
@@ -128,6 +133,7 @@ final class CdcApplier<R> implements AutoCloseable {
     List<Fold<R>> folds = read(groups);
     List<Failure<R>> failures = new ArrayList<>();
     List<ReversePlan> plans = new ArrayList<>();
+    List<Normalize> normalize = new ArrayList<>();
     int echoes = 0;
     List<Fold<R>> toWrite = new ArrayList<>();
     for (Fold<R> fold : folds) {
@@ -136,6 +142,9 @@ final class CdcApplier<R> implements AutoCloseable {
       plans.addAll(fold.plans);
       for (ReversePlan p : fold.plans) {
         echoes += p.writes() ? 0 : 1;
+        for (ReversePlan.Normalization n : p.normalizations()) {
+          normalize.add(new Normalize(fold.group.collection(), fold.group.dittoId(), n));
+        }
       }
       if (!sameDocument(fold.original, fold.state)) {
         toWrite.add(fold);
@@ -151,7 +160,7 @@ final class CdcApplier<R> implements AutoCloseable {
           AppliedTransactions.key(fold.group.collection(), fold.group.idKey()),
           fold.group.newestTxnId());
     }
-    return new Result<>(written, echoes, dropped.size(), unknown, plans, failures);
+    return new Result<>(written, echoes, dropped.size(), unknown, plans, normalize, failures);
   }
 
   /** Reads, per collection, the MongoDB documents of the batch's Ditto ids. */

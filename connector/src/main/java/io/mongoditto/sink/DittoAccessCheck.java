@@ -1,9 +1,6 @@
 package io.mongoditto.sink;
 
-import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoProbe;
-import io.mongoditto.ditto.RetryPolicy;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +12,6 @@ import java.util.Map;
  * a short timeout: the answer is needed now.
  */
 final class DittoAccessCheck {
-
-  /** Longest wait for one probe request. */
-  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   /** Read when nothing names a collection: any answer but 401/404 proves the endpoint and key. */
   static final String PLACEHOLDER_COLLECTION = "mongoditto_probe";
@@ -48,28 +42,11 @@ final class DittoAccessCheck {
   }
 
   static List<DittoProbe.Finding> run(DittoSinkConfig config, Map<String, String> props) {
-    DittoHttpClient.Settings s = config.connection();
-    Duration timeout =
-        s.requestTimeout().compareTo(PROBE_TIMEOUT) < 0 ? s.requestTimeout() : PROBE_TIMEOUT;
-    DittoHttpClient.Settings probe =
-        new DittoHttpClient.Settings(
-            s.endpoint(),
-            s.apiKey(),
-            s.apiVersion(),
-            timeout,
-            new RetryPolicy(s.retry().base(), s.retry().max(), Duration.ZERO),
-            s.allowInsecureHttp());
-    try (DittoHttpClient client = new DittoHttpClient(probe)) {
-      return DittoProbe.probe(client, collections(config, props));
-    }
+    return DittoProbe.probe(config.connection(), collections(config, props));
   }
 
   /** The key whose value a finding asks to fix. */
   static String keyFor(DittoProbe.Finding f) {
-    return switch (f.problem()) {
-      case UNREACHABLE, NOT_FOUND -> DittoSinkConfig.ENDPOINT;
-      case KEY_REFUSED, NOT_PERMITTED -> DittoSinkConfig.API_KEY;
-      case REJECTED -> DittoSinkConfig.COLLECTION_MAP;
-    };
+    return DittoProbe.keyFor(f, DittoSinkConfig.COLLECTION_MAP);
   }
 }
