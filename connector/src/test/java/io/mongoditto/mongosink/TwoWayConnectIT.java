@@ -18,9 +18,12 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -43,7 +46,9 @@ class TwoWayConnectIT {
   @BeforeAll
   static void start() {
     Map<String, String> collections = new LinkedHashMap<>();
-    collections.put("collections", "inventory,orders");
+    collections.put("collections", "inventory,orders,customers");
+    collections.put("collection.customers.filter", "{\"active\": true}");
+    collections.put("collection.customers.fields.exclude", "internal_notes");
     collections.put("collection.orders.id.mode", "single_field");
     collections.put("collection.orders.id.fields", "order_id");
     cluster = new TwoWayCluster("twoway", collections);
@@ -79,9 +84,18 @@ class TwoWayConnectIT {
               .append("notes", new Document("by", "pos").append("lane", i))
               .append("lines", List.of(new Document("sku", "S" + i).append("qty", 1))));
     }
+    MongoCollection<Document> customers = db.getCollection("customers");
+    for (int i = 0; i < 6; i++) {
+      customers.insertOne(
+          new Document("_id", "c" + i)
+              .append("active", i % 2 == 0)
+              .append("name", "C" + i)
+              .append("internal_notes", "kept in MongoDB only"));
+    }
     cluster.startConnectors();
     cluster.awaitDittoCount("inventory", 20);
     cluster.awaitDittoCount("orders", 20);
+    cluster.awaitDittoCount("customers", 3);
 
     // The edge: devices' writes reaching Ditto's server.
     String inv0 = inv.get(0).toHexString();
@@ -108,7 +122,20 @@ class TwoWayConnectIT {
     dittoClient.execute("UPDATE orders SET notes.by = 'device' WHERE _id = 'O-3'", Map.of());
     dittoClient.execute("UPDATE orders UNSET status WHERE _id = 'O-4'", Map.of());
     dittoClient.execute("DELETE FROM orders WHERE _id = 'O-5'", Map.of());
-    // MongoDB at the same time, other documents and fields.
+    // Crossing the filter from Ditto (c0 stops matching), a new Ditto document that never
+    // matched, a device writing an excluded field and changing an id field.
+    dittoClient.execute("UPDATE customers SET active = false WHERE _id = 'c0'", Map.of());
+    dittoClient.execute(
+        "INSERT INTO customers DOCUMENTS (:d)",
+        Map.of("d", Map.of("_id", "c-edge", "active", false, "name", "walk-in")));
+    dittoClient.execute(
+        "UPDATE customers SET internal_notes = 'typed on a device', name = 'C2b' WHERE _id ="
+            + " 'c2'",
+        Map.of());
+    dittoClient.execute(
+        "UPDATE orders SET order_id = 'O-X', status = 'paid' WHERE _id = 'O-7'", Map.of());
+    // MongoDB at the same time, other documents and fields; c1 starts matching.
+    customers.updateOne(eq("_id", "c1"), set("active", true));
     inventory.updateOne(eq("_id", inv.get(1)), set("qty", 7));
     orders.updateOne(eq("order_id", "O-6"), set("status", "shipped"));
 
@@ -130,7 +157,15 @@ class TwoWayConnectIT {
               assertEquals(3, notes.get("lane"), "a field the edge did not touch is kept");
               assertFalse(orders.find(eq("order_id", "O-4")).first().containsKey("status"));
               assertNull(orders.find(eq("order_id", "O-5")).first());
+              assertEquals(false, customers.find(eq("_id", "c0")).first().get("active"));
+              assertEquals("walk-in", customers.find(eq("_id", "c-edge")).first().get("name"));
+              Document c2 = customers.find(eq("_id", "c2")).first();
+              assertEquals("C2b", c2.get("name"));
+              assertEquals("kept in MongoDB only", c2.get("internal_notes"));
+              Document o7 = orders.find(eq("order_id", "O-7")).first();
+              assertEquals("paid", o7.get("status"), "the rest of the edit is applied");
             });
+    assertNull(orders.find(eq("order_id", "O-X")).first(), "an id field never changes from Ditto");
     assertInstanceOf(
         Date.class,
         inventory.find(eq("_id", inv.get(0))).first().get("counted"),
@@ -151,9 +186,51 @@ class TwoWayConnectIT {
         .until(() -> cluster.endOffset(TwoWayCluster.DLQ) >= 1);
     assertEquals(100, inventory.find(eq("_id", inv.get(0))).first().getInteger("qty"));
 
+    // Then Ditto holds MongoDB's view again: c0 and c-edge gone (filter), c1 there, c2 without
+    // the excluded field, O-7 with its own order_id.
     cluster.awaitBothSidesEqual(Duration.ofSeconds(90));
     cluster.assertQuiet(Duration.ofSeconds(8));
     cluster.assertBothSidesEqual();
+  }
+
+  @Test
+  void validateChecksMongoDbDittoAndTheCdcTopic() {
+    Map<String, String> good = cluster.mongoSinkProps();
+    assertEquals(Map.of(), errors(good));
+
+    Map<String, String> wrongKey = cluster.mongoSinkProps();
+    wrongKey.put("ditto.api.key", "not-the-key");
+    assertTrue(errors(wrongKey).containsKey("ditto.api.key"), errors(wrongKey).toString());
+
+    Map<String, String> noMongo = cluster.mongoSinkProps();
+    noMongo.put("mongodb.uri", "mongodb://127.0.0.1:1/?directConnection=true");
+    noMongo.put("mongodb.server.selection.timeout.ms", "1000");
+    assertTrue(errors(noMongo).containsKey("mongodb.uri"), errors(noMongo).toString());
+
+    Map<String, String> direct = cluster.mongoSinkProps();
+    direct.put("consumer.override.bootstrap.servers", cluster.connect.kafka().bootstrapServers());
+    assertEquals(Map.of(), errors(direct), "the topic is there");
+    direct.put("topics", "no-such-bridge-topic");
+    assertTrue(errors(direct).containsKey("topics"), errors(direct).toString());
+
+    Map<String, String> oneWay = cluster.mongoSinkProps();
+    oneWay.put("collection.inventory.direction", "mongo_to_ditto");
+    oneWay.put("collection.orders.direction", "mongo_to_ditto");
+    oneWay.put("collection.customers.direction", "mongo_to_ditto");
+    assertTrue(errors(oneWay).containsKey("collections"), errors(oneWay).toString());
+  }
+
+  /** The validate endpoint's errors by key. */
+  private static Map<String, List<String>> errors(Map<String, String> props) {
+    Map<String, List<String>> out = new TreeMap<>();
+    ConfigInfos infos =
+        cluster.connect.validateConnectorConfig(MongoSinkConnector.class.getSimpleName(), props);
+    for (ConfigInfo i : infos.configs()) {
+      if (!i.configValue().errors().isEmpty()) {
+        out.put(i.configValue().name(), i.configValue().errors());
+      }
+    }
+    return out;
   }
 
   private static void awaitMongo(java.util.concurrent.Callable<Boolean> condition) {

@@ -85,7 +85,7 @@ class TwoWayConvergenceIT {
 
     try {
       cluster.awaitBothSidesEqual(Duration.ofSeconds(120));
-      cluster.assertQuiet(Duration.ofSeconds(8));
+      cluster.assertQuiet(Duration.ofSeconds(30));
       cluster.assertBothSidesEqual();
     } catch (AssertionError e) {
       throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
