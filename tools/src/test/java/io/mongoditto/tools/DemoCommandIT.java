@@ -1,8 +1,9 @@
-package io.mongoditto.cli;
+package io.mongoditto.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mongoditto.cli.ExitCodes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;

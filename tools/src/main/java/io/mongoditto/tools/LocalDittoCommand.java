@@ -1,5 +1,6 @@
-package io.mongoditto.cli;
+package io.mongoditto.tools;
 
+import io.mongoditto.cli.UserException;
 import io.mongoditto.localditto.LocalDitto;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class LocalDittoCommand implements Callable<Integer> {
     }
     // A generated key of a throwaway local server is what the user needs to connect; a key the
     // user chose is not echoed.
-    return Commands.serveUntilInterrupted(
+    return LocalServers.serveUntilInterrupted(
         ditto,
         "local-ditto",
         out,
