@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,11 +19,11 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "mongo-ditto",
-    mixinStandardHelpOptions = true,
     versionProvider = MongoDittoCli.Version.class,
     sortOptions = false,
     description =
         "Keep Ditto collections equal to MongoDB collections, without Kafka or on Kafka Connect.",
+    mixinStandardHelpOptions = true,
     subcommands = {
       CommandLine.HelpCommand.class,
       RunCommand.class,
@@ -71,9 +73,25 @@ public final class MongoDittoCli {
     return console;
   }
 
-  /** A command line over {@code cli} with the project's error handling. */
-  public static CommandLine commandLine(MongoDittoCli cli) {
+  /**
+   * A command line over {@code cli} with the project's error handling, plus {@code moreCommands}
+   * (the tools module's); every command takes {@code -h}/{@code --help}.
+   */
+  public static CommandLine commandLine(MongoDittoCli cli, Object... moreCommands) {
     CommandLine cmd = new CommandLine(cli);
+    for (Object command : moreCommands) {
+      cmd.addSubcommand(command);
+    }
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      CommandSpec spec = sub.getCommandSpec();
+      if (spec.findOption("--help") == null) {
+        spec.addOption(
+            OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+      }
+    }
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           var err = commandLine.getErr();

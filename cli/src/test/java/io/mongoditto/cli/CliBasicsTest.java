@@ -29,6 +29,20 @@ class CliBasicsTest {
     }
   }
 
+  @Test
+  void everyCommandTakesHelp() {
+    for (String command :
+        new String[] {
+          "run", "verify", "check", "enable-change-streams", "create-indexes", "encode-password"
+        }) {
+      CliRun r = CliRun.run(command, "--help");
+      assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+      assertTrue(r.out().contains("Usage: mongo-ditto " + command + " "), r::toString);
+      CliRun h = CliRun.run(command, "-h");
+      assertEquals(r.out(), h.out(), h::toString);
+    }
+  }
+
   private static boolean listed(CliRun r, String command) {
     return r.out().matches("(?s).*\\n\\s+" + command + "\\s.*");
   }

@@ -1,10 +1,14 @@
 package io.mongoditto.tools;
 
 import io.mongoditto.cli.UserException;
+import io.mongoditto.localditto.CdcOptions;
 import io.mongoditto.localditto.LocalDitto;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,9 +20,16 @@ import picocli.CommandLine.Spec;
     header = "Run the local Ditto (the real Ditto engine behind Ditto's HTTP API) until Ctrl-C.",
     description = {
       "Serves POST /api/v5/store/execute (and /api/v4) on the given port, checking the Bearer key.",
+      "With --cdc it also feeds Ditto's Change Data Capture events to a Kafka topic (a broker in",
+      "this process, or --cdc-bootstrap-servers) and prints the keys that point a consumer at it.",
       "Needs Node.js 20 (the engine is the npm package @dittolive/ditto)."
     })
 final class LocalDittoCommand implements Callable<Integer> {
+
+  /** The embedded runner's keys for the CDC feed it reads (the Ditto -> MongoDB direction). */
+  static final String RUN_CDC_BOOTSTRAP_SERVERS = "ditto.cdc.bootstrap.servers";
+
+  static final String RUN_CDC_TOPIC = "ditto.cdc.topic";
 
   @Spec private CommandSpec spec;
 
@@ -40,28 +51,102 @@ final class LocalDittoCommand implements Callable<Integer> {
       description = "Keep the store in DIR (default: a temp dir removed on exit).")
   private Path dataDir;
 
+  @Option(
+      names = "--cdc",
+      description =
+          "Feed Ditto's Change Data Capture events to Kafka (default: a one-node broker started in"
+              + " this process).")
+  private boolean cdc;
+
+  @Option(
+      names = "--cdc-bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description = "Produce the CDC feed to this Kafka instead (implies --cdc).")
+  private String cdcBootstrapServers;
+
+  @Option(
+      names = "--cdc-topic",
+      paramLabel = "TOPIC",
+      defaultValue = CdcOptions.DEFAULT_TOPIC,
+      description = "The CDC topic, created when missing (default ${DEFAULT-VALUE}).")
+  private String cdcTopic;
+
+  @Option(
+      names = "--cdc-partitions",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Partitions of the CDC topic when it is created (default ${DEFAULT-VALUE}).")
+  private int cdcPartitions;
+
+  @Option(
+      names = "--cdc-filter",
+      paramLabel = "COLLECTION=WHERE",
+      description =
+          "A Data Bridge filter: only changes of COLLECTION matching the DQL WHERE clause (repeatable;"
+              + " * for collections not listed).")
+  private Map<String, String> cdcFilters = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    LocalDitto.Options options =
+        LocalDitto.Options.defaults().withPort(port).withApiKey(apiKey).withDataDir(dataDir);
+    boolean feed = cdc || cdcBootstrapServers != null;
+    if (feed) {
+      options = options.withCdc(cdcOptions());
+    }
     LocalDitto ditto;
     try {
-      ditto =
-          LocalDitto.start(
-              LocalDitto.Options.defaults().withPort(port).withApiKey(apiKey).withDataDir(dataDir));
+      ditto = LocalDitto.start(options);
     } catch (RuntimeException e) {
       throw new UserException("cannot start the local Ditto: " + e.getMessage(), e);
     }
+    List<String> lines = new ArrayList<>();
     // A generated key of a throwaway local server is what the user needs to connect; a key the
     // user chose is not echoed.
-    return LocalServers.serveUntilInterrupted(
-        ditto,
-        "local-ditto",
-        out,
-        List.of(
-            "Local Ditto running: " + ditto.endpoint(),
-            apiKey == null ? "API key: " + ditto.apiKey() : "API key: the one given with --api-key",
-            "e.g. export DITTO_CLOUD_ENDPOINT="
-                + ditto.endpoint()
-                + (apiKey == null ? " DITTO_API_KEY=" + ditto.apiKey() : "")));
+    lines.add("Local Ditto running: " + ditto.endpoint());
+    lines.add(
+        apiKey == null ? "API key: " + ditto.apiKey() : "API key: the one given with --api-key");
+    lines.add(
+        "e.g. export DITTO_CLOUD_ENDPOINT="
+            + ditto.endpoint()
+            + (apiKey == null ? " DITTO_API_KEY=" + ditto.apiKey() : ""));
+    if (feed) {
+      lines.addAll(cdcLines(ditto.cdcBootstrapServers(), ditto.cdcTopic()));
+    }
+    return LocalServers.serveUntilInterrupted(ditto, "local-ditto", out, lines);
+  }
+
+  private CdcOptions cdcOptions() {
+    try {
+      CdcOptions options =
+          (cdcBootstrapServers == null
+                  ? CdcOptions.inProcessBroker()
+                  : CdcOptions.toKafka(cdcBootstrapServers))
+              .withTopic(cdcTopic)
+              .withPartitions(cdcPartitions);
+      for (Map.Entry<String, String> filter : cdcFilters.entrySet()) {
+        options = options.withFilter(filter.getKey(), filter.getValue());
+      }
+      return options;
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+  }
+
+  /**
+   * Where the CDC feed is, as the keys a consumer takes: the embedded runner's, and a Connect
+   * worker's plus its Ditto -> MongoDB sink connector's.
+   */
+  static List<String> cdcLines(String bootstrapServers, String topic) {
+    return List.of(
+        "CDC feed: Kafka " + bootstrapServers + ", topic " + topic,
+        "  for mongo-ditto run (config keys):",
+        "    " + RUN_CDC_BOOTSTRAP_SERVERS + "=" + bootstrapServers,
+        "    " + RUN_CDC_TOPIC + "=" + topic,
+        "  for a Connect worker: in the worker's config",
+        "    bootstrap.servers=" + bootstrapServers,
+        "  and in the Ditto -> MongoDB sink connector's config",
+        "    topics=" + topic);
   }
 }

@@ -15,12 +15,12 @@ public final class MongoDittoTools {
 
   /** The runner's command line with the tool commands added. */
   public static CommandLine commandLine(MongoDittoCli cli) {
-    CommandLine cmd = MongoDittoCli.commandLine(cli);
-    cmd.addSubcommand(new DemoCommand());
-    cmd.addSubcommand(new SeedCommand());
-    cmd.addSubcommand(new LocalMongoCommand());
-    cmd.addSubcommand(new LocalDittoCommand());
-    return cmd;
+    return MongoDittoCli.commandLine(
+        cli,
+        new DemoCommand(),
+        new SeedCommand(),
+        new LocalMongoCommand(),
+        new LocalDittoCommand());
   }
 
   public static void main(String[] args) {

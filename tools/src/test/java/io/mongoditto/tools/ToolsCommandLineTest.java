@@ -33,6 +33,15 @@ class ToolsCommandLineTest {
   }
 
   @Test
+  void everyToolTakesHelp() {
+    for (String command : new String[] {"demo", "seed", "local-mongo", "local-ditto"}) {
+      CliRun r = CliRun.run(command, "--help");
+      assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+      assertTrue(r.out().contains("Usage: mongo-ditto " + command + " "), r::toString);
+    }
+  }
+
+  @Test
   void versionIsThePluginVersion() {
     CliRun r = CliRun.run("--version");
     assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
