@@ -267,12 +267,15 @@ final class DemoCommand implements Callable<Integer> {
       int burst;
       try (ProgressDisplay progress =
           new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
+        // Documents in Ditto against documents in MongoDB: the sync's applied count is change
+        // records (a document copied, then updated, counts twice), not documents.
+        DocumentCounts inDitto = new DocumentCounts(verifier::dittoCount, Duration.ofSeconds(1));
         Runnable show =
             () -> {
               for (CollectionConfig e : synced) {
                 progress.update(
                     e.name(),
-                    sync.stats().applied(e.mapping().dittoCollection()),
+                    inDitto.get(e.mapping().dittoCollection()),
                     mongoCounts.get(e.name()));
               }
             };
@@ -329,7 +332,7 @@ final class DemoCommand implements Callable<Integer> {
         burst = applyLiveChanges(db, dataset, liveChanges, seed);
         awaitConverged(verifier, synced, sync, deadline, show);
         for (CollectionConfig e : synced) {
-          progress.finish(e.name(), sync.stats().applied(e.mapping().dittoCollection()));
+          progress.finish(e.name(), verifier.dittoCount(e.mapping().dittoCollection()));
         }
       }
       out.printf(
