@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import io.mongoditto.cli.config.DittoOptions;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Settings;
+import io.mongoditto.cli.verify.DeadLetterPlaces;
 import io.mongoditto.cli.verify.ResultTable;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.config.CollectionConfig;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Spec;
       "(collection.<name>.filter) against Ditto's (SELECT COUNT(*) AS n FROM <collection>), and with",
       "--sample N that many random filtered documents (with --full all of them) mapped as the",
       "connector maps them (id mapping and fields.exclude/rename/convert), compared field by field",
-      "with Ditto's. Exit code 1 on any mismatch."
+      "with Ditto's. A document Ditto refuses to look up (e.g. a float _id) is skipped and counted:",
+      "Ditto cannot hold it, the connector dead-letters it. Where Ditto holds fewer documents, it",
+      "says where undeliverable ones went. Exit code 1 on any mismatch."
     })
 final class VerifyCommand implements Callable<Integer> {
 
@@ -76,7 +79,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         boolean ok = results.stream().allMatch(SyncVerifier.Result::matches);
         if (ok || System.nanoTime() >= deadline) {
-          ResultTable.print(out, results);
+          ResultTable.print(out, results, DeadLetterPlaces.describe(settings.asMap()));
           return ok ? ExitCodes.OK : ExitCodes.FAILED;
         }
         Thread.sleep(1000);
