@@ -173,4 +173,12 @@ class OperatorDocsTest {
             .contains("deployment.md#resetting-the-sinks-offsets"),
         "docs/sink-connector.md points at it");
   }
+
+  @Test
+  void theQuickstartDoesNotCallOurVersionKafkasVersion() throws IOException {
+    String script = Files.readString(ProjectFiles.root().resolve("scripts/quickstart.sh"));
+    // $VERSION is this project's version (0.1.0-SNAPSHOT), not Kafka's
+    assertFalse(script.contains("Kafka $VERSION"), "quickstart.sh: \"Kafka $VERSION\"");
+    assertFalse(script.contains("Kafka ${VERSION}"), "quickstart.sh: \"Kafka ${VERSION}\"");
+  }
 }

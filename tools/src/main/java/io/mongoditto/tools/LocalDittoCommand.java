@@ -1,9 +1,12 @@
 package io.mongoditto.tools;
 
+import io.mongoditto.cli.MongoDittoCli;
 import io.mongoditto.cli.UserException;
 import io.mongoditto.localditto.CdcOptions;
 import io.mongoditto.localditto.LocalDitto;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -39,11 +43,26 @@ final class LocalDittoCommand implements Callable<Integer> {
       description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
   private int port;
 
+  /** The key from the environment, as ./local-ditto.sh and the Node server read it. */
+  static final String ENV_API_KEY = "LOCAL_DITTO_API_KEY";
+
+  @ParentCommand private MongoDittoCli cli;
+
   @Option(
       names = "--api-key",
       paramLabel = "KEY",
-      description = "The key clients must send (default: a generated one, printed).")
+      description =
+          "The key clients must send (visible to others in ps: prefer --api-key-file or the"
+              + " environment variable "
+              + ENV_API_KEY
+              + "; default: a generated one, printed).")
   private String apiKey;
+
+  @Option(
+      names = "--api-key-file",
+      paramLabel = "FILE",
+      description = "Read the key clients must send from FILE (its first line).")
+  private Path apiKeyFile;
 
   @Option(
       names = "--data-dir",
@@ -89,8 +108,9 @@ final class LocalDittoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    ApiKey key = apiKey();
     LocalDitto.Options options =
-        LocalDitto.Options.defaults().withPort(port).withApiKey(apiKey).withDataDir(dataDir);
+        LocalDitto.Options.defaults().withPort(port).withApiKey(key.value()).withDataDir(dataDir);
     boolean feed = cdc || cdcBootstrapServers != null;
     if (feed) {
       options = options.withCdc(cdcOptions());
@@ -106,15 +126,46 @@ final class LocalDittoCommand implements Callable<Integer> {
     // user chose is not echoed.
     lines.add("Local Ditto running: " + ditto.endpoint());
     lines.add(
-        apiKey == null ? "API key: " + ditto.apiKey() : "API key: the one given with --api-key");
+        key.value() == null
+            ? "API key: " + ditto.apiKey()
+            : "API key: the one given " + key.from());
     lines.add(
         "e.g. export DITTO_CLOUD_ENDPOINT="
             + ditto.endpoint()
-            + (apiKey == null ? " DITTO_API_KEY=" + ditto.apiKey() : ""));
+            + (key.value() == null ? " DITTO_API_KEY=" + ditto.apiKey() : ""));
     if (feed) {
       lines.addAll(cdcLines(ditto.cdcBootstrapServers(), ditto.cdcTopic()));
     }
     return LocalServers.serveUntilInterrupted(ditto, "local-ditto", out, lines);
+  }
+
+  /** A key the user gave, and where from; a null value: none given, one is generated. */
+  record ApiKey(String value, String from) {}
+
+  /** --api-key, else --api-key-file, else the environment, else none (a generated one). */
+  ApiKey apiKey() {
+    if (apiKey != null && apiKeyFile != null) {
+      throw new UserException("give either --api-key or --api-key-file, not both");
+    }
+    if (apiKey != null) {
+      return new ApiKey(apiKey, "with --api-key");
+    }
+    if (apiKeyFile != null) {
+      try {
+        String first = Files.readAllLines(apiKeyFile).stream().findFirst().orElse("").strip();
+        if (first.isEmpty()) {
+          throw new UserException("--api-key-file " + apiKeyFile + " is empty");
+        }
+        return new ApiKey(first, "in " + apiKeyFile);
+      } catch (IOException e) {
+        throw new UserException("cannot read --api-key-file " + apiKeyFile + ": " + e.getMessage());
+      }
+    }
+    String fromEnv = cli == null ? null : cli.env().get(ENV_API_KEY);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return new ApiKey(fromEnv.strip(), "in " + ENV_API_KEY);
+    }
+    return new ApiKey(null, null);
   }
 
   private CdcOptions cdcOptions() {
