@@ -12,7 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -139,11 +139,16 @@ final class RunCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  /** Always with seconds: LocalTime's own text drops them on the minute ("12:05"). */
+  static String timeOfDay(LocalTime time) {
+    return TIME_OF_DAY.format(time);
+  }
+
   static void printStatus(PrintWriter out, EmbeddedSync sync) {
     Map<String, Long> applied = sync.stats().applied();
-    StringBuilder sb =
-        new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString())
-            .append(" applied:");
+    StringBuilder sb = new StringBuilder(timeOfDay(LocalTime.now())).append(" applied:");
     if (applied.isEmpty()) {
       sb.append(" nothing yet");
     }

@@ -1,20 +1,28 @@
-package io.mongoditto.cli;
+package io.mongoditto.tools;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.mongoditto.cli.Ditto;
+import io.mongoditto.cli.ExitCodes;
+import io.mongoditto.cli.HealthOptions;
+import io.mongoditto.cli.MongoClients;
+import io.mongoditto.cli.ProgressDisplay;
+import io.mongoditto.cli.UserException;
 import io.mongoditto.cli.config.Keys;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.embedded.EmbeddedSync;
-import io.mongoditto.cli.seed.ZavaRetailGenerator;
-import io.mongoditto.cli.seed.ZavaRetailSeeder;
-import io.mongoditto.cli.seed.ZavaRetailSpec;
+import io.mongoditto.cli.ops.OpsServer;
+import io.mongoditto.cli.verify.ResultTable;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localmongo.LocalMongo;
+import io.mongoditto.tools.seed.ZavaRetailGenerator;
+import io.mongoditto.tools.seed.ZavaRetailSeeder;
+import io.mongoditto.tools.seed.ZavaRetailSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -246,7 +254,7 @@ final class DemoCommand implements Callable<Integer> {
                     work.resolve("dead-letters.jsonl"),
                     Duration.ofSeconds(1)));
         DittoHttpClient ditto = Ditto.client(settings);
-        io.mongoditto.cli.ops.OpsServer ops =
+        OpsServer ops =
             httpPort < 0 ? null : health.start(httpPort, sync, settings.asMap(), synced)) {
       if (ops != null) {
         out.printf("  metrics        %s/metrics  health %s/health%n", ops.url(), ops.url());
@@ -259,12 +267,15 @@ final class DemoCommand implements Callable<Integer> {
       int burst;
       try (ProgressDisplay progress =
           new ProgressDisplay(out, ProgressDisplay.isTerminal(), Duration.ofSeconds(5))) {
+        // Documents in Ditto against documents in MongoDB: the sync's applied count is change
+        // records (a document copied, then updated, counts twice), not documents.
+        DocumentCounts inDitto = new DocumentCounts(verifier::dittoCount, Duration.ofSeconds(1));
         Runnable show =
             () -> {
               for (CollectionConfig e : synced) {
                 progress.update(
                     e.name(),
-                    sync.stats().applied(e.mapping().dittoCollection()),
+                    inDitto.get(e.mapping().dittoCollection()),
                     mongoCounts.get(e.name()));
               }
             };
@@ -321,7 +332,7 @@ final class DemoCommand implements Callable<Integer> {
         burst = applyLiveChanges(db, dataset, liveChanges, seed);
         awaitConverged(verifier, synced, sync, deadline, show);
         for (CollectionConfig e : synced) {
-          progress.finish(e.name(), sync.stats().applied(e.mapping().dittoCollection()));
+          progress.finish(e.name(), verifier.dittoCount(e.mapping().dittoCollection()));
         }
       }
       out.printf(
@@ -336,7 +347,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.println();
       out.println("MongoDB vs Ditto:");
-      VerifyCommand.print(out, results);
+      ResultTable.print(out, results);
       for (String name : ZavaRetailSpec.COLLECTIONS) {
         if (synced.stream().noneMatch(e -> e.name().equals(name))) {
           out.printf(

@@ -1,10 +1,11 @@
-package io.mongoditto.cli;
+package io.mongoditto.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.mongoditto.cli.ExitCodes;
 import io.mongoditto.localmongo.LocalMongo;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

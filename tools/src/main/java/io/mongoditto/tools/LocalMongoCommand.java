@@ -1,5 +1,6 @@
-package io.mongoditto.cli;
+package io.mongoditto.tools;
 
+import io.mongoditto.cli.UserException;
 import io.mongoditto.localmongo.LocalMongo;
 import java.io.PrintWriter;
 import java.util.List;
@@ -42,7 +43,7 @@ final class LocalMongoCommand implements Callable<Integer> {
       throw new UserException(
           "cannot start the local MongoDB on " + host + ":" + port + ": " + e.getMessage(), e);
     }
-    return Commands.serveUntilInterrupted(
+    return LocalServers.serveUntilInterrupted(
         mongo, "local-mongo", out, List.of("Local MongoDB running: " + mongo.connectionString()));
   }
 }

@@ -1,4 +1,4 @@
-package io.mongoditto.cli.seed;
+package io.mongoditto.tools.seed;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;

@@ -1,12 +1,17 @@
-package io.mongoditto.cli;
+package io.mongoditto.tools;
 
 import com.mongodb.client.MongoClient;
+import io.mongoditto.cli.ExitCodes;
+import io.mongoditto.cli.MongoClients;
+import io.mongoditto.cli.MongoDittoCli;
+import io.mongoditto.cli.ProgressDisplay;
+import io.mongoditto.cli.UserException;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
 import io.mongoditto.cli.config.Settings;
-import io.mongoditto.cli.seed.ZavaRetailGenerator;
-import io.mongoditto.cli.seed.ZavaRetailSeeder;
-import io.mongoditto.cli.seed.ZavaRetailSpec;
+import io.mongoditto.tools.seed.ZavaRetailGenerator;
+import io.mongoditto.tools.seed.ZavaRetailSeeder;
+import io.mongoditto.tools.seed.ZavaRetailSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.mongoditto.cli.seed;
+package io.mongoditto.tools.seed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

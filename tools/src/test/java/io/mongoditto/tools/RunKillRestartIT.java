@@ -1,4 +1,4 @@
-package io.mongoditto.cli;
+package io.mongoditto.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import io.mongoditto.cli.ExitCodes;
+import io.mongoditto.cli.MongoDittoCli;
 import io.mongoditto.cli.config.Settings;
-import io.mongoditto.cli.seed.ZavaRetailGenerator;
-import io.mongoditto.cli.seed.ZavaRetailSeeder;
-import io.mongoditto.cli.seed.ZavaRetailSpec;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.ApiVersion;
@@ -17,6 +16,9 @@ import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.RetryPolicy;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localmongo.LocalMongo;
+import io.mongoditto.tools.seed.ZavaRetailGenerator;
+import io.mongoditto.tools.seed.ZavaRetailSeeder;
+import io.mongoditto.tools.seed.ZavaRetailSpec;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
