@@ -87,7 +87,15 @@ public final class CdcConsumerSettings {
         SECURITY_PROTOCOL,
         Type.STRING,
         null,
-        ConfigDef.CaseInsensitiveValidString.in(SecurityProtocol.names().toArray(new String[0])),
+        ConfigDef.LambdaValidator.with(
+            (name, value) -> {
+              if (value != null) {
+                ConfigDef.CaseInsensitiveValidString.in(
+                        SecurityProtocol.names().toArray(new String[0]))
+                    .ensureValid(name, value);
+              }
+            },
+            () -> String.join(", ", SecurityProtocol.names())),
         Importance.MEDIUM,
         "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; default SSL when a trust or key store is"
             + " given (Ditto's cloud Kafka), else PLAINTEXT (the local Ditto's broker).");
@@ -212,7 +220,9 @@ public final class CdcConsumerSettings {
    * which the consumer accepts as they are and logs as {@code [hidden]}.
    */
   public Map<String, Object> consumerProperties() {
-    Map<String, Object> props = new LinkedHashMap<>(passThrough);
+    Map<String, Object> props = new LinkedHashMap<>();
+    // The consumer takes a Password where it defines one, and then never shows it.
+    passThrough.forEach((k, v) -> props.put(k, kafkaPassword(k) ? new Password(v) : v));
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers()));
     props.put("security.protocol", securityProtocol());
     putStore(props, "ssl.truststore", TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE);
@@ -267,14 +277,18 @@ public final class CdcConsumerSettings {
     return sb.append(')').toString();
   }
 
+  private static boolean kafkaPassword(String consumerKey) {
+    ConfigDef.ConfigKey defined = CONSUMER_KEYS.get(consumerKey);
+    return defined != null && defined.type == Type.PASSWORD;
+  }
+
   /** Whether a setting (a {@code ditto.cdc.*} key or a Kafka consumer key) holds a secret. */
   public static boolean isSecretKey(String key) {
     String kafkaKey =
         key.startsWith(CONSUMER_PREFIX)
             ? key.substring(CONSUMER_PREFIX.length())
             : key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
-    ConfigDef.ConfigKey defined = CONSUMER_KEYS.get(kafkaKey);
-    if (defined != null && defined.type == Type.PASSWORD) {
+    if (kafkaPassword(kafkaKey)) {
       return true;
     }
     String lower = kafkaKey.toLowerCase(Locale.ROOT);
