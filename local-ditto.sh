@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the local Ditto (the real Ditto engine behind Ditto's HTTP API) in the foreground.
-#   ./local-ditto.sh [--port 4000] [--api-key KEY] [--data-dir DIR] [--host 127.0.0.1]
+#   LOCAL_DITTO_API_KEY=KEY ./local-ditto.sh [--port 4000] [--data-dir DIR] [--host 127.0.0.1]
+# (--api-key KEY works too, but puts the key on the command line, where ps shows it)
 # Endpoint: http://127.0.0.1:PORT (append /api/v5/store/execute). Stop with Ctrl-C.
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/local-ditto/node"

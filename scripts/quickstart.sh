@@ -5,13 +5,25 @@
 # local MongoDB and the local Ditto. Then it prints the curl commands that create both connectors.
 #
 #   scripts/quickstart.sh [start] [--no-build] [--kafka-only]
-#                                                start everything in the background (stops a previous run first);
-#                                                --kafka-only: broker and worker only, bring your own MongoDB/Ditto
-#   scripts/quickstart.sh stop                   stop what `start` started (by the pids it recorded)
-#   scripts/quickstart.sh status                 which processes are up
+#                                  start everything in the background. Stops a previous run first and
+#                                  DELETES its work dir: the broker's data (topics, connector configs
+#                                  and offsets) and the local Ditto's data start empty.
+#                                  --kafka-only: broker and worker only, bring your own MongoDB/Ditto
+#   scripts/quickstart.sh stop [NAME] [--kill]
+#                                  stop everything `start` started, or one process (to test a fault):
+#                                  NAME is kafka, local-mongo, local-ditto or connect; --kill: SIGKILL
+#   scripts/quickstart.sh restart NAME
+#                                  stop NAME if it runs and start it again with the same settings; data
+#                                  is kept (broker log dir, Ditto's data dir in the work dir) except the
+#                                  local MongoDB's, which lives in memory
+#   scripts/quickstart.sh restart-worker
+#                                  the same as `restart connect`: connectors resume from their offsets
+#   scripts/quickstart.sh status   which processes are up
 #
 # Ports (environment): KAFKA_PORT=9092 CONTROLLER_PORT=9093 CONNECT_PORT=8083 MONGO_PORT=27017
 # DITTO_PORT=4000. Work dir: QUICKSTART_DIR (default target/quickstart). Logs: $QUICKSTART_DIR/logs.
+# The local Ditto's API key: DITTO_API_KEY (default local-dev-key), handed to it and to the worker in
+# the environment (never on a command line) and kept in $QUICKSTART_DIR/ditto-api-key (mode 600).
 # The worker's config is the root connect-distributed.properties with the broker address, REST
 # port and plugin.path of this run; the connector configs read secrets through ${env:...}.
 set -euo pipefail
@@ -28,6 +40,11 @@ VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$ROOT/pom.xml" | head -
 LIB="$ROOT/e2e/target/kafka-lib"
 ZIP="$ROOT/connector/target/mongo-ditto-connector-$VERSION.zip"
 PIDS="$WORK/pids"
+SETTINGS="$WORK/settings"
+KEY_FILE="$WORK/ditto-api-key"
+# start order; stopping goes the other way (worker before broker)
+PROCESSES=(kafka local-mongo local-ditto connect)
+JVM=(java -XX:+UseSerialGC "-Dlog4j2.configurationFile=$WORK/log4j2.properties" -cp "$LIB/*")
 
 log() { printf '[quickstart] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -43,35 +60,83 @@ wait_port() {
   die "$name did not listen on port $port within ${timeout}s; see $WORK/logs/$name.log"
 }
 
-# Starts a command in the background with its output in logs/<name>.log and records its pid.
+# Starts a command in the background with its output appended to logs/<name>.log and records its
+# pid (replacing the one recorded for that name).
 spawn() {
   local name=$1; shift
-  nohup "$@" >"$WORK/logs/$name.log" 2>&1 </dev/null &
+  nohup "$@" >>"$WORK/logs/$name.log" 2>&1 </dev/null &
   local pid=$!
+  forget_pid "$name"
   echo "$name $pid" >>"$PIDS"
   echo "$pid"
 }
 
-stop_all() {
+pid_of() {
   [[ -f "$PIDS" ]] || return 0
-  # reverse start order: worker before broker, so the worker leaves its group cleanly
-  tac "$PIDS" | while read -r name pid; do
-    if kill -0 "$pid" 2>/dev/null; then
+  awk -v n="$1" '$1 == n { print $2 }' "$PIDS" | tail -1
+}
+
+forget_pid() {
+  [[ -f "$PIDS" ]] || return 0
+  awk -v n="$1" '$1 != n' "$PIDS" >"$PIDS.tmp" && mv "$PIDS.tmp" "$PIDS"
+}
+
+# Stops one recorded process: SIGTERM and up to 10 s, then SIGKILL (or SIGKILL at once with kill=1).
+stop_one() {
+  local name=$1 kill=${2:-0} pid
+  pid=$(pid_of "$name")
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    if ((kill)); then
+      log "killing $name (pid $pid, SIGKILL)"
+      kill -9 "$pid" 2>/dev/null || true
+    else
       log "stopping $name (pid $pid)"
       kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -9 "$pid" 2>/dev/null || true
     fi
-  done
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+}
+
+stop_all() {
+  [[ -f "$PIDS" ]] || return 0
+  local i
+  # reverse start order: worker before broker, so the worker leaves its group cleanly
+  for ((i = ${#PROCESSES[@]} - 1; i >= 0; i--)); do stop_one "${PROCESSES[i]}"; done
   rm -f "$PIDS"
 }
 
 status() {
   [[ -f "$PIDS" ]] || { log "nothing started"; return 0; }
-  while read -r name pid; do
+  local name pid
+  for name in "${PROCESSES[@]}"; do
+    pid=$(pid_of "$name")
+    [[ -n "$pid" ]] || continue
     if kill -0 "$pid" 2>/dev/null; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
-  done <"$PIDS"
+  done
 }
+
+# The settings of this run, so that stop/restart act on what `start` started, whatever the
+# environment of the later call. The worker's environment (connection strings, the key) stays in
+# files only the user can read.
+save_settings() {
+  (umask 077
+   {
+     printf 'KAFKA_PORT=%q\nCONTROLLER_PORT=%q\nCONNECT_PORT=%q\nMONGO_PORT=%q\nDITTO_PORT=%q\nKAFKA_ONLY=%q\n' \
+       "$KAFKA_PORT" "$CONTROLLER_PORT" "$CONNECT_PORT" "$MONGO_PORT" "$DITTO_PORT" "$KAFKA_ONLY"
+     printf 'WORKER_MONGODB_CONNECTION_STRING=%q\nWORKER_DITTO_CLOUD_ENDPOINT=%q\n' \
+       "$WORKER_MONGODB_CONNECTION_STRING" "$WORKER_DITTO_CLOUD_ENDPOINT"
+   } >"$SETTINGS"
+   printf '%s' "$DITTO_API_KEY" >"$KEY_FILE")
+}
+
+load_settings() {
+  [[ -f "$SETTINGS" ]] || die "nothing started in $WORK (run: $0 start)"
+  # shellcheck disable=SC1090
+  source "$SETTINGS"
+  DITTO_API_KEY="$(cat "$KEY_FILE")"
+}
+
 
 write_broker_config() {
   cat >"$WORK/server.properties" <<EOF
@@ -112,7 +177,8 @@ status = warn
 appender.out.type = Console
 appender.out.name = out
 appender.out.layout.type = PatternLayout
-appender.out.layout.pattern = [%d] %p %m (%c)%n
+# %X{connector.context} is Connect's "[connector|task-n] " prefix (empty outside a connector)
+appender.out.layout.pattern = [%d] %p %X{connector.context}%m (%c)%n
 rootLogger.level = WARN
 rootLogger.appenderRef.out.ref = out
 logger.worker.name = org.apache.kafka.connect.runtime.Worker
@@ -124,26 +190,95 @@ logger.ours.level = INFO
 EOF
 }
 
+start_kafka() {
+  log "starting the broker on localhost:$KAFKA_PORT"
+  local broker
+  broker=$(spawn kafka "${JVM[@]}" -Xmx256m kafka.Kafka "$WORK/server.properties")
+  wait_port kafka "$KAFKA_PORT" "$broker" 60
+}
+
+start_local_mongo() {
+  log "starting the local MongoDB on localhost:$MONGO_PORT (in memory)"
+  local mongo
+  [[ -x "$ROOT/local-mongo.sh" ]] || die "local-mongo.sh is missing (or use --kafka-only)"
+  mongo=$(LOCAL_MONGO_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" spawn local-mongo "$ROOT/local-mongo.sh" --port "$MONGO_PORT")
+  wait_port local-mongo "$MONGO_PORT" "$mongo" 120
+}
+
+prepare_collections() {
+  log "creating the source's collections with pre- and post-images"
+  local plugin_dir
+  plugin_dir=$(echo "$WORK"/plugins/*/)
+  MONGODB_CONNECTION_STRING="mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true" \
+    java -Xmx128m -cp "${plugin_dir}lib/*" "$ROOT/scripts/PrepareCollections.java" \
+    "$ROOT/config/zava-retail-source.json" >"$WORK/logs/prepare-collections.log" 2>&1 \
+    || die "preparing the collections failed; see $WORK/logs/prepare-collections.log"
+}
+
+start_local_ditto() {
+  log "starting the local Ditto on localhost:$DITTO_PORT (data in $WORK/ditto-data)"
+  local ditto
+  # The key travels in the environment, not on the command line (where ps shows it).
+  ditto=$(LOCAL_DITTO_API_KEY="$DITTO_API_KEY" LOCAL_DITTO_STDERR="$WORK/logs/local-ditto-engine.log" \
+    spawn local-ditto "$ROOT/local-ditto.sh" --port "$DITTO_PORT" --data-dir "$WORK/ditto-data")
+  wait_port local-ditto "$DITTO_PORT" "$ditto" 180
+}
+
+start_connect() {
+  log "starting the Connect worker on http://localhost:$CONNECT_PORT (plugin.path=$WORK/plugins)"
+  local worker
+  # The connector configs name these variables through the env config provider: ${env:...}
+  worker=$(MONGODB_CONNECTION_STRING="$WORKER_MONGODB_CONNECTION_STRING" \
+    DITTO_CLOUD_ENDPOINT="$WORKER_DITTO_CLOUD_ENDPOINT" \
+    DITTO_API_KEY="$DITTO_API_KEY" \
+    spawn connect "${JVM[@]}" -Xmx384m org.apache.kafka.connect.cli.ConnectDistributed \
+      "$WORK/connect-distributed.properties")
+  wait_port connect "$CONNECT_PORT" "$worker" 90
+  local plugins=""
+  for _ in $(seq 1 60); do
+    plugins=$(curl -fsS "http://localhost:$CONNECT_PORT/connector-plugins" 2>/dev/null || true)
+    [[ -n "$plugins" ]] && break
+    sleep 0.5
+  done
+  grep -q 'io.mongoditto' <<<"$plugins" || log "WARNING: the worker lists no io.mongoditto plugin: $plugins"
+}
+
+start_process() {
+  case "$1" in
+    kafka) start_kafka ;;
+    local-mongo) ((KAFKA_ONLY)) && die "--kafka-only run: no local MongoDB"; start_local_mongo
+      log "the local MongoDB is in memory: it starts empty (its collections are created again)"
+      prepare_collections ;;
+    local-ditto) ((KAFKA_ONLY)) && die "--kafka-only run: no local Ditto"; start_local_ditto ;;
+    connect) start_connect ;;
+    *) die "unknown process '$1' (kafka, local-mongo, local-ditto, connect)" ;;
+  esac
+}
+
 start_all() {
-  local build=1 kafka_only=0
+  local build=1
+  KAFKA_ONLY=0
   for a in "$@"; do
     case "$a" in
       --no-build) build=0 ;;
-      --kafka-only) kafka_only=1 ;;
+      --kafka-only) KAFKA_ONLY=1 ;;
       *) die "unknown option $a" ;;
     esac
   done
   command -v java >/dev/null || die "java 17+ is required"
   if ((build)); then
-    log "building the plugin zip and resolving Kafka $VERSION's jars (mvn -pl e2e -am package -DskipTests)"
+    log "building the plugin zip and resolving the Kafka jars (mvn -pl e2e -am package -DskipTests)"
     (cd "$ROOT" && mvn -B -q -pl e2e -am package -DskipTests) || die "the build failed"
   fi
   [[ -f "$ZIP" ]] || die "no plugin zip at $ZIP: run without --no-build"
   compgen -G "$LIB/kafka_2.13-*.jar" >/dev/null || die "no Kafka jars in $LIB: run without --no-build"
 
   stop_all
+  if [[ -d "$WORK" ]]; then
+    log "deleting the previous run's $WORK: the broker's data (topics, connector configs, offsets) and the local Ditto's data start empty"
+  fi
   rm -rf "$WORK"
-  mkdir -p "$WORK/logs" "$WORK/plugins" "$WORK/kafka-data"
+  mkdir -p "$WORK/logs" "$WORK/plugins" "$WORK/kafka-data" "$WORK/ditto-data"
 
   # A fresh plugin.path holding only the unpacked zip: the worker loads the plugin in isolation.
   if command -v unzip >/dev/null; then
@@ -154,57 +289,24 @@ start_all() {
   write_broker_config
   write_worker_config
   write_log_config
-  local jvm=(java -XX:+UseSerialGC "-Dlog4j2.configurationFile=$WORK/log4j2.properties" -cp "$LIB/*")
+  WORKER_MONGODB_CONNECTION_STRING="${MONGODB_CONNECTION_STRING:-mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true}"
+  WORKER_DITTO_CLOUD_ENDPOINT="${DITTO_CLOUD_ENDPOINT:-http://127.0.0.1:$DITTO_PORT}"
+  save_settings
 
   log "formatting KRaft storage"
-  "${jvm[@]}" -Xmx128m kafka.tools.StorageTool format -t "$("${jvm[@]}" kafka.tools.StorageTool random-uuid)" \
+  "${JVM[@]}" -Xmx128m kafka.tools.StorageTool format -t "$("${JVM[@]}" kafka.tools.StorageTool random-uuid)" \
     -c "$WORK/server.properties" --standalone --ignore-formatted >"$WORK/logs/format.log" 2>&1 \
     || die "storage format failed; see $WORK/logs/format.log"
 
-  log "starting the broker on localhost:$KAFKA_PORT"
-  local broker
-  broker=$(spawn kafka "${jvm[@]}" -Xmx256m kafka.Kafka "$WORK/server.properties")
-  wait_port kafka "$KAFKA_PORT" "$broker" 60
-
-  if ((kafka_only)); then
+  start_kafka
+  if ((KAFKA_ONLY)); then
     log "--kafka-only: bring your own MongoDB and Ditto (MONGODB_CONNECTION_STRING, DITTO_CLOUD_ENDPOINT)"
   else
-    log "starting the local MongoDB on localhost:$MONGO_PORT"
-    local mongo
-    [[ -x "$ROOT/local-mongo.sh" ]] || die "local-mongo.sh is missing (or use --kafka-only)"
-    mongo=$(LOCAL_MONGO_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" spawn local-mongo "$ROOT/local-mongo.sh" --port "$MONGO_PORT")
-    wait_port local-mongo "$MONGO_PORT" "$mongo" 120
-    log "creating the source's collections with pre- and post-images"
-    local plugin_dir
-    plugin_dir=$(echo "$WORK"/plugins/*/)
-    MONGODB_CONNECTION_STRING="mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true" \
-      java -Xmx128m -cp "${plugin_dir}lib/*" "$ROOT/scripts/PrepareCollections.java" \
-      "$ROOT/config/zava-retail-source.json" >"$WORK/logs/prepare-collections.log" 2>&1 \
-      || die "preparing the collections failed; see $WORK/logs/prepare-collections.log"
-
-    log "starting the local Ditto on localhost:$DITTO_PORT"
-    local ditto
-    ditto=$(LOCAL_DITTO_STDERR="$WORK/logs/local-ditto-engine.log" \
-      spawn local-ditto "$ROOT/local-ditto.sh" --port "$DITTO_PORT" --api-key "$DITTO_API_KEY")
-    wait_port local-ditto "$DITTO_PORT" "$ditto" 180
+    start_local_mongo
+    prepare_collections
+    start_local_ditto
   fi
-
-  log "starting the Connect worker on http://localhost:$CONNECT_PORT (plugin.path=$WORK/plugins)"
-  local worker
-  # The connector configs name these variables through the env config provider: ${env:...}
-  worker=$(MONGODB_CONNECTION_STRING="${MONGODB_CONNECTION_STRING:-mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true}" \
-    DITTO_CLOUD_ENDPOINT="${DITTO_CLOUD_ENDPOINT:-http://127.0.0.1:$DITTO_PORT}" \
-    DITTO_API_KEY="$DITTO_API_KEY" \
-    spawn connect "${jvm[@]}" -Xmx384m org.apache.kafka.connect.cli.ConnectDistributed \
-      "$WORK/connect-distributed.properties")
-  wait_port connect "$CONNECT_PORT" "$worker" 90
-  local plugins=""
-  for _ in $(seq 1 60); do
-    plugins=$(curl -fsS "http://localhost:$CONNECT_PORT/connector-plugins" 2>/dev/null || true)
-    [[ -n "$plugins" ]] && break
-    sleep 0.5
-  done
-  grep -q 'io.mongoditto' <<<"$plugins" || log "WARNING: the worker lists no io.mongoditto plugin: $plugins"
+  start_connect
 
   print_next_steps
 }
@@ -214,7 +316,7 @@ print_next_steps() {
   cat <<EOF
 
 Up: broker localhost:$KAFKA_PORT, worker $url, MongoDB mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true,
-Ditto http://127.0.0.1:$DITTO_PORT (API key in DITTO_API_KEY). Logs: $WORK/logs. Stop: $0 stop
+Ditto http://127.0.0.1:$DITTO_PORT (API key in $KEY_FILE). Logs: $WORK/logs. Stop: $0 stop
 
 Create the connectors (configs in config/; the worker resolves their \${env:...} secrets):
   curl -sS -X PUT -H 'Content-Type: application/json' $url/connectors/zava-retail-mongo/config \\
@@ -225,7 +327,7 @@ Create the connectors (configs in config/; the worker resolves their \${env:...}
 Write to MongoDB (before or after: with startup.mode=initial the source copies what exists, then streams), then read Ditto:
   MONGODB_CONNECTION_STRING='mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true' MONGODB_DATABASE=zava \\
        $ROOT/mongo-ditto seed --scale 0.01
-  curl -sS -H "Authorization: Bearer \$DITTO_API_KEY" -H 'Content-Type: application/json' \\
+  curl -sS -H "Authorization: Bearer \$(cat $KEY_FILE)" -H 'Content-Type: application/json' \\
        -d '{"statement":"SELECT COUNT(*) AS n FROM orders"}' http://127.0.0.1:$DITTO_PORT/api/v5/store/execute
 
 Check, pause, resume, offsets, delete:
@@ -235,6 +337,11 @@ Check, pause, resume, offsets, delete:
   curl -sS -X PUT $url/connectors/zava-retail-mongo/resume
   curl -sS $url/connectors/ditto-sink/offsets
   curl -sS -X DELETE $url/connectors/ditto-sink
+
+Faults (data is kept: the broker's in $WORK/kafka-data, the local Ditto's in $WORK/ditto-data):
+  $0 restart-worker                 # the worker stops and starts again; connectors resume from their offsets
+  $0 stop local-ditto               # a Ditto outage ... then: $0 restart local-ditto
+  $0 stop connect --kill            # the worker killed with SIGKILL ... then: $0 restart connect
 EOF
 }
 
@@ -242,8 +349,27 @@ cmd="${1:-start}"
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
   start) start_all "$@" ;;
-  stop) stop_all ;;
+  --no-build | --kafka-only) start_all "$cmd" "$@" ;;
+  stop)
+    if [[ $# -eq 0 ]]; then stop_all
+    else
+      load_settings
+      name=$1; shift
+      [[ " ${PROCESSES[*]} " == *" $name "* ]] || die "unknown process '$name' (${PROCESSES[*]})"
+      kill=0
+      for a in "$@"; do [[ "$a" == --kill ]] && kill=1 || die "unknown option $a"; done
+      stop_one "$name" "$kill"
+    fi ;;
+  restart)
+    [[ $# -eq 1 ]] || die "usage: $0 restart NAME (${PROCESSES[*]})"
+    load_settings
+    [[ " ${PROCESSES[*]} " == *" $1 "* ]] || die "unknown process '$1' (${PROCESSES[*]})"
+    stop_one "$1"
+    start_process "$1" ;;
+  restart-worker)
+    load_settings
+    stop_one connect
+    start_process connect ;;
   status) status ;;
-  --no-build) start_all --no-build "$@" ;;
-  *) die "usage: $0 [start [--no-build] | stop | status]" ;;
+  *) die "usage: $0 [start [--no-build] [--kafka-only] | stop [NAME [--kill]] | restart NAME | restart-worker | status]" ;;
 esac

@@ -2,8 +2,8 @@ package io.mongoditto.bench;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.InsertManyOptions;
-import io.mongoditto.cli.seed.ZavaRetailGenerator;
-import io.mongoditto.cli.seed.ZavaRetailSpec;
+import io.mongoditto.tools.seed.ZavaRetailGenerator;
+import io.mongoditto.tools.seed.ZavaRetailSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,10 +3,8 @@ package io.mongoditto.cli;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.config.CollectionConfig;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /** Small helpers shared by the commands. */
 final class Commands {
@@ -28,33 +26,6 @@ final class Commands {
           mongo.databaseName(settings),
           requireCollections(settings));
     }
-  }
-
-  /**
-   * Prints {@code lines} and keeps a local server up until Ctrl-C, then closes it (a shutdown hook:
-   * picocli returns only once the JVM is told to exit).
-   */
-  static int serveUntilInterrupted(
-      AutoCloseable server, String name, PrintWriter out, List<String> lines)
-      throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close();
-                  } catch (Exception e) {
-                    System.err.println("stopping " + name + ": " + e);
-                  }
-                  stopped.countDown();
-                },
-                name + "-shutdown"));
-    lines.forEach(out::println);
-    out.println("Press Ctrl-C to stop.");
-    out.flush();
-    stopped.await();
-    return ExitCodes.OK;
   }
 
   /** The enabled collections of the config, or a message saying how to list them. */

@@ -7,11 +7,11 @@ import io.mongoditto.sink.DittoSinkConfig;
 import org.apache.kafka.common.config.ConfigException;
 
 /** A Ditto HTTP client configured exactly as the sink connector would be. */
-final class Ditto {
+public final class Ditto {
 
   private Ditto() {}
 
-  static DittoHttpClient client(Settings settings) {
+  public static DittoHttpClient client(Settings settings) {
     DittoOptions.requireDitto(settings);
     try {
       return new DittoHttpClient(new DittoSinkConfig(settings.asMap()).clientSettings());

@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The HTTP endpoint's address and /health thresholds, shared by {@code run} and {@code demo}. */
-final class HealthOptions {
+/**
+ * The HTTP endpoint's address and /health thresholds, shared by {@code run} and the tools' {@code
+ * demo}.
+ */
+public final class HealthOptions {
 
   @Option(
       names = "--http-host",
@@ -67,7 +70,7 @@ final class HealthOptions {
    * Starts the endpoint on {@code port} (0: a free one); a port that is taken is the user's problem
    * to fix.
    */
-  OpsServer start(
+  public OpsServer start(
       int port,
       EmbeddedSync sync,
       Map<String, String> settings,

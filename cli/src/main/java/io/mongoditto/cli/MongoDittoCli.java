@@ -7,31 +7,31 @@ import java.util.Arrays;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code mongo-ditto} command line: the embedded sync, the demo, and the operator commands that
- * replace the Ditto setup guide's scripts.
+ * The {@code mongo-ditto} command line of the production runner: the embedded sync and the operator
+ * commands that replace the Ditto setup guide's scripts. The demo, the dataset seeder and the local
+ * test servers are the {@code tools} module's commands, added on top of these (its jar is what the
+ * root {@code mongo-ditto} script runs); this module never depends on the local servers.
  */
 @Command(
     name = "mongo-ditto",
-    mixinStandardHelpOptions = true,
     versionProvider = MongoDittoCli.Version.class,
     sortOptions = false,
     description =
         "Keep Ditto collections equal to MongoDB collections, without Kafka or on Kafka Connect.",
+    mixinStandardHelpOptions = true,
     subcommands = {
       CommandLine.HelpCommand.class,
-      DemoCommand.class,
       RunCommand.class,
       VerifyCommand.class,
-      SeedCommand.class,
       CheckCommand.class,
       EnableChangeStreamsCommand.class,
       CreateIndexesCommand.class,
       EncodePasswordCommand.class,
-      LocalMongoCommand.class,
-      LocalDittoCommand.class,
     },
     footer = {
       "",
@@ -60,7 +60,8 @@ public final class MongoDittoCli {
     this.console = console;
   }
 
-  Map<String, String> env() {
+  /** The environment the commands read settings from (the process's, or a test's). */
+  public Map<String, String> env() {
     return env;
   }
 
@@ -72,9 +73,25 @@ public final class MongoDittoCli {
     return console;
   }
 
-  /** A command line over {@code cli} with the project's error handling. */
-  public static CommandLine commandLine(MongoDittoCli cli) {
+  /**
+   * A command line over {@code cli} with the project's error handling, plus {@code moreCommands}
+   * (the tools module's); every command takes {@code -h}/{@code --help}.
+   */
+  public static CommandLine commandLine(MongoDittoCli cli, Object... moreCommands) {
     CommandLine cmd = new CommandLine(cli);
+    for (Object command : moreCommands) {
+      cmd.addSubcommand(command);
+    }
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      CommandSpec spec = sub.getCommandSpec();
+      if (spec.findOption("--help") == null) {
+        spec.addOption(
+            OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+      }
+    }
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           var err = commandLine.getErr();
@@ -95,13 +112,23 @@ public final class MongoDittoCli {
   }
 
   public static void main(String[] args) {
+    configureLogging(args);
+    MongoDittoCli cli = fromSystem();
+    int code = commandLine(cli).execute(args);
+    System.exit(code);
+  }
+
+  /** Call before anything logs: with -v or --verbose this project's loggers log at INFO. */
+  public static void configureLogging(String[] args) {
     if (Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose")) {
       // Before the first logger is created: slf4j-simple reads its levels once.
       System.setProperty("org.slf4j.simpleLogger.log.io.mongoditto", "info");
     }
-    MongoDittoCli cli = new MongoDittoCli(System.getenv(), System.in, System.console());
-    int code = commandLine(cli).execute(args);
-    System.exit(code);
+  }
+
+  /** Over this process's environment, stdin and console. */
+  public static MongoDittoCli fromSystem() {
+    return new MongoDittoCli(System.getenv(), System.in, System.console());
   }
 
   /** The plugin's version: one source for the CLI and both connectors. */

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -174,8 +174,15 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  /** Always with seconds: LocalTime's own text drops them on the minute ("12:05"). */
+  static String timeOfDay(LocalTime time) {
+    return TIME_OF_DAY.format(time);
+  }
+
   static void printStatus(PrintWriter out, EmbeddedSync sync) {
-    out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + StatusLine.of(sync));
+    out.println(timeOfDay(LocalTime.now()) + " " + StatusLine.of(sync));
     out.flush();
   }
 }

@@ -4,13 +4,14 @@ import com.mongodb.client.MongoClient;
 import io.mongoditto.cli.config.DittoOptions;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Settings;
+import io.mongoditto.cli.verify.DeadLetterPlaces;
+import io.mongoditto.cli.verify.ResultTable;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Spec;
       "(collection.<name>.filter) against Ditto's (SELECT COUNT(*) AS n FROM <collection>), and with",
       "--sample N that many random filtered documents (with --full all of them) mapped as the",
       "connector maps them (id mapping and fields.exclude/rename/convert), compared field by field",
-      "with Ditto's. Exit code 1 on any mismatch."
+      "with Ditto's. A document Ditto refuses to look up (e.g. a float _id) is skipped and counted:",
+      "Ditto cannot hold it, the connector dead-letters it. Where Ditto holds fewer documents, it",
+      "says where undeliverable ones went. Exit code 1 on any mismatch."
     })
 final class VerifyCommand implements Callable<Integer> {
 
@@ -76,35 +79,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
         boolean ok = results.stream().allMatch(SyncVerifier.Result::matches);
         if (ok || System.nanoTime() >= deadline) {
-          print(out, results);
+          ResultTable.print(out, results, DeadLetterPlaces.describe(settings.asMap()));
           return ok ? ExitCodes.OK : ExitCodes.FAILED;
         }
         Thread.sleep(1000);
       }
     }
-  }
-
-  static void print(PrintWriter out, List<SyncVerifier.Result> results) {
-    out.printf(Locale.ROOT, "%-20s %12s %12s  %s%n", "collection", "MongoDB", "Ditto", "result");
-    int mismatches = 0;
-    for (SyncVerifier.Result r : results) {
-      String verdict = r.matches() ? "OK" : "MISMATCH";
-      if (r.sampled() > 0) {
-        verdict += " (" + r.sampled() + " sampled, " + r.differences().size() + " difference(s))";
-      }
-      out.printf(
-          Locale.ROOT,
-          "%-20s %,12d %,12d  %s%n",
-          r.mongoCollection(),
-          r.mongoCount(),
-          r.dittoCount(),
-          verdict);
-      for (String d : r.differences().subList(0, Math.min(10, r.differences().size()))) {
-        out.println("    " + d);
-      }
-      mismatches += r.matches() ? 0 : 1;
-    }
-    out.println(mismatches == 0 ? "All collections match." : mismatches + " collection(s) differ.");
-    out.flush();
   }
 }

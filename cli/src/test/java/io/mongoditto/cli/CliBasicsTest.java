@@ -15,15 +15,36 @@ class CliBasicsTest {
     assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
     for (String command :
         new String[] {
-          "seed",
-          "check",
-          "enable-change-streams",
-          "create-indexes",
-          "encode-password",
-          "local-mongo"
+          "run", "verify", "check", "enable-change-streams", "create-indexes", "encode-password"
         }) {
-      assertTrue(r.out().contains(command), () -> command + " missing from help:\n" + r);
+      assertTrue(listed(r, command), () -> command + " missing from help:\n" + r);
     }
+  }
+
+  @Test
+  void theProductionRunnerHasNoToolCommands() {
+    CliRun r = CliRun.run("--help");
+    for (String tool : new String[] {"demo", "seed", "local-mongo", "local-ditto"}) {
+      assertFalse(listed(r, tool), () -> tool + " is a tools command, not the runner's:\n" + r);
+    }
+  }
+
+  @Test
+  void everyCommandTakesHelp() {
+    for (String command :
+        new String[] {
+          "run", "verify", "check", "enable-change-streams", "create-indexes", "encode-password"
+        }) {
+      CliRun r = CliRun.run(command, "--help");
+      assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+      assertTrue(r.out().contains("Usage: mongo-ditto " + command + " "), r::toString);
+      CliRun h = CliRun.run(command, "-h");
+      assertEquals(r.out(), h.out(), h::toString);
+    }
+  }
+
+  private static boolean listed(CliRun r, String command) {
+    return r.out().matches("(?s).*\\n\\s+" + command + "\\s.*");
   }
 
   @Test

@@ -65,7 +65,9 @@ class EmbeddedResnapshotIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertEquals(mongoIds(items), dittoIds(dittoClient)));
-        Thread.sleep(1000); // an offset flush after the copy, so the restart resumes the stream
+        assertEquals(0, metric(sync, "resnapshots-total"), "a first copy, no re-snapshot");
+        // no wait for an offset flush: stopping stores the offsets past the copy (else the
+        // restart below would copy from scratch, and no re-snapshot would be counted)
       }
 
       for (int i = 0; i < 5; i++) {
@@ -81,6 +83,10 @@ class EmbeddedResnapshotIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertEquals(mongoIds(items), dittoIds(dittoClient)));
+        // the path under test ran: lost history (error 286), one re-copy, and its sweep deleted
+        // exactly the five documents deleted meanwhile
+        assertEquals(1, metric(sync, "resnapshots-total"), "the restart re-snapshotted");
+        assertEquals(5, metric(sync, "documents-swept-total"), "the sweep deleted the five");
       }
       assertEquals(125, dittoIds(dittoClient).size());
       assertEquals(99, ((Number) dittoClient.selectById("items").get("i7").get("v")).intValue());
@@ -145,6 +151,17 @@ class EmbeddedResnapshotIT {
             .untilAsserted(() -> assertEquals(mongoIds(items), dittoIds(dittoClient)));
       }
     }
+  }
+
+  /** A metric of the runner's source or sink for the collection items (0 when not registered). */
+  private static long metric(EmbeddedSync sync, String name) {
+    double total = 0;
+    for (var m : sync.metrics().registry().metrics().entrySet()) {
+      if (m.getKey().name().equals(name) && "items".equals(m.getKey().tags().get("collection"))) {
+        total += ((Number) m.getValue().metricValue()).doubleValue();
+      }
+    }
+    return (long) total;
   }
 
   private static Set<String> mongoIds(MongoCollection<Document> items) {

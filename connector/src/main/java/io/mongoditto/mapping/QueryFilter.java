@@ -108,7 +108,10 @@ public final class QueryFilter {
   /**
    * A change stream stage that keeps the events that may change Ditto: the new document matches; or
    * the old state is unknown (no pre-image, and not an insert), so a delete may be due; or the
-   * pre-image matches. Uses {@code {field: null}}, which matches a missing or null pre-image.
+   * pre-image matches; or it was written in a transaction: the Ditto -> MongoDB direction writes in
+   * transactions, and a document it created from Ditto that does not match must still reach the
+   * source, which deletes it from Ditto (its {@code mapEcho}). Uses {@code {field: null}}, which
+   * matches a missing or null pre-image.
    */
   public BsonDocument changeStreamMatchStage() {
     BsonArray or =
@@ -117,7 +120,9 @@ public final class QueryFilter {
                 prefixed(query, "fullDocument"),
                 new BsonDocument("operationType", new BsonDocument("$ne", new BsonString("insert")))
                     .append("fullDocumentBeforeChange", org.bson.BsonNull.VALUE),
-                prefixed(query, "fullDocumentBeforeChange")));
+                prefixed(query, "fullDocumentBeforeChange"),
+                new BsonDocument(
+                    "txnNumber", new BsonDocument("$exists", org.bson.BsonBoolean.TRUE))));
     return new BsonDocument("$match", new BsonDocument("$or", or));
   }
 

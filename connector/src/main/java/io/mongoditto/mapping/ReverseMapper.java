@@ -109,6 +109,7 @@ public final class ReverseMapper {
     updated.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
     restoreIdFields(updated, current);
     List<ReversePlan.Normalization> normalizations = normalizations(after, newState, target);
+    normalizations.addAll(restores(refused, after, forward.dittoDocument(updated)));
     BsonDocument set = new BsonDocument();
     List<String> unset = new ArrayList<>();
     if (!MongoUpdates.diff(current, updated, "", set, unset)) {
@@ -158,17 +159,13 @@ public final class ReverseMapper {
     }
     out.putAll(doc);
     idFields.forEach(out::put);
-    Map<String, Object> canonical = withoutFixed(forward.dittoDocument(withTempId(out)));
+    Map<String, Object> whole = forward.dittoDocument(withTempId(out));
+    Map<String, Object> canonical = withoutFixed(whole);
+    List<String> refused = refused(null, after, canonical);
+    List<ReversePlan.Normalization> normalizations = normalizations(after, canonical, canonical);
+    normalizations.addAll(restores(refused, after, whole));
     return new ReversePlan(
-        ReversePlan.Action.INSERT,
-        out,
-        null,
-        null,
-        null,
-        null,
-        refused(null, after, canonical),
-        normalizations(after, canonical, canonical),
-        null);
+        ReversePlan.Action.INSERT, out, null, null, null, null, refused, normalizations, null);
   }
 
   private ReversePlan remove(Map<String, Object> removed, BsonDocument current) {
@@ -243,6 +240,29 @@ public final class ReverseMapper {
           || (written && !fixedFields.contains(first) && at(kept, path) == MISSING)) {
         out.add(String.join(".", path));
       }
+    }
+    return out;
+  }
+
+  /**
+   * What makes Ditto hold MongoDB's view again at each refused path: MongoDB's value (an id field a
+   * device changed), or nothing (a field the forward mapping never produces). Without it Ditto
+   * would differ from the mapped MongoDB document until MongoDB changes that document.
+   */
+  private static List<ReversePlan.Normalization> restores(
+      List<String> refused, Map<String, Object> dittoHolds, Map<String, Object> mongoView) {
+    List<ReversePlan.Normalization> out = new ArrayList<>();
+    for (String dotted : refused) {
+      List<String> path = List.of(dotted.split("\\.", -1));
+      Object seen = at(dittoHolds, path);
+      if (seen == MISSING) {
+        continue; // the device removed it: the next forward write of the document restores it
+      }
+      Object canon = at(mongoView, path);
+      out.add(
+          canon == MISSING
+              ? ReversePlan.Normalization.remove(path, seen)
+              : new ReversePlan.Normalization(path, seen, canon));
     }
     return out;
   }

@@ -41,8 +41,20 @@ public record ReversePlan(
     DELETE
   }
 
-  /** Ditto should hold {@code canonical} at {@code path} where it holds {@code seen}. */
-  public record Normalization(List<String> path, Object seen, Object canonical) {}
+  /**
+   * Ditto should hold {@code canonical} at {@code path} where it holds {@code seen}; with {@code
+   * unset}, nothing there (a field MongoDB's mapping never produces, e.g. an excluded one a device
+   * wrote).
+   */
+  public record Normalization(List<String> path, Object seen, Object canonical, boolean unset) {
+    public Normalization(List<String> path, Object seen, Object canonical) {
+      this(path, seen, canonical, false);
+    }
+
+    public static Normalization remove(List<String> path, Object seen) {
+      return new Normalization(path, seen, null, true);
+    }
+  }
 
   public ReversePlan {
     Objects.requireNonNull(action, "action");

@@ -39,12 +39,15 @@ final class DittoWriteBack {
       args.put("id", n.dittoId());
       args.put("canonical", n.value().canonical());
       args.put("seen", n.value().seen());
+      String change = n.value().unset() ? " UNSET " + path : " SET " + path + " = :canonical";
+      if (n.value().unset()) {
+        args.remove("canonical");
+      }
       String statement =
           "UPDATE "
               + DqlNames.quote(n.dittoCollection())
-              + " SET "
-              + path
-              + " = :canonical WHERE _id = :id AND "
+              + change
+              + " WHERE _id = :id AND "
               + path
               + " = :seen";
       try {

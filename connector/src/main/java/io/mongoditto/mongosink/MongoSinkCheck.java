@@ -13,9 +13,17 @@ import io.mongoditto.ditto.DittoProbe;
 import io.mongoditto.mongo.ConnectorSessions;
 import io.mongoditto.mongo.MongoClientFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.bson.Document;
 
@@ -33,9 +41,10 @@ final class MongoSinkCheck {
 
   private MongoSinkCheck() {}
 
-  static Map<String, List<String>> check(MongoSinkConfig config) {
+  static Map<String, List<String>> check(MongoSinkConfig config, Map<String, String> props) {
     ConfigErrors errors = new ConfigErrors();
     checkMongo(config, errors);
+    checkTopic(props, errors);
     Map<String, Boolean> ditto = new LinkedHashMap<>();
     config.writtenCollections().forEach(c -> ditto.put(c.mapping().dittoCollection(), true));
     for (DittoProbe.Finding f : DittoProbe.probe(config.ditto(), ditto)) {
@@ -94,6 +103,59 @@ final class MongoSinkCheck {
           "cannot use MongoDB: " + e.getClass().getSimpleName() + " (code " + e.getCode() + ")");
     } catch (ConfigException e) {
       errors.add(MongoConnectionConfig.TLS_ENABLED, e.getMessage());
+    }
+  }
+
+  /**
+   * When the connector reads another cluster than the worker's (Ditto's own Kafka, through {@code
+   * consumer.override.*}), that its topics exist there and the given settings may describe them:
+   * wrong SSL files or passwords show here instead of as a task that never receives anything. The
+   * worker's own cluster is the worker's to check.
+   */
+  private static void checkTopic(Map<String, String> props, ConfigErrors errors) {
+    String prefix = "consumer.override.";
+    if (!props.containsKey(prefix + "bootstrap.servers") || props.get("topics") == null) {
+      return;
+    }
+    Map<String, Object> admin = new HashMap<>();
+    props.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)
+              && AdminClientConfig.configNames().contains(k.substring(prefix.length()))) {
+            admin.put(k.substring(prefix.length()), v);
+          }
+        });
+    admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    List<String> topics =
+        Arrays.stream(props.get("topics").split(","))
+            .map(String::trim)
+            .filter(t -> !t.isEmpty())
+            .toList();
+    try (Admin client = Admin.create(admin)) {
+      client.describeTopics(topics).allTopicNames().get(2L * TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      errors.add(
+          "topics",
+          "cannot read Ditto's CDC topic "
+              + topics
+              + " at "
+              + props.get(prefix + "bootstrap.servers")
+              + ": "
+              + e.getCause().getClass().getSimpleName()
+              + " ("
+              + e.getCause().getMessage()
+              + "); check the topic name from the portal and the consumer.override.ssl.* settings");
+    } catch (TimeoutException | KafkaException e) {
+      errors.add(
+          "topics",
+          "no answer from Ditto's Kafka at "
+              + props.get(prefix + "bootstrap.servers")
+              + " within "
+              + 2 * TIMEOUT_MS
+              + " ms (address, firewall, or consumer.override.security.protocol / ssl.* settings?)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

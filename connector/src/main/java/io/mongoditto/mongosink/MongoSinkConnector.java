@@ -84,7 +84,9 @@ public final class MongoSinkConnector extends SinkConnector {
     }
     MongoSinkConfig.Parsed parsed = MongoSinkConfig.parse(connectorConfigs);
     Map<String, List<String>> errors =
-        parsed.config() == null ? parsed.errors() : MongoSinkCheck.check(parsed.config());
+        parsed.config() == null
+            ? parsed.errors()
+            : MongoSinkCheck.check(parsed.config(), connectorConfigs);
     errors.forEach(
         (key, messages) -> {
           ConfigValue v = values.computeIfAbsent(key, k -> addValue(config, k));

@@ -16,17 +16,22 @@ public final class SinkConfigDocs {
   private SinkConfigDocs() {}
 
   public static String markdown() {
+    return markdown(DittoSinkConfig.CONFIG_DEF);
+  }
+
+  /** The table of any connector's ConfigDef (the Ditto -> MongoDB sink's too). */
+  public static String markdown(ConfigDef def) {
     StringBuilder out = new StringBuilder();
-    List<String> groups = DittoSinkConfig.CONFIG_DEF.groups();
+    List<String> groups = def.groups();
     for (String group : groups) {
-      if (DittoSinkConfig.CONFIG_DEF.configKeys().values().stream()
+      if (def.configKeys().values().stream()
           .noneMatch(k -> group.equals(k.group) && !k.internalConfig)) {
         continue; // internal keys (set by the connector for its tasks) are not documented
       }
       out.append("\n#### ").append(group).append("\n\n");
       out.append("| Key | Type | Default | Valid values | Importance | Description |\n");
       out.append("|---|---|---|---|---|---|\n");
-      for (ConfigDef.ConfigKey key : DittoSinkConfig.CONFIG_DEF.configKeys().values()) {
+      for (ConfigDef.ConfigKey key : def.configKeys().values()) {
         if (!group.equals(key.group) || key.internalConfig) {
           continue;
         }

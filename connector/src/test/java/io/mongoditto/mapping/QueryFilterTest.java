@@ -117,6 +117,11 @@ class QueryFilterTest {
     assertFalse(MATCHER.matches(event("delete", null, "{\"active\": false}"), match));
     assertTrue(
         MATCHER.matches(event("delete", null, null), match), "no pre-image: a harmless delete");
+    BsonDocument inTransaction = event("insert", "{\"active\": false}", null);
+    inTransaction.put("txnNumber", new org.bson.BsonInt64(3));
+    assertTrue(
+        MATCHER.matches(inTransaction, match),
+        "a transaction's write may be the Ditto -> MongoDB direction's own: the source decides");
   }
 
   private static BsonDocument event(String op, String post, String pre) {

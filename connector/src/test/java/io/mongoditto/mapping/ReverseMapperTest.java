@@ -189,6 +189,13 @@ class ReverseMapperTest {
 
     assertEquals(new BsonDocument("p", new BsonInt32(3)), plan.set());
     assertEquals(List.of("sku"), plan.refused());
+    // Ditto is given MongoDB's value back, or it would differ from MongoDB for good.
+    assertEquals(1, plan.normalizations().size());
+    ReversePlan.Normalization restore = plan.normalizations().get(0);
+    assertEquals(List.of("sku"), restore.path());
+    assertEquals("SKU-9", restore.seen());
+    assertEquals("SKU-1", restore.canonical());
+    assertEquals(false, restore.unset());
   }
 
   @Test
@@ -227,6 +234,14 @@ class ReverseMapperTest {
         plan.set());
     assertEquals(List.of(), plan.unset());
     assertEquals(List.of("internal"), plan.refused());
+    // An excluded field a device wrote is taken out of Ditto again (while it still holds it).
+    ReversePlan.Normalization drop =
+        plan.normalizations().stream()
+            .filter(n -> n.path().equals(List.of("internal")))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(true, drop.unset());
+    assertEquals("device wrote this", drop.seen());
   }
 
   @Test

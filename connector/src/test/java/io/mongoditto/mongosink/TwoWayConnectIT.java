@@ -8,46 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.ChangeStreamPreAndPostImagesOptions;
-import com.mongodb.client.model.CreateCollectionOptions;
-import com.mongodb.client.model.changestream.ChangeStreamDocument;
-import io.mongoditto.change.DittoMetadata;
-import io.mongoditto.config.CollectionConfig;
-import io.mongoditto.config.CollectionsParser;
-import io.mongoditto.config.Direction;
-import io.mongoditto.localditto.CdcOptions;
-import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
-import io.mongoditto.localmongo.LocalMongo;
-import io.mongoditto.mapping.ChangeEventMapper;
-import io.mongoditto.mapping.ConversionStats;
-import io.mongoditto.mapping.DittoValues;
-import io.mongoditto.sink.DittoSinkConnector;
-import io.mongoditto.source.MongoSourceConnector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.awaitility.Awaitility;
-import org.bson.BsonDocument;
 import org.bson.Document;
-import org.bson.RawBsonDocument;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,109 +41,31 @@ import org.junit.jupiter.api.Test;
  */
 class TwoWayConnectIT {
 
-  private static final String DB = "twoway";
-  private static final String CDC_TOPIC = "ditto-cdc";
-  private static final String DLQ = "ditto-cdc-dlq";
-
-  private static LocalMongo mongo;
-  private static MongoClient client;
-  private static EmbeddedConnectCluster connect;
-  private static LocalDitto ditto;
-  private static LocalDittoClient dittoClient;
+  private static TwoWayCluster cluster;
 
   @BeforeAll
   static void start() {
-    mongo = LocalMongo.start();
-    client = MongoClients.create(mongo.connectionString());
-    Map<String, String> worker = new HashMap<>();
-    worker.put("plugin.discovery", "service_load");
-    worker.put("offset.flush.interval.ms", "1000");
-    connect =
-        new EmbeddedConnectCluster.Builder()
-            .name("two-way")
-            .numWorkers(1)
-            .numBrokers(1)
-            .workerProps(worker)
-            .build();
-    connect.start();
-    for (String topic :
-        List.of(CDC_TOPIC, "mongoditto.inventory", "mongoditto.orders", "mongoditto.heartbeat")) {
-      connect.kafka().createTopic(topic, 1);
-    }
-    ditto =
-        LocalDitto.start(
-            LocalDitto.Options.defaults()
-                .withCdc(
-                    CdcOptions.toKafka(connect.kafka().bootstrapServers()).withTopic(CDC_TOPIC)));
-    dittoClient = new LocalDittoClient(ditto);
+    Map<String, String> collections = new LinkedHashMap<>();
+    collections.put("collections", "inventory,orders,customers");
+    collections.put("collection.customers.filter", "{\"active\": true}");
+    collections.put("collection.customers.fields.exclude", "internal_notes");
+    collections.put("collection.orders.id.mode", "single_field");
+    collections.put("collection.orders.id.fields", "order_id");
+    cluster = new TwoWayCluster("twoway", collections);
   }
 
   @AfterAll
   static void stop() {
-    if (ditto != null) {
-      ditto.close();
+    if (cluster != null) {
+      cluster.close();
     }
-    if (connect != null) {
-      connect.stop();
-    }
-    client.close();
-    mongo.close();
-  }
-
-  /** The one description of the collections both directions read. */
-  private static Map<String, String> collections() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("mongodb.uri", mongo.connectionString());
-    p.put("mongodb.database", DB);
-    p.put("collections", "inventory,orders");
-    p.put("collection.orders.id.mode", "single_field");
-    p.put("collection.orders.id.fields", "order_id");
-    return p;
-  }
-
-  private static Map<String, String> common(String connectorClass) {
-    Map<String, String> p = new HashMap<>(collections());
-    p.put("connector.class", connectorClass);
-    p.put("tasks.max", "1");
-    p.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    p.put("key.converter.schemas.enable", "false");
-    p.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    p.put("value.converter.schemas.enable", "false");
-    return p;
-  }
-
-  private static void startConnectors() {
-    Map<String, String> source = common(MongoSourceConnector.class.getName());
-    connect.configureConnector("mongo-source", source);
-    Map<String, String> sink = common(DittoSinkConnector.class.getName());
-    sink.keySet().removeIf(k -> k.startsWith("collection") || k.startsWith("mongodb."));
-    sink.put("topics", "mongoditto.inventory,mongoditto.orders");
-    sink.put("ditto.endpoint", ditto.endpoint());
-    sink.put("ditto.api.key", ditto.apiKey());
-    connect.configureConnector("ditto-sink", sink);
-    Map<String, String> reverse = common(MongoSinkConnector.class.getName());
-    reverse.put("topics", CDC_TOPIC);
-    reverse.put("ditto.endpoint", ditto.endpoint());
-    reverse.put("ditto.api.key", ditto.apiKey());
-    // CDC messages are JSON text; the task reads text, bytes or maps alike.
-    reverse.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-    reverse.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-    reverse.put("errors.tolerance", "all");
-    reverse.put("errors.deadletterqueue.topic.name", DLQ);
-    reverse.put("errors.deadletterqueue.topic.replication.factor", "1");
-    reverse.put("errors.deadletterqueue.context.headers.enable", "true");
-    connect.configureConnector("mongo-sink", reverse);
   }
 
   @Test
   void editsOnBothSidesConvergeAndThenNothingMoves() throws Exception {
-    MongoDatabase db = client.getDatabase(DB);
-    for (String name : List.of("inventory", "orders")) {
-      db.createCollection(
-          name,
-          new CreateCollectionOptions()
-              .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
-    }
+    cluster.createCollections();
+    MongoDatabase db = cluster.db();
+    LocalDittoClient dittoClient = cluster.dittoClient;
     MongoCollection<Document> inventory = db.getCollection("inventory");
     MongoCollection<Document> orders = db.getCollection("orders");
     List<ObjectId> inv = new ArrayList<>();
@@ -184,9 +84,18 @@ class TwoWayConnectIT {
               .append("notes", new Document("by", "pos").append("lane", i))
               .append("lines", List.of(new Document("sku", "S" + i).append("qty", 1))));
     }
-    startConnectors();
-    awaitDitto("inventory", 20);
-    awaitDitto("orders", 20);
+    MongoCollection<Document> customers = db.getCollection("customers");
+    for (int i = 0; i < 6; i++) {
+      customers.insertOne(
+          new Document("_id", "c" + i)
+              .append("active", i % 2 == 0)
+              .append("name", "C" + i)
+              .append("internal_notes", "kept in MongoDB only"));
+    }
+    cluster.startConnectors();
+    cluster.awaitDittoCount("inventory", 20);
+    cluster.awaitDittoCount("orders", 20);
+    cluster.awaitDittoCount("customers", 3);
 
     // The edge: devices' writes reaching Ditto's server.
     String inv0 = inv.get(0).toHexString();
@@ -213,7 +122,20 @@ class TwoWayConnectIT {
     dittoClient.execute("UPDATE orders SET notes.by = 'device' WHERE _id = 'O-3'", Map.of());
     dittoClient.execute("UPDATE orders UNSET status WHERE _id = 'O-4'", Map.of());
     dittoClient.execute("DELETE FROM orders WHERE _id = 'O-5'", Map.of());
-    // MongoDB at the same time, other documents and fields.
+    // Crossing the filter from Ditto (c0 stops matching), a new Ditto document that never
+    // matched, a device writing an excluded field and changing an id field.
+    dittoClient.execute("UPDATE customers SET active = false WHERE _id = 'c0'", Map.of());
+    dittoClient.execute(
+        "INSERT INTO customers DOCUMENTS (:d)",
+        Map.of("d", Map.of("_id", "c-edge", "active", false, "name", "walk-in")));
+    dittoClient.execute(
+        "UPDATE customers SET internal_notes = 'typed on a device', name = 'C2b' WHERE _id ="
+            + " 'c2'",
+        Map.of());
+    dittoClient.execute(
+        "UPDATE orders SET order_id = 'O-X', status = 'paid' WHERE _id = 'O-7'", Map.of());
+    // MongoDB at the same time, other documents and fields; c1 starts matching.
+    customers.updateOne(eq("_id", "c1"), set("active", true));
     inventory.updateOne(eq("_id", inv.get(1)), set("qty", 7));
     orders.updateOne(eq("order_id", "O-6"), set("status", "shipped"));
 
@@ -235,7 +157,15 @@ class TwoWayConnectIT {
               assertEquals(3, notes.get("lane"), "a field the edge did not touch is kept");
               assertFalse(orders.find(eq("order_id", "O-4")).first().containsKey("status"));
               assertNull(orders.find(eq("order_id", "O-5")).first());
+              assertEquals(false, customers.find(eq("_id", "c0")).first().get("active"));
+              assertEquals("walk-in", customers.find(eq("_id", "c-edge")).first().get("name"));
+              Document c2 = customers.find(eq("_id", "c2")).first();
+              assertEquals("C2b", c2.get("name"));
+              assertEquals("kept in MongoDB only", c2.get("internal_notes"));
+              Document o7 = orders.find(eq("order_id", "O-7")).first();
+              assertEquals("paid", o7.get("status"), "the rest of the edit is applied");
             });
+    assertNull(orders.find(eq("order_id", "O-X")).first(), "an id field never changes from Ditto");
     assertInstanceOf(
         Date.class,
         inventory.find(eq("_id", inv.get(0))).first().get("counted"),
@@ -246,23 +176,61 @@ class TwoWayConnectIT {
     dittoClient.execute("UPDATE inventory SET qty = 100 WHERE _id = :id", Map.of("id", inv0));
     awaitMongo(() -> inventory.find(eq("_id", inv.get(0))).first().getInteger("qty") == 100);
     ConsumerRecord<byte[], byte[]> first = firstCdcEventSetting(inv0, 99);
-    produce(CDC_TOPIC, first.key(), first.value());
-    produce(CDC_TOPIC, null, "{\"type\": \"documentChanged\"}".getBytes(StandardCharsets.UTF_8));
+    cluster.produce(TwoWayCluster.CDC_TOPIC, first.key(), first.value());
+    cluster.produce(
+        TwoWayCluster.CDC_TOPIC,
+        null,
+        "{\"type\": \"documentChanged\"}".getBytes(StandardCharsets.UTF_8));
     Awaitility.await("the poison message dead-lettered")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> countRecords(DLQ) >= 1);
+        .until(() -> cluster.endOffset(TwoWayCluster.DLQ) >= 1);
     assertEquals(100, inventory.find(eq("_id", inv.get(0))).first().getInteger("qty"));
 
-    awaitBothSidesEqual(db);
-    assertQuiet(db, Duration.ofSeconds(8));
-    awaitBothSidesEqual(db);
+    // Then Ditto holds MongoDB's view again: c0 and c-edge gone (filter), c1 there, c2 without
+    // the excluded field, O-7 with its own order_id.
+    cluster.awaitBothSidesEqual(Duration.ofSeconds(90));
+    cluster.assertQuiet(Duration.ofSeconds(8));
+    cluster.assertBothSidesEqual();
   }
 
-  private void awaitDitto(String collection, int count) {
-    Awaitility.await(collection + " in Ditto")
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(300))
-        .until(() -> dittoClient.select(collection).size() == count);
+  @Test
+  void validateChecksMongoDbDittoAndTheCdcTopic() {
+    Map<String, String> good = cluster.mongoSinkProps();
+    assertEquals(Map.of(), errors(good));
+
+    Map<String, String> wrongKey = cluster.mongoSinkProps();
+    wrongKey.put("ditto.api.key", "not-the-key");
+    assertTrue(errors(wrongKey).containsKey("ditto.api.key"), errors(wrongKey).toString());
+
+    Map<String, String> noMongo = cluster.mongoSinkProps();
+    noMongo.put("mongodb.uri", "mongodb://127.0.0.1:1/?directConnection=true");
+    noMongo.put("mongodb.server.selection.timeout.ms", "1000");
+    assertTrue(errors(noMongo).containsKey("mongodb.uri"), errors(noMongo).toString());
+
+    Map<String, String> direct = cluster.mongoSinkProps();
+    direct.put("consumer.override.bootstrap.servers", cluster.connect.kafka().bootstrapServers());
+    assertEquals(Map.of(), errors(direct), "the topic is there");
+    direct.put("topics", "no-such-bridge-topic");
+    assertTrue(errors(direct).containsKey("topics"), errors(direct).toString());
+
+    Map<String, String> oneWay = cluster.mongoSinkProps();
+    oneWay.put("collection.inventory.direction", "mongo_to_ditto");
+    oneWay.put("collection.orders.direction", "mongo_to_ditto");
+    oneWay.put("collection.customers.direction", "mongo_to_ditto");
+    assertTrue(errors(oneWay).containsKey("collections"), errors(oneWay).toString());
+  }
+
+  /** The validate endpoint's errors by key. */
+  private static Map<String, List<String>> errors(Map<String, String> props) {
+    Map<String, List<String>> out = new TreeMap<>();
+    ConfigInfos infos =
+        cluster.connect.validateConnectorConfig(MongoSinkConnector.class.getSimpleName(), props);
+    for (ConfigInfo i : infos.configs()) {
+      if (!i.configValue().errors().isEmpty()) {
+        out.put(i.configValue().name(), i.configValue().errors());
+      }
+    }
+    return out;
   }
 
   private static void awaitMongo(java.util.concurrent.Callable<Boolean> condition) {
@@ -272,67 +240,13 @@ class TwoWayConnectIT {
         .until(condition);
   }
 
-  /** Every MongoDB document, mapped, is in Ditto with the same fields, and Ditto holds no other. */
-  private static void awaitBothSidesEqual(MongoDatabase db) {
-    List<CollectionConfig> configs = CollectionsParser.parse(collections()).collections();
-    Awaitility.await("Ditto equals the mapped MongoDB")
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              for (CollectionConfig c : configs) {
-                assertTrue(c.syncs(Direction.BOTH));
-                ChangeEventMapper mapper =
-                    new ChangeEventMapper(c.mapping(), new ConversionStats());
-                Map<String, Map<String, Object>> expected = new HashMap<>();
-                for (RawBsonDocument d : db.getCollection(c.name(), RawBsonDocument.class).find()) {
-                  Map<String, Object> mapped = mapper.dittoDocument(BsonDocument.parse(d.toJson()));
-                  expected.put(String.valueOf(mapped.get("_id")), mapped);
-                }
-                Map<String, Map<String, Object>> actual = new HashMap<>();
-                for (Map<String, Object> d : dittoClient.select(c.name())) {
-                  actual.put(String.valueOf(d.get("_id")), DittoMetadata.without(d));
-                }
-                assertEquals(expected.keySet(), actual.keySet(), c.name() + ": the same documents");
-                for (String id : expected.keySet()) {
-                  assertTrue(
-                      DittoValues.same(expected.get(id), actual.get(id)),
-                      c.name()
-                          + " "
-                          + id
-                          + ": MongoDB "
-                          + expected.get(id)
-                          + " Ditto "
-                          + actual.get(id));
-                }
-              }
-            });
-  }
-
-  /** Neither side changes during {@code period}: no echo loop. */
-  private void assertQuiet(MongoDatabase db, Duration period) {
-    long cdcBefore = countRecords(CDC_TOPIC);
-    int mongoChanges = 0;
-    try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream =
-        db.watch().maxAwaitTime(200, TimeUnit.MILLISECONDS).cursor()) {
-      long end = System.nanoTime() + period.toNanos();
-      while (System.nanoTime() < end) {
-        ChangeStreamDocument<Document> e = stream.tryNext();
-        if (e != null && !e.getNamespace().getCollectionName().startsWith("mongoditto")) {
-          mongoChanges++;
-        }
-      }
-    }
-    long cdcAfter = countRecords(CDC_TOPIC);
-    assertEquals(0, mongoChanges, "MongoDB changes during the quiet period");
-    assertEquals(cdcBefore, cdcAfter, "Ditto CDC events during the quiet period");
-  }
-
   private static ConsumerRecord<byte[], byte[]> firstCdcEventSetting(String id, int qty) {
     try (Consumer<byte[], byte[]> c =
-        connect
+        cluster
+            .connect
             .kafka()
-            .createConsumerAndSubscribeTo(Map.of("auto.offset.reset", "earliest"), CDC_TOPIC)) {
+            .createConsumerAndSubscribeTo(
+                Map.of("auto.offset.reset", "earliest"), TwoWayCluster.CDC_TOPIC)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
@@ -347,20 +261,5 @@ class TwoWayConnectIT {
       }
     }
     throw new AssertionError("no CDC event set qty " + qty + " on " + id);
-  }
-
-  private static long countRecords(String topic) {
-    TopicPartition tp = new TopicPartition(topic, 0);
-    try (Consumer<byte[], byte[]> c = connect.kafka().createConsumer(Map.of())) {
-      return c.endOffsets(List.of(tp)).getOrDefault(tp, 0L);
-    } catch (RuntimeException e) {
-      return 0;
-    }
-  }
-
-  private static void produce(String topic, byte[] key, byte[] value) throws Exception {
-    try (KafkaProducer<byte[], byte[]> p = connect.kafka().createProducer(Map.of())) {
-      p.send(new ProducerRecord<>(topic, key, value)).get();
-    }
   }
 }

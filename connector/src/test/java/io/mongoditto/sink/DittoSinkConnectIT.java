@@ -311,7 +311,11 @@ class DittoSinkConnectIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> sweepIdsInDitto(client).containsAll(sweepIds("kept-", 5)));
-    Thread.sleep(2500); // two offset commits (offset.flush.interval.ms=1000)
+    // two commit cycles after every record up to kept-4 was written: each held the sweep back
+    long commits = ConnectHarness.offsetCommits(SWEEP_CONNECTOR);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ConnectHarness.offsetCommits(SWEEP_CONNECTOR) >= commits + 2);
     assertEquals(
         2L,
         sweepCommitted(),

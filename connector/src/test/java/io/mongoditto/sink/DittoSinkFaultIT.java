@@ -113,6 +113,13 @@ class DittoSinkFaultIT {
     return docs;
   }
 
+  private void awaitFaulted(int atLeast) {
+    await()
+        .atMost(Duration.ofSeconds(OUTAGE_SECONDS * 4L))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> proxy.faultedCount() >= atLeast);
+  }
+
   private void awaitDitto(String collection, List<Map<String, Object>> expected, Duration within) {
     await()
         .atMost(within)
@@ -129,9 +136,11 @@ class DittoSinkFaultIT {
     run("outage", p);
     proxy.respondWith(503, null);
     List<Map<String, Object>> docs = sendDocs("f.outage", "outage", "o", 200);
-    Thread.sleep(OUTAGE_SECONDS * 500L);
+    // each kind of outage lasts until the sink has met it twice (a retry, not just a first try)
+    awaitFaulted(2);
+    int after503 = proxy.faultedCount();
     proxy.respondWith(429, Duration.ofSeconds(1));
-    Thread.sleep(OUTAGE_SECONDS * 500L);
+    awaitFaulted(after503 + 2);
     int faulted = proxy.faultedCount();
     assertTrue(reader.select("outage").isEmpty(), "nothing got through during the outage");
     proxy.clear();

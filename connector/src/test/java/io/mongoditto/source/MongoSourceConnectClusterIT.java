@@ -335,13 +335,23 @@ class MongoSourceConnectClusterIT {
     assertEquals(1L, metric(name, "customers", "bad-documents-total"));
     assertTrue(metric(name, "stores", "records-total") >= 11, "phase 1 made 11 changes to stores");
 
-    // pause: nothing is produced while paused; resume delivers what happened meanwhile
+    // pause: nothing is produced while paused; resume delivers what happened meanwhile. A witness
+    // connector streams the same collections meanwhile: once it has delivered a sentinel written
+    // after phase 2 in every collection, a paused connector that still produced would have too.
+    String witness = name + "-witness";
+    Map<String, String> witnessConfig = zavaConfig(db.getName(), prefix + "w");
+    witnessConfig.put("startup.mode", "latest");
+    witnessConfig.put("tasks.max", "1");
+    connect.configureConnector(witness, witnessConfig);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(witness, 1, "witness");
+    warmUp(db, prefix + "w");
     connect.pauseConnector(name);
     connect.assertions().assertConnectorAndExactlyNumTasksArePaused(name, 3, "paused");
     Map<String, Integer> counts = recordCounts(prefix);
     writer.phase(2);
-    Thread.sleep(2000);
+    awaitSentinels(db, prefix + "w", "sentinel-paused");
     assertEquals(counts, recordCounts(prefix), "no records while paused");
+    connect.deleteConnector(witness);
     connect.resumeConnector(name);
     connect
         .assertions()
@@ -477,11 +487,14 @@ class MongoSourceConnectClusterIT {
     assertEquals(300, written.get());
     assertConverged(db, prefix);
 
+    // The worker stopped gracefully, so Connect committed the offset of every record it had
+    // written: the new worker continues right after the last copied _id, and each untouched order
+    // is copied exactly once (any rewind, even of a few chunks, copies some twice).
     int copies = untouchedCopies(prefix, untouchedFrom, orders);
-    assertTrue(copies >= orders - untouchedFrom, "every document copied");
-    assertTrue(
-        copies < orders - untouchedFrom + copiedBeforeStop / 2,
-        "the copy continued after the last copied _id instead of starting over: "
+    assertEquals(
+        orders - untouchedFrom,
+        copies,
+        "the copy continued after the last copied _id instead of rewinding: "
             + copies
             + " copies, "
             + copiedBeforeStop
@@ -593,6 +606,7 @@ class MongoSourceConnectClusterIT {
         db.getCollection("stores").insertOne(new Document("_id", "busy-" + i));
         Thread.sleep(40);
       }
+      long afterBusy = System.currentTimeMillis();
       await()
           .atMost(CONVERGE)
           .untilAsserted(
@@ -602,8 +616,26 @@ class MongoSourceConnectClusterIT {
                       topics.read("hb.stores").stream()
                           .filter(r -> String.valueOf(r.key()).startsWith("busy-"))
                           .count()));
-      Thread.sleep(1500); // let the quiet stream send a heartbeat after the last busy write
-      assertFalse(topics.read("hb.heartbeat").isEmpty(), "heartbeats were sent");
+      // the quiet stream's heartbeat after the last busy write carries a position past them all
+      await()
+          .atMost(CONVERGE)
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () ->
+                  assertTrue(
+                      topics.read("hb.heartbeat").stream()
+                          .anyMatch(
+                              r ->
+                                  String.valueOf(r.key()).contains("hb.categories")
+                                      && r.timestamp() != null
+                                      && r.timestamp() > afterBusy),
+                      () ->
+                          "a heartbeat of the quiet collection after the busy writes ("
+                              + afterBusy
+                              + "): "
+                              + topics.read("hb.heartbeat").stream()
+                                  .map(r -> r.key() + "@" + r.timestamp())
+                                  .toList()));
       connect.stopConnector(name);
       connect.assertions().assertConnectorIsStopped(name, "stopped");
       connect.resumeConnector(name);
@@ -824,6 +856,30 @@ class MongoSourceConnectClusterIT {
               });
       coll.deleteMany(Filters.eq("warmup", true));
     }
+  }
+
+  /**
+   * Writes a sentinel document into every enabled collection and waits until each has reached its
+   * topic under {@code prefix}: every change made to a collection before its sentinel was
+   * delivered.
+   */
+  private static void awaitSentinels(MongoDatabase db, String prefix, String key) {
+    List<String> enabled = ZAVA.stream().filter(c -> !c.equals("product_embeddings")).toList();
+    for (String c : enabled) {
+      db.getCollection(c).insertOne(ZavaWriter.doc(c, key));
+    }
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              for (String c : enabled) {
+                assertTrue(
+                    topics.read(prefix + "." + c).stream()
+                        .anyMatch(r -> String.valueOf(r.value()).contains(c + " " + key)),
+                    "sentinel in " + prefix + "." + c);
+              }
+            });
   }
 
   /** Every enabled collection's topic folds to exactly the mapped MongoDB documents. */

@@ -3,7 +3,6 @@ package io.mongoditto.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -103,7 +102,8 @@ class MongoSourceConnectorValidateIT {
         info = d;
       }
     }
-    assumeTrue(
+    // the local MongoDB lists pre-images (LocalMongo): if it stops, this check must say so
+    assertTrue(
         info != null && SourceConnectionCheck.preImagesEnabled(info),
         "the local MongoDB does not list changeStreamPreAndPostImages: "
             + (info == null ? null : info.toJson()));

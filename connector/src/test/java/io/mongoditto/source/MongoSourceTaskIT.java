@@ -85,15 +85,33 @@ class MongoSourceTaskIT {
   @Test
   void timestampStreamsFromTheGivenClusterTime() throws Exception {
     MongoCollection<Document> cats = MONGO.client().getDatabase("t_ts").getCollection("categories");
-    long start = System.currentTimeMillis() / 1000 - 1;
+    long clockBefore = System.currentTimeMillis() / 1000;
+    cats.insertOne(new Document("_id", "before-startup-timestamp"));
+    // cluster times count seconds: the start lies two clock seconds past the first insert's
+    long start = clockBefore + 2;
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> System.currentTimeMillis() / 1000 >= start);
     cats.insertOne(new Document("_id", "before-start-of-task"));
     Map<String, String> p = props("t_ts", "timestamp");
     p.put("startup.timestamp", Long.toString(start));
     MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
     try {
+      // every record up to the one that must come: a copy or an earlier change would come first
+      List<SourceRecord> got = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!keys(got).contains("before-start-of-task") && System.nanoTime() < deadline) {
+        got.addAll(poll(task, 1, 500));
+      }
       assertTrue(
-          keys(poll(task, 1, 10_000)).contains("before-start-of-task"),
-          "a change made before the task started but after startup.timestamp is streamed");
+          keys(got).contains("before-start-of-task"),
+          "a change made before the task started but after startup.timestamp is streamed: "
+              + keys(got));
+      assertEquals(
+          Set.of("before-start-of-task"),
+          keys(got),
+          "nothing from before startup.timestamp (no copy, no earlier change)");
     } finally {
       task.stop();
     }

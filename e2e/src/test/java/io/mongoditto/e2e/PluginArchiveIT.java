@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.jar.JarInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,9 +119,10 @@ class PluginArchiveIT {
   })
   void theConnectorJarRegistersTheConnector(String service, String connector) throws IOException {
     Map<String, byte[]> jar = connectorJar();
-    Assumptions.assumeTrue(
+    // a connector class missing from the jar is the very regression this test exists to catch
+    assertTrue(
         jar.containsKey(connector.replace('.', '/') + ".class"),
-        connector + " is not in the connector jar yet");
+        connector + " is not in the connector jar");
     byte[] services = jar.get("META-INF/services/" + service);
     assertTrue(services != null, "no META-INF/services/" + service + " in the connector jar");
     List<String> names =
@@ -136,11 +136,11 @@ class PluginArchiveIT {
 
   @Test
   void theConfigsAndDocsShipBesideTheJars() {
-    assertTrue(
-        entries.containsKey(base + "etc/" + DeploymentInputs.SOURCE_CONFIG)
-            || !java.nio.file.Files.exists(
-                ProjectFiles.config().resolve(DeploymentInputs.SOURCE_CONFIG)),
-        "etc/ lacks the source config: " + entries.keySet());
+    for (String config : List.of(DeploymentInputs.SOURCE_CONFIG, "ditto-sink.json")) {
+      assertTrue(
+          entries.containsKey(base + "etc/" + config),
+          "etc/ lacks " + config + ": " + entries.keySet());
+    }
     assertTrue(entries.keySet().stream().anyMatch(n -> n.startsWith(base + "doc/")), "no doc/");
   }
 

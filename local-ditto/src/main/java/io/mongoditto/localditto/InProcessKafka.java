@@ -42,6 +42,11 @@ final class InProcessKafka implements AutoCloseable {
                       .setNumControllerNodes(1)
                       .build())
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
+              // One broker: without these, consumer groups (a Connect worker, a subscribing
+              // consumer) never find a coordinator, as the internal topics default to 3 replicas.
+              .setConfigProp("offsets.topic.replication.factor", "1")
+              .setConfigProp("transaction.state.log.replication.factor", "1")
+              .setConfigProp("transaction.state.log.min.isr", "1")
               .setConfigProp("log.cleaner.dedupe.buffer.size", "2097152")
               .build();
       cluster.format();

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoResponse;
 import io.mongoditto.mapping.ChangeEventMapper;
@@ -24,16 +25,33 @@ import org.bson.Document;
  */
 public final class SyncVerifier {
 
-  /** The outcome for one collection. */
+  /**
+   * The outcome for one collection.
+   *
+   * @param skipped documents compared that Ditto refused to look up (HTTP 400, e.g. a float id):
+   *     Ditto cannot hold them, so the connector dead-letters them; one line each, for the report
+   */
   public record Result(
       String mongoCollection,
       String dittoCollection,
       long mongoCount,
       long dittoCount,
       int sampled,
-      List<String> differences) {
+      List<String> differences,
+      List<String> skipped) {
+
+    public Result {
+      differences = List.copyOf(differences);
+      skipped = List.copyOf(skipped);
+    }
+
+    /** The documents Ditto should hold: MongoDB's, less those it refuses to hold. */
+    public long expectedDittoCount() {
+      return mongoCount - skipped.size();
+    }
+
     public boolean matches() {
-      return mongoCount == dittoCount && differences.isEmpty();
+      return expectedDittoCount() == dittoCount && differences.isEmpty();
     }
   }
 
@@ -87,11 +105,13 @@ public final class SyncVerifier {
     List<String> differences = new ArrayList<>();
     ChangeEventMapper mapper = entry.rules().mapper(entry.mapping(), new ConversionStats());
     MongoCollection<BsonDocument> coll = db.getCollection(mongo, BsonDocument.class);
+    List<String> skipped = new ArrayList<>();
     int[] sampled = {0};
     if (full) {
       try (MongoCursor<BsonDocument> docs =
           coll.find(query).sort(new Document("_id", 1)).batchSize(500).iterator()) {
-        docs.forEachRemaining(doc -> compare(mapper, dittoName, doc, differences, sampled));
+        docs.forEachRemaining(
+            doc -> compare(mapper, dittoName, doc, differences, skipped, sampled));
       }
     } else if (sample > 0 && mongoCount > 0) {
       // Random positions rather than $sample: the local MongoDB's $sample is not reliable.
@@ -104,11 +124,11 @@ public final class SyncVerifier {
         BsonDocument d =
             coll.find(query).sort(new Document("_id", 1)).skip(position).limit(1).first();
         if (d != null) {
-          compare(mapper, dittoName, d, differences, sampled);
+          compare(mapper, dittoName, d, differences, skipped, sampled);
         }
       }
     }
-    return new Result(mongo, dittoName, mongoCount, dittoCount, sampled[0], differences);
+    return new Result(mongo, dittoName, mongoCount, dittoCount, sampled[0], differences, skipped);
   }
 
   private void compare(
@@ -116,6 +136,7 @@ public final class SyncVerifier {
       String dittoName,
       BsonDocument doc,
       List<String> differences,
+      List<String> skipped,
       int[] compared) {
     MappingResult mapped = mapper.mapSnapshot(doc, 0);
     if (mapped.failed() || mapped.changes().isEmpty()) {
@@ -124,8 +145,16 @@ public final class SyncVerifier {
     compared[0]++;
     Object id = mapped.changes().get(0).id();
     Map<String, Object> expected = mapped.changes().get(0).document();
-    DittoResponse r =
-        ditto.execute("SELECT * FROM " + dittoName + " WHERE _id = :id", Map.of("id", id));
+    DittoResponse r;
+    try {
+      r = ditto.execute("SELECT * FROM " + dittoName + " WHERE _id = :id", Map.of("id", id));
+    } catch (DittoException.BadRequest e) {
+      // Ditto refuses the id itself (e.g. "Floats are not supported in document IDs"): it cannot
+      // hold the document either, so the sink dead-lettered it. One such document is no reason
+      // to stop verifying everything else.
+      skipped.add("_id " + id + ": " + reason(e));
+      return;
+    }
     if (r.items().isEmpty()) {
       differences.add("_id " + id + ": missing in Ditto");
       return;
@@ -135,5 +164,10 @@ public final class SyncVerifier {
     for (String d : JsonValues.differences(expected, actual, 5)) {
       differences.add("_id " + id + ": " + d);
     }
+  }
+
+  private static String reason(DittoException.BadRequest e) {
+    String ditto = e.dittoError();
+    return ditto == null || ditto.isBlank() ? e.getMessage() : ditto;
   }
 }

@@ -65,25 +65,6 @@ class SettingsTest {
   }
 
   @Test
-  void theRepositorysZavaConfigReadsAsTheGuideMapsIt() {
-    Path file =
-        Path.of(System.getProperty("project.root", "..")).resolve("config/zava-retail-source.json");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.exists(file), "config/zava-retail-source.json not there yet");
-    List<CollectionConfig> all = Settings.load(file).collections();
-    Map<String, String> expected = io.mongoditto.cli.seed.ZavaRetailSpec.connectorMapping();
-    assertEquals(8, all.size());
-    for (CollectionConfig e : all) {
-      String mode = expected.getOrDefault("collection." + e.name() + ".id.mode", "match_ids");
-      assertEquals(mode.toUpperCase(), e.mapping().idMode().name(), e.name());
-      assertEquals(
-          !"false".equals(expected.get("collection." + e.name() + ".enabled")),
-          e.enabled(),
-          e.name());
-    }
-  }
-
-  @Test
   void propertiesFilesWork() throws Exception {
     Path file = dir.resolve("source.properties");
     Files.writeString(

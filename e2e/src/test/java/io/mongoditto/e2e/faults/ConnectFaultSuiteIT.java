@@ -56,9 +56,18 @@ class ConnectFaultSuiteIT {
   private static final String DLQ_TOPIC = "zava.ditto.dlq";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The topics the source copies the enabled collections to (named after their namespaces). */
+  private static final List<String> DATA_TOPICS =
+      ZavaWorkload.COLLECTIONS.stream()
+          .map(ZavaWorkload.Coll::name)
+          .filter(c -> !c.equals("product_embeddings"))
+          .map(c -> "zava." + c)
+          .toList();
+
   private final FaultPlan plan = FaultPlan.fromSystemProperties();
   private final Random random = new Random(plan.seed());
   private final List<String> faults = new ArrayList<>();
+  private final FaultEffects effects = new FaultEffects();
 
   /** Exception messages produced in this run (by the suite's own calls), for the secret scan. */
   private final List<String> exceptionMessages = new CopyOnWriteArrayList<>();
@@ -139,9 +148,17 @@ class ConnectFaultSuiteIT {
     ZavaWorkload workload = new ZavaWorkload(db, plan.seed());
     workload.seed(plan.seedDocs());
     PoisonDocuments poison = new PoisonDocuments();
+    Set<String> notInMongo = new java.util.HashSet<>();
     poison.insertAll(db, 0, name -> workload.insert(coll(name)));
 
     Map<String, String> source = configFile("zava-retail-source.json");
+    // customers as config/zava-retail-source-filtered.json syncs it: a filter (documents start
+    // and stop matching under faults) and excluded fields
+    Map<String, String> filtered = configFile("zava-retail-source-filtered.json");
+    for (String key :
+        List.of("collection.customers.filter", "collection.customers.fields.exclude")) {
+      source.put(key, filtered.get(key));
+    }
     source.put("tasks.max", "2");
     source.put("history.lost.policy", "resnapshot");
     source.put("snapshot.chunk.size", "20");
@@ -191,19 +208,9 @@ class ConnectFaultSuiteIT {
             "zava-workload");
     writer.start();
     try {
-      // 1. kill -9 in the snapshot, before any offset flush (KnownBugs 2: a restart used to start
-      // over)
-      if (!KnownBugs.killBeforeFirstCommitChecked() && !KnownBugs.enabled()) {
-        await("a first committed source offset", 120, () -> committedSourcePartitions() > 0);
-      }
-      Pause.millis(300 + random.nextInt(1500));
-      long inDitto = countDitto(ditto);
-      killWorker(
-          "early, in or right after the snapshot (Ditto held "
-              + inDitto
-              + " documents, "
-              + committedSourcePartitions()
-              + " collections had committed source offsets)");
+      // 1. kill -9 in the copy, before a first offset flush (KnownBugs 2: a restart used to start
+      // over with a new stream position)
+      earlyKill(ditto, plan.seedDocs());
       awaitRunning();
 
       // 2. faults while streaming, in a seeded random order
@@ -239,7 +246,11 @@ class ConnectFaultSuiteIT {
 
       // 3. a document Ditto refuses (HTTP 400): the sink's dead-letter queue, not its neighbours
       String rejectedTag = dittoRejects(db, ditto, dittoProxy, workload);
-      poison.poison().put(rejectedTag, "orders: refused by Ditto (400 from the fault proxy)");
+      poison.add(
+          rejectedTag,
+          "orders: refused by Ditto (400 from the fault proxy)",
+          "Ditto rejected the document");
+      notInMongo.add(rejectedTag);
 
       // 4. the resume point expires while the source is stopped (error 286 -> resnapshot)
       paused.set(true);
@@ -259,6 +270,7 @@ class ConnectFaultSuiteIT {
     List<DeadLetters.Letter> letters =
         DeadLetters.read(kafka.bootstrapServers(), Set.of(ERRORS_TOPIC, DLQ_TOPIC));
     Map<String, String> deadLettered = new TreeMap<>();
+    Map<String, List<String>> reasons = new TreeMap<>();
     List<String> unexpected = new ArrayList<>();
     for (DeadLetters.Letter l : letters) {
       String tag =
@@ -267,10 +279,11 @@ class ConnectFaultSuiteIT {
         unexpected.add(l.topic() + ": " + l.reason() + ": " + abbreviate(l.value()));
       } else if (l.reason() != null && !l.reason().isBlank()) {
         deadLettered.putIfAbsent(tag, l.topic() + ": " + l.reason());
+        reasons.computeIfAbsent(tag, t -> new ArrayList<>()).add(l.reason());
       }
     }
-    List<String> missing =
-        poison.poison().keySet().stream().filter(t -> !deadLettered.containsKey(t)).toList();
+    List<String> reasonProblems = poison.reasonProblems(reasons);
+    List<String> refusalProblems = poison.refusalProblems(result.refused(), notInMongo);
     List<String> leaks =
         SecretScan.scan(
             kafka.logs(),
@@ -284,6 +297,7 @@ class ConnectFaultSuiteIT {
             "\n=== fault suite (" + plan.name() + ", seed " + plan.seed() + ") ===\n");
     report.append("faults injected: ").append(faults.size()).append('\n');
     faults.forEach(f -> report.append("  - ").append(f).append('\n'));
+    effects.appendTo(report);
     report
         .append("  (error 286 seen and resnapshotted by the source: ")
         .append(resnapshots)
@@ -317,6 +331,16 @@ class ConnectFaultSuiteIT {
                 .append(why)
                 .append('\n'));
     report
+        .append("refused by the reference mapping: ")
+        .append(result.refused().size())
+        .append(", problems: ")
+        .append(refusalProblems)
+        .append('\n');
+    report
+        .append("dead-letter reasons not naming the defect: ")
+        .append(reasonProblems)
+        .append('\n');
+    report
         .append("dead-lettered that are not poison: ")
         .append(unexpected.size())
         .append(' ')
@@ -331,8 +355,10 @@ class ConnectFaultSuiteIT {
     log(report.toString());
     Files.writeString(kafka.workDir().resolve("report.txt"), report, StandardCharsets.UTF_8);
 
+    assertEquals(List.of(), effects.unconfirmed(), "faults without their effect" + report);
     assertTrue(result.clean(), "invariant broken: " + result.summary() + report);
-    assertEquals(List.of(), missing, "poison documents not dead-lettered with a reason" + report);
+    assertEquals(List.of(), refusalProblems, "refused documents are not the poison" + report);
+    assertEquals(List.of(), reasonProblems, "poison not dead-lettered for its defect" + report);
     assertEquals(List.of(), unexpected, "records dead-lettered that are not poison" + report);
     assertEquals(List.of(), leaks, "secrets leaked" + report);
     assertTrue(
@@ -347,16 +373,71 @@ class ConnectFaultSuiteIT {
     log("fault: " + what);
   }
 
+  /**
+   * Kills the worker as soon as the copy's first records are in Kafka. Its effect: a collection
+   * whose records are in Kafka while its committed source offset is still inside the copy (a
+   * snapshot position) or missing, so the restarted task must continue that copy from its committed
+   * position (KnownBugs 2: it used to start over with a new stream position).
+   */
+  private void earlyKill(LocalDittoClient ditto, long seeded) {
+    Map<String, Long> inKafka;
+    Map<String, JsonNode> committed;
+    try (TopicRecords topics = new TopicRecords(kafka.bootstrapServers())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      do {
+        requireNotFailed();
+        inKafka = topics.counts(DATA_TOPICS);
+      } while (total(inKafka) == 0 && System.nanoTime() < deadline);
+      committed = committedOffsets();
+    }
+    Map<String, JsonNode> offsets = committed;
+    List<String> inCopy =
+        inKafka.entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .filter(
+                e ->
+                    !offsets.containsKey(e.getKey())
+                        || offsets.get(e.getKey()).has("snapshot_start_token"))
+            .map(e -> e.getKey() + " (" + e.getValue() + " records)")
+            .toList();
+    long inDitto = countDitto(ditto);
+    killWorker("early, in the copy");
+    fault(
+        "early kill: "
+            + effects.record(
+                "kill -9 in the copy",
+                total(inKafka)
+                    + " records in Kafka ("
+                    + seeded
+                    + " documents seeded), Ditto held "
+                    + inDitto
+                    + "; collections with records in Kafka whose committed offset is inside the"
+                    + " copy or missing: "
+                    + inCopy,
+                !inCopy.isEmpty()));
+  }
+
+  private static long total(Map<String, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   private void killWorker(String when) {
+    String held = taskPlacement();
     KafkaProcesses.Worker victim = workers.remove(0);
     victim.child().kill();
+    String address = "127.0.0.1:" + victim.restPort();
     fault(
         "kill -9 of "
             + victim.child().name()
             + " (pid "
             + victim.child().process().pid()
             + ") "
-            + when);
+            + when
+            + ", "
+            + effects.record(
+                "kill -9 " + when,
+                "it ran " + countOf(held, address) + " of the connectors and tasks",
+                held.contains(address)));
     workers.add(kafka.startWorker());
     // Connect still shows the dead worker's tasks RUNNING until the group notices it is gone
     String dead = "127.0.0.1:" + victim.restPort();
@@ -373,9 +454,42 @@ class ConnectFaultSuiteIT {
     workers.add(second);
     awaitRunning();
     Pause.millis(3000 + random.nextInt(3000));
+    // its effect: the group gave the new worker work (else adding and removing it moved nothing)
+    String address = "127.0.0.1:" + second.restPort();
+    String held = taskPlacement();
     workers.remove(second);
     second.child().stop();
-    fault("rebalance: " + second.child().name() + " added, then stopped");
+    fault(
+        "rebalance: "
+            + second.child().name()
+            + " added, then stopped, "
+            + effects.record(
+                "rebalance",
+                "the added worker ran " + countOf(held, address) + " of the connectors and tasks",
+                held.contains(address)));
+  }
+
+  /** Where the connectors and their tasks run: the worker_id of each, from the status API. */
+  private String taskPlacement() {
+    StringBuilder placement = new StringBuilder();
+    for (String c : List.of(SOURCE, SINK)) {
+      JsonNode status = rest().get("connectors/" + c + "/status").body();
+      if (status != null) {
+        placement.append(status.path("connector").path("worker_id").asText()).append(' ');
+        status
+            .path("tasks")
+            .forEach(t -> placement.append(t.path("worker_id").asText()).append(' '));
+      }
+    }
+    return placement.toString();
+  }
+
+  private static int countOf(String placement, String address) {
+    int n = 0;
+    for (String w : placement.split(" ")) {
+      n += w.equals(address) ? 1 : 0;
+    }
+    return n;
   }
 
   private void dittoOutage(FaultProxy proxy, String mode) {
@@ -395,25 +509,37 @@ class ConnectFaultSuiteIT {
       Pause.millis(500);
     }
     proxy.clear();
+    int faulted = proxy.faultedCount() - before;
     fault(
         "Ditto unavailable ("
             + mode
             + ") for "
             + seconds
             + " s, "
-            + (proxy.faultedCount() - before)
-            + " requests faulted");
+            + effects.record(
+                "Ditto unavailable (" + mode + ")", faulted + " requests faulted", faulted > 0));
   }
 
   private void mongoCut(MongoTcpProxy proxy) {
     int seconds =
         plan.minOutageSeconds()
             + random.nextInt(plan.maxOutageSeconds() - plan.minOutageSeconds() + 1);
+    // a cut with nothing connected proves nothing: wait until the drivers are connected
+    await("MongoDB connections through the proxy", 60, () -> proxy.openSockets() > 0);
+    int refusedBefore = proxy.refused();
     proxy.refuse(true);
     int cut = proxy.cut();
     Pause.millis(seconds * 1000L);
     proxy.refuse(false);
-    fault("MongoDB connections cut (" + cut + " sockets), new ones refused for " + seconds + " s");
+    int refused = proxy.refused() - refusedBefore;
+    fault(
+        "MongoDB connections cut, new ones refused for "
+            + seconds
+            + " s, "
+            + effects.record(
+                "MongoDB connections cut",
+                cut + " sockets cut, " + refused + " new connections refused",
+                cut > 0));
   }
 
   /** The proxy answers 400 for requests holding the marker: that record alone goes to the DLQ. */
@@ -554,9 +680,16 @@ class ConnectFaultSuiteIT {
     }
   }
 
-  private int committedSourcePartitions() {
+  /** The committed source offset of each namespace (database.collection) that has one. */
+  private Map<String, JsonNode> committedOffsets() {
     ConnectClient.Response r = rest().get("connectors/" + SOURCE + "/offsets");
-    return r.status() == 200 && r.body() != null ? r.body().path("offsets").size() : 0;
+    Map<String, JsonNode> offsets = new TreeMap<>();
+    if (r.status() == 200 && r.body() != null) {
+      r.body()
+          .path("offsets")
+          .forEach(o -> offsets.put(o.path("partition").path("ns").asText(), o.path("offset")));
+    }
+    return offsets;
   }
 
   private long countDitto(LocalDittoClient ditto) {

@@ -25,9 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  * file) as a child JVM from cli/target/mongo-ditto-cli.jar, killed with SIGKILL and started again
  * on the same offsets file several times while the seeded workload runs, Ditto is unavailable and
  * MongoDB connections are cut; then the same invariant, dead-letter and secret checks as {@link
- * ConnectFaultSuiteIT}. Skipped when the CLI jar is not built (mvn -pl cli,e2e -am verify builds
- * it).
+ * ConnectFaultSuiteIT}. The e2e module depends on cli, so {@code mvn -pl e2e -am verify} (and
+ * {@code -Pfaults}) builds the jar first; a missing or stale jar fails ({@link CliJar}).
  */
 class EmbeddedRunnerFaultIT {
 
@@ -45,6 +45,7 @@ class EmbeddedRunnerFaultIT {
   private final FaultPlan plan = FaultPlan.fromSystemProperties();
   private final Random random = new Random(plan.seed() + 1);
   private final List<String> faults = new ArrayList<>();
+  private final FaultEffects effects = new FaultEffects();
   private final List<String> messages = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
   private Process runner;
@@ -52,10 +53,7 @@ class EmbeddedRunnerFaultIT {
 
   @Test
   void killedRunnerLosesNothing() throws Exception {
-    Path jar = KafkaProcesses.projectRoot().resolve("cli/target/mongo-ditto-cli.jar");
-    Assumptions.assumeTrue(
-        Files.isRegularFile(jar),
-        "no CLI jar at " + jar + " (build it: mvn -pl cli,e2e -am verify)");
+    Path jar = CliJar.fresh();
     Path workDir =
         Files.createDirectories(
             Path.of(
@@ -109,8 +107,8 @@ class EmbeddedRunnerFaultIT {
               dittoKey);
       Path offsets = workDir.resolve("zava.offsets");
       Path deadLetters = workDir.resolve("dead-letters.jsonl");
-      InvariantCheck invariant =
-          new InvariantCheck(db, new LocalDittoClient(ditto.endpoint(), dittoKey), source);
+      LocalDittoClient dittoClient = new LocalDittoClient(ditto.endpoint(), dittoKey);
+      InvariantCheck invariant = new InvariantCheck(db, dittoClient, source);
 
       start(jar, workDir, config, offsets, deadLetters, env);
       AtomicBoolean writing = new AtomicBoolean(true);
@@ -131,26 +129,46 @@ class EmbeddedRunnerFaultIT {
               "zava-workload");
       writer.start();
       try {
-        if (KnownBugs.killBeforeFirstCommitChecked() || KnownBugs.enabled()) {
-          // early in the initial copy, possibly before the first offsets flush (KnownBugs 2)
-          Pause.millis(500 + random.nextInt(2000));
-          runner.destroyForcibly();
-          KafkaProcesses.waitFor(runner, 15);
-          fault(
-              "kill -9 of the embedded runner in its initial copy (offsets file "
-                  + (Files.exists(offsets) ? "written" : "not written yet")
-                  + ")");
-          start(jar, workDir, config, offsets, deadLetters, env);
-        } else {
-          await("a first offsets flush", 120, () -> Files.exists(offsets));
+        // early in the initial copy, before the first offsets flush (KnownBugs 2): as soon as
+        // the first copied documents are in Ditto
+        long inDitto = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (inDitto == 0 && System.nanoTime() < deadline) {
+          assertTrue(runner.isAlive(), "the runner exited: " + tail(logs.get(0)));
+          inDitto = countDitto(dittoClient, source);
+          Pause.millis(20);
         }
+        boolean offsetsWritten = Files.exists(offsets);
+        long inMongo = countMongo(db, source);
+        runner.destroyForcibly();
+        KafkaProcesses.waitFor(runner, 15);
+        fault(
+            "kill -9 of the embedded runner in its initial copy, "
+                + effects.record(
+                    "kill -9 in the copy",
+                    "Ditto held "
+                        + inDitto
+                        + " of "
+                        + inMongo
+                        + " documents, offsets file "
+                        + (offsetsWritten ? "written" : "not written yet"),
+                    inDitto > 0 && (inDitto < inMongo || !offsetsWritten)));
+        start(jar, workDir, config, offsets, deadLetters, env);
         List<Runnable> schedule = new ArrayList<>();
         for (int i = 0; i < Math.max(2, plan.streamingKills() + 1); i++) {
           schedule.add(
               () -> {
+                boolean alive = runner.isAlive();
                 runner.destroyForcibly();
                 KafkaProcesses.waitFor(runner, 15);
-                fault("kill -9 of the embedded runner (start " + starts + ")");
+                fault(
+                    "kill -9 of the embedded runner (start "
+                        + starts
+                        + "), "
+                        + effects.record(
+                            "kill -9 while streaming",
+                            alive ? "the runner was running" : "the runner had already exited",
+                            alive));
                 start(jar, workDir, config, offsets, deadLetters, env);
               });
         }
@@ -160,24 +178,53 @@ class EmbeddedRunnerFaultIT {
           schedule.add(
               () -> {
                 int s = seconds();
+                int before = dittoProxy.faultedCount();
                 if (mode.equals("503")) {
                   dittoProxy.respondWith(503, null);
                 } else {
                   dittoProxy.hang();
                 }
                 Pause.millis(s * 1000L);
+                // an outage nobody hit proves nothing: hold it until the sink has (30 s at most)
+                for (int w = 0; w < 60 && dittoProxy.faultedCount() == before; w++) {
+                  Pause.millis(500);
+                }
                 dittoProxy.clear();
-                fault("Ditto unavailable (" + mode + ") for " + s + " s");
+                int faulted = dittoProxy.faultedCount() - before;
+                fault(
+                    "Ditto unavailable ("
+                        + mode
+                        + ") for "
+                        + s
+                        + " s, "
+                        + effects.record(
+                            "Ditto unavailable (" + mode + ")",
+                            faulted + " requests faulted",
+                            faulted > 0));
               });
         }
         schedule.add(
             () -> {
               int s = seconds();
+              // a cut with nothing connected proves nothing (the runner may just have restarted)
+              long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+              while (mongoProxy.openSockets() == 0 && System.nanoTime() < connectBy) {
+                Pause.millis(100);
+              }
+              int refusedBefore = mongoProxy.refused();
               mongoProxy.refuse(true);
               int cut = mongoProxy.cut();
               Pause.millis(s * 1000L);
               mongoProxy.refuse(false);
-              fault("MongoDB connections cut (" + cut + "), refused for " + s + " s");
+              int refused = mongoProxy.refused() - refusedBefore;
+              fault(
+                  "MongoDB connections cut, refused for "
+                      + s
+                      + " s, "
+                      + effects.record(
+                          "MongoDB connections cut",
+                          cut + " sockets cut, " + refused + " new connections refused",
+                          cut > 0));
             });
         schedule.add(
             () -> {
@@ -209,6 +256,7 @@ class EmbeddedRunnerFaultIT {
       KafkaProcesses.waitFor(runner, 30);
 
       Map<String, String> deadLettered = new TreeMap<>();
+      Map<String, List<String>> reasons = new TreeMap<>();
       List<String> unexpected = new ArrayList<>();
       int heartbeats = 0;
       if (Files.exists(deadLetters)) {
@@ -227,11 +275,15 @@ class EmbeddedRunnerFaultIT {
             unexpected.add(letter.path("stage").asText() + ": " + reason);
           } else if (reason != null && !reason.isBlank()) {
             deadLettered.putIfAbsent(tag, letter.path("stage").asText() + ": " + reason);
+            reasons.computeIfAbsent(tag, t -> new ArrayList<>()).add(reason);
           }
         }
       }
-      List<String> missing =
-          poison.poison().keySet().stream().filter(t -> !deadLettered.containsKey(t)).toList();
+      List<String> reasonProblems = poison.reasonProblems(reasons);
+      List<String> refusalProblems =
+          result == null
+              ? List.of("no check ran")
+              : poison.refusalProblems(result.refused(), Set.of());
       List<String> leaks =
           SecretScan.scan(
               logs,
@@ -247,6 +299,7 @@ class EmbeddedRunnerFaultIT {
                   + ") ===\n");
       report.append("faults injected: ").append(faults.size()).append('\n');
       faults.forEach(f -> report.append("  - ").append(f).append('\n'));
+      effects.appendTo(report);
       report
           .append("changes made: ")
           .append(workload.changes())
@@ -270,6 +323,16 @@ class EmbeddedRunnerFaultIT {
           .append('\n');
       deadLettered.forEach(
           (t, why) -> report.append("  - ").append(t).append(" -> ").append(why).append('\n'));
+      report
+          .append("refused by the reference mapping: ")
+          .append(result.refused().size())
+          .append(", problems: ")
+          .append(refusalProblems)
+          .append('\n');
+      report
+          .append("dead-letter reasons not naming the defect: ")
+          .append(reasonProblems)
+          .append('\n');
       report.append("dead-lettered that are not poison: ").append(unexpected).append('\n');
       report.append("of which heartbeat records (KnownBugs 3): ").append(heartbeats).append('\n');
       report
@@ -281,8 +344,10 @@ class EmbeddedRunnerFaultIT {
       System.out.println(report);
       Files.writeString(workDir.resolve("report.txt"), report);
 
+      assertEquals(List.of(), effects.unconfirmed(), "faults without their effect" + report);
       assertTrue(result.clean(), "invariant broken: " + result.summary() + report);
-      assertEquals(List.of(), missing, "poison not dead-lettered with a reason" + report);
+      assertEquals(List.of(), refusalProblems, "refused documents are not the poison" + report);
+      assertEquals(List.of(), reasonProblems, "poison not dead-lettered for its defect" + report);
       assertEquals(List.of(), unexpected, "dead-lettered records that are not poison" + report);
       assertEquals(List.of(), leaks, "secrets leaked" + report);
     } finally {
@@ -339,15 +404,32 @@ class EmbeddedRunnerFaultIT {
     System.out.println("[fault-suite] fault: " + what);
   }
 
-  private static void await(
-      String what, int seconds, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not reached in " + seconds + " s");
+  /** Documents in the Ditto collections the enabled MongoDB collections map to. */
+  private static long countDitto(LocalDittoClient ditto, Map<String, String> source) {
+    long n = 0;
+    for (String c : enabledCollections(source)) {
+      try {
+        n += ditto.select(source.getOrDefault("collection." + c + ".ditto.collection", c)).size();
+      } catch (RuntimeException e) {
+        // not created yet: nothing copied into it
       }
-      Pause.millis(250);
     }
+    return n;
+  }
+
+  private static long countMongo(MongoDatabase db, Map<String, String> source) {
+    long n = 0;
+    for (String c : enabledCollections(source)) {
+      n += db.getCollection(c).countDocuments();
+    }
+    return n;
+  }
+
+  private static List<String> enabledCollections(Map<String, String> source) {
+    return java.util.Arrays.stream(source.get("collections").split(","))
+        .map(String::trim)
+        .filter(c -> !"false".equals(source.get("collection." + c + ".enabled")))
+        .toList();
   }
 
   private static Map<String, String> readConfig(Path file) throws IOException {

@@ -3,42 +3,34 @@ package io.mongoditto.e2e.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoDatabase;
-import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.localditto.LocalDittoClient;
-import io.mongoditto.mapping.ChangeEventMapper;
-import io.mongoditto.mapping.CollectionMapping;
-import io.mongoditto.mapping.ConversionStats;
-import io.mongoditto.mapping.IdMode;
-import io.mongoditto.mapping.MappingResult;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bson.BsonDocument;
 
 /**
  * The invariant of DESIGN.md, checked document by document and field by field: for every enabled
- * collection, the Ditto documents equal the MongoDB documents mapped with the connector config's
- * own {@link CollectionMapping} ({@link ChangeEventMapper#mapSnapshot}); a disabled collection is
- * absent from Ditto. Documents the mapper refuses are expected absent (they are the poison).
+ * collection, the Ditto documents equal the MongoDB documents mapped by the suite's own {@link
+ * ReferenceMapping} (written from docs/mapping.md, not the connector's mapper), with JSON types
+ * compared exactly; a disabled collection is absent from Ditto. Documents the reference refuses are
+ * expected absent and listed, so the suite can check they are exactly the poison.
  */
 final class InvariantCheck {
 
   /**
-   * The outcome of one comparison; {@code examples} shows a few differences for the failure
-   * message.
+   * The outcome of one comparison; {@code refused} maps each refused document (its poison tag, or
+   * collection/_id) to why; {@code examples} shows a few differences for the failure message.
    */
   record Result(
       long checked,
       List<String> lost,
       List<String> stale,
       List<String> extra,
-      List<String> unmappable,
+      Map<String, String> refused,
       List<String> examples) {
     boolean clean() {
       return lost.isEmpty() && stale.isEmpty() && extra.isEmpty();
@@ -53,69 +45,30 @@ final class InvariantCheck {
           + stale.size()
           + ", extra "
           + extra.size()
+          + ", refused "
+          + refused.size()
           + (examples.isEmpty() ? "" : "; e.g. " + examples);
     }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Numbers by value (Ditto may answer 8 as 8.0); everything else exactly, recursively. */
-  private static final Comparator<JsonNode> NUMERIC =
-      (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-          return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-      };
-
   private final MongoDatabase db;
   private final LocalDittoClient ditto;
-  private final Map<String, CollectionMapping> enabled = new LinkedHashMap<>();
-  private final Map<String, ChangeEventMapper> mappers = new LinkedHashMap<>();
-  private final List<String> disabled = new ArrayList<>();
+  private final Map<String, ReferenceMapping> enabled;
 
   InvariantCheck(MongoDatabase db, LocalDittoClient ditto, Map<String, String> sourceConfig) {
     this.db = db;
     this.ditto = ditto;
-    for (String name : sourceConfig.get("collections").split(",")) {
-      String c = name.trim();
-      String prefix = "collection." + c + ".";
-      if ("false".equalsIgnoreCase(sourceConfig.getOrDefault(prefix + "enabled", "true"))) {
-        disabled.add(c);
-        continue;
-      }
-      IdMode mode =
-          IdMode.valueOf(
-              sourceConfig.getOrDefault(prefix + "id.mode", "match_ids").toUpperCase(Locale.ROOT));
-      List<String> fields =
-          Arrays.stream(sourceConfig.getOrDefault(prefix + "id.fields", "").split(","))
-              .map(String::trim)
-              .filter(s -> !s.isEmpty())
-              .toList();
-      enabled.put(
-          c,
-          new CollectionMapping(
-              c,
-              sourceConfig.getOrDefault(prefix + "ditto.collection", c),
-              mode,
-              fields,
-              Boolean.parseBoolean(
-                  sourceConfig.getOrDefault(prefix + "id.keep.mongo.id", "false"))));
+    boolean filtered = sourceConfig.containsKey("collection.customers.filter");
+    List<String> disagreements = ZavaReference.disagreements(sourceConfig, filtered);
+    if (!disagreements.isEmpty()) {
+      throw new IllegalStateException(
+          "the source config maps the Zava collections differently from the suite's reference"
+              + " mapping (ZavaReference): "
+              + disagreements);
     }
-    // Mappers built and exercised now: other builds in the same tree may recompile
-    // connector/target/classes while a long run goes on, and a class first loaded then is missing.
-    BsonDocument probe =
-        BsonDocument.parse("{\"_id\": \"warm-up\", \"a\": {\"b\": [1, 2.5, NaN]}}");
-    enabled.forEach(
-        (name, mapping) -> {
-          ChangeEventMapper mapper = new ChangeEventMapper(mapping, new ConversionStats());
-          mapper.mapSnapshot(probe, 0);
-          mapper
-              .mapSnapshot(BsonDocument.parse("{\"_id\": \"ok\", \"x\": 1}"), 0)
-              .changes()
-              .forEach(DittoChange::document);
-          mappers.put(name, mapper);
-        });
+    this.enabled = ZavaReference.collections(filtered);
   }
 
   Result check() {
@@ -123,36 +76,32 @@ final class InvariantCheck {
     List<String> lost = new ArrayList<>();
     List<String> stale = new ArrayList<>();
     List<String> extra = new ArrayList<>();
-    List<String> unmappable = new ArrayList<>();
+    Map<String, String> refused = new TreeMap<>();
     List<String> examples = new ArrayList<>();
-    for (CollectionMapping mapping : enabled.values()) {
-      ChangeEventMapper mapper = mappers.get(mapping.mongoCollection());
+    for (Map.Entry<String, ReferenceMapping> c : enabled.entrySet()) {
+      String collection = c.getKey();
       Map<String, JsonNode> expected = new TreeMap<>();
-      for (BsonDocument doc :
-          db.getCollection(mapping.mongoCollection(), BsonDocument.class).find()) {
-        MappingResult r = mapper.mapSnapshot(doc, 0);
-        if (r.failed()) {
-          unmappable.add(
-              mapping.mongoCollection() + "/" + tagOrId(doc) + ": " + r.error().reason());
-          continue;
-        }
-        for (DittoChange change : r.changes()) {
-          expected.put(String.valueOf(change.id()), JSON.valueToTree(change.document()));
+      for (BsonDocument doc : db.getCollection(collection, BsonDocument.class).find()) {
+        ReferenceMapping.Expected e = c.getValue().map(doc);
+        if (e.refusal() != null) {
+          refused.put(tagOrId(collection, doc), e.refusal());
+        } else if (!e.filteredOut()) {
+          expected.put(e.dittoId(), e.document());
         }
       }
       Map<String, JsonNode> actual = new TreeMap<>();
       ditto
-          .selectById(mapping.dittoCollection())
+          .selectById(collection)
           .forEach(
               (id, d) ->
                   actual.put(String.valueOf(id), JSON.valueToTree(DittoMetadata.without(d))));
       for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
         checked++;
         JsonNode got = actual.get(e.getKey());
-        String where = mapping.dittoCollection() + "/" + e.getKey();
+        String where = collection + "/" + e.getKey();
         if (got == null) {
           lost.add(where);
-        } else if (!e.getValue().equals(NUMERIC, got)) {
+        } else if (!sameJson(e.getValue(), got)) {
           stale.add(where);
           if (examples.size() < 3) {
             examples.add(
@@ -162,11 +111,11 @@ final class InvariantCheck {
       }
       for (String id : actual.keySet()) {
         if (!expected.containsKey(id)) {
-          extra.add(mapping.dittoCollection() + "/" + id);
+          extra.add(collection + "/" + id);
         }
       }
     }
-    for (String c : disabled) {
+    for (String c : ZavaReference.disabled()) {
       ditto
           .selectById(c)
           .keySet()
@@ -178,13 +127,60 @@ final class InvariantCheck {
     if (examples.size() < 4 && !extra.isEmpty()) {
       examples.add("extra " + extra.subList(0, Math.min(3, extra.size())));
     }
-    return new Result(checked, lost, stale, extra, unmappable, examples);
+    return new Result(checked, lost, stale, extra, refused, examples);
   }
 
-  private static String tagOrId(BsonDocument doc) {
+  /**
+   * JSON equality with exact types: a string is not a number, an integer is not a float, objects
+   * compare key by key and arrays element by element. One allowance, the local Ditto's: it answers
+   * in JavaScript's JSON, which has one number type, so a float with an integral value (12.0) reads
+   * back as the integer 12. A non-integral float, or an integer read back as a float, still
+   * differs.
+   */
+  static boolean sameJson(JsonNode expected, JsonNode actual) {
+    if (expected.isNumber() && actual.isNumber()) {
+      if (expected.isIntegralNumber()) {
+        return actual.isIntegralNumber()
+            && expected.bigIntegerValue().equals(actual.bigIntegerValue());
+      }
+      double want = expected.doubleValue();
+      if (actual.isIntegralNumber()) {
+        return want == Math.rint(want)
+            && actual.decimalValue().compareTo(expected.decimalValue()) == 0;
+      }
+      return Double.compare(want, actual.doubleValue()) == 0;
+    }
+    if (expected.isObject() && actual.isObject()) {
+      if (expected.size() != actual.size()) {
+        return false;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode other = actual.get(e.getKey());
+        if (other == null || !sameJson(e.getValue(), other)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (expected.isArray() && actual.isArray()) {
+      if (expected.size() != actual.size()) {
+        return false;
+      }
+      for (int i = 0; i < expected.size(); i++) {
+        if (!sameJson(expected.get(i), actual.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return expected.getNodeType() == actual.getNodeType() && expected.equals(actual);
+  }
+
+  private static String tagOrId(String collection, BsonDocument doc) {
     return doc.containsKey(PoisonDocuments.TAG_FIELD)
         ? doc.getString(PoisonDocuments.TAG_FIELD).getValue()
-        : String.valueOf(doc.get("_id"));
+        : collection + "/" + doc.get("_id");
   }
 
   private static String abbreviate(JsonNode node) {

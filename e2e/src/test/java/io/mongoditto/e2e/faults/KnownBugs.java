@@ -9,10 +9,11 @@ package io.mongoditto.e2e.faults;
  *   <li>Fixed ({@link #mixedIdTypesChecked()}): snapshot chunks read {@code _id > last}, which only
  *       matches _ids of the same BSON type, so a collection with mixed _id types was not copied
  *       past the type change. Checked by the object-_id poison document read by the snapshot.
- *   <li>Fixed ({@link #killBeforeFirstCommitChecked()}): a source task killed after its snapshot
- *       records reached Kafka but before a first offset commit started over with a new stream
- *       position, so documents deleted (or whose mapped id changed) in between stayed in Ditto.
- *       Checked by killing the worker / runner early in the copy, without waiting for an offset.
+ *   <li>Fixed: a source task killed after its snapshot records reached Kafka but before a first
+ *       offset commit started over with a new stream position, so documents deleted (or whose
+ *       mapped id changed) in between stayed in Ditto. Checked by killing the worker / runner as
+ *       soon as the copy's first records are through, and confirming (FaultEffects) that records
+ *       were in Kafka without a committed offset / the copy was not through.
  *   <li>Fixed (the embedded runner's dead letters must hold no heartbeat): the embedded runner
  *       handed the source's heartbeat records (topic {@code <prefix>.heartbeat}) to the sink, which
  *       dead-lettered each as "not a Ditto change record".
@@ -24,11 +25,6 @@ final class KnownBugs {
 
   /** Bug 1 is fixed: the object-_id poison document is written before the snapshot too. */
   static boolean mixedIdTypesChecked() {
-    return true;
-  }
-
-  /** Bug 2 is fixed in the source task: the first kill comes before any offset flush. */
-  static boolean killBeforeFirstCommitChecked() {
     return true;
   }
 

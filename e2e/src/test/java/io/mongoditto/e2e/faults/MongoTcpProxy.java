@@ -25,6 +25,7 @@ final class MongoTcpProxy implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean refusing = new AtomicBoolean();
   private final AtomicInteger cuts = new AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
   private volatile boolean closed;
 
   MongoTcpProxy(int targetPort) {
@@ -43,6 +44,11 @@ final class MongoTcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /** Sockets open through the proxy now (two per driver connection: client and upstream). */
+  int openSockets() {
+    return open.size();
+  }
+
   /** Closes every connection through the proxy; returns how many were cut. */
   int cut() {
     int n = 0;
@@ -55,6 +61,11 @@ final class MongoTcpProxy implements AutoCloseable {
     return n;
   }
 
+  /** Connections refused so far (while {@link #refuse(boolean)} was on). */
+  int refused() {
+    return refused.get();
+  }
+
   /** While on, new connections are accepted and closed at once (connection reset). */
   void refuse(boolean on) {
     refusing.set(on);
@@ -65,6 +76,7 @@ final class MongoTcpProxy implements AutoCloseable {
       try {
         Socket client = server.accept();
         if (refusing.get()) {
+          refused.incrementAndGet();
           closeQuietly(client);
           continue;
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -23,10 +24,65 @@ final class PoisonDocuments {
   /** poison tag -> what is wrong with it. */
   private final Map<String, String> poison = new LinkedHashMap<>();
 
+  /** poison tag -> what its dead-letter reason must say (the defect, in the reason's words). */
+  private final Map<String, String> defects = new LinkedHashMap<>();
+
   private final List<String> edgeNotStorable = new ArrayList<>();
 
   Map<String, String> poison() {
     return poison;
+  }
+
+  /** The text the dead-letter reason of poison {@code tag} must hold. */
+  String defect(String tag) {
+    return defects.get(tag);
+  }
+
+  /** A poison written by the suite itself (e.g. one Ditto refuses), with its reason's text. */
+  void add(String tag, String what, String defect) {
+    poison.put(tag, what);
+    defects.put(tag, defect);
+  }
+
+  /**
+   * What the reference mapping refused ({@code refused}: poison tag or collection/_id -> why)
+   * compared with the poison still in MongoDB (every poison but {@code notInMongo}): a refused
+   * document that is not poison, or poison that is not refused, is a problem.
+   */
+  List<String> refusalProblems(Map<String, String> refused, Set<String> notInMongo) {
+    List<String> problems = new ArrayList<>();
+    refused.forEach(
+        (what, why) -> {
+          if (!poison.containsKey(what)) {
+            problems.add("refused but not poison: " + what + " (" + why + ")");
+          }
+        });
+    for (String tag : poison.keySet()) {
+      if (!notInMongo.contains(tag) && !refused.containsKey(tag)) {
+        problems.add("poison the reference mapping accepts: " + tag + " [" + poison.get(tag) + "]");
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Poison whose dead-letter reasons ({@code reasons}: tag -> every reason it was dead-lettered
+   * with) are missing or do not name its defect.
+   */
+  List<String> reasonProblems(Map<String, List<String>> reasons) {
+    List<String> problems = new ArrayList<>();
+    for (String tag : poison.keySet()) {
+      List<String> given = reasons.getOrDefault(tag, List.of());
+      if (given.isEmpty()) {
+        problems.add(tag + ": not dead-lettered with a reason");
+      }
+      for (String reason : given) {
+        if (!reason.contains(defects.get(tag))) {
+          problems.add(tag + ": reason '" + reason + "' does not say '" + defects.get(tag) + "'");
+        }
+      }
+    }
+    return problems;
   }
 
   /** Edge documents the local MongoDB refused to store (not a pipeline result; reported). */
@@ -47,6 +103,7 @@ final class PoisonDocuments {
         "stores",
         p + "missing-id-field",
         "single_field id field store_id missing",
+        "id field is missing",
         new Document("_id", new ObjectId()).append("name", "no store_id"));
     poisonDoc(
         db,
@@ -54,13 +111,20 @@ final class PoisonDocuments {
         "customers",
         p + "null-id-field",
         "single_field id field customer_id null",
-        new Document("_id", new ObjectId()).append("customer_id", null).append("name", "null id"));
+        "id field is null",
+        // matches the filtered run's customers filter: it is poison there too
+        new Document("_id", new ObjectId())
+            .append("customer_id", null)
+            .append("name", "null id")
+            .append("deleted", false)
+            .append("active", true));
     poisonDoc(
         db,
         neighbour,
         "orders",
         p + "array-id-field",
         "single_field id field order_id is an array",
+        "id field is an array",
         new Document("_id", new ObjectId()).append("order_id", List.of("a", "b")));
     if (round > 0 || KnownBugs.mixedIdTypesChecked() || KnownBugs.enabled()) {
       // In round 0 it is read by the snapshot, among string _ids (KnownBugs 1: once skipped there)
@@ -70,6 +134,7 @@ final class PoisonDocuments {
           "categories",
           p + "object-id",
           "object _id under match_ids",
+          "embedded document",
           new Document("_id", new Document("region", "eu").append("n", round))
               .append("name", "object id"));
     }
@@ -79,6 +144,7 @@ final class PoisonDocuments {
         "products",
         p + "nan",
         "NaN value (unconvertible)",
+        "NaN",
         new Document("_id", new ObjectId())
             .append("product_id", p + "nan-product")
             .append("price", Double.NaN));
@@ -88,6 +154,7 @@ final class PoisonDocuments {
         "inventory",
         p + "infinity",
         "-Infinity value in a nested field (unconvertible)",
+        "-Infinity",
         new Document("_id", p + "inf-inv")
             .append("stock", new Document("level", Double.NEGATIVE_INFINITY)));
     poisonDoc(
@@ -96,6 +163,7 @@ final class PoisonDocuments {
         "order_items",
         p + "over-5mib",
         "mapped document over Ditto's 5 MiB limit",
+        "5242880",
         new Document("_id", p + "big-item").append("blob", "x".repeat(OVER_LIMIT_BYTES)));
 
     // Valid edge cases: must reach Ditto exactly as mapped.
@@ -126,11 +194,12 @@ final class PoisonDocuments {
       String collection,
       String tag,
       String what,
+      String defect,
       Document doc) {
     neighbour.accept(collection);
     doc.append(TAG_FIELD, tag);
     db.getCollection(collection).insertOne(doc);
-    poison.put(tag, collection + ": " + what);
+    add(tag, collection + ": " + what, defect);
     neighbour.accept(collection);
   }
 

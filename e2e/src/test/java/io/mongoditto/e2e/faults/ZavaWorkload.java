@@ -1,5 +1,6 @@
 package io.mongoditto.e2e.faults;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -17,9 +18,11 @@ import org.bson.types.ObjectId;
 
 /**
  * A seeded random workload on the eight Zava collections: inserts, {@code $set} and {@code $unset}
- * of nested paths, {@code $set} of whole sub-objects, replaces, deletes and (on the single_field
- * collections, which have pre-images) changes of the mapped id field. The same seed gives the same
- * sequence of operations and values. Not thread-safe: one writer thread.
+ * of nested paths, {@code $set} of whole sub-objects, sub-objects replaced by scalars, array
+ * elements set by index, customers flipping in and out of the filtered run's filter, replaces,
+ * deletes and (on the single_field collections, which have pre-images) changes of the mapped id
+ * field. The same seed gives the same sequence of operations and values. Not thread-safe: one
+ * writer thread.
  */
 final class ZavaWorkload {
 
@@ -62,6 +65,9 @@ final class ZavaWorkload {
             "set-nested",
             "unset-nested",
             "set-subobject",
+            "map-to-scalar",
+            "array-index",
+            "filter-flip",
             "replace",
             "delete",
             "id-change")) {
@@ -107,23 +113,49 @@ final class ZavaWorkload {
     Coll c = COLLECTIONS.get(random.nextInt(COLLECTIONS.size()));
     List<Object> ids = live.get(c.name());
     int roll = random.nextInt(100);
-    if (ids.size() < 5 || roll < 25) {
+    if (ids.size() < 5 || roll < 22) {
       insert(c);
-    } else if (roll < 45) {
+    } else if (roll < 38) {
       update(c, pick(ids), Updates.set(randomNestedPath(), value()), "set-nested");
-    } else if (roll < 58) {
+    } else if (roll < 48) {
       update(
           c,
           pick(ids),
           Updates.unset(random.nextBoolean() ? "address.zip" : "attrs.size"),
           "unset-nested");
-    } else if (roll < 68) {
+    } else if (roll < 56) {
       update(
           c,
           pick(ids),
           Updates.set("attrs", new Document("color", COLORS[random.nextInt(COLORS.length)])),
           "set-subobject");
-    } else if (roll < 80) {
+    } else if (roll < 62) {
+      // an object becomes a scalar (its old keys must not come back when it is an object again)
+      update(
+          c,
+          pick(ids),
+          Updates.set(random.nextBoolean() ? "attrs" : "address", value()),
+          "map-to-scalar");
+    } else if (roll < 68) {
+      // one array element by index: Ditto's array is a register, written whole
+      Object id = pick(ids);
+      update(
+          c,
+          Filters.and(Filters.eq("_id", id), Filters.type("tags", "array")),
+          Updates.set("tags." + random.nextInt(2), "t" + random.nextInt(100)),
+          "array-index");
+    } else if (roll < 72) {
+      // customers start and stop matching the filtered run's filter
+      Coll customers = COLLECTIONS.get(1);
+      List<Object> customerIds = live.get(customers.name());
+      if (!customerIds.isEmpty()) {
+        update(
+            customers,
+            pick(customerIds),
+            Updates.set(random.nextBoolean() ? "active" : "deleted", random.nextBoolean()),
+            "filter-flip");
+      }
+    } else if (roll < 82) {
       Object id = pick(ids);
       Document replacement = body(c, id, random.nextBoolean());
       keepIdField(c, id, replacement);
@@ -176,8 +208,16 @@ final class ZavaWorkload {
   }
 
   private void update(Coll c, Object id, Bson update, String kind) {
-    if (collection(c).updateOne(Filters.eq("_id", id), update).getMatchedCount() > 0) {
-      count(kind);
+    update(c, Filters.eq("_id", id), update, kind);
+  }
+
+  private void update(Coll c, Bson filter, Bson update, String kind) {
+    try {
+      if (collection(c).updateOne(filter, update).getMatchedCount() > 0) {
+        count(kind);
+      }
+    } catch (MongoWriteException e) {
+      // a path through a field that became a scalar: MongoDB refuses it, nothing changed
     }
   }
 
@@ -206,6 +246,13 @@ final class ZavaWorkload {
                         "geo",
                         new Document("lat", 47 + random.nextDouble())
                             .append("lng", -122 + random.nextDouble())));
+    if (c.name().equals("customers")) {
+      // what the filtered run's customers filter and excluded fields look at
+      d.append("active", random.nextInt(10) < 7)
+          .append("deleted", random.nextInt(10) < 2)
+          .append("phone", "+1-206-555-" + (1000 + random.nextInt(9000)))
+          .append("marketing_opt_in", random.nextBoolean());
+    }
     if (full) {
       d.append(
               "attrs",

@@ -63,6 +63,12 @@ class UnifiedSpecRunnerIT {
           "assertCollectionNotExists",
           "failPoint");
 
+  /**
+   * Spec tests the local MongoDB passes with the fixtures of ../shared (67 of 91 when this was
+   * written; a real replica set meets more requirements and passes more). Raise it as more pass.
+   */
+  private static final int MIN_PASSED = 67;
+
   private static final ConcurrentLinkedQueue<String[]> OUTCOMES = new ConcurrentLinkedQueue<>();
   private static MongoUnderTest mongo;
   private static int[] serverVersion;
@@ -150,7 +156,10 @@ class UnifiedSpecRunnerIT {
   Stream<DynamicNode> specTests() throws IOException {
     String dir = System.getProperty("mongodb.spec.dir");
     if (dir == null || !Files.isDirectory(Paths.get(dir))) {
-      String reason = "spec directory (system property mongodb.spec.dir) not found: " + dir;
+      String reason =
+          "MongoDB's spec fixtures are not here (kept outside the repository for their licence, in"
+              + " ../shared/fixtures/mongodb-spec; system property mongodb.spec.dir): "
+              + dir;
       OUTCOMES.add(new String[] {"-", "all spec tests", "skipped", reason});
       return Stream.of(DynamicTest.dynamicTest("spec tests", () -> Assumptions.abort(reason)));
     }
@@ -170,7 +179,22 @@ class UnifiedSpecRunnerIT {
       }
       containers.add(DynamicContainer.dynamicContainer(fileName, tests));
     }
+    // runs after every spec test (dynamic tests run in order): a runner that skips them all fails
+    containers.add(
+        DynamicTest.dynamicTest("at least " + MIN_PASSED + " passed", () -> minPassed()));
     return containers.stream();
+  }
+
+  private static void minPassed() {
+    long passed = OUTCOMES.stream().filter(o -> "passed".equals(o[2])).count();
+    if (passed < MIN_PASSED) {
+      throw new AssertionError(
+          "only "
+              + passed
+              + " of the spec tests passed (at least "
+              + MIN_PASSED
+              + " expected): the runner skips what it used to run");
+    }
   }
 
   private static void runOne(String fileName, BsonDocument file, BsonDocument test)

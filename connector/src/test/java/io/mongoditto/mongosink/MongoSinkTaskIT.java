@@ -1,0 +1,200 @@
+package io.mongoditto.mongosink;
+
+import static com.mongodb.client.model.Filters.eq;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.mongoditto.localditto.LocalDitto;
+import io.mongoditto.localditto.LocalDittoClient;
+import io.mongoditto.localmongo.LocalMongo;
+import io.mongoditto.sink.StandInSinkContext;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The Ditto -> MongoDB task driven directly, against the local MongoDB and the local Ditto: the
+ * paths a Connect cluster rarely shows (requeryRequired, MongoDB unreachable, values written back
+ * in canonical form, bad messages with and without a dead-letter queue).
+ */
+class MongoSinkTaskIT {
+
+  private static LocalMongo mongo;
+  private static LocalDitto ditto;
+  private static MongoClient client;
+  private static LocalDittoClient dittoClient;
+  private final List<String> deadLettered = new ArrayList<>();
+  private MongoSinkTask task;
+  private String database;
+  private long offset;
+  private long txn = 1000;
+
+  @BeforeAll
+  static void start() {
+    mongo = LocalMongo.start();
+    ditto = LocalDitto.start();
+    client = MongoClients.create(mongo.connectionString());
+    dittoClient = new LocalDittoClient(ditto);
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    ditto.close();
+    mongo.close();
+  }
+
+  @AfterEach
+  void stopTask() {
+    if (task != null) {
+      task.stop();
+    }
+  }
+
+  private Map<String, String> props(String uri) {
+    Map<String, String> p = new HashMap<>();
+    p.put("name", "reverse-test");
+    p.put("mongodb.uri", uri);
+    p.put("mongodb.database", database);
+    p.put("mongodb.server.selection.timeout.ms", "1500");
+    p.put("ditto.endpoint", ditto.endpoint());
+    p.put("ditto.api.key", ditto.apiKey());
+    p.put("collections", database + "_inv");
+    return p;
+  }
+
+  private void startTask(Map<String, String> props, boolean withDeadLetters) {
+    task = new MongoSinkTask();
+    task.initialize(
+        StandInSinkContext.create(
+            withDeadLetters
+                ? (record, error) -> {
+                  deadLettered.add(error.getMessage());
+                  return CompletableFuture.completedFuture(null);
+                }
+                : null));
+    task.start(props);
+  }
+
+  private SinkRecord record(String json) {
+    return new SinkRecord("ditto-cdc", 0, null, null, null, json, offset++);
+  }
+
+  private SinkRecord upsert(String collection, String before, String after) {
+    return record(
+        "{\"txnId\": "
+            + (++txn)
+            + ", \"type\": \"documentChanged\", \"collection\": \""
+            + collection
+            + "\", \"change\": {\"method\": \"upsert\", \"oldValue\": "
+            + before
+            + ", \"newValue\": "
+            + after
+            + "}}");
+  }
+
+  @Test
+  void requeryRequiredFillsWhatMongoDbLacksAndOverwritesNothing(TestInfo info) {
+    database = "requery" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "b").append("qty", 5));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:a), (:b)",
+        Map.of(
+            "a", Map.of("_id", "a", "qty", 1),
+            "b", Map.of("_id", "b", "qty", 6, "loc", "shelf 3")));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(record("{\"txnId\": 2000, \"type\": \"requeryRequired\", \"documents\": []}")));
+
+    assertEquals(new Document("_id", "a").append("qty", 1), inv.find(eq("_id", "a")).first());
+    Document b = inv.find(eq("_id", "b")).first();
+    assertEquals(5, b.get("qty"), "a value both sides hold differently is not overwritten");
+    assertEquals("shelf 3", b.get("loc"), "a field MongoDB lacks is added");
+    assertEquals(1, task.metrics().requeries.count());
+    assertEquals(1, task.metrics().conflicts.count());
+  }
+
+  @Test
+  void mongoDbUnreachableHandsTheBatchBackAndItAppliesLater(TestInfo info) {
+    database = "outage" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    startTask(props("mongodb://127.0.0.1:1/?directConnection=true"), true);
+    SinkRecord insert = upsert(coll, "null", "{\"_id\": \"x\", \"qty\": 3}");
+    assertThrows(RetriableException.class, () -> task.put(List.of(insert)));
+    assertEquals(1, task.metrics().retries.count());
+    task.stop();
+
+    startTask(props(mongo.connectionString()), true);
+    task.put(List.of(insert));
+    assertEquals(
+        3,
+        client.getDatabase(database).getCollection(coll).find(eq("_id", "x")).first().get("qty"));
+  }
+
+  @Test
+  void aDateTextWithoutMillisecondsIsWrittenBackToDittoInCanonicalForm(TestInfo info) {
+    database = "canon" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "d").append("counted", new Date(1_700_000_000_000L)));
+    String before = "{\"_id\": \"d\", \"counted\": \"2023-11-14T22:13:20.000Z\"}";
+    String after = "{\"_id\": \"d\", \"counted\": \"2026-03-02T03:04:05Z\"}";
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)",
+        Map.of("d", Map.of("_id", "d", "counted", "2026-03-02T03:04:05Z")));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(List.of(upsert(coll, before, after)));
+
+    assertInstanceOf(Date.class, inv.find(eq("_id", "d")).first().get("counted"));
+    assertEquals(
+        Date.from(java.time.Instant.parse("2026-03-02T03:04:05Z")),
+        inv.find(eq("_id", "d")).first().get("counted"));
+    assertEquals(
+        "2026-03-02T03:04:05.000Z",
+        dittoClient.selectById(coll).get("d").get("counted"),
+        "Ditto holds the form MongoDB's Date maps to");
+    assertEquals(1, task.metrics().normalizations.count());
+  }
+
+  @Test
+  void aBadMessageIsDeadLetteredWithItsReasonOrFailsTheTaskWithoutAQueue(TestInfo info) {
+    database = "poison" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    startTask(props(mongo.connectionString()), true);
+    task.put(
+        List.of(
+            record("{\"type\": \"documentChanged\", \"collection\": \"" + coll + "\"}"),
+            upsert(coll, "null", "{\"_id\": \"ok\", \"qty\": 1}")));
+    assertEquals(1, deadLettered.size());
+    assertTrue(deadLettered.get(0).contains("txnId"), deadLettered.get(0));
+    assertEquals(
+        1, client.getDatabase(database).getCollection(coll).countDocuments(eq("_id", "ok")));
+    task.stop();
+
+    startTask(props(mongo.connectionString()), false);
+    ConnectException e =
+        assertThrows(ConnectException.class, () -> task.put(List.of(record("not json"))));
+    assertTrue(e.getMessage().contains("dead-letter"), e.getMessage());
+  }
+}

@@ -1,0 +1,73 @@
+package io.mongoditto.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mongoditto.cli.ExitCodes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's main command, at a small scale: local MongoDB and Ditto, seed, live changes,
+ * compare.
+ */
+class DemoCommandIT {
+
+  private static final Pattern ROW =
+      Pattern.compile("(?m)^(\\w+)\\s+([\\d,]+)\\s+([\\d,]+)\\s+(OK|MISMATCH)");
+
+  private static final Pattern PROGRESS_DONE =
+      Pattern.compile("(?m)^(\\w+)\\s+([\\d,]+) / [\\d,]+ \\(\\s*\\d+%\\).*\\bdone$");
+
+  @Test
+  void demoEndsWithEqualCountsAndExitCodeZero() {
+    CliRun r = CliRun.run("demo", "--scale", "0.003", "--live-changes", "200", "--sample", "10");
+    assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+    Map<String, long[]> rows = new HashMap<>();
+    Matcher m = ROW.matcher(r.out());
+    while (m.find()) {
+      rows.put(m.group(1), new long[] {parse(m.group(2)), parse(m.group(3))});
+      assertEquals("OK", m.group(4), r::toString);
+    }
+    for (String c :
+        new String[] {
+          "stores", "customers", "categories", "products", "inventory", "orders", "order_items"
+        }) {
+      long[] counts = rows.get(c);
+      assertTrue(counts != null, () -> c + " missing from the summary\n" + r);
+      assertEquals(counts[0], counts[1], () -> c + ": MongoDB vs Ditto\n" + r);
+      assertTrue(counts[0] > 0, () -> c + " is empty\n" + r);
+    }
+    assertTrue(r.out().contains("All collections match."), r::toString);
+    // The progress lines count documents (in Ditto, against MongoDB's), not change records: each
+    // collection's last line ends at MongoDB's count although live changes touched many of them.
+    Matcher done = PROGRESS_DONE.matcher(r.out());
+    Map<String, Long> progressed = new HashMap<>();
+    while (done.find()) {
+      progressed.put(done.group(1), parse(done.group(2)));
+    }
+    for (Map.Entry<String, long[]> row : rows.entrySet()) {
+      assertEquals(
+          row.getValue()[0],
+          progressed.get(row.getKey()),
+          () -> row.getKey() + ": the progress line's documents\n" + r);
+    }
+    assertTrue(
+        Pattern.compile("Sync lag: a MongoDB write was readable in Ditto \\d+ ms later")
+            .matcher(r.out())
+            .find(),
+        r::toString);
+    assertTrue(
+        r.out().contains("product_embeddings") && r.out().contains("not synced"), r::toString);
+    assertTrue(
+        Pattern.compile("metrics +http://127.0.0.1:\\d+/metrics").matcher(r.out()).find(),
+        r::toString);
+  }
+
+  private static long parse(String n) {
+    return Long.parseLong(n.replace(",", ""));
+  }
+}
