@@ -10,14 +10,17 @@ import io.mongoditto.cli.HealthOptions;
 import io.mongoditto.cli.MongoClients;
 import io.mongoditto.cli.ProgressDisplay;
 import io.mongoditto.cli.UserException;
+import io.mongoditto.cli.config.CdcConsumerSettings;
 import io.mongoditto.cli.config.Keys;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.ops.OpsServer;
+import io.mongoditto.cli.ops.StatusLine;
 import io.mongoditto.cli.verify.ResultTable;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
+import io.mongoditto.localditto.CdcOptions;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localmongo.LocalMongo;
 import io.mongoditto.tools.seed.ZavaRetailGenerator;
@@ -50,9 +53,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Starts the local MongoDB and the local Ditto, loads the Zava Retail dataset, runs the embedded",
       "sync (initial copy, then change streams; a progress line per collection), applies a burst of live",
-      "updates, replaces, inserts and deletes half-way, waits until Ditto caught up, then prints the",
-      "MongoDB and Ditto counts per collection, a field-by-field sample comparison and the sync lag.",
-      "Exit code 0 when every collection matches. No Kafka, Docker, MongoDB or Ditto account needed."
+      "updates, replaces, inserts and deletes half-way, waits until Ditto caught up; then store devices",
+      "write into Ditto (new orders with items, stock counts, a deleted item), which reach MongoDB",
+      "through Ditto's CDC feed, and one stock count is edited on both sides at once. Prints the",
+      "MongoDB and Ditto counts per collection, a field-by-field sample comparison, the devices'",
+      "writes in MongoDB, each direction's lag, and checks that nothing moves afterwards (no echoes).",
+      "Exit code 0 when both directions match. No Kafka, Docker, MongoDB or Ditto account needed."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -60,6 +66,13 @@ final class DemoCommand implements Callable<Integer> {
   static final double DEFAULT_SCALE = 0.1;
 
   static final String DATABASE = "zava";
+
+  /** New orders the store devices take. */
+  static final int DEVICE_ORDERS = 3;
+
+  /** How long nothing may move once both sides agree. */
+  static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
+
   static final int DEMO_HISTORY = 200_000;
 
   @Spec private CommandSpec spec;
@@ -173,7 +186,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private LocalDitto startDitto() {
     try {
-      return LocalDitto.start(LocalDitto.Options.defaults().withPort(dittoPort));
+      // With its CDC feed (a one-node broker in this process): the runner reads it as it would
+      // read a Data Bridge on Ditto's cloud Kafka, for the Ditto -> MongoDB direction.
+      return LocalDitto.start(
+          LocalDitto.Options.defaults().withPort(dittoPort).withCdc(CdcOptions.inProcessBroker()));
     } catch (RuntimeException e) {
       throw new UserException(
           "cannot start the local Ditto (it needs Node.js 20 and the npm package"
@@ -200,7 +216,11 @@ final class DemoCommand implements Callable<Integer> {
                 Keys.DITTO_API_KEY,
                 ditto.apiKey(),
                 "name",
-                "zava-retail-demo"));
+                "zava-retail-demo",
+                CdcConsumerSettings.BOOTSTRAP_SERVERS,
+                ditto.cdcBootstrapServers(),
+                CdcConsumerSettings.TOPIC,
+                ditto.cdcTopic()));
   }
 
   private int runDemo(
@@ -339,7 +359,43 @@ final class DemoCommand implements Callable<Integer> {
           Locale.ROOT,
           "Applied %,d live changes (updates with $unset, replaces, inserts, deletes) while syncing.%n",
           burst);
+      out.flush();
+
+      // The store devices: their writes reach Ditto's server, and through its CDC feed MongoDB.
+      out.println();
+      out.println(
+          "Store devices write into Ditto (new orders with items, stock counts, a delete):");
+      out.flush();
+      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+      DemoDevices.Played played = DemoDevices.play(ditto, db, DEVICE_ORDERS, nextOrderId(db), seed);
+      Map<Integer, Document> arrived =
+          DemoDevices.awaitInMongo(db, played, remaining(deadline, Duration.ofSeconds(120)));
+      if (arrived != null) {
+        arrived.forEach(
+            (orderId, doc) ->
+                out.printf(
+                    Locale.ROOT,
+                    "  order %d (%d item(s)) from a device -> in MongoDB as _id %s%n",
+                    orderId,
+                    doc.getInteger("item_count", 0),
+                    doc.get("_id")));
+        out.printf(
+            Locale.ROOT,
+            "  %d stock counts changed on devices -> in MongoDB; order item %s deleted on a"
+                + " device -> gone from MongoDB%n",
+            played.stockLevels().size(),
+            played.deletedItemId());
+      } else {
+        out.println("  the devices' writes did not all reach MongoDB in time");
+      }
+      DemoConflict.Outcome conflict =
+          DemoConflict.play(db, ditto, remaining(deadline, Duration.ofSeconds(60)));
+      out.println("Conflict: " + conflict.describe() + ".");
+      awaitConverged(verifier, synced, sync, deadline, () -> {});
+
       long lagMillis = measureLag(db, ditto);
+      long reverseLagMillis = DemoDevices.measureLag(ditto, db);
+      DemoQuiet.Result quiet = DemoQuiet.watch(db, sync, QUIET_PERIOD);
 
       List<SyncVerifier.Result> results = new ArrayList<>();
       for (CollectionConfig e : synced) {
@@ -358,8 +414,30 @@ final class DemoCommand implements Callable<Integer> {
               "-");
         }
       }
+      out.println();
+      out.println("Ditto -> MongoDB (the devices' writes):");
+      List<DemoDevices.Row> deviceRows = DemoDevices.verify(db, played);
+      out.printf(
+          Locale.ROOT, "%-20s %-16s %8s %12s%n", "collection", "on devices", "", "in MongoDB");
+      for (DemoDevices.Row row : deviceRows) {
+        out.printf(
+            Locale.ROOT,
+            "%-20s %-16s %8d %12d  %s%n",
+            row.collection(),
+            row.what(),
+            row.expected(),
+            row.found(),
+            row.ok() ? "OK" : "MISMATCH");
+      }
+      out.println();
       out.printf(
           Locale.ROOT, "Sync lag: a MongoDB write was readable in Ditto %d ms later.%n", lagMillis);
+      out.printf(
+          Locale.ROOT,
+          "Sync lag: a Ditto write was readable in MongoDB %d ms later.%n",
+          reverseLagMillis);
+      out.println("Status: " + StatusLine.of(sync));
+      out.println(quiet.describe() + ".");
       if (sync.deadLetters() > 0) {
         out.printf("Dead letters: %d (%s)%n", sync.deadLetters(), sync.deadLetterFile());
       }
@@ -367,10 +445,33 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       boolean ok =
           results.stream().allMatch(SyncVerifier.Result::matches)
+              && arrived != null
+              && deviceRows.stream().allMatch(DemoDevices.Row::ok)
+              && conflict.settled()
+              && quiet.quiet()
               && sync.failure() == null
-              && lagMillis >= 0;
+              && sync.dittoToMongo().map(r -> r.isRunning()).orElse(false)
+              && lagMillis >= 0
+              && reverseLagMillis >= 0;
       return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
+  }
+
+  /** The first order number no order uses yet (the devices' new orders follow it). */
+  private static int nextOrderId(MongoDatabase db) {
+    Document last =
+        db.getCollection(ZavaRetailSpec.ORDERS)
+            .find()
+            .sort(new Document("order_id", -1))
+            .limit(1)
+            .first();
+    return last == null ? 1 : last.getInteger("order_id") + 1;
+  }
+
+  /** What is left until {@code deadline}, at most {@code cap}. */
+  private static Duration remaining(long deadline, Duration cap) {
+    long left = Math.max(0, deadline - System.nanoTime());
+    return Duration.ofNanos(Math.min(left, cap.toNanos()));
   }
 
   /** Waits until the initial copy of the empty collections is over (a short idle pause). */

@@ -130,4 +130,68 @@ final class DemoDevices {
     }
     return null;
   }
+
+  /** One line of the Ditto -> MongoDB table: what the devices did, and what MongoDB shows of it. */
+  record Row(String collection, String what, int expected, long found) {
+
+    boolean ok() {
+      return expected == found;
+    }
+  }
+
+  /** What MongoDB holds of the devices' writes now. */
+  static List<Row> verify(MongoDatabase db, Played played) {
+    MongoCollection<Document> items = db.getCollection(ORDER_ITEMS);
+    long counts = 0;
+    for (Map.Entry<String, Integer> e : played.stockLevels().entrySet()) {
+      Document d = db.getCollection(INVENTORY).find(Filters.eq("_id", e.getKey())).first();
+      if (d != null && d.get("stock_level") instanceof Number n && n.intValue() == e.getValue()) {
+        counts++;
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    rows.add(
+        new Row(
+            ORDERS,
+            "new",
+            played.orderIds().size(),
+            db.getCollection(ORDERS).countDocuments(Filters.in("order_id", played.orderIds()))));
+    rows.add(
+        new Row(
+            ORDER_ITEMS,
+            "new",
+            played.itemIds().size(),
+            items.countDocuments(Filters.in("_id", played.itemIds()))));
+    rows.add(new Row(INVENTORY, "counts changed", played.stockLevels().size(), counts));
+    if (played.deletedItemId() != null) {
+      rows.add(
+          new Row(
+              ORDER_ITEMS,
+              "deleted",
+              1,
+              1 - items.countDocuments(Filters.eq("_id", played.deletedItemId()))));
+    }
+    return rows;
+  }
+
+  /**
+   * Writes one change into Ditto (store 1's marker) and polls MongoDB until it is there: the Ditto
+   * -> MongoDB lag right now, in ms; -1 when it did not arrive within a minute.
+   */
+  static long measureLag(DittoHttpClient ditto, MongoDatabase db) throws InterruptedException {
+    String marker = Long.toString(System.nanoTime());
+    long t0 = System.nanoTime();
+    ditto.execute(
+        "UPDATE stores SET last_device_marker = :m WHERE _id = :id", Map.of("m", marker, "id", 1));
+    long deadline = t0 + Duration.ofSeconds(60).toNanos();
+    MongoCollection<Document> stores = db.getCollection("stores");
+    while (System.nanoTime() < deadline) {
+      Document d = stores.find(Filters.eq("store_id", 1)).first();
+      if (d != null && marker.equals(d.get("last_device_marker"))) {
+        return (System.nanoTime() - t0) / 1_000_000;
+      }
+      Thread.sleep(5);
+    }
+    return -1;
+  }
 }

@@ -46,7 +46,7 @@ final class DemoQuiet {
   static Result watch(MongoDatabase db, EmbeddedSync sync, Duration period)
       throws InterruptedException {
     DittoToMongoSync reverse = sync.dittoToMongo().orElseThrow();
-    settle(sync, reverse, Duration.ofSeconds(30));
+    settle(sync, reverse, Duration.ofSeconds(120));
     long cdcBefore = reverse.metrics().events.count();
     long mongoWritesBefore = reverse.metrics().written.count();
     long dittoWritesBefore = applied(sync);
