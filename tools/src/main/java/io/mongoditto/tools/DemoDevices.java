@@ -111,7 +111,7 @@ final class DemoDevices {
       }
       boolean done =
           found.size() == played.orderIds().size()
-              && items.countDocuments(Filters.in("_id", played.itemIds()))
+              && items.countDocuments(Filters.in("order_id", played.orderIds()))
                   == played.itemIds().size()
               && (played.deletedItemId() == null
                   || items.countDocuments(Filters.eq("_id", played.deletedItemId())) == 0);
@@ -161,7 +161,8 @@ final class DemoDevices {
             ORDER_ITEMS,
             "new",
             played.itemIds().size(),
-            items.countDocuments(Filters.in("_id", played.itemIds()))));
+            // by their order: MongoDB keeps an id that looks like a UUID as a BSON UUID
+            items.countDocuments(Filters.in("order_id", played.orderIds()))));
     rows.add(new Row(INVENTORY, "counts changed", played.stockLevels().size(), counts));
     if (played.deletedItemId() != null) {
       rows.add(
