@@ -24,6 +24,10 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  * error rate is the larger of failed statements per Ditto request ({@code errors-total /
  * requests-total}) and dead-lettered per record ({@code dead-lettered-total / records-total}) over
  * the last five minutes (since the start when it ran shorter), read from the sink's metrics.
+ *
+ * <p>Each direction is summed up too ({@link DirectionHealth}): MongoDB -> Ditto from its
+ * collections; Ditto -> MongoDB, when it runs, from its lag ({@link DittoToMongoSync#lagMillis})
+ * and its dead-lettered share of the CDC events over the same window, against the same thresholds.
  */
 public final class HealthMonitor {
 
