@@ -240,6 +240,48 @@ class TwoWayEmbeddedIT {
   }
 
   @Test
+  void latestStartsAtTheFeedsEndAndKeepsThatPositionFromTheStart() throws Exception {
+    dittoClient.execute(
+        "INSERT INTO shelves DOCUMENTS (:d)", Map.of("d", Map.of("_id", "before", "n", 1)));
+    long before = cdcEvents();
+    Awaitility.await("the earlier edit on the CDC topic")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cdcEvents() > 0);
+    MongoDatabase db = client.getDatabase(DB + "_latest");
+    db.createCollection("shelves");
+    Map<String, String> s = settings();
+    s.put("name", "latest");
+    s.put("mongodb.database", DB + "_latest");
+    s.put("collections", "shelves");
+    s.keySet().removeIf(k -> k.startsWith("collection.orders"));
+    s.put("ditto.cdc.consumer.auto.offset.reset", "latest");
+    long atStart = Math.max(before, cdcEvents());
+    EmbeddedSync sync =
+        EmbeddedSync.start(
+            new EmbeddedSync.Options(
+                s,
+                dir.resolve("latest.offsets"),
+                dir.resolve("latest.jsonl"),
+                Duration.ofMillis(500)));
+    try {
+      assertTrue(sync.awaitStarted(Duration.ofSeconds(60)));
+      MongoSinkMetrics reverse = sync.dittoToMongo().orElseThrow().metrics();
+      // Once positioned (its start stored), a later edit must be read.
+      Awaitility.await("the reverse direction positioned at the feed's end")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> sync.dittoToMongo().orElseThrow().isReading());
+      dittoClient.execute(
+          "INSERT INTO shelves DOCUMENTS (:d)", Map.of("d", Map.of("_id", "after", "n", 2)));
+      MongoCollection<Document> shelves = db.getCollection("shelves");
+      awaitMongo(() -> shelves.find(eq("_id", "after")).first() != null);
+      assertNull(shelves.find(eq("_id", "before")).first(), "an event before the start is skipped");
+      assertEquals(cdcEvents() - atStart, reverse.events.count(), reverse.totals().toString());
+    } finally {
+      sync.close();
+    }
+  }
+
+  @Test
   void aCdcFeedThatCannotBeReadStopsTheSyncWithAClearMessage() throws Exception {
     MongoDatabase db = client.getDatabase(DB + "_bad");
     db.createCollection("inventory");

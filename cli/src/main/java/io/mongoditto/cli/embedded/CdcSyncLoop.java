@@ -50,6 +50,9 @@ final class CdcSyncLoop implements Runnable {
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean closing;
 
+  /** Positioned on every partition: what is written to the topic from now on is read. */
+  private volatile boolean reading;
+
   /** Kafka timestamp of the oldest record of the batch in hand; 0 while none is in hand. */
   private volatile long inHandSince;
 
@@ -86,13 +89,22 @@ final class CdcSyncLoop implements Runnable {
       context.assign(partitions);
       task.open(partitions);
       Map<TopicPartition, Long> stored = positions.stored(partitions);
+      boolean fromEnd = "latest".equals(String.valueOf(consumerProps.get("auto.offset.reset")));
+      Map<TopicPartition, Long> starts = new HashMap<>();
       for (TopicPartition tp : partitions) {
         if (stored.containsKey(tp)) {
           c.seek(tp, stored.get(tp));
+        } else if (fromEnd) {
+          c.seekToEnd(List.of(tp));
+          starts.put(tp, c.position(tp));
         } else {
           c.seekToBeginning(List.of(tp));
         }
       }
+      // "latest" means the end at the first start: stored at once, so events that arrive before
+      // the first batch is stored are read after a crash, not skipped by a new seek to the end.
+      positions.store(starts);
+      reading = true;
       LOG.info(
           "Ditto -> MongoDB: reading {} partition(s) of Ditto's CDC topic {} ({} with a stored"
               + " position)",
@@ -240,6 +252,11 @@ final class CdcSyncLoop implements Runnable {
 
   Throwable failure() {
     return failure.get();
+  }
+
+  /** Whether it is positioned on every partition (and reading) and not stopped. */
+  boolean isReading() {
+    return reading && isRunning();
   }
 
   boolean isRunning() {

@@ -157,6 +157,11 @@ public final class DittoToMongoSync implements AutoCloseable {
     return loop.isRunning();
   }
 
+  /** Positioned on every partition of the CDC topic: whatever is written to it now is read. */
+  public boolean isReading() {
+    return loop.isReading();
+  }
+
   /** Why it stopped, if it failed. */
   public Throwable failure() {
     return loop.failure();
