@@ -34,6 +34,7 @@ public final class OpsServer implements AutoCloseable {
   private final ExecutorService executor;
   private final EmbeddedSync sync;
   private final HealthMonitor health;
+  private boolean closed;
 
   private OpsServer(HttpServer server, EmbeddedSync sync, HealthMonitor health) {
     this.server = server;
@@ -234,8 +235,13 @@ public final class OpsServer implements AutoCloseable {
     }
   }
 
+  /** Stops listening; safe to call more than once. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     server.stop(0);
     executor.shutdownNow();
   }
