@@ -1,11 +1,14 @@
 package io.mongoditto.cli;
 
 import com.mongodb.client.MongoClient;
+import io.mongoditto.cli.config.CdcConsumerSettings;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
+import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.mongo.DeploymentCheck;
 import io.mongoditto.cli.mongo.Finding;
 import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.mongosink.MongoSinkConnector;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Check that MongoDB is ready for the sync: connection, server version, replica set,",
       "find/changeStream privileges, and for each configured collection that it exists, is not capped",
-      "and has change-stream pre- and post-images where its id mapping needs them.",
+      "and has change-stream pre- and post-images where its id mapping needs them; for collections",
+      "synced from Ditto to MongoDB, insert/update/remove on them and on mongoditto_sessions.",
       "Every problem is printed with its fix. Exit code 1 when something must be fixed."
     })
 final class CheckCommand implements Callable<Integer> {
@@ -30,6 +34,12 @@ final class CheckCommand implements Callable<Integer> {
   @ParentCommand private MongoDittoCli cli;
   @Spec private CommandSpec spec;
   @Mixin private MongoOptions mongo;
+
+  /** A CDC feed for run, or the Ditto -> MongoDB connector's own config. */
+  static boolean dittoToMongoRuns(Settings settings) {
+    return CdcConsumerSettings.configured(settings.asMap())
+        || MongoSinkConnector.class.getName().equals(settings.get("connector.class").orElse(""));
+  }
 
   @Override
   public Integer call() {
@@ -43,7 +53,9 @@ final class CheckCommand implements Callable<Integer> {
         Redact.mongoUri(uri), database, collections.size());
     List<Finding> findings;
     try (MongoClient client = MongoClients.connect(uri)) {
-      findings = new DeploymentCheck(client, database, collections).run();
+      findings =
+          new DeploymentCheck(client, database, collections, dittoToMongoRuns(target.settings()))
+              .run();
     }
     for (Finding f : findings) {
       out.printf(Locale.ROOT, "  %-5s %-20s %s%n", f.level(), f.subject(), f.message());

@@ -1,18 +1,22 @@
 package io.mongoditto.cli;
 
+import io.mongoditto.cli.config.CdcConsumerSettings;
 import io.mongoditto.cli.config.DittoOptions;
 import io.mongoditto.cli.config.Keys;
 import io.mongoditto.cli.config.MongoOptions;
 import io.mongoditto.cli.config.Redact;
 import io.mongoditto.cli.config.Settings;
+import io.mongoditto.cli.embedded.DittoToMongoSync;
 import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.ops.OpsServer;
+import io.mongoditto.cli.ops.StatusLine;
 import io.mongoditto.config.CollectionConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +33,9 @@ import picocli.CommandLine.Spec;
       "Runs the same source and sink connectors a Kafka Connect cluster would, in one process:",
       "MongoDB change streams -> mapped Ditto changes -> Ditto's HTTP API. Source offsets are kept in",
       "--offsets and written only for changes Ditto acknowledged; the next start resumes from there.",
+      "With ditto.cdc.bootstrap.servers and ditto.cdc.topic (env DITTO_CDC_BOOTSTRAP_SERVERS,",
+      "DITTO_CDC_TOPIC; SSL: ditto.cdc.ssl.*) and collections whose direction is both or",
+      "ditto_to_mongo, Ditto's CDC feed is applied to MongoDB too, its positions in the same file.",
       "Records that cannot be written go to --dead-letters (JSON lines).",
       "With --http-port, /metrics (Prometheus text, the names of docs/metrics.md) and /health",
       "(green/yellow: HTTP 200, red: 503; JSON with the lag and error rate per collection)."
@@ -79,6 +86,8 @@ final class RunCommand implements Callable<Integer> {
     String database = mongo.databaseName(settings);
     Commands.requireCollections(settings);
     DittoOptions.requireDitto(settings);
+    // A bad ditto.cdc.* setting fails before anything starts.
+    DittoToMongoSync.wanted(settings.asMap());
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Syncing %s / %s -> %s (collections: %s)%n",
@@ -88,6 +97,7 @@ final class RunCommand implements Callable<Integer> {
         String.join(
             ", ",
             settings.collectionsSyncedToDitto().stream().map(CollectionConfig::name).toList()));
+    printDittoToMongo(out, settings, Redact.mongoUri(uri) + " / " + database);
     out.printf("Offsets: %s. Press Ctrl-C to stop.%n", offsets.toAbsolutePath());
     out.flush();
     EmbeddedSync sync =
@@ -139,6 +149,31 @@ final class RunCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** Says whether the Ditto -> MongoDB direction runs, and why not when it looks intended. */
+  private static void printDittoToMongo(PrintWriter out, Settings settings, String mongodb) {
+    Map<String, String> map = settings.asMap();
+    List<String> written = DittoToMongoSync.writtenCollections(map);
+    boolean feed = CdcConsumerSettings.configured(map);
+    if (!written.isEmpty() && feed) {
+      out.printf(
+          "Ditto -> MongoDB: %s -> %s (collections: %s)%n",
+          CdcConsumerSettings.from(map).orElseThrow().describe(),
+          mongodb,
+          String.join(", ", written));
+    } else if (!written.isEmpty()) {
+      out.printf(
+          "Note: %s synced from Ditto to MongoDB by their direction, but no CDC feed is set (%s,"
+              + " %s): only MongoDB -> Ditto runs.%n",
+          String.join(", ", written),
+          CdcConsumerSettings.BOOTSTRAP_SERVERS,
+          CdcConsumerSettings.TOPIC);
+    } else if (feed) {
+      out.printf(
+          "Note: Ditto's CDC feed is set but no enabled collection has direction both or"
+              + " ditto_to_mongo: only MongoDB -> Ditto runs.%n");
+    }
+  }
+
   private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   /** Always with seconds: LocalTime's own text drops them on the minute ("12:05"). */
@@ -147,24 +182,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static void printStatus(PrintWriter out, EmbeddedSync sync) {
-    Map<String, Long> applied = sync.stats().applied();
-    StringBuilder sb = new StringBuilder(timeOfDay(LocalTime.now())).append(" applied:");
-    if (applied.isEmpty()) {
-      sb.append(" nothing yet");
-    }
-    applied.forEach((c, n) -> sb.append(' ').append(c).append('=').append(n));
-    long lag = sync.stats().lastLagMillis();
-    if (lag >= 0) {
-      sb.append(", lag ").append(lag).append(" ms");
-    }
-    if (sync.deadLetters() > 0) {
-      sb.append(", dead letters ")
-          .append(sync.deadLetters())
-          .append(" (")
-          .append(sync.deadLetterFile())
-          .append(')');
-    }
-    out.println(sb);
+    out.println(timeOfDay(LocalTime.now()) + " " + StatusLine.of(sync));
     out.flush();
   }
 }

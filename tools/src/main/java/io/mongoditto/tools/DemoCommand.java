@@ -10,14 +10,17 @@ import io.mongoditto.cli.HealthOptions;
 import io.mongoditto.cli.MongoClients;
 import io.mongoditto.cli.ProgressDisplay;
 import io.mongoditto.cli.UserException;
+import io.mongoditto.cli.config.CdcConsumerSettings;
 import io.mongoditto.cli.config.Keys;
 import io.mongoditto.cli.config.Settings;
 import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.cli.ops.OpsServer;
+import io.mongoditto.cli.ops.StatusLine;
 import io.mongoditto.cli.verify.ResultTable;
 import io.mongoditto.cli.verify.SyncVerifier;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
+import io.mongoditto.localditto.CdcOptions;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localmongo.LocalMongo;
 import io.mongoditto.tools.seed.ZavaRetailGenerator;
@@ -50,9 +53,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Starts the local MongoDB and the local Ditto, loads the Zava Retail dataset, runs the embedded",
       "sync (initial copy, then change streams; a progress line per collection), applies a burst of live",
-      "updates, replaces, inserts and deletes half-way, waits until Ditto caught up, then prints the",
-      "MongoDB and Ditto counts per collection, a field-by-field sample comparison and the sync lag.",
-      "Exit code 0 when every collection matches. No Kafka, Docker, MongoDB or Ditto account needed."
+      "updates, replaces, inserts and deletes half-way, waits until Ditto caught up; then store devices",
+      "write into Ditto (new orders with items, stock counts, a deleted item), which reach MongoDB",
+      "through Ditto's CDC feed, and one stock count is edited on both sides at once. Prints the",
+      "MongoDB and Ditto counts per collection, a field-by-field sample comparison, the devices'",
+      "writes in MongoDB, each direction's lag, and checks that nothing moves afterwards (no echoes).",
+      "Exit code 0 when both directions match. No Kafka, Docker, MongoDB or Ditto account needed."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -60,6 +66,13 @@ final class DemoCommand implements Callable<Integer> {
   static final double DEFAULT_SCALE = 0.1;
 
   static final String DATABASE = "zava";
+
+  /** New orders the store devices take. */
+  static final int DEVICE_ORDERS = 3;
+
+  /** How long nothing may move once both sides agree. */
+  static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
+
   static final int DEMO_HISTORY = 200_000;
 
   @Spec private CommandSpec spec;
@@ -164,7 +177,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  local Ditto    " + ditto.endpoint());
         out.flush();
         return runDemo(
-            out, dataset, client.getDatabase(DATABASE), settings(mongo, ditto), work, started);
+            out,
+            dataset,
+            client.getDatabase(DATABASE),
+            settings(mongo, ditto),
+            ditto.cdcBootstrapServers(),
+            ditto.cdcTopic(),
+            work,
+            started);
       }
     } finally {
       deleteRecursively(work);
@@ -173,7 +193,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private LocalDitto startDitto() {
     try {
-      return LocalDitto.start(LocalDitto.Options.defaults().withPort(dittoPort));
+      // With its CDC feed (a one-node broker in this process): the runner reads it as it would
+      // read a Data Bridge on Ditto's cloud Kafka, for the Ditto -> MongoDB direction.
+      return LocalDitto.start(
+          LocalDitto.Options.defaults().withPort(dittoPort).withCdc(CdcOptions.inProcessBroker()));
     } catch (RuntimeException e) {
       throw new UserException(
           "cannot start the local Ditto (it needs Node.js 20 and the npm package"
@@ -208,6 +231,8 @@ final class DemoCommand implements Callable<Integer> {
       ZavaRetailSpec dataset,
       MongoDatabase db,
       Settings settings,
+      String cdcServers,
+      String cdcTopic,
       Path work,
       long started)
       throws Exception {
@@ -246,7 +271,7 @@ final class DemoCommand implements Callable<Integer> {
             : "Syncing %,d documents to Ditto (initial copy, then the change streams):%n",
         toCopy);
     out.flush();
-    try (EmbeddedSync sync =
+    try (EmbeddedSync forward =
             EmbeddedSync.start(
                 new EmbeddedSync.Options(
                     settings.asMap(),
@@ -254,14 +279,15 @@ final class DemoCommand implements Callable<Integer> {
                     work.resolve("dead-letters.jsonl"),
                     Duration.ofSeconds(1)));
         DittoHttpClient ditto = Ditto.client(settings);
-        OpsServer ops =
-            httpPort < 0 ? null : health.start(httpPort, sync, settings.asMap(), synced)) {
-      if (ops != null) {
-        out.printf("  metrics        %s/metrics  health %s/health%n", ops.url(), ops.url());
+        OpsServer forwardOps =
+            httpPort < 0 ? null : health.start(httpPort, forward, settings.asMap(), synced)) {
+      if (forwardOps != null) {
+        out.printf(
+            "  metrics        %s/metrics  health %s/health%n", forwardOps.url(), forwardOps.url());
         out.flush();
       }
-      if (!sync.awaitStarted(Duration.ofSeconds(60))) {
-        throw new UserException("the sync did not start: " + describe(sync.failure()));
+      if (!forward.awaitStarted(Duration.ofSeconds(60))) {
+        throw new UserException("the sync did not start: " + describe(forward.failure()));
       }
       SyncVerifier verifier = new SyncVerifier(db, ditto);
       int burst;
@@ -283,7 +309,7 @@ final class DemoCommand implements Callable<Integer> {
         if (streamLoad) {
           // The copy of the (still empty) collections is instant and takes the stream position
           // first, so every insert of the load arrives through the change streams.
-          awaitCopied(sync, synced, deadline);
+          awaitCopied(forward, synced, deadline);
           java.util.concurrent.atomic.AtomicReference<RuntimeException> loadFailure =
               new java.util.concurrent.atomic.AtomicReference<>();
           Thread loader =
@@ -297,8 +323,8 @@ final class DemoCommand implements Callable<Integer> {
                           false,
                           null,
                           inserted -> {
-                            while (inserted - applied(sync, synced) > DEMO_HISTORY / 4
-                                && sync.isRunning()) {
+                            while (inserted - applied(forward, synced) > DEMO_HISTORY / 4
+                                && forward.isRunning()) {
                               try {
                                 Thread.sleep(50);
                               } catch (InterruptedException ie) {
@@ -322,15 +348,15 @@ final class DemoCommand implements Callable<Integer> {
           }
         } else {
           // Live changes once half is copied: they meet the copy and the stream hand-over.
-          while (applied(sync, synced) < toCopy / 2
-              && sync.isRunning()
+          while (applied(forward, synced) < toCopy / 2
+              && forward.isRunning()
               && System.nanoTime() < deadline) {
             show.run();
             Thread.sleep(200);
           }
         }
         burst = applyLiveChanges(db, dataset, liveChanges, seed);
-        awaitConverged(verifier, synced, sync, deadline, show);
+        awaitConverged(verifier, synced, forward, deadline, show);
         for (CollectionConfig e : synced) {
           progress.finish(e.name(), verifier.dittoCount(e.mapping().dittoCollection()));
         }
@@ -339,38 +365,165 @@ final class DemoCommand implements Callable<Integer> {
           Locale.ROOT,
           "Applied %,d live changes (updates with $unset, replaces, inserts, deletes) while syncing.%n",
           burst);
-      long lagMillis = measureLag(db, ditto);
+      out.flush();
 
-      List<SyncVerifier.Result> results = new ArrayList<>();
-      for (CollectionConfig e : synced) {
-        results.add(verifier.verify(e, sample));
+      // Ditto -> MongoDB from here on: Ditto already holds MongoDB's data, and its CDC feed's
+      // history is the echo of the copy, so the runner restarts (resuming from its offsets file)
+      // and reads the feed from its end, as an operator turning the second direction on would.
+      forward.close();
+      if (forwardOps != null) {
+        forwardOps.close();
       }
+      Settings bothWays =
+          settings.with(
+              Map.of(
+                  CdcConsumerSettings.BOOTSTRAP_SERVERS,
+                  cdcServers,
+                  CdcConsumerSettings.TOPIC,
+                  cdcTopic,
+                  CdcConsumerSettings.CONSUMER_PREFIX + "auto.offset.reset",
+                  "latest"));
       out.println();
-      out.println("MongoDB vs Ditto:");
-      ResultTable.print(out, results);
-      for (String name : ZavaRetailSpec.COLLECTIONS) {
-        if (synced.stream().noneMatch(e -> e.name().equals(name))) {
+      out.println(
+          "Turning on Ditto -> MongoDB: the runner restarts from its offsets file and reads"
+              + " Ditto's CDC feed from its end.");
+      out.flush();
+      try (EmbeddedSync sync =
+              EmbeddedSync.start(
+                  new EmbeddedSync.Options(
+                      bothWays.asMap(),
+                      work.resolve("offsets.dat"),
+                      work.resolve("dead-letters.jsonl"),
+                      Duration.ofSeconds(1)));
+          OpsServer ops =
+              forwardOps == null
+                  ? null
+                  : health.start(forwardOps.port(), sync, bothWays.asMap(), synced)) {
+        if (!sync.awaitStarted(Duration.ofSeconds(60))) {
+          throw new UserException("the sync did not start again: " + describe(sync.failure()));
+        }
+        long readingBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!sync.dittoToMongo().map(r -> r.isReading()).orElse(false)
+            && sync.isRunning()
+            && System.nanoTime() < readingBy) {
+          Thread.sleep(50);
+        }
+
+        // The store devices: their writes reach Ditto's server, and through its CDC feed MongoDB.
+        out.println();
+        out.println(
+            "Store devices write into Ditto (new orders with items, stock counts, a delete):");
+        out.flush();
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        DemoDevices.Played played =
+            DemoDevices.play(ditto, db, DEVICE_ORDERS, nextOrderId(db), seed);
+        Map<Integer, Document> arrived =
+            DemoDevices.awaitInMongo(db, played, remaining(deadline, Duration.ofSeconds(120)));
+        if (arrived != null) {
+          arrived.forEach(
+              (orderId, doc) ->
+                  out.printf(
+                      Locale.ROOT,
+                      "  order %d (%d item(s)) from a device -> in MongoDB as _id %s%n",
+                      orderId,
+                      doc.getInteger("item_count", 0),
+                      doc.get("_id")));
           out.printf(
               Locale.ROOT,
-              "%-20s %,12d %12s  not synced (disabled in the config)%n",
-              name,
-              db.getCollection(name).countDocuments(),
-              "-");
+              "  %d stock counts changed on devices -> in MongoDB; order item %s deleted on a"
+                  + " device -> gone from MongoDB%n",
+              played.stockLevels().size(),
+              played.deletedItemId());
+        } else {
+          out.println("  the devices' writes did not all reach MongoDB in time");
         }
+        DemoConflict.Outcome conflict =
+            DemoConflict.play(db, ditto, remaining(deadline, Duration.ofSeconds(60)));
+        out.println("Conflict: " + conflict.describe() + ".");
+        awaitConverged(verifier, synced, sync, deadline, () -> {});
+
+        long lagMillis = measureLag(db, ditto);
+        long reverseLagMillis = DemoDevices.measureLag(ditto, db);
+        DemoQuiet.Result quiet = DemoQuiet.watch(db, sync, QUIET_PERIOD);
+
+        List<SyncVerifier.Result> results = new ArrayList<>();
+        for (CollectionConfig e : synced) {
+          results.add(verifier.verify(e, sample));
+        }
+        out.println();
+        out.println("MongoDB vs Ditto:");
+        ResultTable.print(out, results);
+        for (String name : ZavaRetailSpec.COLLECTIONS) {
+          if (synced.stream().noneMatch(e -> e.name().equals(name))) {
+            out.printf(
+                Locale.ROOT,
+                "%-20s %,12d %12s  not synced (disabled in the config)%n",
+                name,
+                db.getCollection(name).countDocuments(),
+                "-");
+          }
+        }
+        out.println();
+        out.println("Ditto -> MongoDB (the devices' writes):");
+        List<DemoDevices.Row> deviceRows = DemoDevices.verify(db, played);
+        out.printf(
+            Locale.ROOT, "%-20s %-16s %8s %12s%n", "collection", "on devices", "", "in MongoDB");
+        for (DemoDevices.Row row : deviceRows) {
+          out.printf(
+              Locale.ROOT,
+              "%-20s %-16s %8d %12d  %s%n",
+              row.collection(),
+              row.what(),
+              row.expected(),
+              row.found(),
+              row.ok() ? "OK" : "MISMATCH");
+        }
+        out.println();
+        out.printf(
+            Locale.ROOT,
+            "Sync lag: a MongoDB write was readable in Ditto %d ms later.%n",
+            lagMillis);
+        out.printf(
+            Locale.ROOT,
+            "Sync lag: a Ditto write was readable in MongoDB %d ms later.%n",
+            reverseLagMillis);
+        out.println("Status: " + StatusLine.of(sync));
+        out.println(quiet.describe() + ".");
+        if (sync.deadLetters() > 0) {
+          out.printf("Dead letters: %d (%s)%n", sync.deadLetters(), sync.deadLetterFile());
+        }
+        out.printf(Locale.ROOT, "Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        out.flush();
+        boolean ok =
+            results.stream().allMatch(SyncVerifier.Result::matches)
+                && arrived != null
+                && deviceRows.stream().allMatch(DemoDevices.Row::ok)
+                && conflict.settled()
+                && quiet.quiet()
+                && sync.failure() == null
+                && sync.dittoToMongo().map(r -> r.isRunning()).orElse(false)
+                && lagMillis >= 0
+                && reverseLagMillis >= 0;
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
       }
-      out.printf(
-          Locale.ROOT, "Sync lag: a MongoDB write was readable in Ditto %d ms later.%n", lagMillis);
-      if (sync.deadLetters() > 0) {
-        out.printf("Dead letters: %d (%s)%n", sync.deadLetters(), sync.deadLetterFile());
-      }
-      out.printf(Locale.ROOT, "Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
-      out.flush();
-      boolean ok =
-          results.stream().allMatch(SyncVerifier.Result::matches)
-              && sync.failure() == null
-              && lagMillis >= 0;
-      return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
+  }
+
+  /** The first order number no order uses yet (the devices' new orders follow it). */
+  private static int nextOrderId(MongoDatabase db) {
+    Document last =
+        db.getCollection(ZavaRetailSpec.ORDERS)
+            .find()
+            .sort(new Document("order_id", -1))
+            .limit(1)
+            .first();
+    return last == null ? 1 : last.getInteger("order_id") + 1;
+  }
+
+  /** What is left until {@code deadline}, at most {@code cap}. */
+  private static Duration remaining(long deadline, Duration cap) {
+    long left = Math.max(0, deadline - System.nanoTime());
+    return Duration.ofNanos(Math.min(left, cap.toNanos()));
   }
 
   /** Waits until the initial copy of the empty collections is over (a short idle pause). */

@@ -30,7 +30,10 @@ public final class Keys {
     return "collection." + collection + "." + suffix;
   }
 
-  /** The guide's environment variables, translated to config keys (absent ones left out). */
+  /**
+   * The guide's environment variables, translated to config keys (absent ones left out), and the
+   * Ditto CDC feed's ({@link CdcConsumerSettings#fromEnvironment}).
+   */
   public static Map<String, String> fromEnvironment(Map<String, String> env) {
     Map<String, String> out = new LinkedHashMap<>();
     put(out, MONGODB_URI, env.get(ENV_MONGODB_URI));
@@ -38,6 +41,7 @@ public final class Keys {
     put(out, DITTO_ENDPOINT, env.get(ENV_DITTO_ENDPOINT));
     put(out, DITTO_API_KEY, env.get(ENV_DITTO_API_KEY));
     put(out, DITTO_APP_ID, env.get(ENV_DITTO_APP_ID));
+    out.putAll(CdcConsumerSettings.fromEnvironment(env));
     return out;
   }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,17 +43,30 @@ final class CdcSyncLoop implements Runnable {
   private final SinkTask task;
   private final EmbeddedSinkContext context;
   private final CdcPositions positions;
+  private final Consumer<Throwable> onFailure;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch closeRequested = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean closing;
 
+  /** Positioned on every partition: what is written to the topic from now on is read. */
+  private volatile boolean reading;
+
+  /** Kafka timestamp of the oldest record of the batch in hand; 0 while none is in hand. */
+  private volatile long inHandSince;
+
+  /**
+   * @param onFailure told once, from the loop's thread, when the loop stops on an error (not when
+   *     closed)
+   */
   CdcSyncLoop(
       Map<String, Object> consumerProps,
       String topic,
       SinkTask task,
       EmbeddedSinkContext context,
-      CdcPositions positions) {
+      CdcPositions positions,
+      Consumer<Throwable> onFailure) {
     Map<String, Object> props = new HashMap<>(consumerProps);
     props.put("key.deserializer", ByteArrayDeserializer.class.getName());
     props.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -63,6 +77,7 @@ final class CdcSyncLoop implements Runnable {
     this.task = task;
     this.context = context;
     this.positions = positions;
+    this.onFailure = onFailure;
   }
 
   @Override
@@ -74,13 +89,22 @@ final class CdcSyncLoop implements Runnable {
       context.assign(partitions);
       task.open(partitions);
       Map<TopicPartition, Long> stored = positions.stored(partitions);
+      boolean fromEnd = "latest".equals(String.valueOf(consumerProps.get("auto.offset.reset")));
+      Map<TopicPartition, Long> starts = new HashMap<>();
       for (TopicPartition tp : partitions) {
         if (stored.containsKey(tp)) {
           c.seek(tp, stored.get(tp));
+        } else if (fromEnd) {
+          c.seekToEnd(List.of(tp));
+          starts.put(tp, c.position(tp));
         } else {
           c.seekToBeginning(List.of(tp));
         }
       }
+      // "latest" means the end at the first start: stored at once, so events that arrive before
+      // the first batch is stored are read after a crash, not skipped by a new seek to the end.
+      positions.store(starts);
+      reading = true;
       LOG.info(
           "Ditto -> MongoDB: reading {} partition(s) of Ditto's CDC topic {} ({} with a stored"
               + " position)",
@@ -91,7 +115,11 @@ final class CdcSyncLoop implements Runnable {
         ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
         List<SinkRecord> batch = new ArrayList<>(polled.count());
         Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
+        long oldest = Long.MAX_VALUE;
         for (ConsumerRecord<byte[], byte[]> r : polled) {
+          if (r.timestamp() > 0) {
+            oldest = Math.min(oldest, r.timestamp());
+          }
           batch.add(
               new SinkRecord(
                   r.topic(),
@@ -106,15 +134,23 @@ final class CdcSyncLoop implements Runnable {
           current.put(
               new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
-        deliver(batch);
+        if (!batch.isEmpty()) {
+          inHandSince = oldest == Long.MAX_VALUE ? System.currentTimeMillis() : oldest;
+        }
+        if (!deliver(batch)) {
+          return; // closed while the batch waited: its positions are not stored, it comes again
+        }
         commit(current);
+        inHandSince = 0;
       }
     } catch (WakeupException stopping) {
       // close() woke the consumer
     } catch (RuntimeException e) {
       if (!closing) {
-        failure.set(e);
-        LOG.error("The Ditto -> MongoDB direction stopped: {}", e.getMessage(), e);
+        RuntimeException clear = explain(e);
+        failure.set(clear);
+        LOG.error("The Ditto -> MongoDB direction stopped: {}", clear.getMessage(), e);
+        onFailure.accept(clear);
       }
     } finally {
       stopped.countDown();
@@ -123,12 +159,13 @@ final class CdcSyncLoop implements Runnable {
 
   /**
    * Hands the batch to the task; one it hands back (retriable) is delivered again after its wait.
+   * False when closed before the task took it.
    */
-  private void deliver(List<SinkRecord> batch) {
+  private boolean deliver(List<SinkRecord> batch) {
     while (!closing) {
       try {
         task.put(batch);
-        return;
+        return true;
       } catch (RetriableException again) {
         long waitMs = context.takeTimeout(RETRY_FALLBACK_MS);
         LOG.warn(
@@ -136,13 +173,55 @@ final class CdcSyncLoop implements Runnable {
             again.getMessage(),
             waitMs);
         try {
-          Thread.sleep(waitMs);
+          // a close() ends the wait at once
+          closeRequested.await(waitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
     }
+    return false;
+  }
+
+  /** Kafka's errors in words that say which setting to look at. */
+  private RuntimeException explain(RuntimeException e) {
+    Object servers = consumerProps.get("bootstrap.servers");
+    if (e instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
+      return new IllegalStateException(
+          "the SSL handshake with Ditto's Kafka at "
+              + servers
+              + " failed (check ditto.cdc.ssl.truststore.* and ditto.cdc.ssl.keystore.*): "
+              + e.getMessage(),
+          e);
+    }
+    if (e instanceof org.apache.kafka.common.errors.AuthenticationException
+        || e instanceof org.apache.kafka.common.errors.AuthorizationException) {
+      return new IllegalStateException(
+          "Ditto's Kafka at "
+              + servers
+              + " refused this consumer (check the Data Bridge's certificates and"
+              + " ditto.cdc.*): "
+              + e.getMessage(),
+          e);
+    }
+    if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return new IllegalStateException(
+          "cannot reach Ditto's CDC topic '"
+              + topic
+              + "' at "
+              + servers
+              + " (check ditto.cdc.bootstrap.servers, ditto.cdc.security.protocol and the"
+              + " network): "
+              + e.getMessage(),
+          e);
+    }
+    return e;
+  }
+
+  /** The Kafka timestamp of the oldest record handed to the task and not yet stored; 0: none. */
+  long inHandSince() {
+    return inHandSince;
   }
 
   /** Stores, per partition, what the task acknowledged (its preCommit), never more. */
@@ -175,6 +254,11 @@ final class CdcSyncLoop implements Runnable {
     return failure.get();
   }
 
+  /** Whether it is positioned on every partition (and reading) and not stopped. */
+  boolean isReading() {
+    return reading && isRunning();
+  }
+
   boolean isRunning() {
     return stopped.getCount() > 0;
   }
@@ -182,6 +266,7 @@ final class CdcSyncLoop implements Runnable {
   /** Stops reading after the batch in hand (delivered and stored first). */
   void close() {
     closing = true;
+    closeRequested.countDown();
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) {
       c.wakeup();

@@ -7,6 +7,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.debezium.engine.spi.OffsetCommitPolicy;
 import io.mongoditto.change.DittoChangeCodec;
 import io.mongoditto.change.SweepMarker;
+import io.mongoditto.cli.config.CdcConsumerSettings;
 import io.mongoditto.sink.DittoSinkTask;
 import io.mongoditto.source.MongoSourceConfig;
 import io.mongoditto.source.MongoSourceConfigDef;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * {@code put}, then {@code preCommit}. Only when the sink acknowledged a batch are its source
  * records marked processed, so the source offsets written to the file never run ahead of Ditto: a
  * crash at any point replays, it never loses (idempotent upserts make the replay harmless).
+ *
+ * <p>When the settings name Ditto's CDC feed and a collection is synced from Ditto to MongoDB, the
+ * other direction runs beside it ({@link DittoToMongoSync}), its positions in the same offsets
+ * file; a failure of either stops the sync.
  *
  * <p>{@link #close()} stops it (once; safe from a shutdown hook); the next start with the same
  * offsets file resumes where the last acknowledged batch ended.
@@ -108,6 +114,9 @@ public final class EmbeddedSync implements AutoCloseable {
   private Thread engineThread;
   private boolean closed;
 
+  /** The Ditto -> MongoDB direction, when the settings ask for it ({@link DittoToMongoSync}). */
+  private volatile DittoToMongoSync dittoToMongo;
+
   private EmbeddedSync(Options options) {
     this.options = options;
     this.deadLetters = new DeadLetterFile(options.deadLetterFile());
@@ -128,11 +137,37 @@ public final class EmbeddedSync implements AutoCloseable {
   }
 
   private void startAll() {
+    Optional<CdcConsumerSettings> cdc = DittoToMongoSync.wanted(options.settings());
     sink.initialize(sinkContext);
     sink.start(options.settings());
+    if (cdc.isPresent()) {
+      try {
+        dittoToMongo =
+            DittoToMongoSync.start(
+                cdc.get(),
+                options.settings(),
+                options.offsetsFile(),
+                deadLetters,
+                metrics,
+                this::dittoToMongoFailed);
+      } catch (RuntimeException e) {
+        sink.stop();
+        deadLetters.close();
+        metrics.close();
+        throw e;
+      }
+    }
     idle.scheduleWithFixedDelay(this::idleTick, IDLE_TICK_MS, IDLE_TICK_MS, TimeUnit.MILLISECONDS);
     Properties props = new Properties();
-    props.putAll(options.settings());
+    options
+        .settings()
+        .forEach(
+            (k, v) -> {
+              // The source has no use for the CDC feed's settings (and its passwords).
+              if (!k.startsWith(CdcConsumerSettings.PREFIX)) {
+                props.setProperty(k, v);
+              }
+            });
     props.setProperty("name", options.settings().getOrDefault("name", DEFAULT_NAME));
     // MongoSourceConnector behind a thin wrapper that gives its tasks plugin metrics.
     props.setProperty("connector.class", EmbeddedSourceConnector.class.getName());
@@ -244,6 +279,17 @@ public final class EmbeddedSync implements AutoCloseable {
       String prefix = settings.getOrDefault("topic.prefix", "");
       return (prefix.isBlank() ? "" : prefix.trim() + ".") + "heartbeat";
     }
+  }
+
+  /** A failure of the Ditto -> MongoDB direction stops the whole sync, as one of the source's. */
+  private void dittoToMongoFailed(Throwable e) {
+    failure.compareAndSet(null, new ConnectException("Ditto -> MongoDB: " + e.getMessage(), e));
+    stopped.countDown();
+  }
+
+  /** The Ditto -> MongoDB direction, when it runs. */
+  public Optional<DittoToMongoSync> dittoToMongo() {
+    return Optional.ofNullable(dittoToMongo);
   }
 
   /** Waits until the source task runs (or the engine failed); true if it runs. */
@@ -457,6 +503,10 @@ public final class EmbeddedSync implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } finally {
+      DittoToMongoSync reverse = dittoToMongo;
+      if (reverse != null) {
+        reverse.close();
+      }
       synchronized (this) {
         sink.close(List.copyOf(nextOffset.keySet()));
         sink.stop();

@@ -7,7 +7,9 @@ import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.config.Direction;
 import io.mongoditto.mapping.IdMode;
+import io.mongoditto.mongo.ConnectorSessions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +19,40 @@ import org.bson.Document;
  * Checks that a MongoDB deployment can feed the source connector: reachable, a version with
  * change-stream pre-images (6.0+), a replica set (change streams need one), the {@code find} and
  * {@code changeStream} privileges, and each configured collection present, not capped and with pre-
- * and post-images where its id mapping needs them.
+ * and post-images where its id mapping needs them; and, for the collections synced from Ditto to
+ * MongoDB, that the user may write them and the session registry.
  */
 public final class DeploymentCheck {
 
   private static final String ENABLE_HINT =
       "run `mongo-ditto enable-change-streams` with the same config, or in mongosh: ";
 
+  /** What the Ditto -> MongoDB direction does on each collection it writes and its sessions. */
+  static final List<String> WRITE_ACTIONS = List.of("find", "insert", "update", "remove");
+
   private final MongoClient client;
   private final String database;
   private final List<CollectionConfig> collections;
+  private final boolean dittoToMongoRuns;
 
   public DeploymentCheck(MongoClient client, String database, List<CollectionConfig> collections) {
+    this(client, database, collections, false);
+  }
+
+  /**
+   * @param dittoToMongoRuns whether the Ditto -> MongoDB direction will run with this config (a CDC
+   *     feed is set, or it is the Ditto -> MongoDB connector's config): missing write privileges
+   *     are then an error, else a warning
+   */
+  public DeploymentCheck(
+      MongoClient client,
+      String database,
+      List<CollectionConfig> collections,
+      boolean dittoToMongoRuns) {
     this.client = client;
     this.database = database;
     this.collections = List.copyOf(collections);
+    this.dittoToMongoRuns = dittoToMongoRuns;
   }
 
   public List<Finding> run() {
@@ -150,6 +171,7 @@ public final class DeploymentCheck {
         }
       }
     }
+    findings.addAll(writePrivileges(privileges));
     if (missing.isEmpty()) {
       findings.add(
           Finding.ok("privileges", "find and changeStream granted on every configured collection"));
@@ -165,6 +187,55 @@ public final class DeploymentCheck {
                   + ")"));
     }
     return findings;
+  }
+
+  /**
+   * The Ditto -> MongoDB direction writes the collections whose direction includes ditto_to_mongo
+   * and records its sessions in {@value ConnectorSessions#COLLECTION}: none of those, nothing to
+   * check.
+   */
+  List<Finding> writePrivileges(List<Document> privileges) {
+    List<String> written =
+        collections.stream()
+            .filter(c -> c.syncs(Direction.DITTO_TO_MONGO))
+            .map(CollectionConfig::name)
+            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    if (written.isEmpty()) {
+      return List.of();
+    }
+    written.add(ConnectorSessions.COLLECTION);
+    List<String> missing = new ArrayList<>();
+    for (String collection : written) {
+      for (String action : WRITE_ACTIONS) {
+        if (!allowed(privileges, collection, action)) {
+          missing.add(action + " on " + database + "." + collection);
+        }
+      }
+    }
+    if (missing.isEmpty()) {
+      return List.of(
+          Finding.ok(
+              "write privileges",
+              "insert, update and remove granted on "
+                  + String.join(", ", written)
+                  + " (Ditto -> MongoDB)"));
+    }
+    String message =
+        "Ditto -> MongoDB "
+            + (dittoToMongoRuns ? "" : "(when it runs: direction both or ditto_to_mongo) ")
+            + "needs "
+            + String.join(", ", missing);
+    String fix =
+        "grant the built-in readWrite role on the database, e.g. in mongosh:"
+            + " db.getSiblingDB(\"admin\").grantRolesToUser(\"<user>\", [{role: \"readWrite\", db: \""
+            + database
+            + "\"}]) (Atlas: Database Access, role 'readWrite' on "
+            + database
+            + "); or set collection.<name>.direction=mongo_to_ditto";
+    return List.of(
+        dittoToMongoRuns
+            ? Finding.error("write privileges", message, fix)
+            : Finding.warn("write privileges", message, fix));
   }
 
   private boolean allowed(List<Document> privileges, String collection, String action) {

@@ -1,7 +1,9 @@
 package io.mongoditto.cli.ops;
 
+import io.mongoditto.cli.embedded.DittoToMongoSync;
 import io.mongoditto.cli.embedded.EmbeddedSync;
 import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.mongosink.MongoSinkMetrics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,6 +24,10 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  * error rate is the larger of failed statements per Ditto request ({@code errors-total /
  * requests-total}) and dead-lettered per record ({@code dead-lettered-total / records-total}) over
  * the last five minutes (since the start when it ran shorter), read from the sink's metrics.
+ *
+ * <p>Each direction is summed up too ({@link DirectionHealth}): MongoDB -> Ditto from its
+ * collections; Ditto -> MongoDB, when it runs, from its lag ({@link DittoToMongoSync#lagMillis})
+ * and its dead-lettered share of the CDC events over the same window, against the same thresholds.
  */
 public final class HealthMonitor {
 
@@ -53,13 +59,42 @@ public final class HealthMonitor {
       long errors,
       long deadLettered) {}
 
+  /**
+   * One direction's health: {@code mongo_to_ditto} (summed over its collections) or {@code
+   * ditto_to_mongo}. lagMillis -1: no change with a time yet.
+   *
+   * @param applied changes applied to the target (Ditto statements' records; MongoDB documents
+   *     written)
+   * @param echoes changes that needed no write (the target already held them; Ditto -> MongoDB)
+   * @param conflicts paths left as MongoDB holds them (Ditto -> MongoDB)
+   * @param errors failed Ditto statements (MongoDB -> Ditto), batches handed back while MongoDB or
+   *     Ditto could not be reached (Ditto -> MongoDB)
+   */
+  public record DirectionHealth(
+      String direction,
+      State state,
+      long lagMillis,
+      double errorRate,
+      long applied,
+      long echoes,
+      long conflicts,
+      long errors,
+      long deadLettered) {}
+
   /** The whole picture. */
   public record Report(
       State state,
       boolean running,
       List<String> reasons,
       Map<String, CollectionHealth> collections,
+      Map<String, DirectionHealth> directions,
       HealthThresholds thresholds) {}
+
+  public static final String MONGO_TO_DITTO = "mongo_to_ditto";
+  public static final String DITTO_TO_MONGO = "ditto_to_mongo";
+
+  /** The key of the Ditto -> MongoDB totals among the per-collection samples. */
+  private static final String REVERSE_SAMPLE = "\u0000" + DITTO_TO_MONGO;
 
   static final long ERROR_WINDOW_MILLIS = 5 * 60_000L;
   private static final long SAMPLE_EVERY_MILLIS = 5_000L;
@@ -118,6 +153,11 @@ public final class HealthMonitor {
             (long) sum(values, sinkName, c, "errors-total"),
                 (long) sum(values, sinkName, c, "dead-lettered-total")
           });
+    }
+    DittoToMongoSync reverse = sync.dittoToMongo().orElse(null);
+    if (reverse != null) {
+      MongoSinkMetrics m = reverse.metrics();
+      totals.put(REVERSE_SAMPLE, new long[] {m.events.count(), 0, 0, m.deadLettered.count()});
     }
     Map<String, long[]> baseline = baseline(now, totals);
 
@@ -187,7 +227,92 @@ public final class HealthMonitor {
           c,
           new CollectionHealth(c, e.name(), state, lag, errorRate, phase, t[0], t[1], t[2], t[3]));
     }
-    return new Report(overall, sync.isRunning(), reasons, out, thresholds);
+    Map<String, DirectionHealth> directions = new LinkedHashMap<>();
+    directions.put(MONGO_TO_DITTO, forward(out.values()));
+    if (reverse != null) {
+      long[] t = totals.get(REVERSE_SAMPLE);
+      long[] b = baseline.getOrDefault(REVERSE_SAMPLE, new long[4]);
+      DirectionHealth d = reverse(reverse, ratio(t[3] - b[3], t[0] - b[0]), reasons);
+      directions.put(DITTO_TO_MONGO, d);
+      overall = overall.worst(d.state());
+    }
+    return new Report(overall, sync.isRunning(), reasons, out, directions, thresholds);
+  }
+
+  /** MongoDB -> Ditto as a whole: its worst collection, its largest lag, its sums. */
+  private static DirectionHealth forward(java.util.Collection<CollectionHealth> collections) {
+    State state = State.GREEN;
+    long lag = -1;
+    double errorRate = 0;
+    long applied = 0;
+    long errors = 0;
+    long deadLettered = 0;
+    for (CollectionHealth c : collections) {
+      state = state.worst(c.state());
+      lag = Math.max(lag, c.lagMillis());
+      errorRate = Math.max(errorRate, c.errorRate());
+      applied += c.records();
+      errors += c.errors();
+      deadLettered += c.deadLettered();
+    }
+    return new DirectionHealth(
+        MONGO_TO_DITTO, state, lag, errorRate, applied, 0, 0, errors, deadLettered);
+  }
+
+  /** Ditto -> MongoDB: its lag and dead-letter rate against the same thresholds. */
+  private DirectionHealth reverse(
+      DittoToMongoSync reverse, double errorRate, List<String> reasons) {
+    MongoSinkMetrics m = reverse.metrics();
+    long lag = reverse.lagMillis();
+    State state = State.GREEN;
+    if (!reverse.isRunning()) {
+      state = State.RED;
+      reasons.add("Ditto -> MongoDB is not running");
+    }
+    if (lag >= thresholds.lagRed().toMillis()) {
+      state = state.worst(State.RED);
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "Ditto -> MongoDB: lag %.1f s over %d s",
+              lag / 1000.0,
+              thresholds.lagRed().toSeconds()));
+    } else if (lag >= thresholds.lagYellow().toMillis()) {
+      state = state.worst(State.YELLOW);
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "Ditto -> MongoDB: lag %.1f s over %d s",
+              lag / 1000.0,
+              thresholds.lagYellow().toSeconds()));
+    }
+    if (errorRate > thresholds.errorRateRed()) {
+      state = state.worst(State.RED);
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "Ditto -> MongoDB: dead-letter rate %.2f %% over %.2f %%",
+              errorRate * 100,
+              thresholds.errorRateRed() * 100));
+    } else if (errorRate > thresholds.errorRateYellow()) {
+      state = state.worst(State.YELLOW);
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "Ditto -> MongoDB: dead-letter rate %.2f %% over %.2f %%",
+              errorRate * 100,
+              thresholds.errorRateYellow() * 100));
+    }
+    return new DirectionHealth(
+        DITTO_TO_MONGO,
+        state,
+        lag,
+        errorRate,
+        m.written.count(),
+        m.echoes.count(),
+        m.conflicts.count(),
+        m.retries.count(),
+        m.deadLettered.count());
   }
 
   /**

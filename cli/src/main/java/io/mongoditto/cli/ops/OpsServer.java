@@ -34,6 +34,7 @@ public final class OpsServer implements AutoCloseable {
   private final ExecutorService executor;
   private final EmbeddedSync sync;
   private final HealthMonitor health;
+  private boolean closed;
 
   private OpsServer(HttpServer server, EmbeddedSync sync, HealthMonitor health) {
     this.server = server;
@@ -100,8 +101,47 @@ public final class OpsServer implements AutoCloseable {
             + PrometheusText.gauge(
                 "mongoditto_health_lag_ms",
                 "How far Ditto is behind MongoDB per collection as /health sees it; -1 before the first change",
-                lags);
+                lags)
+            + directionGauges(report);
     send(exchange, 200, PrometheusText.CONTENT_TYPE, body);
+  }
+
+  /**
+   * Per direction ({@code direction="mongo_to_ditto"|"ditto_to_mongo"}): state, lag and the totals
+   * the status line shows; the plugin metrics above carry the details.
+   */
+  static String directionGauges(HealthMonitor.Report report) {
+    List<PrometheusText.Sample> state = new ArrayList<>();
+    List<PrometheusText.Sample> lag = new ArrayList<>();
+    List<PrometheusText.Sample> applied = new ArrayList<>();
+    List<PrometheusText.Sample> errors = new ArrayList<>();
+    report
+        .directions()
+        .forEach(
+            (name, d) -> {
+              Map<String, String> labels = Map.of("direction", name);
+              state.add(new PrometheusText.Sample(labels, d.state().ordinal()));
+              lag.add(new PrometheusText.Sample(labels, d.lagMillis()));
+              applied.add(new PrometheusText.Sample(labels, d.applied()));
+              errors.add(new PrometheusText.Sample(labels, d.errors() + d.deadLettered()));
+            });
+    return PrometheusText.gauge(
+            "mongoditto_direction_health_state",
+            "Health of each sync direction: 0 green, 1 yellow, 2 red",
+            state)
+        + PrometheusText.gauge(
+            "mongoditto_direction_lag_ms",
+            "How far each direction's target is behind its source as /health sees it; -1 before"
+                + " the first change",
+            lag)
+        + PrometheusText.gauge(
+            "mongoditto_direction_applied",
+            "Changes each direction applied to its target since the start",
+            applied)
+        + PrometheusText.gauge(
+            "mongoditto_direction_errors",
+            "Failed writes, hand-backs and dead-lettered records of each direction since the start",
+            errors);
   }
 
   private void health(HttpExchange exchange) throws IOException {
@@ -137,6 +177,26 @@ public final class OpsServer implements AutoCloseable {
               n.put("requests", c.requests());
               n.put("errors", c.errors());
               n.put("dead_lettered", c.deadLettered());
+            });
+    ObjectNode directions = root.putObject("directions");
+    r.directions()
+        .forEach(
+            (name, d) -> {
+              ObjectNode n = directions.putObject(name);
+              n.put("state", d.state().label());
+              if (d.lagMillis() < 0) {
+                n.putNull("lag_seconds");
+              } else {
+                n.put("lag_seconds", d.lagMillis() / 1000.0);
+              }
+              n.put("applied", d.applied());
+              if (HealthMonitor.DITTO_TO_MONGO.equals(name)) {
+                n.put("echoes", d.echoes());
+                n.put("conflicts", d.conflicts());
+              }
+              n.put("error_rate", d.errorRate());
+              n.put("errors", d.errors());
+              n.put("dead_lettered", d.deadLettered());
             });
     ObjectNode t = root.putObject("thresholds");
     t.put("lag_yellow_seconds", r.thresholds().lagYellow().toMillis() / 1000.0);
@@ -175,8 +235,13 @@ public final class OpsServer implements AutoCloseable {
     }
   }
 
+  /** Stops listening; safe to call more than once. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     server.stop(0);
     executor.shutdownNow();
   }

@@ -7,6 +7,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.mongoditto.cli.MongoDittoCli;
+import io.mongoditto.localditto.CdcOptions;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
 import io.mongoditto.localmongo.LocalMongo;
@@ -15,10 +16,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code mongo-ditto -v run} as its own process, with secrets planted everywhere a user puts them:
  * the Ditto API key, the MongoDB URI's query string (a TLS key file password, an AWS session token)
- * and its password (with commas), the Ditto endpoint's user info. Every line the runner prints,
- * with our own logging at DEBUG, holds none of them: a sync that works, one whose MongoDB login
- * fails and one whose endpoint is refused.
+ * and its password (with commas), the Ditto endpoint's user info, the Ditto CDC feed's store
+ * passwords and a pass-through JAAS config (the runner syncs both directions). Every line the
+ * runner prints, with our own logging at DEBUG, holds none of them: a sync that works, one whose
+ * MongoDB login fails and one whose endpoint is refused.
  */
 class VerboseRunSecretsIT {
 
@@ -37,17 +41,37 @@ class VerboseRunSecretsIT {
   private static final String KEY_FILE_PASSWORD = "KeyFilePasswordSecret-5d8e";
   private static final String MONGO_PASSWORD = "Pw,with,commas-Secret-2b4f";
   private static final String ENDPOINT_PASSWORD = "EndpointPasswordSecret-0a1b";
+  private static final String TRUSTSTORE_PASSWORD = "TruststorePasswordSecret-3c6d";
+  private static final String KEYSTORE_PASSWORD = "KeystorePasswordSecret-8e9f";
+  private static final String JAAS_PASSWORD = "JaasPasswordSecret-4a7b";
   private static final List<String> SECRETS =
       List.of(
-          DITTO_KEY, AWS_TOKEN, KEY_FILE_PASSWORD, "Pw,with", "commas-Secret", ENDPOINT_PASSWORD);
+          DITTO_KEY,
+          AWS_TOKEN,
+          KEY_FILE_PASSWORD,
+          "Pw,with",
+          "commas-Secret",
+          ENDPOINT_PASSWORD,
+          TRUSTSTORE_PASSWORD,
+          KEYSTORE_PASSWORD,
+          JAAS_PASSWORD);
+
+  private LocalDitto ditto;
 
   @TempDir Path dir;
 
   @Test
   void aVerboseRunLogsNoSecretWhereverOneWasPlanted() throws Exception {
+    // Both directions: the local Ditto's CDC feed on a broker in this JVM, read by the runner with
+    // the Ditto CDC passwords planted too (PLAINTEXT: the stores are never opened).
     try (LocalMongo mongo = LocalMongo.start();
-        LocalDitto ditto = LocalDitto.start(LocalDitto.Options.defaults().withApiKey(DITTO_KEY));
+        LocalDitto ditto =
+            LocalDitto.start(
+                LocalDitto.Options.defaults()
+                    .withApiKey(DITTO_KEY)
+                    .withCdc(CdcOptions.inProcessBroker()));
         MongoClient client = MongoClients.create(mongo.connectionString())) {
+      this.ditto = ditto;
       MongoDatabase db = client.getDatabase("shop");
       db.createCollection("orders");
       db.runCommand(
@@ -61,7 +85,12 @@ class VerboseRunSecretsIT {
           config,
           "{\"name\": \"secrets\", \"config\": {\"collections\": \"orders\","
               + " \"topic.prefix\": \"shop\", \"mongodb.database\": \"shop\","
-              + " \"mongodb.uri\": \"${env:MONGODB_CONNECTION_STRING}\"}}");
+              + " \"mongodb.uri\": \"${env:MONGODB_CONNECTION_STRING}\","
+              + " \"ditto.cdc.consumer.sasl.jaas.config\":"
+              + " \"org.apache.kafka.common.security.plain.PlainLoginModule required"
+              + " username=\\\"u\\\" password=\\\""
+              + JAAS_PASSWORD
+              + "\\\";\"}}");
 
       // 1. a sync that works, with secrets in the URI's query string and the Ditto key
       String uri =
@@ -80,12 +109,29 @@ class VerboseRunSecretsIT {
           Thread.sleep(100);
         }
         assertEquals(3, reader.select("orders").size(), () -> output("working"));
+        // and a Ditto edit comes back through the CDC feed
+        reader.execute("UPDATE orders SET n = 42 WHERE _id = 'o1'", Map.of());
+        Awaitility.await("Ditto's edit in MongoDB")
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () ->
+                    !working.isAlive()
+                        || Integer.valueOf(42)
+                            .equals(
+                                db.getCollection("orders")
+                                    .find(new Document("_id", "o1"))
+                                    .first()
+                                    .get("n")));
+        assertTrue(working.isAlive(), () -> output("working"));
       } finally {
         working.destroy(); // SIGTERM: the runner stops and logs its summary
         assertTrue(working.waitFor(60, TimeUnit.SECONDS));
       }
       assertNoSecret("working");
       assertTrue(output("working").contains("Ditto sink task of"), "verbose logs were written");
+      assertTrue(
+          output("working").contains("Ditto -> MongoDB: topic " + ditto.cdcTopic()),
+          () -> output("working"));
 
       // 2. a MongoDB login that fails, the password holding commas
       String withPassword =
@@ -157,7 +203,13 @@ class VerboseRunSecretsIT {
             Map.of(
                 "MONGODB_CONNECTION_STRING", mongoUri,
                 "DITTO_CLOUD_ENDPOINT", dittoEndpoint,
-                "DITTO_API_KEY", DITTO_KEY));
+                "DITTO_API_KEY", DITTO_KEY,
+                "DITTO_CDC_BOOTSTRAP_SERVERS", ditto.cdcBootstrapServers(),
+                "DITTO_CDC_TOPIC", ditto.cdcTopic(),
+                "DITTO_CDC_SECURITY_PROTOCOL", "PLAINTEXT",
+                "DITTO_CDC_SSL_TRUSTSTORE_LOCATION", dir.resolve("never-read.p12").toString(),
+                "DITTO_CDC_SSL_TRUSTSTORE_PASSWORD", TRUSTSTORE_PASSWORD,
+                "DITTO_CDC_SSL_KEYSTORE_PASSWORD", KEYSTORE_PASSWORD));
     File log = dir.resolve(name + ".log").toFile();
     pb.redirectErrorStream(true).redirectOutput(log);
     return pb.start();
