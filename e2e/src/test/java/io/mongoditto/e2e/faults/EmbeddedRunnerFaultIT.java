@@ -49,6 +49,11 @@ class EmbeddedRunnerFaultIT {
   private final List<String> messages = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
   private Process runner;
+  private FaultProxy dittoFaults;
+
+  /** Requests Ditto had seen when the current runner started. */
+  private int requestsAtStart;
+
   private int starts;
 
   @Test
@@ -73,6 +78,7 @@ class EmbeddedRunnerFaultIT {
         FaultProxy dittoProxy = FaultProxy.start(ditto.endpoint());
         MongoClient client = MongoClients.create(mongo.connectionString())) {
       MongoDatabase db = client.getDatabase("zava");
+      dittoFaults = dittoProxy;
       for (ZavaWorkload.Coll c : ZavaWorkload.COLLECTIONS) {
         db.createCollection(
             c.name(),
@@ -206,9 +212,12 @@ class EmbeddedRunnerFaultIT {
         schedule.add(
             () -> {
               int s = seconds();
-              // a cut with nothing connected proves nothing (the runner may just have restarted)
+              // a cut with nothing connected proves nothing: wait until the runner streams (its
+              // sink has written to Ditto since it started) and its driver is connected. (A cut
+              // during the runner's start-up validation makes it exit: another fault than this.)
               long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-              while (mongoProxy.openSockets() == 0 && System.nanoTime() < connectBy) {
+              while ((mongoProxy.openSockets() == 0 || dittoProxy.requestCount() <= requestsAtStart)
+                  && System.nanoTime() < connectBy) {
                 Pause.millis(100);
               }
               int refusedBefore = mongoProxy.refused();
@@ -388,6 +397,7 @@ class EmbeddedRunnerFaultIT {
             .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     try {
+      requestsAtStart = dittoFaults == null ? 0 : dittoFaults.requestCount();
       runner = pb.start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the runner", e);
