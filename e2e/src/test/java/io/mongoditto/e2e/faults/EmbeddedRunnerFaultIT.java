@@ -49,10 +49,6 @@ class EmbeddedRunnerFaultIT {
   private final List<String> messages = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
   private Process runner;
-  private FaultProxy dittoFaults;
-
-  /** Requests Ditto had seen when the current runner started. */
-  private int requestsAtStart;
 
   private int starts;
 
@@ -78,7 +74,6 @@ class EmbeddedRunnerFaultIT {
         FaultProxy dittoProxy = FaultProxy.start(ditto.endpoint());
         MongoClient client = MongoClients.create(mongo.connectionString())) {
       MongoDatabase db = client.getDatabase("zava");
-      dittoFaults = dittoProxy;
       for (ZavaWorkload.Coll c : ZavaWorkload.COLLECTIONS) {
         db.createCollection(
             c.name(),
@@ -212,11 +207,11 @@ class EmbeddedRunnerFaultIT {
         schedule.add(
             () -> {
               int s = seconds();
-              // a cut with nothing connected proves nothing: wait until the runner streams (its
-              // sink has written to Ditto since it started) and its driver is connected. (A cut
-              // during the runner's start-up validation makes it exit: another fault than this.)
+              // a cut with nothing connected proves nothing: wait until the current runner
+              // streams (its status line reports applied changes) and its driver is connected. (A
+              // cut during the runner's start-up validation makes it exit: another fault.)
               long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-              while ((mongoProxy.openSockets() == 0 || dittoProxy.requestCount() <= requestsAtStart)
+              while ((mongoProxy.openSockets() == 0 || !applying(logs.get(logs.size() - 1)))
                   && System.nanoTime() < connectBy) {
                 Pause.millis(100);
               }
@@ -397,7 +392,6 @@ class EmbeddedRunnerFaultIT {
             .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     try {
-      requestsAtStart = dittoFaults == null ? 0 : dittoFaults.requestCount();
       runner = pb.start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the runner", e);
@@ -412,6 +406,16 @@ class EmbeddedRunnerFaultIT {
   private void fault(String what) {
     faults.add(what);
     System.out.println("[fault-suite] fault: " + what);
+  }
+
+  /** The runner writing {@code log} has reported applied changes (it is past its start-up). */
+  private static boolean applying(Path log) {
+    try {
+      return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+          .anyMatch(l -> l.contains(" applied: ") && !l.contains("nothing yet"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Documents in the Ditto collections the enabled MongoDB collections map to. */
