@@ -4,6 +4,8 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
@@ -160,6 +162,15 @@ final class ReverseApplyBench {
     for (ReverseEvents.Event e : events) {
       if (!e.isInsert()) {
         byCollection.get(e.collection()).add(e.before());
+      }
+    }
+    // The id field of a single_field mapping identifies the document: indexed (unique), as a
+    // deployment has it, in both databases so both pay for it on inserts.
+    for (String c : ReverseEvents.COLLECTIONS) {
+      String idField = ZavaData.idField(c);
+      if (idField != null) {
+        db.getCollection(c)
+            .createIndex(Indexes.ascending(idField), new IndexOptions().unique(true));
       }
     }
     InsertManyOptions unordered = new InsertManyOptions().ordered(false);
