@@ -97,7 +97,8 @@ final class ReverseFigures {
     String note =
         String.format(
             Locale.ROOT,
-            "new documents written into the local Ditto over HTTP (10 per request every 10 ms),"
+            "new documents written into the local Ditto over HTTP (10 per request every 10 ms, up to 4"
+                + " requests in flight, not waiting for replies),"
                 + " its CDC feed (in-process broker, 3 partitions), one consumer with Connect's"
                 + " defaults handing each poll to the sink task; from sent to read from a MongoDB"
                 + " change stream; writer achieved %,.0f/s%s",

@@ -16,6 +16,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -41,6 +45,7 @@ final class ReverseLagBench {
 
   private static final String COLLECTION = "lag";
   private static final int PER_REQUEST = 10;
+  private static final int WRITERS = 4;
 
   private ReverseLagBench() {}
 
@@ -128,28 +133,41 @@ final class ReverseLagBench {
 
   /**
    * Writes changes 1..count into Ditto at {@code perSecond}, {@value #PER_REQUEST} documents per
-   * request (one request per millisecond cannot keep up on two busy cores); returns the moment just
-   * before each change's request was sent.
+   * request, on a schedule that does not wait for replies (devices do not wait for each other: a
+   * slow reply must not lower the offered rate and hide lag), with up to {@value #WRITERS} requests
+   * in flight; returns the moment just before each change's request was due. Returns once every
+   * request was answered.
    */
-  private static long[] paced(LocalDittoClient ditto, int count, int perSecond) {
+  private static long[] paced(LocalDittoClient ditto, int count, int perSecond)
+      throws InterruptedException {
     long[] sent = new long[count];
     long tick = 1_000_000_000L * PER_REQUEST / perSecond;
-    long start = System.nanoTime();
     String statement = "INSERT INTO " + COLLECTION + " DOCUMENTS (:docs)";
-    for (int i = 0, t = 0; i < count; t++) {
-      long wait = start + t * tick - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
+    ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+    List<Future<?>> requests = new ArrayList<>();
+    try {
+      long start = System.nanoTime();
+      for (int i = 0, t = 0; i < count; t++) {
+        long wait = start + t * tick - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        int n = Math.min(PER_REQUEST, count - i);
+        List<Map<String, Object>> docs = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+          docs.add(doc(i + k + 1));
+        }
+        Arrays.fill(sent, i, i + n, System.nanoTime());
+        requests.add(writers.submit(() -> ditto.execute(statement, Map.of("docs", docs))));
+        i += n;
       }
-      int n = Math.min(PER_REQUEST, count - i);
-      List<Map<String, Object>> docs = new ArrayList<>(n);
-      for (int k = 0; k < n; k++) {
-        docs.add(doc(i + k + 1));
+      for (Future<?> r : requests) {
+        r.get();
       }
-      long now = System.nanoTime();
-      Arrays.fill(sent, i, i + n, now);
-      ditto.execute(statement, Map.of("docs", docs));
-      i += n;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a write into Ditto failed: " + e.getCause(), e.getCause());
+    } finally {
+      writers.shutdownNow();
     }
     return sent;
   }
