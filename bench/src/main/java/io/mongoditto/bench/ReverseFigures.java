@@ -82,7 +82,9 @@ final class ReverseFigures {
             o.normalizations()));
   }
 
-  private Row lagRow(LagBench.Result lag) {
+  private Row lagRow(ReverseLagBench.Outcome outcome) {
+    LagBench.Result lag = outcome.fromWritten();
+    LagBench.Result sent = outcome.fromSent();
     String figure =
         String.format(
             Locale.ROOT,
@@ -97,12 +99,15 @@ final class ReverseFigures {
     String note =
         String.format(
             Locale.ROOT,
-            "new documents written into the local Ditto over HTTP (10 per request every 10 ms, up to 4"
-                + " requests in flight, not waiting for replies),"
+            "from Ditto's reply to a write (the change is in Ditto) to the document read from a"
+                + " MongoDB change stream; new documents written into the local Ditto over HTTP (10"
+                + " per request every 10 ms, up to 4 requests in flight, not waiting for replies),"
                 + " its CDC feed (in-process broker, 3 partitions), one consumer with Connect's"
-                + " defaults handing each poll to the sink task; from sent to read from a MongoDB"
-                + " change stream; writer achieved %,.0f/s%s",
+                + " defaults handing each poll to the sink task; Ditto took %,.0f changes/s; from"
+                + " the request's due time instead: %.0f ms / %.0f ms%s",
             lag.achievedRate(),
+            sent.percentile(50),
+            sent.percentile(99),
             lag.problem() == null ? "" : "; " + lag.problem());
     return new Row(
         figure,

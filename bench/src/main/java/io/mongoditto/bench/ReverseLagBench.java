@@ -47,9 +47,19 @@ final class ReverseLagBench {
   private static final int PER_REQUEST = 10;
   private static final int WRITERS = 4;
 
+  /**
+   * The lags of one run.
+   *
+   * @param fromWritten from the moment Ditto acknowledged the write (the change exists in Ditto) to
+   *     the document read in MongoDB: the sync's own lag
+   * @param fromSent from the moment just before the write request was due: adds the time Ditto took
+   *     to take the write (and the writer's queue when Ditto cannot take the offered rate)
+   */
+  record Outcome(LagBench.Result fromWritten, LagBench.Result fromSent) {}
+
   private ReverseLagBench() {}
 
-  static LagBench.Result run(MongoClient client, String mongoUri, int perSecond, Duration duration)
+  static Outcome run(MongoClient client, String mongoUri, int perSecond, Duration duration)
       throws Exception {
     MongoDatabase db = client.getDatabase("benchreverse");
     db.drop();
@@ -82,40 +92,58 @@ final class ReverseLagBench {
         long probeDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (arrived.get(0) == 0) {
           if (System.nanoTime() > probeDeadline || feed.failure.get() != null) {
-            return new LagBench.Result(
-                new double[0], 0, 0, 0, "the probe never reached MongoDB: " + feed.failure.get());
+            LagBench.Result none =
+                new LagBench.Result(
+                    new double[0],
+                    0,
+                    0,
+                    0,
+                    "the probe never reached MongoDB: " + feed.failure.get());
+            return new Outcome(none, none);
           }
           LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
         long writeStart = System.nanoTime();
-        long[] sent = paced(dittoClient, changes, perSecond);
+        long[][] sentAndWritten = paced(dittoClient, changes, perSecond);
         double achieved = Units.perSecond(changes, System.nanoTime() - writeStart);
         watcher.join(Duration.ofSeconds(60).toMillis());
-        double[] lags = new double[changes];
-        int measured = 0;
+        String problem = null;
+        int seen = 0;
         for (int i = 1; i <= changes; i++) {
-          long at = arrived.get(i);
-          if (at != 0) {
-            lags[measured++] = Math.max(0, at - sent[i - 1]) / 1e6;
-          }
+          seen += arrived.get(i) != 0 ? 1 : 0;
         }
-        double[] done = Arrays.copyOf(lags, measured);
-        Arrays.sort(done);
-        String problem =
-            measured < changes
-                ? (changes - measured)
-                    + " of "
-                    + changes
-                    + " changes never seen in MongoDB"
-                    + (feed.failure.get() != null ? ": " + feed.failure.get() : "")
-                : null;
-        return new LagBench.Result(done, changes, achieved, 0, problem);
+        if (seen < changes) {
+          problem =
+              (changes - seen)
+                  + " of "
+                  + changes
+                  + " changes never seen in MongoDB"
+                  + (feed.failure.get() != null ? ": " + feed.failure.get() : "");
+        }
+        return new Outcome(
+            lags(arrived, sentAndWritten[1], changes, achieved, problem),
+            lags(arrived, sentAndWritten[0], changes, achieved, problem));
       } finally {
         watcher.interrupt();
         feed.close();
         task.stop();
       }
     }
+  }
+
+  private static LagBench.Result lags(
+      AtomicLongArray arrived, long[] from, int changes, double achieved, String problem) {
+    double[] lags = new double[changes];
+    int measured = 0;
+    for (int i = 1; i <= changes; i++) {
+      long at = arrived.get(i);
+      if (at != 0) {
+        lags[measured++] = Math.max(0, at - from[i - 1]) / 1e6;
+      }
+    }
+    double[] done = Arrays.copyOf(lags, measured);
+    Arrays.sort(done);
+    return new LagBench.Result(done, changes, achieved, 0, problem);
   }
 
   /** A document new in Ditto, as a device would write it. */
@@ -135,12 +163,13 @@ final class ReverseLagBench {
    * Writes changes 1..count into Ditto at {@code perSecond}, {@value #PER_REQUEST} documents per
    * request, on a schedule that does not wait for replies (devices do not wait for each other: a
    * slow reply must not lower the offered rate and hide lag), with up to {@value #WRITERS} requests
-   * in flight; returns the moment just before each change's request was due. Returns once every
-   * request was answered.
+   * in flight; returns, per change, the moment just before its request was due and the moment
+   * Ditto's reply was read. Returns once every request was answered.
    */
-  private static long[] paced(LocalDittoClient ditto, int count, int perSecond)
+  private static long[][] paced(LocalDittoClient ditto, int count, int perSecond)
       throws InterruptedException {
     long[] sent = new long[count];
+    long[] written = new long[count];
     long tick = 1_000_000_000L * PER_REQUEST / perSecond;
     String statement = "INSERT INTO " + COLLECTION + " DOCUMENTS (:docs)";
     ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
@@ -158,7 +187,13 @@ final class ReverseLagBench {
           docs.add(doc(i + k + 1));
         }
         Arrays.fill(sent, i, i + n, System.nanoTime());
-        requests.add(writers.submit(() -> ditto.execute(statement, Map.of("docs", docs))));
+        int first = i;
+        requests.add(
+            writers.submit(
+                () -> {
+                  ditto.execute(statement, Map.of("docs", docs));
+                  Arrays.fill(written, first, first + n, System.nanoTime());
+                }));
         i += n;
       }
       for (Future<?> r : requests) {
@@ -169,7 +204,7 @@ final class ReverseLagBench {
     } finally {
       writers.shutdownNow();
     }
-    return sent;
+    return new long[][] {sent, written};
   }
 
   /** Records when each document's insert is read from MongoDB's change stream. */
