@@ -100,8 +100,8 @@ final class ReverseFigures {
         String.format(
             Locale.ROOT,
             "from Ditto's reply to a write (the change is in Ditto) to the document read from a"
-                + " MongoDB change stream; new documents written into the local Ditto over HTTP (10"
-                + " per request every 10 ms, up to 4 requests in flight, not waiting for replies),"
+                + " MongoDB change stream; new documents written into the local Ditto over HTTP (50"
+                + " per request every 50 ms, up to 4 requests in flight, not waiting for replies),"
                 + " its CDC feed (in-process broker, 3 partitions), one consumer with Connect's"
                 + " defaults handing each poll to the sink task; Ditto took %,.0f changes/s; from"
                 + " the request's due time instead: %.0f ms / %.0f ms%s",
