@@ -67,13 +67,15 @@ final class ReverseEvents {
   }
 
   /**
-   * Up to {@code max} events from the seeded orders and order_items: every other document of each
-   * collection is an update, the rest inserts.
+   * Up to {@code max} events from the seeded orders and order_items, at most half from each: every
+   * other document of each collection is an update, the rest inserts.
    */
   static List<Event> from(MongoDatabase zava, int max, long firstTxnId) {
     List<Event> events = new ArrayList<>();
     long txn = firstTxnId;
+    int perCollection = Math.max(1, max / COLLECTIONS.size());
     for (String c : COLLECTIONS) {
+      int limit = events.size() + perCollection;
       String idField = ZavaData.idField(c);
       ChangeEventMapper mapper =
           new ChangeEventMapper(
@@ -83,7 +85,7 @@ final class ReverseEvents {
               new ConversionStats());
       int i = 0;
       for (BsonDocument doc : zava.getCollection(c, BsonDocument.class).find()) {
-        if (events.size() >= max) {
+        if (events.size() >= limit) {
           break;
         }
         boolean update = i++ % 2 == 0;
