@@ -326,7 +326,7 @@ class SweepScenariosFaultIT {
           }
           return false;
         });
-    proxy.delayReplies(1500);
+    proxy.delayReplies(2500);
     String c = caught[0];
     ReferenceMapping mapping = mappings.get(c);
     MongoCollection<BsonDocument> coll = db.getCollection(c, BsonDocument.class);
@@ -583,13 +583,15 @@ class SweepScenariosFaultIT {
         .count();
   }
 
+  /** Whether listCollections shows the collection with pre/post images on (names matched here). */
   private static boolean imagesOn(MongoDatabase db, String collection) {
-    Document info = db.listCollections().filter(Filters.eq("name", collection)).first();
-    Object images =
-        info == null
-            ? null
-            : info.get("options", new Document()).get("changeStreamPreAndPostImages");
-    return images instanceof Document d && Boolean.TRUE.equals(d.get("enabled"));
+    for (Document info : db.listCollections()) {
+      if (collection.equals(info.getString("name"))) {
+        Object images = info.get("options", new Document()).get("changeStreamPreAndPostImages");
+        return images instanceof Document d && Boolean.TRUE.equals(d.get("enabled"));
+      }
+    }
+    throw new AssertionError("no collection " + collection + " in listCollections");
   }
 
   // --- waiting and plumbing
