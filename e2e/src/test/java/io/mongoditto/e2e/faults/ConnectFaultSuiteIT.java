@@ -711,7 +711,7 @@ class ConnectFaultSuiteIT {
         .orElseThrow();
   }
 
-  private static Map<String, String> configFile(String name) throws IOException {
+  static Map<String, String> configFile(String name) throws IOException {
     JsonNode node =
         JSON.readTree(KafkaProcesses.projectRoot().resolve("config").resolve(name).toFile());
     JsonNode body = node.has("config") ? node.get("config") : node;
