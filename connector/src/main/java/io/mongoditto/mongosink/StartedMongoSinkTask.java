@@ -89,7 +89,8 @@ final class StartedMongoSinkTask implements AutoCloseable {
             mappers,
             new ConnectorSessions(database),
             config.connectorName(),
-            config.taskId());
+            config.taskId(),
+            new DittoDocuments(ditto));
     this.writeBack = new DittoWriteBack(ditto);
     this.reconciler = new RequeryReconciler(ditto, List.copyOf(mappers.keySet()));
   }
