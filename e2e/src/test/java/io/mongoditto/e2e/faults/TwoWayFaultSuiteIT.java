@@ -519,15 +519,17 @@ class TwoWayFaultSuiteIT {
 
   /** Older CDC events produced again, shuffled: duplicated and reordered delivery. */
   private void replay(CdcFeed cdc) {
-    int n = cdc.replayShuffled(random, plan.replayEvents());
+    CdcFeed.Replay replay = cdc.replay(random, plan.replayEvents(), KnownBugs.enabled());
     Map<TopicPartition, Long> ends = cdc.endOffsets();
     await("the MongoDB sink reading the replayed events", 120, () -> cdc.readUpTo(ends));
     fault(
-        "older CDC events delivered again, shuffled, "
+        "older CDC events delivered again, shuffled ("
+            + replay.heldBack()
+            + " events of documents removed since held back: open bug, see docs/reliability.md), "
             + effects.record(
                 "duplicated and reordered CDC delivery",
-                n + " events delivered again and read by the MongoDB sink",
-                n > 0));
+                replay.delivered() + " events delivered again and read by the MongoDB sink",
+                replay.delivered() > 0));
   }
 
   /** A malformed CDC message and an event with an unmappable id: the MongoDB sink's DLQ. */
