@@ -84,10 +84,16 @@ class TwoWayFaultSuiteIT {
 
     static Plan fromSystemProperties() {
       long seed = Long.getLong("faults.seed", 20261125L);
+      // the MongoDB sink's restart and the CDC replay revert device writes (open bugs,
+      // docs/reliability.md "Both directions"): they run with -Dfaults.known.bugs=true
+      boolean known = KnownBugs.enabled();
       if (Boolean.getBoolean("faults.long")) {
-        return new Plan("long", seed, 2000, 30, 15, 6, 6, 3, 3, 3, 300, 2, 8, 600, 30);
+        int cdcFaults = known ? 3 : 0;
+        return new Plan(
+            "long", seed, 2000, 30, 15, 6, 6, 3, cdcFaults, cdcFaults, 300, 2, 8, 600, 30);
       }
-      return new Plan("short", seed, 150, 15, 8, 2, 3, 1, 1, 1, 60, 1, 3, 180, 15);
+      int cdcFaults = known ? 1 : 0;
+      return new Plan("short", seed, 150, 15, 8, 2, 3, 1, cdcFaults, cdcFaults, 60, 1, 3, 180, 15);
     }
   }
 
