@@ -208,12 +208,17 @@ class TwoWayFaultSuiteIT {
     Thread deviceWriter =
         writer("ditto-devices", writing, plan.deviceOpsPerSecond(), devices, devices::step);
     mongoWriter.start();
-    deviceWriter.start();
     try {
       awaitRunning();
       // the first kill lands once the copy reached Ditto and its CDC echoes are on the feed
       await("documents in Ditto and events on the CDC feed", 120, () -> cdc.endOffset() > 0);
       killWorker("while copying and streaming");
+      if (!KnownBugs.enabled()) {
+        // devices writing while the source still copies get older states back (open bug 2,
+        // docs/reliability.md "Both directions"): they start once every collection streams
+        await("the source's copy done", 300, this::copyDone);
+      }
+      deviceWriter.start();
 
       List<Runnable> schedule = new ArrayList<>();
       for (int i = 1; i < plan.kills(); i++) {
@@ -253,7 +258,9 @@ class TwoWayFaultSuiteIT {
     } finally {
       writing.set(false);
       mongoWriter.join(30_000);
-      deviceWriter.join(30_000);
+      if (deviceWriter.isAlive()) {
+        deviceWriter.join(30_000);
+      }
     }
 
     // settle: both directions agree, twice in a row; then the quiet period, then once more
@@ -570,6 +577,19 @@ class TwoWayFaultSuiteIT {
                     + (sent ? " and an event with an unmappable id" : "")
                     + " dead-lettered by the MongoDB sink",
                 sent));
+  }
+
+  /** Every collection of the source has a committed stream position (its copy is through). */
+  private boolean copyDone() {
+    ConnectClient.Response r = rest().get("connectors/" + SOURCE + "/offsets");
+    if (r.status() != 200 || r.body() == null) {
+      return false;
+    }
+    int streaming = 0;
+    for (JsonNode o : r.body().path("offsets")) {
+      streaming += o.path("offset").has("snapshot_start_token") ? 0 : 1;
+    }
+    return streaming >= 7;
   }
 
   // --- checking
