@@ -121,6 +121,10 @@ final class Bench {
           table.add(Row.failed("End-to-end lag", e.toString()));
         }
       }
+      if (options.runs("reverse")) {
+        new ReverseFigures(options, progress)
+            .add(table, client, mongo.connectionString(), zava, ditto);
+      }
     }
     return table;
   }

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The benchmark command ({@code scripts/bench.sh [--scale S | --full] [--only sync,kafka,lag]}):
- * prints the machine and a Markdown table of the figures on stdout, progress on stderr.
+ * The benchmark command ({@code scripts/bench.sh [--scale S | --full] [--only
+ * sync,kafka,lag,reverse]}): prints the machine and a Markdown table of the figures on stdout,
+ * progress on stderr.
  */
 public final class BenchMain {
 

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * @param streamEvents inserts per streaming figure
  * @param lagDuration how long the lag run writes
  * @param lagRate changes per second of the lag run
- * @param only the parts to run besides the limits (sync, kafka, lag); all when empty
+ * @param only the parts to run besides the limits (sync, kafka, lag, reverse); all when empty
  * @param pluginPath the plugin.path holding mongo-kafka-connect's directory
  * @param childHeap -Xmx of the embedded run's JVM
  * @param sourceSettings extra settings for our connectors (Connect and embedded), e.g.
@@ -36,7 +36,7 @@ record BenchOptions(
     sourceSettings = Map.copyOf(sourceSettings);
   }
 
-  static final List<String> PARTS = List.of("sync", "kafka", "lag");
+  static final List<String> PARTS = List.of("sync", "kafka", "lag", "reverse");
   static final double DEFAULT_SCALE = 0.05;
 
   static BenchOptions scaled(double scale) {
@@ -84,8 +84,8 @@ record BenchOptions(
   }
 
   /**
-   * {@code [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S]
-   * [--setting key=value ...]}.
+   * {@code [--scale S | --full] [--only sync,kafka,lag,reverse] [--stream-events N] [--lag-seconds
+   * S] [--setting key=value ...]}.
    */
   static BenchOptions parse(String[] args) {
     BenchOptions o = scaled(DEFAULT_SCALE);
@@ -121,7 +121,7 @@ record BenchOptions(
                 ("-h".equals(args[i]) || "--help".equals(args[i])
                         ? ""
                         : "unknown argument " + args[i] + "; ")
-                    + "usage: scripts/bench.sh [--scale S | --full] [--only sync,kafka,lag] [--stream-events N] [--lag-seconds S] [--setting key=value]...");
+                    + "usage: scripts/bench.sh [--scale S | --full] [--only sync,kafka,lag,reverse] [--stream-events N] [--lag-seconds S] [--setting key=value]...");
       }
     }
     if (events != null) {

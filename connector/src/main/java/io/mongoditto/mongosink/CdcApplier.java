@@ -27,6 +27,7 @@ import java.util.Map;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
+import org.bson.BsonValue;
 
 /**
  * Applies Ditto's CDC events to MongoDB: per document, its events of the batch are planned one
@@ -53,6 +54,7 @@ final class CdcApplier<R> implements AutoCloseable {
   private final String connector;
   private final String task;
   private final AppliedTransactions applied = new AppliedTransactions(100_000);
+  private final DittoState dittoState;
   private ClientSession session;
 
   /** One document's fold of events: where it was, where it ends, and what was decided. */
@@ -105,6 +107,22 @@ final class CdcApplier<R> implements AutoCloseable {
       ConnectorSessions sessions,
       String connector,
       String task) {
+    this(client, database, byDittoCollection, sessions, connector, task, null);
+  }
+
+  /**
+   * @param dittoState what Ditto holds now, to create documents from (null: the events are trusted,
+   *     for tests without a Ditto)
+   */
+  CdcApplier(
+      MongoClient client,
+      MongoDatabase database,
+      Map<String, ReverseMapper> byDittoCollection,
+      ConnectorSessions sessions,
+      String connector,
+      String task,
+      DittoState dittoState) {
+    this.dittoState = dittoState;
     this.client = client;
     this.database = database;
     this.byDittoCollection = Map.copyOf(byDittoCollection);
@@ -138,6 +156,9 @@ final class CdcApplier<R> implements AutoCloseable {
     List<Fold<R>> toWrite = new ArrayList<>();
     for (Fold<R> fold : folds) {
       plan(fold);
+    }
+    checkCreationsAgainstDitto(folds);
+    for (Fold<R> fold : folds) {
       failures.addAll(fold.failures);
       plans.addAll(fold.plans);
       for (ReversePlan p : fold.plans) {
@@ -178,7 +199,7 @@ final class CdcApplier<R> implements AutoCloseable {
         List<DocumentChanges.Group<R>> chunk =
             list.subList(from, Math.min(list.size(), from + READ_CHUNK));
         Map<String, BsonDocument> found = new HashMap<>();
-        BsonArray any = new BsonArray();
+        List<BsonDocument> any = new ArrayList<>();
         List<DocumentChanges.Group<R>> readable = new ArrayList<>();
         for (DocumentChanges.Group<R> g : chunk) {
           try {
@@ -191,7 +212,7 @@ final class CdcApplier<R> implements AutoCloseable {
           }
         }
         if (!any.isEmpty()) {
-          for (BsonDocument doc : collection.find(new BsonDocument("$or", any))) {
+          for (BsonDocument doc : collection.find(anyOf(any))) {
             try {
               found.putIfAbsent(CanonicalIds.text(mapper.dittoIdOf(doc)), doc);
             } catch (IllegalArgumentException notMappable) {
@@ -205,6 +226,98 @@ final class CdcApplier<R> implements AutoCloseable {
       }
     }
     return folds;
+  }
+
+  /**
+   * One query for the documents of a chunk. Where every filter is on the same single field (the
+   * match_ids and single_field modes), one {@code $in} of all their values: MongoDB answers it from
+   * that field's index in one pass, while a {@code $or} of hundreds of clauses is planned clause by
+   * clause (and the local MongoDB uses no index for a {@code $or} at all: it scanned the collection
+   * once per batch, the sink's main cost in the benchmark). Otherwise their {@code $or}.
+   */
+  static BsonDocument anyOf(List<BsonDocument> filters) {
+    String field = null;
+    BsonArray values = new BsonArray();
+    for (BsonDocument filter : filters) {
+      if (filter.size() != 1 || (field != null && !field.equals(filter.getFirstKey()))) {
+        return new BsonDocument("$or", new BsonArray(filters));
+      }
+      field = filter.getFirstKey();
+      BsonValue condition = filter.get(field);
+      BsonDocument operator = condition.isDocument() ? condition.asDocument() : null;
+      if (operator != null && operator.size() == 1 && operator.isArray("$in")) {
+        values.addAll(operator.getArray("$in"));
+      } else if (operator != null && operator.size() == 1 && operator.containsKey("$eq")) {
+        values.add(operator.get("$eq"));
+      } else {
+        return new BsonDocument("$or", new BsonArray(filters));
+      }
+    }
+    return field == null
+        ? new BsonDocument("$or", new BsonArray(filters))
+        : new BsonDocument(field, new BsonDocument("$in", values));
+  }
+
+  /**
+   * A document MongoDB lacks is created only as Ditto holds it now. Events can be old (redelivered
+   * after a restart, when {@link AppliedTransactions} is empty, or late from another partition): an
+   * old upsert of a document Ditto removed since would otherwise bring it back in MongoDB, where
+   * the forward direction, seeing this direction's own write, would never remove it again. So the
+   * documents a batch would create are read from Ditto: one Ditto no longer holds is not created
+   * (its removal is on its way, or was applied), one it holds is planned from its current state.
+   */
+  private void checkCreationsAgainstDitto(List<Fold<R>> folds) {
+    if (dittoState == null) {
+      return;
+    }
+    Map<String, List<Fold<R>>> creations = new LinkedHashMap<>();
+    for (Fold<R> fold : folds) {
+      if (fold.original == null && fold.state != null && fold.failures.isEmpty()) {
+        creations.computeIfAbsent(fold.group.collection(), k -> new ArrayList<>()).add(fold);
+      }
+    }
+    for (Map.Entry<String, List<Fold<R>>> e : creations.entrySet()) {
+      List<Object> ids = new ArrayList<>();
+      e.getValue().forEach(f -> ids.add(f.group.dittoId()));
+      Map<String, Map<String, Object>> now = dittoState.current(e.getKey(), ids);
+      for (Fold<R> fold : e.getValue()) {
+        Map<String, Object> current = now.get(fold.group.idKey());
+        fold.plans.clear();
+        fold.state = null;
+        if (current == null) {
+          fold.plans.add(
+              new ReversePlan(
+                  ReversePlan.Action.NOTHING,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  "Ditto no longer holds the document: an old event is not applied"));
+          continue;
+        }
+        try {
+          ReversePlan plan = fold.mapper.plan(null, current, null);
+          fold.plans.add(plan);
+          fold.state = after(null, plan);
+        } catch (MappingException | IllegalArgumentException bad) {
+          fold.group
+              .items()
+              .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
+        }
+      }
+    }
+  }
+
+  /** Reads what Ditto holds now for some of its documents. */
+  interface DittoState {
+    /**
+     * @return the documents Ditto holds among {@code ids}, by canonical id text ({@link
+     *     CanonicalIds#text})
+     */
+    Map<String, Map<String, Object>> current(String dittoCollection, List<Object> ids);
   }
 
   /** Plans the document's events one after the other on its state in MongoDB. */

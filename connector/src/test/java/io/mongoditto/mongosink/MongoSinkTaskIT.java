@@ -135,9 +135,37 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void anOldEventNeverBringsBackADocumentDittoRemovedAndCreationsTakeDittosCurrentState(
+      TestInfo info) {
+    database = "replay" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)",
+        Map.of("d", Map.of("_id", "kept", "qty", 5, "loc", "B")));
+    startTask(props(mongo.connectionString()), true);
+
+    // Redelivered after a restart: "gone" was created, then removed in Ditto (and in MongoDB);
+    // "kept" was created with qty 1 and changed since.
+    task.put(
+        List.of(
+            upsert(coll, "null", "{\"_id\": \"gone\", \"qty\": 1}"),
+            upsert(coll, "{\"_id\": \"gone\", \"qty\": 1}", "{\"_id\": \"gone\", \"qty\": 2}"),
+            upsert(coll, "null", "{\"_id\": \"kept\", \"qty\": 1}")));
+
+    assertEquals(0, inv.countDocuments(eq("_id", "gone")), "not brought back");
+    assertEquals(
+        new Document("_id", "kept").append("qty", 5).append("loc", "B"),
+        inv.find(eq("_id", "kept")).first(),
+        "created as Ditto holds it now");
+  }
+
+  @Test
   void mongoDbUnreachableHandsTheBatchBackAndItAppliesLater(TestInfo info) {
     database = "outage" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", Map.of("_id", "x", "qty", 3)));
     startTask(props("mongodb://127.0.0.1:1/?directConnection=true"), true);
     SinkRecord insert = upsert(coll, "null", "{\"_id\": \"x\", \"qty\": 3}");
     assertThrows(RetriableException.class, () -> task.put(List.of(insert)));
@@ -181,6 +209,8 @@ class MongoSinkTaskIT {
   void aBadMessageIsDeadLetteredWithItsReasonOrFailsTheTaskWithoutAQueue(TestInfo info) {
     database = "poison" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", Map.of("_id", "ok", "qty", 1)));
     startTask(props(mongo.connectionString()), true);
     task.put(
         List.of(

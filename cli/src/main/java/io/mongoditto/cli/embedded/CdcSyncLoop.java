@@ -150,10 +150,14 @@ final class CdcSyncLoop implements Runnable {
         RuntimeException clear = explain(e);
         failure.set(clear);
         LOG.error("The Ditto -> MongoDB direction stopped: {}", clear.getMessage(), e);
-        onFailure.accept(clear);
       }
     } finally {
       stopped.countDown();
+    }
+    // Told only once the loop has stopped: whoever hears of the failure sees it not running.
+    Throwable failed = failure.get();
+    if (failed != null) {
+      onFailure.accept(failed);
     }
   }
 

@@ -218,7 +218,23 @@ public final class EmbeddedSync implements AutoCloseable {
                   stopped.countDown();
                 })
             .build();
-    engineThread = new Thread(engine, "mongo-ditto-engine");
+    DebeziumEngine<RecordChangeEvent<SourceRecord>> built = engine;
+    engineThread =
+        new Thread(
+            () -> {
+              MongoStartWait.await(
+                  options.offsetsFile(),
+                  MongoStartWait.ping(options.settings()),
+                  this::isClosed,
+                  this::sleepUnlessClosed);
+              if (!isClosed()) {
+                built.run();
+              } else {
+                tasksStarted.countDown();
+                stopped.countDown();
+              }
+            },
+            "mongo-ditto-engine");
     engineThread.start();
   }
 
@@ -244,6 +260,27 @@ public final class EmbeddedSync implements AutoCloseable {
     synchronized (this) {
       return !closed && sweepsWaiting() > 0;
     }
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Sleeps up to {@code millis}; false as soon as the sync is closed (or interrupted). */
+  private synchronized boolean sleepUnlessClosed(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    try {
+      while (!closed) {
+        long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+        if (left <= 0) {
+          return true;
+        }
+        wait(left); // close() notifies
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   /** Sweeps whose copy is complete and whose deletes wait for their grace. */

@@ -3,6 +3,7 @@ package io.mongoditto.cli.verify;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
+import io.mongoditto.change.CanonicalIds;
 import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.ditto.DittoException;
@@ -11,6 +12,7 @@ import io.mongoditto.ditto.DittoResponse;
 import io.mongoditto.mapping.ChangeEventMapper;
 import io.mongoditto.mapping.ConversionStats;
 import io.mongoditto.mapping.MappingResult;
+import io.mongoditto.mapping.ReverseMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ import org.bson.Document;
  * Compares MongoDB with Ditto per collection: document counts under the collection's filter, and
  * optionally a random sample of those documents (or all of them) mapped exactly as the source
  * connector maps them ({@link io.mongoditto.mapping.SyncRules#mapper}), field by field, against
- * what Ditto holds under the same {@code _id}.
+ * what Ditto holds under the same {@code _id}; and the other way, Ditto's documents looked up in
+ * MongoDB ({@link #onlyInDitto}).
  */
 public final class SyncVerifier {
 
@@ -128,7 +131,79 @@ public final class SyncVerifier {
         }
       }
     }
+    differences.addAll(onlyInDitto(entry, sample, full));
     return new Result(mongo, dittoName, mongoCount, dittoCount, sampled[0], differences, skipped);
+  }
+
+  /**
+   * The other way: Ditto documents without their MongoDB document (under the collection's filter):
+   * an edge write that has not reached MongoDB, or a document the source should have removed. With
+   * {@code full} every Ditto id is checked against the mapped ids of MongoDB's documents, otherwise
+   * {@code sample} random Ditto documents are looked up in MongoDB as the Ditto -> MongoDB
+   * direction finds them ({@link ReverseMapper#filterFor}). At most 20 are listed.
+   */
+  List<String> onlyInDitto(CollectionConfig entry, int sample, boolean full) {
+    if (!full && sample <= 0) {
+      return List.of();
+    }
+    String dittoName = entry.mapping().dittoCollection();
+    List<Object> ids = new ArrayList<>();
+    for (Map<String, Object> d : ditto.execute("SELECT _id FROM " + dittoName, Map.of()).items()) {
+      ids.add(d.get("_id"));
+    }
+    MongoCollection<BsonDocument> coll =
+        db.getCollection(entry.mapping().mongoCollection(), BsonDocument.class);
+    BsonDocument query = entry.rules().mongoQuery();
+    List<Object> missing = new ArrayList<>();
+    if (full) {
+      ReverseMapper reverse = new ReverseMapper(entry.mapping(), entry.rules());
+      java.util.Set<String> mongoIds = new java.util.HashSet<>();
+      for (BsonDocument doc : coll.find(query).batchSize(500)) {
+        try {
+          mongoIds.add(CanonicalIds.text(reverse.dittoIdOf(doc)));
+        } catch (IllegalArgumentException unmappable) {
+          // not in Ditto either (dead-lettered)
+        }
+      }
+      for (Object id : ids) {
+        if (!mongoIds.contains(CanonicalIds.text(id))) {
+          missing.add(id);
+        }
+      }
+    } else {
+      ReverseMapper reverse = new ReverseMapper(entry.mapping(), entry.rules());
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(ids.size() * 17L + sample);
+      java.util.TreeSet<Integer> positions = new java.util.TreeSet<>();
+      while (positions.size() < Math.min(sample, ids.size())) {
+        positions.add(rnd.nextInt(ids.size()));
+      }
+      for (int p : positions) {
+        Object id = ids.get(p);
+        BsonDocument found;
+        try {
+          BsonDocument byId = reverse.filterFor(id);
+          found =
+              coll.find(
+                      query.isEmpty()
+                          ? byId
+                          : new BsonDocument("$and", new org.bson.BsonArray(List.of(byId, query))))
+                  .first();
+        } catch (RuntimeException unmappable) {
+          found = null;
+        }
+        if (found == null) {
+          missing.add(id);
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (Object id : missing.subList(0, Math.min(20, missing.size()))) {
+      out.add("_id " + id + ": in Ditto but not in MongoDB");
+    }
+    if (missing.size() > 20) {
+      out.add((missing.size() - 20) + " more in Ditto but not in MongoDB");
+    }
+    return out;
   }
 
   private void compare(

@@ -48,6 +48,12 @@ final class ConnectClient {
     }
   }
 
+  /** A POST without a body (e.g. {@code connectors/<name>/tasks/0/restart}). */
+  Response post(String path) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
   /** The connector's and its tasks' states, e.g. "RUNNING/RUNNING,RUNNING"; "" when unknown. */
   String states(String connector) {
     Response r = get("connectors/" + connector + "/status");

@@ -384,8 +384,8 @@ class ConnectFaultSuiteIT {
     Map<String, JsonNode> committed;
     try (TopicRecords topics = new TopicRecords(kafka.bootstrapServers())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      // no REST call in this loop: the copy is quick, and the kill must land inside it
       do {
-        requireNotFailed();
         inKafka = topics.counts(DATA_TOPICS);
       } while (total(inKafka) == 0 && System.nanoTime() < deadline);
       committed = committedOffsets();
@@ -711,7 +711,7 @@ class ConnectFaultSuiteIT {
         .orElseThrow();
   }
 
-  private static Map<String, String> configFile(String name) throws IOException {
+  static Map<String, String> configFile(String name) throws IOException {
     JsonNode node =
         JSON.readTree(KafkaProcesses.projectRoot().resolve("config").resolve(name).toFile());
     JsonNode body = node.has("config") ? node.get("config") : node;

@@ -49,6 +49,7 @@ class EmbeddedRunnerFaultIT {
   private final List<String> messages = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
   private Process runner;
+
   private int starts;
 
   @Test
@@ -206,9 +207,12 @@ class EmbeddedRunnerFaultIT {
         schedule.add(
             () -> {
               int s = seconds();
-              // a cut with nothing connected proves nothing (the runner may just have restarted)
+              // a cut with nothing connected proves nothing: wait until the current runner
+              // streams (its status line reports applied changes) and its driver is connected. (A
+              // cut during the runner's start-up validation makes it exit: another fault.)
               long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-              while (mongoProxy.openSockets() == 0 && System.nanoTime() < connectBy) {
+              while ((mongoProxy.openSockets() == 0 || !applying(logs.get(logs.size() - 1)))
+                  && System.nanoTime() < connectBy) {
                 Pause.millis(100);
               }
               int refusedBefore = mongoProxy.refused();
@@ -402,6 +406,16 @@ class EmbeddedRunnerFaultIT {
   private void fault(String what) {
     faults.add(what);
     System.out.println("[fault-suite] fault: " + what);
+  }
+
+  /** The runner writing {@code log} has reported applied changes (it is past its start-up). */
+  private static boolean applying(Path log) {
+    try {
+      return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+          .anyMatch(l -> l.contains(" applied: ") && !l.contains("nothing yet"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Documents in the Ditto collections the enabled MongoDB collections map to. */

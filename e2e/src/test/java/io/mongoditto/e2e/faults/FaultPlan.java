@@ -35,6 +35,6 @@ record FaultPlan(
     if (Boolean.getBoolean("faults.long")) {
       return new FaultPlan("long", seed, 4000, 40, 5, 2, 4, 3, 5, 60, 40_000, 600);
     }
-    return new FaultPlan("short", seed, 400, 20, 1, 1, 4, 1, 3, 5, 6_000, 180);
+    return new FaultPlan("short", seed, 1600, 20, 1, 1, 4, 1, 3, 5, 6_000, 180);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import org.bson.BsonDocument;
 
 /**
@@ -56,10 +57,25 @@ final class InvariantCheck {
   private final MongoDatabase db;
   private final LocalDittoClient ditto;
   private final Map<String, ReferenceMapping> enabled;
+  private final BiPredicate<String, String> othersDocument;
 
   InvariantCheck(MongoDatabase db, LocalDittoClient ditto, Map<String, String> sourceConfig) {
+    this(db, ditto, sourceConfig, (collection, id) -> false);
+  }
+
+  /**
+   * With {@code othersDocument} (Ditto collection, Ditto {@code _id}) naming the Ditto documents
+   * that are not this source's to hold (another source's, an app's): they are neither expected nor
+   * extra here, and the caller checks them on their own.
+   */
+  InvariantCheck(
+      MongoDatabase db,
+      LocalDittoClient ditto,
+      Map<String, String> sourceConfig,
+      BiPredicate<String, String> othersDocument) {
     this.db = db;
     this.ditto = ditto;
+    this.othersDocument = othersDocument;
     boolean filtered = sourceConfig.containsKey("collection.customers.filter");
     List<String> disagreements = ZavaReference.disagreements(sourceConfig, filtered);
     if (!disagreements.isEmpty()) {
@@ -93,8 +109,11 @@ final class InvariantCheck {
       ditto
           .selectById(collection)
           .forEach(
-              (id, d) ->
-                  actual.put(String.valueOf(id), JSON.valueToTree(DittoMetadata.without(d))));
+              (id, d) -> {
+                if (!othersDocument.test(collection, String.valueOf(id))) {
+                  actual.put(String.valueOf(id), JSON.valueToTree(DittoMetadata.without(d)));
+                }
+              });
       for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
         checked++;
         JsonNode got = actual.get(e.getKey());

@@ -26,6 +26,7 @@ final class MongoTcpProxy implements AutoCloseable {
   private final AtomicBoolean refusing = new AtomicBoolean();
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
+  private volatile long replyDelayMillis;
   private volatile boolean closed;
 
   MongoTcpProxy(int targetPort) {
@@ -71,6 +72,14 @@ final class MongoTcpProxy implements AutoCloseable {
     refusing.set(on);
   }
 
+  /**
+   * Holds every chunk MongoDB sends back for {@code millis} before passing it on (0: none): a slow
+   * network, which stretches a copy so a fault can land inside it.
+   */
+  void delayReplies(long millis) {
+    replyDelayMillis = millis;
+  }
+
   private void accept() {
     while (!closed) {
       try {
@@ -84,8 +93,8 @@ final class MongoTcpProxy implements AutoCloseable {
         upstream.connect(target, 5_000);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, false);
+        pump(upstream, client, true);
       } catch (IOException e) {
         if (closed) {
           return;
@@ -94,7 +103,7 @@ final class MongoTcpProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean replies) {
     Thread t =
         new Thread(
             () -> {
@@ -102,6 +111,10 @@ final class MongoTcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
+                  long delay = replies ? replyDelayMillis : 0;
+                  if (delay > 0) {
+                    Pause.millis(delay);
+                  }
                   out.write(buf, 0, n);
                 }
               } catch (IOException ignored) {

@@ -1,0 +1,213 @@
+package io.mongoditto.bench;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.WriteModel;
+import io.mongoditto.mongosink.MongoSinkTask;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.bson.BsonDocument;
+
+/**
+ * Ditto -> MongoDB applied events/s: the sink task applying CDC upserts (batches of {@value
+ * #PUT_BATCH}, as a Connect worker's consumer delivers them) against a raw driver bulk write of the
+ * same MongoDB documents (insertOne for a new document, replaceOne by {@code _id} for an update),
+ * each into a database holding the same documents beforehand. Two rounds, fresh databases each; the
+ * first warms both up (JIT), the second is the figure.
+ */
+final class ReverseApplyBench {
+
+  static final int PUT_BATCH = 500;
+
+  /**
+   * The second round's figures.
+   *
+   * @param events CDC events applied
+   * @param inserts of which new documents
+   * @param oursPerSecond events/s through the sink task
+   * @param rawPerSecond documents/s of the raw bulk write
+   * @param warmUpRatio the first round's ratio
+   * @param written documents the sink task wrote
+   * @param normalizations values the task wrote back to Ditto
+   * @param problem what was wrong, null when every event was applied
+   */
+  record Outcome(
+      int events,
+      int inserts,
+      double oursPerSecond,
+      double rawPerSecond,
+      double warmUpRatio,
+      long written,
+      long normalizations,
+      String problem) {}
+
+  private record Round(
+      double ours, double raw, long written, long normalizations, String problem) {}
+
+  private ReverseApplyBench() {}
+
+  static Outcome run(
+      MongoClient client,
+      String mongoUri,
+      MongoDatabase zava,
+      String dittoEndpoint,
+      String dittoKey,
+      int maxEvents) {
+    List<ReverseEvents.Event> events = ReverseEvents.from(zava, maxEvents, 1_000_000L);
+    int inserts = (int) events.stream().filter(ReverseEvents.Event::isInsert).count();
+    Round warm = round(client, mongoUri, dittoEndpoint, dittoKey, events, 1);
+    Round measured = round(client, mongoUri, dittoEndpoint, dittoKey, events, 2);
+    return new Outcome(
+        events.size(),
+        inserts,
+        measured.ours(),
+        measured.raw(),
+        warm.raw() > 0 ? warm.ours() / warm.raw() : 0,
+        measured.written(),
+        measured.normalizations(),
+        warm.problem() != null ? warm.problem() : measured.problem());
+  }
+
+  private static Round round(
+      MongoClient client,
+      String mongoUri,
+      String dittoEndpoint,
+      String dittoKey,
+      List<ReverseEvents.Event> events,
+      int round) {
+    MongoDatabase rawDb = client.getDatabase("reverse_raw_" + round);
+    MongoDatabase oursDb = client.getDatabase("reverse_ours_" + round);
+    holdBefore(rawDb, events);
+    holdBefore(oursDb, events);
+    double raw = raw(rawDb, events);
+
+    Map<String, String> props = new HashMap<>(ReverseEvents.mapping());
+    props.put("name", "bench-reverse");
+    props.put("mongodb.uri", mongoUri);
+    props.put("mongodb.database", oursDb.getName());
+    props.put("ditto.endpoint", dittoEndpoint);
+    props.put("ditto.api.key", dittoKey);
+    List<List<SinkRecord>> batches = new ArrayList<>();
+    long offset = 0;
+    long now = System.currentTimeMillis();
+    for (int from = 0; from < events.size(); from += PUT_BATCH) {
+      List<SinkRecord> batch = new ArrayList<>(PUT_BATCH);
+      for (ReverseEvents.Event e :
+          events.subList(from, Math.min(events.size(), from + PUT_BATCH))) {
+        batch.add(
+            new SinkRecord(
+                "ditto-cdc",
+                0,
+                null,
+                null,
+                null,
+                e.json(),
+                offset++,
+                now,
+                TimestampType.CREATE_TIME));
+      }
+      batches.add(batch);
+    }
+    MongoSinkTask task = new MongoSinkTask();
+    task.initialize(new BenchSinkContext());
+    task.start(props);
+    try {
+      long start = System.nanoTime();
+      for (List<SinkRecord> batch : batches) {
+        task.put(batch);
+      }
+      double ours = Units.perSecond(events.size(), System.nanoTime() - start);
+      long written = task.metrics().written.count();
+      String problem = null;
+      if (written != events.size()) {
+        problem =
+            String.format(
+                "the sink task wrote %d documents for %d events (echoes %d, conflicts %d)",
+                written,
+                events.size(),
+                task.metrics().echoes.count(),
+                task.metrics().conflicts.count());
+      } else if (!counts(oursDb).equals(counts(rawDb))) {
+        problem =
+            "documents per collection differ: ours " + counts(oursDb) + ", raw " + counts(rawDb);
+      }
+      return new Round(ours, raw, written, task.metrics().normalizations.count(), problem);
+    } finally {
+      task.stop();
+      rawDb.drop();
+      oursDb.drop();
+    }
+  }
+
+  /** Loads the documents the updates change, untimed. */
+  private static void holdBefore(MongoDatabase db, List<ReverseEvents.Event> events) {
+    db.drop();
+    Map<String, List<BsonDocument>> byCollection = new LinkedHashMap<>();
+    for (String c : ReverseEvents.COLLECTIONS) {
+      db.createCollection(c);
+      byCollection.put(c, new ArrayList<>());
+    }
+    for (ReverseEvents.Event e : events) {
+      if (!e.isInsert()) {
+        byCollection.get(e.collection()).add(e.before());
+      }
+    }
+    // The id field of a single_field mapping identifies the document: indexed (unique), as a
+    // deployment has it, in both databases so both pay for it on inserts.
+    for (String c : ReverseEvents.COLLECTIONS) {
+      String idField = ZavaData.idField(c);
+      if (idField != null) {
+        db.getCollection(c)
+            .createIndex(Indexes.ascending(idField), new IndexOptions().unique(true));
+      }
+    }
+    InsertManyOptions unordered = new InsertManyOptions().ordered(false);
+    byCollection.forEach(
+        (c, docs) -> {
+          for (int from = 0; from < docs.size(); from += 1000) {
+            db.getCollection(c, BsonDocument.class)
+                .insertMany(docs.subList(from, Math.min(docs.size(), from + 1000)), unordered);
+          }
+        });
+  }
+
+  /** The same documents with the driver's bulkWrite, one request per collection per batch. */
+  private static double raw(MongoDatabase db, List<ReverseEvents.Event> events) {
+    BulkWriteOptions ordered = new BulkWriteOptions().ordered(true);
+    long start = System.nanoTime();
+    for (int from = 0; from < events.size(); from += PUT_BATCH) {
+      Map<String, List<WriteModel<BsonDocument>>> ops = new LinkedHashMap<>();
+      for (ReverseEvents.Event e :
+          events.subList(from, Math.min(events.size(), from + PUT_BATCH))) {
+        ops.computeIfAbsent(e.collection(), k -> new ArrayList<>())
+            .add(
+                e.isInsert()
+                    ? new InsertOneModel<>(e.after())
+                    : new ReplaceOneModel<>(Filters.eq("_id", e.before().get("_id")), e.after()));
+      }
+      ops.forEach(
+          (c, models) -> db.getCollection(c, BsonDocument.class).bulkWrite(models, ordered));
+    }
+    return Units.perSecond(events.size(), System.nanoTime() - start);
+  }
+
+  private static Map<String, Long> counts(MongoDatabase db) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String c : ReverseEvents.COLLECTIONS) {
+      out.put(c, db.getCollection(c).countDocuments());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+package io.mongoditto.mongosink;
+
+import io.mongoditto.change.CanonicalIds;
+import io.mongoditto.ditto.DittoHttpClient;
+import io.mongoditto.ditto.DqlNames;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads Ditto's current documents by id (sending the highest transaction id seen, so this task's
+ * own write-backs are included): what {@link CdcApplier} creates a MongoDB document from.
+ */
+final class DittoDocuments implements CdcApplier.DittoState {
+
+  private static final int IDS_PER_READ = 500;
+
+  private final DittoHttpClient client;
+
+  DittoDocuments(DittoHttpClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public Map<String, Map<String, Object>> current(String dittoCollection, List<Object> ids) {
+    Map<String, Map<String, Object>> out = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += IDS_PER_READ) {
+      List<Object> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_READ));
+      for (Map<String, Object> doc :
+          client
+              .read(
+                  "SELECT * FROM " + DqlNames.quote(dittoCollection) + " WHERE _id IN :ids",
+                  Map.of("ids", chunk),
+                  DittoHttpClient.RequestObserver.NONE,
+                  client.deadline())
+              .items()) {
+        out.put(CanonicalIds.text(doc.get("_id")), doc);
+      }
+    }
+    return out;
+  }
+}
