@@ -202,6 +202,41 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void aDeviceDocumentWithoutItsIdFieldGetsItOnBothSidesAndItsDeleteApplies(TestInfo info) {
+    database = "idfield" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    Map<String, String> props = props(mongo.connectionString());
+    props.put("collection." + coll + ".id.mode", "single_field");
+    props.put("collection." + coll + ".id.fields", "order_id");
+    String created = "{\"_id\": \"O-7\", \"qty\": 1}";
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", Map.of("_id", "O-7", "qty", 1)));
+    startTask(props, true);
+
+    task.put(List.of(upsert(coll, "null", created)));
+
+    Document mongoDoc = inv.find(eq("order_id", "O-7")).first();
+    assertEquals(1, mongoDoc.get("qty"));
+    assertEquals(
+        Map.of("_id", "O-7", "order_id", "O-7", "qty", 1),
+        dittoClient.selectById("`" + coll + "`").get("O-7"),
+        "Ditto holds the id field MongoDB's document got");
+
+    dittoClient.execute("DELETE FROM `" + coll + "` WHERE _id = 'O-7'", Map.of());
+    task.put(
+        List.of(
+            record(
+                "{\"txnId\": "
+                    + (++txn)
+                    + ", \"type\": \"documentChanged\", \"collection\": \""
+                    + coll
+                    + "\", \"change\": {\"method\": \"remove\", \"value\": "
+                    + "{\"_id\": \"O-7\", \"order_id\": \"O-7\", \"qty\": 1}}}")));
+    assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
+  }
+
+  @Test
   void mongoDbUnreachableHandsTheBatchBackAndItAppliesLater(TestInfo info) {
     database = "outage" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";
