@@ -270,9 +270,13 @@ final class CdcApplier<R> implements AutoCloseable {
    * <ul>
    *   <li>one MongoDB lacks is created only as Ditto holds it now, and not at all when Ditto no
    *       longer holds it (its removal is on its way, or was applied);
-   *   <li>one MongoDB holds is planned as the change from the first event's old state to Ditto's
-   *       current state: a path the event changed but Ditto has changed again since takes Ditto's
-   *       current value (or nothing, when MongoDB holds it already), never the event's.
+   *   <li>one MongoDB holds and Ditto holds is planned as the change from the first event's old
+   *       state to Ditto's current state: a path the event changed but Ditto has changed again
+   *       since takes Ditto's current value (or nothing, when MongoDB holds it already), never the
+   *       event's;
+   *   <li>one MongoDB holds and Ditto no longer holds is left to its removal: planned event by
+   *       event when the batch carries the removal, else not touched (the removal is on its way, or
+   *       was decided already).
    * </ul>
    *
    * Events of a document whose last applied transaction is known are newer than it (older ones were
@@ -303,9 +307,16 @@ final class CdcApplier<R> implements AutoCloseable {
 
   /** Plans the document's change from its first event's old state to Ditto's {@code current}. */
   private void replan(Fold<R> fold, Map<String, Object> current) {
+    List<DocumentChanges.Item<R>> items = fold.group.items();
+    if (current == null
+        && fold.original != null
+        && items.get(items.size() - 1).event().isRemove()) {
+      return; // the removal is in this batch: the plan made event by event compares with its state
+    }
     fold.plans.clear();
     fold.state = fold.original;
-    if (current == null && fold.original == null) {
+    if (current == null) {
+      // Ditto removed it since: its removal, on its way or already decided, is what counts
       fold.plans.add(
           new ReversePlan(
               ReversePlan.Action.NOTHING,
@@ -319,8 +330,7 @@ final class CdcApplier<R> implements AutoCloseable {
               "Ditto no longer holds the document: an old event is not applied"));
       return;
     }
-    Map<String, Object> before =
-        fold.original == null ? null : fold.group.items().get(0).event().before();
+    Map<String, Object> before = fold.original == null ? null : items.get(0).event().before();
     try {
       ReversePlan plan = fold.mapper.plan(before, current, fold.original);
       fold.plans.add(plan);

@@ -202,6 +202,34 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void aRemovalAfterARestartAppliesWhenOlderEventsOfTheDocumentComeAgainBeforeIt(TestInfo info) {
+    database = "removal" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // Before the restart: qty 1 -> 2 applied; then the device removed the document in Ditto.
+    inv.insertOne(new Document("_id", "o1").append("qty", 2));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(coll, "{\"_id\": \"o1\", \"qty\": 1}", "{\"_id\": \"o1\", \"qty\": 2}"),
+            remove(coll, "{\"_id\": \"o1\", \"qty\": 2}")));
+
+    assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
+  }
+
+  private SinkRecord remove(String collection, String value) {
+    return record(
+        "{\"txnId\": "
+            + (++txn)
+            + ", \"type\": \"documentChanged\", \"collection\": \""
+            + collection
+            + "\", \"change\": {\"method\": \"remove\", \"value\": "
+            + value
+            + "}}");
+  }
+
+  @Test
   void aDeviceDocumentWithoutItsIdFieldGetsItOnBothSidesAndItsDeleteApplies(TestInfo info) {
     database = "idfield" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";
@@ -224,15 +252,7 @@ class MongoSinkTaskIT {
         "Ditto holds the id field MongoDB's document got");
 
     dittoClient.execute("DELETE FROM `" + coll + "` WHERE _id = 'O-7'", Map.of());
-    task.put(
-        List.of(
-            record(
-                "{\"txnId\": "
-                    + (++txn)
-                    + ", \"type\": \"documentChanged\", \"collection\": \""
-                    + coll
-                    + "\", \"change\": {\"method\": \"remove\", \"value\": "
-                    + "{\"_id\": \"O-7\", \"order_id\": \"O-7\", \"qty\": 1}}}")));
+    task.put(List.of(remove(coll, "{\"_id\": \"O-7\", \"order_id\": \"O-7\", \"qty\": 1}")));
     assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
   }
 
