@@ -274,9 +274,8 @@ final class CdcApplier<R> implements AutoCloseable {
    *       state to Ditto's current state: a path the event changed but Ditto has changed again
    *       since takes Ditto's current value (or nothing, when MongoDB holds it already), never the
    *       event's;
-   *   <li>one MongoDB holds and Ditto no longer holds is left to its removal: planned event by
-   *       event when the batch carries the removal, else not touched (the removal is on its way, or
-   *       was decided already).
+   *   <li>one MongoDB holds and Ditto no longer holds is planned event by event, as its removal (in
+   *       this batch or on its way) compares MongoDB with the state Ditto removed.
    * </ul>
    *
    * Events of a document whose last applied transaction is known are newer than it (older ones were
@@ -305,18 +304,16 @@ final class CdcApplier<R> implements AutoCloseable {
     }
   }
 
-  /** Plans the document's change from its first event's old state to Ditto's {@code current}. */
+  /** Plans the document's change from its earliest known old state to Ditto's {@code current}. */
   private void replan(Fold<R> fold, Map<String, Object> current) {
-    List<DocumentChanges.Item<R>> items = fold.group.items();
-    if (current == null
-        && fold.original != null
-        && items.get(items.size() - 1).event().isRemove()) {
-      return; // the removal is in this batch: the plan made event by event compares with its state
+    if (current == null && fold.original != null) {
+      // Ditto removed it since. Its removal compares MongoDB with the state it removed, so the
+      // events before it (a consumer catching up after a restart) are applied as they come.
+      return;
     }
     fold.plans.clear();
     fold.state = fold.original;
     if (current == null) {
-      // Ditto removed it since: its removal, on its way or already decided, is what counts
       fold.plans.add(
           new ReversePlan(
               ReversePlan.Action.NOTHING,
@@ -330,7 +327,16 @@ final class CdcApplier<R> implements AutoCloseable {
               "Ditto no longer holds the document: an old event is not applied"));
       return;
     }
-    Map<String, Object> before = fold.original == null ? null : items.get(0).event().before();
+    Map<String, Object> before = null;
+    if (fold.original != null) {
+      // an insert delivered again says nothing about the state the later events changed
+      for (DocumentChanges.Item<R> item : fold.group.items()) {
+        if (item.event().before() != null) {
+          before = item.event().before();
+          break;
+        }
+      }
+    }
     try {
       ReversePlan plan = fold.mapper.plan(before, current, fold.original);
       fold.plans.add(plan);

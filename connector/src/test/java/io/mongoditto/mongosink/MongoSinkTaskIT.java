@@ -218,6 +218,46 @@ class MongoSinkTaskIT {
     assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
   }
 
+  @Test
+  void aReplayedInsertInTheBatchOfNewerEditsDoesNotHoldThemBack(TestInfo info) {
+    database = "reinsert" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "i1").append("count", 13));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", Map.of("_id", "i1", "count", 41)));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(coll, "null", "{\"_id\": \"i1\", \"count\": 13}"),
+            upsert(coll, "{\"_id\": \"i1\", \"count\": 13}", "{\"_id\": \"i1\", \"count\": 489}"),
+            upsert(coll, "{\"_id\": \"i1\", \"count\": 489}", "{\"_id\": \"i1\", \"count\": 41}")));
+
+    assertEquals(41, inv.find(eq("_id", "i1")).first().get("count"));
+  }
+
+  @Test
+  void aConsumerCatchingUpAppliesTheEditsOfADocumentDittoRemovedSinceAndThenItsRemoval(
+      TestInfo info) {
+    database = "catchup" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "o2").append("qty", 1).append("note", "x"));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                "{\"_id\": \"o2\", \"qty\": 1, \"note\": \"x\"}",
+                "{\"_id\": \"o2\", \"qty\": 1}")));
+    assertEquals(new Document("_id", "o2").append("qty", 1), inv.find(eq("_id", "o2")).first());
+    task.put(List.of(remove(coll, "{\"_id\": \"o2\", \"qty\": 1}")));
+
+    assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
+  }
+
   private SinkRecord remove(String collection, String value) {
     return record(
         "{\"txnId\": "
