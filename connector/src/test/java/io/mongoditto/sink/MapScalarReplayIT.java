@@ -106,13 +106,15 @@ class MapScalarReplayIT {
     check(h -> h.set("attrs", new BsonInt32(8329)).replace(body(null)).replace(body(null)));
   }
 
+  /**
+   * A redelivered {@code $set} of a nested path over the scalar a later record wrote: without an
+   * UNSET first, the scalar stays under the new map and comes back when the field is dropped.
+   */
   @Test
-  void aScalarUnderOrOverANestedSetDoesNotReappearWhenTheFieldIsDropped() {
+  void aLaterScalarUnderARedeliveredNestedSetDoesNotReappearWhenTheFieldIsDropped() {
     check(
         h ->
-            h.set("attrs", new BsonInt32(8329))
-                .set("attrs", new BsonDocument("color", new BsonString("blue")))
-                .set("attrs.color", new BsonString("green"))
+            h.set("attrs.color", new BsonString("green"))
                 .set("attrs", new BsonInt32(5))
                 .replace(body(null)));
   }
