@@ -208,21 +208,18 @@ final class CollectionWriter {
 
   /**
    * Whether the upsert needs the stored document: to remove fields (a replace, unset paths) or, for
-   * a delta on maps (v5), the keys a changed sub-object no longer has.
+   * any delta on maps (v5), the keys a changed sub-object no longer has and the fields it turns
+   * from a map into a non-map or back ({@link FieldPaths#kindChanges}). Every v5 delta is read, not
+   * only those whose source saw a kind change: a redelivered delta meets what later records wrote
+   * (a scalar where it sets a nested path, a map where it sets a scalar), and writing over that
+   * without an UNSET leaves the later value hidden underneath, to reappear when the field is
+   * dropped (fault suite bug 4).
    */
   private boolean needsStored(FinalOp.Upsert u) {
     if (u.replace() || !u.unsetPaths().isEmpty()) {
       return true;
     }
-    if (!u.isDelta() || settings.registersOnly()) {
-      return false;
-    }
-    for (List<String> p : changedSegments(u)) {
-      if (valueAt(u.document(), p) instanceof Map<?, ?>) {
-        return true;
-      }
-    }
-    return false;
+    return u.isDelta() && !settings.registersOnly();
   }
 
   /** The complete document, with its id and metadata. */
@@ -339,8 +336,9 @@ final class CollectionWriter {
             }
           }
         }
-        // a map the upsert turns into a scalar/array must go first, or its keys reappear later
-        paths.addAll(FieldPaths.mapsTurnedNonMaps(current, next));
+        // a field the upsert turns from a map into a non-map or back must go first, or the old
+        // value stays hidden underneath and reappears when the field is unset (FieldPaths)
+        paths.addAll(FieldPaths.kindChanges(current, next));
       }
       if (settings.registersOnly()) {
         paths = FieldPaths.topLevelAbsentFrom(paths, next);
