@@ -18,11 +18,39 @@ public final class DittoMetadata {
   /** The metadata key naming the writing source. */
   public static final String SOURCE = "source";
 
+  /**
+   * The metadata key holding a token new with every batch the sink writes: Ditto's CDC carries no
+   * origin, so a change event whose token differs from the one before it is a write of the MongoDB
+   * -> Ditto direction (MongoDB's state, which MongoDB already holds or has moved on from), never a
+   * device's, which leaves the field as it was.
+   */
+  public static final String WRITE = "write";
+
   private DittoMetadata() {}
 
   /** The metadata value for documents written by {@code origin}. */
   public static Map<String, Object> of(String origin) {
     return Map.of(SOURCE, origin);
+  }
+
+  /** The metadata value for documents written by {@code origin} in the write {@code token}. */
+  public static Map<String, Object> of(String origin, String token) {
+    return Map.of(SOURCE, origin, WRITE, token);
+  }
+
+  /**
+   * Whether a Ditto change from {@code before} to {@code after} (a CDC event's old and new value)
+   * is a write of the MongoDB -> Ditto direction: the write token changed (see {@link #WRITE}).
+   */
+  public static boolean writtenByTheSink(Map<String, ?> before, Map<String, ?> after) {
+    Object token = tokenOf(after);
+    return token != null && !token.equals(tokenOf(before));
+  }
+
+  private static Object tokenOf(Map<String, ?> dittoDocument) {
+    return dittoDocument != null && dittoDocument.get(FIELD) instanceof Map<?, ?> meta
+        ? meta.get(WRITE)
+        : null;
   }
 
   /** The document as the mapping produced it: without the metadata field (a copy when needed). */

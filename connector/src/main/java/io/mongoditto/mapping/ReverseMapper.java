@@ -67,6 +67,44 @@ public final class ReverseMapper {
   }
 
   /**
+   * For a change the Ditto sink made (MongoDB's state when it was read, which may be older than
+   * MongoDB's now, e.g. a copy's record landing after a device edit MongoDB already took): the
+   * paths it changed where MongoDB holds something else now, as values to write into Ditto only
+   * while Ditto still holds what the sink wrote. Nothing when MongoDB holds what the sink wrote
+   * (the usual echo), lacks the document, or holds one outside the filter (the forward direction
+   * removes it from Ditto).
+   *
+   * @param current the MongoDB document now, or null
+   */
+  public List<ReversePlan.Normalization> corrections(
+      Map<String, Object> before, Map<String, Object> after, BsonDocument current) {
+    if (after == null || current == null || !forward.matchesFilter(current)) {
+      return List.of();
+    }
+    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> wrote = withoutFixed(after);
+    Map<String, Object> old = before == null ? Map.of() : withoutFixed(before);
+    List<ReversePlan.Normalization> out = new ArrayList<>();
+    for (List<String> path : changedPaths(old, wrote, List.of())) {
+      Object seen = at(wrote, path);
+      Object now = at(mine, path);
+      if (same(seen, now)) {
+        continue;
+      }
+      if (now == MISSING) {
+        if (seen != MISSING) {
+          out.add(ReversePlan.Normalization.remove(path, seen));
+        }
+      } else if (seen == MISSING) {
+        out.add(ReversePlan.Normalization.fill(path, now));
+      } else {
+        out.add(new ReversePlan.Normalization(path, seen, now));
+      }
+    }
+    return out;
+  }
+
+  /**
    * @param before the Ditto document before the change, null when it is new in Ditto
    * @param after the Ditto document after it, null when it was removed
    * @param current the MongoDB document now (found with {@link #filterFor}), or null

@@ -14,6 +14,7 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import io.mongoditto.change.CanonicalIds;
+import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.mapping.MappingException;
 import io.mongoditto.mapping.MongoUpdates;
 import io.mongoditto.mapping.ReverseMapper;
@@ -56,6 +57,23 @@ final class CdcApplier<R> implements AutoCloseable {
   private final AppliedTransactions applied = new AppliedTransactions(100_000);
   private final DittoState dittoState;
   private ClientSession session;
+
+  /**
+   * The plan for a change the Ditto sink made: nothing in MongoDB, which holds that state or a
+   * newer one; where it holds a newer one, Ditto is given it back (conditionally).
+   */
+  private static ReversePlan sinkWrite(List<ReversePlan.Normalization> corrections) {
+    return new ReversePlan(
+        ReversePlan.Action.NOTHING,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        corrections,
+        "a write of the MongoDB -> Ditto direction: MongoDB holds that state or a newer one");
+  }
 
   /** One document's fold of events: where it was, where it ends, and what was decided. */
   private static final class Fold<R> {
@@ -363,6 +381,17 @@ final class CdcApplier<R> implements AutoCloseable {
       return;
     }
     for (DocumentChanges.Item<R> item : fold.group.items()) {
+      if (DittoMetadata.writtenByTheSink(item.event().before(), item.event().after())) {
+        try {
+          fold.plans.add(
+              sinkWrite(
+                  fold.mapper.corrections(
+                      item.event().before(), item.event().after(), fold.state)));
+        } catch (MappingException | IllegalArgumentException bad) {
+          fold.failures.add(new Failure<>(item, describe(fold.group, bad)));
+        }
+        continue;
+      }
       try {
         ReversePlan plan =
             fold.mapper.plan(item.event().before(), item.event().after(), fold.state);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Applies one collection's collapsed batch with few statements, in this order: (a) one INSERT ...
@@ -41,6 +42,9 @@ final class CollectionWriter {
   private final SinkMetrics metrics;
   private final WriterSettings settings;
 
+  /** New with every batch: the Ditto -> MongoDB direction tells this sink's writes by it. */
+  private String writeToken = "";
+
   CollectionWriter(DittoHttpClient client, SinkMetrics metrics, WriterSettings settings) {
     this.client = client;
     this.metrics = metrics;
@@ -58,6 +62,7 @@ final class CollectionWriter {
    * @throws io.mongoditto.ditto.DittoException as the client classifies it
    */
   void apply(String collection, List<FinalOp> ops, long deadlineNanos) {
+    writeToken = Long.toHexString(ThreadLocalRandom.current().nextLong());
     Statements s = new Statements(collection, deadlineNanos);
     List<FinalOp.Upsert> upserts = new ArrayList<>();
     List<Object> deletes = new ArrayList<>();
@@ -223,7 +228,7 @@ final class CollectionWriter {
   }
 
   /** The complete document, with its id and metadata. */
-  private static Map<String, Object> whole(FinalOp.Upsert u) {
+  private Map<String, Object> whole(FinalOp.Upsert u) {
     Map<String, Object> doc = u.document();
     if (doc.containsKey("_id") && u.origin() == null) {
       return doc;
@@ -231,7 +236,7 @@ final class CollectionWriter {
     Map<String, Object> copy = new LinkedHashMap<>(doc);
     copy.putIfAbsent("_id", u.id());
     if (u.origin() != null) {
-      copy.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin()));
+      copy.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin(), writeToken));
     }
     return copy;
   }
@@ -252,7 +257,7 @@ final class CollectionWriter {
       }
     }
     if (u.origin() != null) {
-      partial.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin()));
+      partial.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin(), writeToken));
     }
     return partial;
   }

@@ -258,6 +258,42 @@ class MongoSinkTaskIT {
     assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
   }
 
+  @Test
+  void aLateEchoOfTheDittoSinksWriteNeverRevertsMongoDbEvenWhenMongoDbHoldsItsOldValueAgain(
+      TestInfo info) {
+    database = "aba" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // MongoDB: red -> 1377 -> red again; the Ditto sink's write of 1377 reaches Ditto late.
+    inv.insertOne(new Document("_id", "o1").append("color", "red"));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)",
+        Map.of("d", Map.of("_id", "o1", "color", 1377)));
+    startTask(props(mongo.connectionString()), true);
+    String meta = "\"_mongoditto\": {\"source\": \"src\", \"write\": ";
+
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                "{\"_id\": \"o1\", \"color\": \"red\", " + meta + "\"a1\"}}",
+                "{\"_id\": \"o1\", \"color\": 1377, " + meta + "\"b2\"}}")));
+    assertEquals("red", inv.find(eq("_id", "o1")).first().get("color"), "the echo is not applied");
+    assertEquals(
+        "red",
+        dittoClient.selectById("`" + coll + "`").get("o1").get("color"),
+        "Ditto is given MongoDB's newer value back");
+
+    // a device's edit leaves the token as it was: applied
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                "{\"_id\": \"o1\", \"color\": \"red\", " + meta + "\"b2\"}}",
+                "{\"_id\": \"o1\", \"color\": \"blue\", " + meta + "\"b2\"}}")));
+    assertEquals("blue", inv.find(eq("_id", "o1")).first().get("color"));
+  }
+
   private SinkRecord remove(String collection, String value) {
     return record(
         "{\"txnId\": "

@@ -37,8 +37,8 @@ final class BrokerProcess implements AutoCloseable {
         workDir,
         "kafka.tools.StorageTool",
         "format",
-        "-t",
-        clusterId(),
+        // one argument: a random id may start with '-', which the tool would read as an option
+        "--cluster-id=" + clusterId(),
         "-c",
         config.toString(),
         "--standalone",

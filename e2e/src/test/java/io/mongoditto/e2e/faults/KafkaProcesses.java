@@ -110,8 +110,8 @@ final class KafkaProcesses implements AutoCloseable {
             Map.of(),
             "kafka.tools.StorageTool",
             "format",
-            "-t",
-            Base64.getUrlEncoder().withoutPadding().encodeToString(id),
+            // one argument: a random id may start with '-', which the tool would read as an option
+            "--cluster-id=" + Base64.getUrlEncoder().withoutPadding().encodeToString(id),
             "-c",
             config.toString(),
             "--standalone",
