@@ -63,6 +63,9 @@ final class CollectionStreamReader implements Runnable {
   /** Set after lost history under policy resnapshot: copy again although no offset says so. */
   private boolean forceSnapshot;
 
+  /** The stream positions the last copy overlapped, while the stream reads them. */
+  private CopyWindow copyWindow = CopyWindow.none();
+
   private long lastRecordNanos = System.nanoTime();
 
   /**
@@ -223,6 +226,9 @@ final class CollectionStreamReader implements Runnable {
       if (copier.copy(from, forceSnapshot) == null) {
         return;
       }
+      // Taken once the copy's last record is handed on: the stream, which starts before the copy
+      // began, reads up to here the changes the copy may have missed (see CopyWindow).
+      copyWindow = CopyWindow.endingAt(opener.currentPosition());
       forceSnapshot = false;
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info(
@@ -297,6 +303,8 @@ final class CollectionStreamReader implements Runnable {
         long started = System.nanoTime();
         RawBsonDocument event = cursor.tryNext();
         if (event == null) {
+          copyWindow.idleAt(
+              cursor instanceof MongoChangeStreamCursor<?> cs ? cs.getResumeToken() : null);
           long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
           if (!heartbeat(cursor)) {
             return;
@@ -379,14 +387,20 @@ final class CollectionStreamReader implements Runnable {
       lookUpCurrentDocument(event);
     }
     // A write of the Ditto -> MongoDB direction (one of its recorded sessions) came from Ditto:
-    // Ditto holds it already, and sending it back could revert a newer Ditto value.
+    // Ditto holds it already, and sending it back could revert a newer Ditto value. Except while
+    // the stream reads what a copy overlapped: the copy's record of the document, older than the
+    // write, may have reached Ditto after it, so the write goes to Ditto as what it changed,
+    // after that record (docs/mapping.md, "Echoes").
+    boolean inCopyWindow = copyWindow.covers(token);
     boolean echo = sessions.isOwn(event.getDocument("lsid", null));
-    if (echo) {
+    if (echo && inCopyWindow) {
+      metrics.copyWindowEchoes.increment();
+    } else if (echo) {
       metrics.echoes.increment();
     }
     MappingResult result;
     try {
-      result = echo ? mapper.mapEcho(event) : mapper.map(event);
+      result = echo && !inCopyWindow ? mapper.mapEcho(event) : mapper.map(event);
     } catch (RuntimeException e) {
       // A mapper bug must not stop the stream silently nor pass as success: treat as a bad
       // document.
