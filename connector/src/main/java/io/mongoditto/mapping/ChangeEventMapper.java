@@ -126,7 +126,9 @@ public final class ChangeEventMapper {
    * knows the document exists), except what only MongoDB's side can make: a document the change
    * made stop matching the filter is deleted from Ditto, and a document the direction created under
    * keepMongoId gets its {@code mongo_id}. Writing anything else would send Ditto a state that may
-   * already be older than Ditto's (the echo race docs/design.md describes).
+   * already be older than Ditto's (the echo race docs/design.md describes). The source maps its own
+   * writes with {@link #map} instead while its stream catches up over a copy, whose older records
+   * of the same documents reach Ditto before them (docs/mapping.md, "Echoes").
    */
   public MappingResult mapEcho(BsonDocument changeEvent) {
     BsonValue mongoId = mongoIdOf(changeEvent);
