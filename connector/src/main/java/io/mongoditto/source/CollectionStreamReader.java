@@ -400,7 +400,11 @@ final class CollectionStreamReader implements Runnable {
     }
     MappingResult result;
     try {
-      result = echo && !inCopyWindow ? mapper.mapEcho(event) : mapper.map(event);
+      if (!echo) {
+        result = mapper.map(event);
+      } else {
+        result = inCopyWindow ? mapper.mapOwnWriteOverCopy(event) : mapper.mapEcho(event);
+      }
     } catch (RuntimeException e) {
       // A mapper bug must not stop the stream silently nor pass as success: treat as a bad
       // document.
