@@ -36,15 +36,16 @@ import org.junit.jupiter.api.Test;
  */
 class CopyWindowDeviceEditsIT {
 
-  private static final String COLLECTION = "devices";
   private static final int DOCUMENTS = 60;
   private static TwoWayCluster cluster;
 
   @BeforeAll
   static void start() {
     Map<String, String> collections = new LinkedHashMap<>();
-    collections.put("collections", COLLECTION);
+    collections.put("collections", "devices,swept");
     cluster = new TwoWayCluster("copywindow", collections);
+    cluster.createCollections();
+    cluster.startConnectors();
   }
 
   @AfterAll
@@ -57,8 +58,17 @@ class CopyWindowDeviceEditsIT {
 
   @Test
   void deviceWritesDuringACopyOutliveTheCopysOlderRecords() throws Exception {
-    cluster.createCollections();
-    MongoCollection<Document> devices = cluster.db().getCollection(COLLECTION);
+    deviceWritesDuringACopy("devices", false);
+  }
+
+  /** A copy that sweeps: the stream's records count as touched, and nothing more is deleted. */
+  @Test
+  void deviceWritesDuringASweepingCopyOutliveTheCopysOlderRecords() throws Exception {
+    deviceWritesDuringACopy("swept", true);
+  }
+
+  private static void deviceWritesDuringACopy(String collection, boolean sweep) throws Exception {
+    MongoCollection<Document> devices = cluster.db().getCollection(collection);
     for (int i = 0; i < DOCUMENTS; i++) {
       devices.insertOne(
           new Document("_id", id(i))
@@ -66,8 +76,7 @@ class CopyWindowDeviceEditsIT {
               .append("notes", new Document("by", "pos").append("lane", i))
               .append("note", "n" + i));
     }
-    cluster.startConnectors();
-    cluster.awaitDittoCount(COLLECTION, DOCUMENTS);
+    cluster.awaitDittoCount(collection, DOCUMENTS);
 
     cluster.connect.pauseConnector("ditto-sink");
     cluster
@@ -81,23 +90,25 @@ class CopyWindowDeviceEditsIT {
     Map<String, String> source = cluster.sourceProps();
     source.put("buffer.capacity", "5");
     source.put("snapshot.chunk.size", "10");
+    source.put("snapshot.sweep", sweep ? "always" : "never");
     source.put("transforms", "held");
     source.put("transforms.held.type", HeldRecords.class.getName());
-    source.put("transforms.held.topic", cluster.configs().get(0).topic());
+    source.put("transforms.held.topic", topic(collection));
     cluster.connect.configureConnector("mongo-source", source);
     cluster.connect.resumeConnector("mongo-source");
     assertTrue(HeldRecords.awaitArrival(60), "the re-copy's first record (its first chunk read)");
 
     // The devices, on documents of the chunk the copy has read already.
     LocalDittoClient ditto = cluster.dittoClient;
-    ditto.execute("UPDATE devices SET qty = 101 WHERE _id = 'd01'", Map.of());
-    ditto.execute("UPDATE devices SET notes.by = 'device' WHERE _id = 'd02'", Map.of());
-    ditto.execute("UPDATE devices UNSET note WHERE _id = 'd03'", Map.of());
-    ditto.execute("DELETE FROM devices WHERE _id = 'd04'", Map.of());
-    ditto.execute("UPDATE devices SET qty = 105 WHERE _id = 'd05'", Map.of());
-    ditto.execute("UPDATE devices SET qty = 205 WHERE _id = 'd05'", Map.of());
+    String c = collection;
+    ditto.execute("UPDATE " + c + " SET qty = 101 WHERE _id = 'd01'", Map.of());
+    ditto.execute("UPDATE " + c + " SET notes.by = 'device' WHERE _id = 'd02'", Map.of());
+    ditto.execute("UPDATE " + c + " UNSET note WHERE _id = 'd03'", Map.of());
+    ditto.execute("DELETE FROM " + c + " WHERE _id = 'd04'", Map.of());
+    ditto.execute("UPDATE " + c + " SET qty = 105 WHERE _id = 'd05'", Map.of());
+    ditto.execute("UPDATE " + c + " SET qty = 205 WHERE _id = 'd05'", Map.of());
     // And one the copy reads after the device's write.
-    ditto.execute("UPDATE devices SET qty = 130 WHERE _id = 'd30'", Map.of());
+    ditto.execute("UPDATE " + c + " SET qty = 130 WHERE _id = 'd30'", Map.of());
     Awaitility.await("the device writes in MongoDB while the copy runs")
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
@@ -110,17 +121,25 @@ class CopyWindowDeviceEditsIT {
     Awaitility.await("the re-copy and the stream's records up to the mark in the topic")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> recordsOf(id(DOCUMENTS - 1)) >= 3);
+        .until(() -> recordsOf(topic(collection), id(DOCUMENTS - 1)) >= 3);
 
     cluster.connect.resumeConnector("ditto-sink");
     cluster.awaitBothSidesEqual(Duration.ofSeconds(90));
-    assertDeviceWrites(dittoDocuments(), "Ditto");
+    assertDeviceWrites(dittoDocuments(collection), "Ditto");
     assertDeviceWrites(mongoDocuments(devices), "MongoDB");
     cluster.assertQuiet(Duration.ofSeconds(8));
     cluster.assertBothSidesEqual();
-    assertDeviceWrites(dittoDocuments(), "Ditto");
+    assertDeviceWrites(dittoDocuments(collection), "Ditto");
     assertDeviceWrites(mongoDocuments(devices), "MongoDB");
-    assertEquals(DOCUMENTS - 1, cluster.dittoClient.select(COLLECTION).size());
+    assertEquals(DOCUMENTS - 1, cluster.dittoClient.select(collection).size());
+  }
+
+  private static String topic(String collection) {
+    return cluster.configs().stream()
+        .filter(c -> c.name().equals(collection))
+        .findFirst()
+        .orElseThrow()
+        .topic();
   }
 
   /** The devices' writes, field by field, and the fields they did not touch as copied. */
@@ -162,17 +181,16 @@ class CopyWindowDeviceEditsIT {
     return out;
   }
 
-  private static Map<String, Map<String, Object>> dittoDocuments() {
+  private static Map<String, Map<String, Object>> dittoDocuments(String collection) {
     Map<String, Map<String, Object>> out = new HashMap<>();
-    for (Map<String, Object> d : cluster.dittoClient.select(COLLECTION)) {
+    for (Map<String, Object> d : cluster.dittoClient.select(collection)) {
       out.put(String.valueOf(d.get("_id")), d);
     }
     return out;
   }
 
-  /** How many records of the collection's topic are keyed by {@code id}. */
-  private static int recordsOf(String id) {
-    String topic = cluster.configs().get(0).topic();
+  /** How many records of {@code topic} are keyed by {@code id}. */
+  private static int recordsOf(String topic, String id) {
     TopicPartition tp = new TopicPartition(topic, 0);
     int count = 0;
     try (Consumer<byte[], byte[]> c = cluster.connect.kafka().createConsumer(Map.of())) {

@@ -1,5 +1,6 @@
 package io.mongoditto.mongosink;
 
+import io.mongoditto.change.SweepMarker;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +13,9 @@ import org.apache.kafka.connect.transforms.Transformation;
  * A test transformation that holds a source's records of one topic ({@code topic}) on their way to
  * Kafka until the test opens the gate: with a small {@code buffer.capacity} the copy then cannot
  * end, so a test can make changes while a copy is known to be running (its first records were
- * read). Records of other topics (the stream position stored before a copy starts) pass. Changes
- * nothing. The gate is static: the worker runs in the test's JVM, and one test at a time uses it.
+ * read). Records of other topics (the stream position stored before a copy starts) and sweep
+ * markers (sent before the copy reads) pass. Changes nothing. The gate is static: the worker runs
+ * in the test's JVM, and one test at a time uses it.
  */
 public final class HeldRecords<R extends ConnectRecord<R>> implements Transformation<R> {
 
@@ -44,7 +46,7 @@ public final class HeldRecords<R extends ConnectRecord<R>> implements Transforma
 
   @Override
   public R apply(R record) {
-    if (!topic.equals(record.topic())) {
+    if (!topic.equals(record.topic()) || SweepMarker.isMarker(record.value())) {
       return record;
     }
     arrived.countDown();
