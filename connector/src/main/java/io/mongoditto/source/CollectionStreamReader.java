@@ -216,6 +216,9 @@ final class CollectionStreamReader implements Runnable {
 
   private void readCollection() throws InterruptedException {
     SourceOffset from = publisher.lastOffset();
+    if (!copyWindow.open()) {
+      copyWindow = CopyWindow.resumed(from);
+    }
     if (from instanceof SourceOffset.Snapshot copy && copy.complete()) {
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info("Snapshot of {} was completed before; startup mode snapshot_only", namespace);
@@ -223,12 +226,16 @@ final class CollectionStreamReader implements Runnable {
         return;
       }
     } else if (needsSnapshot(from)) {
-      if (copier.copy(from, forceSnapshot) == null) {
+      SourceOffset after = copier.copy(from, forceSnapshot);
+      if (after == null) {
         return;
       }
-      // Taken once the copy's last record is handed on: the stream, which starts before the copy
-      // began, reads up to here the changes the copy may have missed (see CopyWindow).
-      copyWindow = CopyWindow.endingAt(opener.currentPosition());
+      // The stream, which starts before the copy began, reads up to the copy's end the changes
+      // the copy's records may be older than (see CopyWindow); a sweeping copy took that end.
+      copyWindow =
+          after instanceof SourceOffset.Stream s && s.copyEnd() != null
+              ? CopyWindow.resumed(after)
+              : CopyWindow.endingAt(opener.currentPosition());
       forceSnapshot = false;
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info(
@@ -349,7 +356,7 @@ final class CollectionStreamReader implements Runnable {
     if (position == null || (last != null && position.equals(last.streamPosition()))) {
       return true;
     }
-    return publisher.position(SourceOffset.stream(position));
+    return publisher.position(copyWindow.offset(position));
   }
 
   /**
@@ -374,7 +381,6 @@ final class CollectionStreamReader implements Runnable {
     if (log.isDebugEnabled()) {
       log.debug("Change event '{}' on {} for _id {}", op, namespace, sourceId(event));
     }
-    SourceOffset offset = SourceOffset.stream(token);
     if (END_EVENTS.contains(op)) {
       state.fail(log, endMessage(op, event));
       return false;
@@ -392,6 +398,8 @@ final class CollectionStreamReader implements Runnable {
     // write, may have reached Ditto after it, so the write goes to Ditto as what it changed,
     // after that record (docs/mapping.md, "Echoes").
     boolean inCopyWindow = copyWindow.covers(token);
+    // Past the window's end the offset drops it; inside, a restart continues it.
+    SourceOffset offset = copyWindow.offset(token);
     boolean echo = sessions.isOwn(event.getDocument("lsid", null));
     if (echo && inCopyWindow) {
       metrics.copyWindowEchoes.increment();

@@ -15,8 +15,9 @@ import org.bson.BsonValue;
  * <p>The window closes for good at the first event past its end, or when a read comes up empty at a
  * position not before the end. Positions are compared by their {@code _data} text, which orders
  * resume tokens (hex of an order-preserving key); where a position has none, the first empty read
- * closes the window (the stream had read everything up to then). Kept in memory: after a restart in
- * the middle of the catch-up its remaining changes are echoes again.
+ * closes the window (the stream had read everything up to then). The end travels in the stream's
+ * offsets while the window is open ({@link SourceOffsets#COPY_END_TOKEN}), so a restart in the
+ * middle of the catch-up reopens it ({@link #resumed}).
  */
 final class CopyWindow {
 
@@ -24,6 +25,17 @@ final class CopyWindow {
 
   private CopyWindow(BsonDocument end) {
     this.end = end;
+  }
+
+  /**
+   * The window a stored stream offset was catching up over, if any: a restart continues it.
+   *
+   * @param stored the offset the reader starts from, or null
+   */
+  static CopyWindow resumed(SourceOffset stored) {
+    return stored instanceof SourceOffset.Stream s && s.copyEnd() != null
+        ? new CopyWindow(s.copyEnd())
+        : none();
   }
 
   /** No copy ran, or its window is over. */
@@ -73,6 +85,11 @@ final class CopyWindow {
 
   boolean open() {
     return end != null;
+  }
+
+  /** A stream offset at {@code position} that keeps this window while it is open. */
+  SourceOffset.Stream offset(BsonDocument position) {
+    return SourceOffset.stream(position, end);
   }
 
   private static String data(BsonDocument token) {

@@ -1,6 +1,8 @@
 package io.mongoditto.source;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bson.BsonDocument;
@@ -59,5 +61,18 @@ class CopyWindowTest {
     CopyWindow window = CopyWindow.none();
     assertFalse(window.covers(token("8200000001")));
     assertFalse(window.open());
+  }
+
+  @Test
+  void whileOpenItsEndTravelsInTheOffsetsAndARestartContinuesIt() {
+    CopyWindow window = CopyWindow.endingAt(token("8200000005"));
+    SourceOffset.Stream inside = window.offset(token("8200000002"));
+    assertEquals(token("8200000005"), inside.copyEnd());
+    CopyWindow resumed = CopyWindow.resumed(SourceOffset.parse(inside.toMap()));
+    assertTrue(resumed.covers(token("8200000003")));
+    assertFalse(resumed.covers(token("8200000006")));
+    assertNull(resumed.offset(token("8200000007")).copyEnd(), "past the end: dropped");
+    assertFalse(CopyWindow.resumed(SourceOffset.stream(token("8200000001"))).open());
+    assertFalse(CopyWindow.resumed(null).open());
   }
 }
