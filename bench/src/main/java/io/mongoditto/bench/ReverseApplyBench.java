@@ -10,6 +10,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.WriteModel;
+import io.mongoditto.cli.embedded.EmbeddedSinkContext;
 import io.mongoditto.mongosink.MongoSinkTask;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -121,7 +122,7 @@ final class ReverseApplyBench {
       batches.add(batch);
     }
     MongoSinkTask task = new MongoSinkTask();
-    task.initialize(new BenchSinkContext());
+    task.initialize(new EmbeddedSinkContext(Map.of(), null, null));
     task.start(props);
     try {
       long start = System.nanoTime();

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import io.mongoditto.cli.embedded.EmbeddedSinkContext;
 import io.mongoditto.localditto.CdcOptions;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
@@ -82,7 +83,7 @@ final class ReverseLagBench {
       props.put("ditto.api.key", ditto.apiKey());
       props.put("collections", COLLECTION);
       MongoSinkTask task = new MongoSinkTask();
-      task.initialize(new BenchSinkContext());
+      task.initialize(new EmbeddedSinkContext(Map.of(), null, null));
       task.start(props);
       Feed feed = new Feed(ditto.cdcBootstrapServers(), ditto.cdcTopic(), task);
       Thread watcher = watch(stream, arrived, changes + 1);

@@ -164,6 +164,12 @@ public final class ReverseMapper {
     List<String> refused = refused(null, after, canonical);
     List<ReversePlan.Normalization> normalizations = normalizations(after, canonical, canonical);
     normalizations.addAll(restores(refused, after, whole));
+    for (String f : mapping.idFields()) {
+      if (!after.containsKey(f) && whole.containsKey(f)) {
+        // MongoDB's document gets the field from the Ditto _id; Ditto's must hold it too
+        normalizations.add(ReversePlan.Normalization.fill(List.of(f), whole.get(f)));
+      }
+    }
     return new ReversePlan(
         ReversePlan.Action.INSERT, out, null, null, null, null, refused, normalizations, null);
   }
@@ -255,10 +261,13 @@ public final class ReverseMapper {
     for (String dotted : refused) {
       List<String> path = List.of(dotted.split("\\.", -1));
       Object seen = at(dittoHolds, path);
-      if (seen == MISSING) {
-        continue; // the device removed it: the next forward write of the document restores it
-      }
       Object canon = at(mongoView, path);
+      if (seen == MISSING) {
+        if (canon != MISSING) {
+          out.add(ReversePlan.Normalization.fill(path, canon)); // the device removed it
+        }
+        continue;
+      }
       out.add(
           canon == MISSING
               ? ReversePlan.Normalization.remove(path, seen)

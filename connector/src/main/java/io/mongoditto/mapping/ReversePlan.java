@@ -42,17 +42,23 @@ public record ReversePlan(
   }
 
   /**
-   * Ditto should hold {@code canonical} at {@code path} where it holds {@code seen}; with {@code
-   * unset}, nothing there (a field MongoDB's mapping never produces, e.g. an excluded one a device
-   * wrote).
+   * Ditto should hold {@code canonical} at {@code path} where it holds {@code seen} (or, with
+   * {@code seenAbsent}, where it holds nothing: an id field a device left out); with {@code unset},
+   * nothing there (a field MongoDB's mapping never produces, e.g. an excluded one a device wrote).
    */
-  public record Normalization(List<String> path, Object seen, Object canonical, boolean unset) {
+  public record Normalization(
+      List<String> path, Object seen, boolean seenAbsent, Object canonical, boolean unset) {
     public Normalization(List<String> path, Object seen, Object canonical) {
-      this(path, seen, canonical, false);
+      this(path, seen, false, canonical, false);
     }
 
     public static Normalization remove(List<String> path, Object seen) {
-      return new Normalization(path, seen, null, true);
+      return new Normalization(path, seen, false, null, true);
+    }
+
+    /** {@code canonical} at {@code path} where Ditto holds nothing. */
+    public static Normalization fill(List<String> path, Object canonical) {
+      return new Normalization(path, null, true, canonical, false);
     }
   }
 

@@ -6,9 +6,8 @@ import java.util.Map;
 /**
  * The newest Ditto transaction applied per document, for recently changed documents (bounded, least
  * recently used dropped first): an event at or below it is a duplicate or arrived late and is not
- * applied again. After a restart this memory is empty, and the rule of {@link
- * io.mongoditto.mapping.ReverseMapper} makes a replayed event harmless (MongoDB already holds its
- * values, or newer ones).
+ * applied again. After a restart this memory is empty: {@link CdcApplier} then checks a document's
+ * first events against what Ditto holds now, so a replayed old event changes nothing.
  */
 final class AppliedTransactions {
 

@@ -157,7 +157,7 @@ final class CdcApplier<R> implements AutoCloseable {
     for (Fold<R> fold : folds) {
       plan(fold);
     }
-    checkCreationsAgainstDitto(folds);
+    checkAgainstDitto(folds);
     for (Fold<R> fold : folds) {
       failures.addAll(fold.failures);
       plans.addAll(fold.plans);
@@ -259,55 +259,92 @@ final class CdcApplier<R> implements AutoCloseable {
   }
 
   /**
-   * A document MongoDB lacks is created only as Ditto holds it now. Events can be old (redelivered
-   * after a restart, when {@link AppliedTransactions} is empty, or late from another partition): an
-   * old upsert of a document Ditto removed since would otherwise bring it back in MongoDB, where
-   * the forward direction, seeing this direction's own write, would never remove it again. So the
-   * documents a batch would create are read from Ditto: one Ditto no longer holds is not created
-   * (its removal is on its way, or was applied), one it holds is planned from its current state.
+   * Events whose place in the document's history this task does not know are checked against what
+   * Ditto holds now before MongoDB is written. Events can be old: redelivered after a restart (when
+   * {@link AppliedTransactions} is empty), delivered twice out of order, or late from another
+   * partition. Applied as they are, an old event of a document Ditto removed since would bring it
+   * back in MongoDB (where the forward direction, seeing this direction's own write, would never
+   * remove it again), and an old edit would revert a path whose MongoDB value happens to equal the
+   * event's old one. So, for such documents whose plan writes:
+   *
+   * <ul>
+   *   <li>one MongoDB lacks is created only as Ditto holds it now, and not at all when Ditto no
+   *       longer holds it (its removal is on its way, or was applied);
+   *   <li>one MongoDB holds and Ditto holds is planned as the change from the first event's old
+   *       state to Ditto's current state: a path the event changed but Ditto has changed again
+   *       since takes Ditto's current value (or nothing, when MongoDB holds it already), never the
+   *       event's;
+   *   <li>one MongoDB holds and Ditto no longer holds is planned event by event, as its removal (in
+   *       this batch or on its way) compares MongoDB with the state Ditto removed.
+   * </ul>
+   *
+   * Events of a document whose last applied transaction is known are newer than it (older ones were
+   * dropped), so they are applied as they come: one read of Ditto per batch only where needed.
    */
-  private void checkCreationsAgainstDitto(List<Fold<R>> folds) {
+  private void checkAgainstDitto(List<Fold<R>> folds) {
     if (dittoState == null) {
       return;
     }
-    Map<String, List<Fold<R>>> creations = new LinkedHashMap<>();
+    Map<String, List<Fold<R>>> unsure = new LinkedHashMap<>();
     for (Fold<R> fold : folds) {
-      if (fold.original == null && fold.state != null && fold.failures.isEmpty()) {
-        creations.computeIfAbsent(fold.group.collection(), k -> new ArrayList<>()).add(fold);
+      boolean creation = fold.original == null && fold.state != null;
+      boolean unknownHistory =
+          !fold.group.historyKnown() && !sameDocument(fold.original, fold.state);
+      if (fold.failures.isEmpty() && (creation || unknownHistory)) {
+        unsure.computeIfAbsent(fold.group.collection(), k -> new ArrayList<>()).add(fold);
       }
     }
-    for (Map.Entry<String, List<Fold<R>>> e : creations.entrySet()) {
+    for (Map.Entry<String, List<Fold<R>>> e : unsure.entrySet()) {
       List<Object> ids = new ArrayList<>();
       e.getValue().forEach(f -> ids.add(f.group.dittoId()));
       Map<String, Map<String, Object>> now = dittoState.current(e.getKey(), ids);
       for (Fold<R> fold : e.getValue()) {
-        Map<String, Object> current = now.get(fold.group.idKey());
-        fold.plans.clear();
-        fold.state = null;
-        if (current == null) {
-          fold.plans.add(
-              new ReversePlan(
-                  ReversePlan.Action.NOTHING,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  "Ditto no longer holds the document: an old event is not applied"));
-          continue;
-        }
-        try {
-          ReversePlan plan = fold.mapper.plan(null, current, null);
-          fold.plans.add(plan);
-          fold.state = after(null, plan);
-        } catch (MappingException | IllegalArgumentException bad) {
-          fold.group
-              .items()
-              .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
+        replan(fold, now.get(fold.group.idKey()));
+      }
+    }
+  }
+
+  /** Plans the document's change from its earliest known old state to Ditto's {@code current}. */
+  private void replan(Fold<R> fold, Map<String, Object> current) {
+    if (current == null && fold.original != null) {
+      // Ditto removed it since. Its removal compares MongoDB with the state it removed, so the
+      // events before it (a consumer catching up after a restart) are applied as they come.
+      return;
+    }
+    fold.plans.clear();
+    fold.state = fold.original;
+    if (current == null) {
+      fold.plans.add(
+          new ReversePlan(
+              ReversePlan.Action.NOTHING,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              "Ditto no longer holds the document: an old event is not applied"));
+      return;
+    }
+    Map<String, Object> before = null;
+    if (fold.original != null) {
+      // an insert delivered again says nothing about the state the later events changed
+      for (DocumentChanges.Item<R> item : fold.group.items()) {
+        if (item.event().before() != null) {
+          before = item.event().before();
+          break;
         }
       }
+    }
+    try {
+      ReversePlan plan = fold.mapper.plan(before, current, fold.original);
+      fold.plans.add(plan);
+      fold.state = after(fold.original, plan);
+    } catch (MappingException | IllegalArgumentException bad) {
+      fold.group
+          .items()
+          .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
     }
   }
 

@@ -3,13 +3,16 @@ package io.mongoditto.mongosink;
 import io.mongoditto.change.CanonicalIds;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DqlNames;
+import io.mongoditto.ditto.IdKinds;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reads Ditto's current documents by id (sending the highest transaction id seen, so this task's
- * own write-backs are included): what {@link CdcApplier} creates a MongoDB document from.
+ * own write-backs are included): what {@link CdcApplier} checks events of unknown history against
+ * and creates MongoDB documents from.
  */
 final class DittoDocuments implements CdcApplier.DittoState {
 
@@ -24,8 +27,9 @@ final class DittoDocuments implements CdcApplier.DittoState {
   @Override
   public Map<String, Map<String, Object>> current(String dittoCollection, List<Object> ids) {
     Map<String, Map<String, Object>> out = new HashMap<>();
-    for (int from = 0; from < ids.size(); from += IDS_PER_READ) {
-      List<Object> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_READ));
+    List<Object> normalized = new ArrayList<>(ids.size());
+    ids.forEach(id -> normalized.add(CanonicalIds.normalize(id)));
+    for (List<Object> chunk : IdKinds.split(normalized, IDS_PER_READ)) {
       for (Map<String, Object> doc :
           client
               .read(

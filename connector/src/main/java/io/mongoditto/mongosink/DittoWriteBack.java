@@ -38,18 +38,21 @@ final class DittoWriteBack {
       Map<String, Object> args = new HashMap<>();
       args.put("id", n.dittoId());
       args.put("canonical", n.value().canonical());
-      args.put("seen", n.value().seen());
       String change = n.value().unset() ? " UNSET " + path : " SET " + path + " = :canonical";
       if (n.value().unset()) {
         args.remove("canonical");
+      }
+      // "= :seen" with a null never matches an absent field; IS MISSING does (seen on 5.1.0)
+      String condition = n.value().seenAbsent() ? path + " IS MISSING" : path + " = :seen";
+      if (!n.value().seenAbsent()) {
+        args.put("seen", n.value().seen());
       }
       String statement =
           "UPDATE "
               + DqlNames.quote(n.dittoCollection())
               + change
               + " WHERE _id = :id AND "
-              + path
-              + " = :seen";
+              + condition;
       try {
         client.execute(statement, args);
         done++;

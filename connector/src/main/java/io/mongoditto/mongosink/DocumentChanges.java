@@ -20,8 +20,15 @@ final class DocumentChanges<R> {
   /** One event and the record it came in. */
   record Item<R>(CdcEvent event, R source) {}
 
-  /** The events of one Ditto document, oldest first. */
-  record Group<R>(String collection, String idKey, Object dittoId, List<Item<R>> items) {
+  /**
+   * The events of one Ditto document, oldest first.
+   *
+   * @param historyKnown whether an earlier event of this document was applied by this task (false
+   *     after a restart, or once the document left {@link AppliedTransactions}): only then is the
+   *     first event known to be newer than everything applied before
+   */
+  record Group<R>(
+      String collection, String idKey, Object dittoId, List<Item<R>> items, boolean historyKnown) {
     long newestTxnId() {
       return items.get(items.size() - 1).event().txnId();
     }
@@ -48,6 +55,7 @@ final class DocumentChanges<R> {
       List<Item<R>> ordered = new ArrayList<>(e.getValue());
       ordered.sort(Comparator.comparingLong(i -> i.event().txnId()));
       long last = applied.lastApplied(e.getKey());
+      boolean historyKnown = last != Long.MIN_VALUE;
       List<Item<R>> kept = new ArrayList<>();
       for (Item<R> item : ordered) {
         if (item.event().txnId() <= last) {
@@ -64,7 +72,8 @@ final class DocumentChanges<R> {
                 first.event().collection(),
                 CanonicalIds.text(ids.get(e.getKey())),
                 ids.get(e.getKey()),
-                kept));
+                kept,
+                historyKnown));
       }
     }
     return groups;

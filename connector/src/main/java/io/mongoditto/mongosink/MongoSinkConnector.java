@@ -1,16 +1,15 @@
 package io.mongoditto.mongosink;
 
+import io.mongoditto.connect.ConfigValidation;
 import io.mongoditto.ditto.DittoConnectionConfig;
 import io.mongoditto.ditto.EndpointPolicy;
 import io.mongoditto.metrics.EffectiveConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
@@ -70,35 +69,18 @@ public final class MongoSinkConnector extends SinkConnector {
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    Config config = super.validate(connectorConfigs);
-    Map<String, ConfigValue> values = new LinkedHashMap<>();
-    for (ConfigValue v : config.configValues()) {
-      values.put(v.name(), v);
-    }
-    ConfigValue endpoint = values.get(DittoConnectionConfig.ENDPOINT);
-    if (endpoint != null && endpoint.value() instanceof String s) {
-      endpoint.value(EndpointPolicy.redact(s));
-    }
-    if (values.values().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
-      return config;
+    ConfigValidation validation =
+        new ConfigValidation(super.validate(connectorConfigs), connectorConfigs);
+    validation.show(DittoConnectionConfig.ENDPOINT, EndpointPolicy::redact);
+    if (validation.hasErrors()) {
+      return validation.result();
     }
     MongoSinkConfig.Parsed parsed = MongoSinkConfig.parse(connectorConfigs);
-    Map<String, List<String>> errors =
+    validation.errors(
         parsed.config() == null
             ? parsed.errors()
-            : MongoSinkCheck.check(parsed.config(), connectorConfigs);
-    errors.forEach(
-        (key, messages) -> {
-          ConfigValue v = values.computeIfAbsent(key, k -> addValue(config, k));
-          messages.forEach(v::addErrorMessage);
-        });
-    return config;
-  }
-
-  private static ConfigValue addValue(Config config, String key) {
-    ConfigValue v = new ConfigValue(key);
-    config.configValues().add(v);
-    return v;
+            : MongoSinkCheck.check(parsed.config(), connectorConfigs));
+    return validation.result();
   }
 
   @Override

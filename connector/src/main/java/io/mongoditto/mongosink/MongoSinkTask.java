@@ -1,10 +1,10 @@
 package io.mongoditto.mongosink;
 
+import io.mongoditto.connect.SinkContexts;
 import io.mongoditto.metrics.EffectiveConfig;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -43,16 +43,8 @@ public final class MongoSinkTask extends SinkTask {
         "Ditto -> MongoDB sink task of {} starting with config {}",
         props.getOrDefault("name", "?"),
         EffectiveConfig.format(MongoSinkConfig.CONFIG_DEF, props));
-    started = StartedMongoSinkTask.start(props, context, pluginMetrics(), clock);
-  }
-
-  private PluginMetrics pluginMetrics() {
-    try {
-      return context == null ? null : context.pluginMetrics();
-    } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException e) {
-      LOG.info("this worker has no plugin metrics (Kafka before 4.1): metrics are not exported");
-      return null;
-    }
+    started =
+        StartedMongoSinkTask.start(props, context, SinkContexts.pluginMetrics(context), clock);
   }
 
   /** The task's metrics (for the embedded runner and tests). */

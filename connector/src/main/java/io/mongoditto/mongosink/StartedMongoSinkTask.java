@@ -8,6 +8,7 @@ import com.mongodb.client.MongoDatabase;
 import io.mongoditto.cdc.CdcEvent;
 import io.mongoditto.cdc.CdcEvents;
 import io.mongoditto.config.CollectionConfig;
+import io.mongoditto.connect.SinkContexts;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.mapping.ReverseMapper;
@@ -19,7 +20,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -74,7 +74,7 @@ final class StartedMongoSinkTask implements AutoCloseable {
     this.ditto = ditto;
     this.metrics = metrics;
     this.context = context;
-    this.reporter = reporter(context);
+    this.reporter = SinkContexts.reporter(context);
     this.clock = clock;
     this.lastSummaryMillis = clock.getAsLong();
     MongoDatabase database = mongo.getDatabase(config.database());
@@ -120,14 +120,6 @@ final class StartedMongoSinkTask implements AutoCloseable {
         metrics.close();
       }
       throw e;
-    }
-  }
-
-  private static ErrantRecordReporter reporter(SinkTaskContext context) {
-    try {
-      return context == null ? null : context.errantRecordReporter();
-    } catch (NoSuchMethodError | NoClassDefFoundError e) {
-      return null; // a worker older than Kafka 2.6
     }
   }
 
@@ -192,7 +184,7 @@ final class StartedMongoSinkTask implements AutoCloseable {
       throw new ConnectException(label + ": Ditto refused the API key: " + e.getMessage(), e);
     }
     for (Future<Void> f : reports) {
-      await(f);
+      SinkContexts.awaitReport(f);
     }
     failuresInARow = 0;
     metrics.lag.applied(newest);
@@ -275,18 +267,6 @@ final class StartedMongoSinkTask implements AutoCloseable {
     }
     reports.add(reporter.report(record, new DataException(reason)));
     metrics.deadLettered.increment();
-  }
-
-  private static void await(Future<Void> f) {
-    try {
-      f.get();
-    } catch (ExecutionException e) {
-      throw new ConnectException(
-          "reporting a bad record failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConnectException("interrupted while reporting a bad record", e);
-    }
   }
 
   private void maybeLogSummary() {

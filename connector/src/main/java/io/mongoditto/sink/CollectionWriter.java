@@ -8,9 +8,9 @@ import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoResponse;
+import io.mongoditto.ditto.IdKinds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -81,7 +81,7 @@ final class CollectionWriter {
         s.m.upserts.add(chunk.size());
       }
     }
-    for (List<Object> ids : byKind(deletes, settings.idsPerStatement())) {
+    for (List<Object> ids : IdKinds.split(deletes, settings.idsPerStatement())) {
       s.execute(Dql.delete(collection), Map.of(Dql.IDS, ids));
       s.m.deletes.add(ids.size());
     }
@@ -116,7 +116,7 @@ final class CollectionWriter {
       }
     }
     int deleted = 0;
-    for (List<Object> chunk : byKind(stale, settings.sweepDeletesPerStatement())) {
+    for (List<Object> chunk : IdKinds.split(stale, settings.sweepDeletesPerStatement())) {
       if (deleted > 0 && client.passed(deadlineNanos)) {
         return new SweepStep(kept, deleted, undecided, false);
       }
@@ -208,21 +208,18 @@ final class CollectionWriter {
 
   /**
    * Whether the upsert needs the stored document: to remove fields (a replace, unset paths) or, for
-   * a delta on maps (v5), the keys a changed sub-object no longer has.
+   * any delta on maps (v5), the keys a changed sub-object no longer has and the fields it turns
+   * from a map into a non-map or back ({@link FieldPaths#kindChanges}). Every v5 delta is read, not
+   * only those whose source saw a kind change: a redelivered delta meets what later records wrote
+   * (a scalar where it sets a nested path, a map where it sets a scalar), and writing over that
+   * without an UNSET leaves the later value hidden underneath, to reappear when the field is
+   * dropped (fault suite bug 4).
    */
   private boolean needsStored(FinalOp.Upsert u) {
     if (u.replace() || !u.unsetPaths().isEmpty()) {
       return true;
     }
-    if (!u.isDelta() || settings.registersOnly()) {
-      return false;
-    }
-    for (List<String> p : changedSegments(u)) {
-      if (valueAt(u.document(), p) instanceof Map<?, ?>) {
-        return true;
-      }
-    }
-    return false;
+    return u.isDelta() && !settings.registersOnly();
   }
 
   /** The complete document, with its id and metadata. */
@@ -305,7 +302,7 @@ final class CollectionWriter {
       }
     }
     Map<Object, Map<String, Object>> stored = new HashMap<>();
-    for (List<Object> group : byKind(ids, settings.idsPerStatement())) {
+    for (List<Object> group : IdKinds.split(ids, settings.idsPerStatement())) {
       DittoResponse r = s.read(Dql.select(s.collection), Map.of(Dql.IDS, group));
       for (Map<String, Object> doc : r.items()) {
         stored.put(DocumentId.normalize(doc.get("_id")), doc);
@@ -339,8 +336,9 @@ final class CollectionWriter {
             }
           }
         }
-        // a map the upsert turns into a scalar/array must go first, or its keys reappear later
-        paths.addAll(FieldPaths.mapsTurnedNonMaps(current, next));
+        // a field the upsert turns from a map into a non-map or back must go first, or the old
+        // value stays hidden underneath and reappears when the field is unset (FieldPaths)
+        paths.addAll(FieldPaths.kindChanges(current, next));
       }
       if (settings.registersOnly()) {
         paths = FieldPaths.topLevelAbsentFrom(paths, next);
@@ -351,7 +349,7 @@ final class CollectionWriter {
       }
     }
     for (Map.Entry<List<List<String>>, List<Object>> e : idsByPaths.entrySet()) {
-      for (List<Object> ids : byKind(e.getValue(), settings.idsPerStatement())) {
+      for (List<Object> ids : IdKinds.split(e.getValue(), settings.idsPerStatement())) {
         s.execute(Dql.unset(s.collection, e.getKey()), Map.of(Dql.IDS, ids));
         s.m.unsetStatements.increment();
         s.m.unsetPaths.add((long) e.getKey().size() * ids.size());
@@ -394,21 +392,5 @@ final class CollectionWriter {
     } catch (JsonProcessingException e) {
       return null;
     }
-  }
-
-  /** The ids grouped by kind (a mixed list matches nothing), each group cut to {@code most}. */
-  private static List<List<Object>> byKind(List<Object> ids, int most) {
-    Map<DocumentId.Kind, List<Object>> kinds = new EnumMap<>(DocumentId.Kind.class);
-    for (Object id : ids) {
-      kinds.computeIfAbsent(DocumentId.kind(id), k -> new ArrayList<>()).add(id);
-    }
-    List<List<Object>> out = new ArrayList<>();
-    for (List<Object> group : kinds.values()) {
-      int step = most > 0 ? most : group.size();
-      for (int from = 0; from < group.size(); from += step) {
-        out.add(group.subList(from, Math.min(group.size(), from + step)));
-      }
-    }
-    return out;
   }
 }

@@ -1,17 +1,16 @@
 package io.mongoditto.sink;
 
+import io.mongoditto.connect.ConfigValidation;
 import io.mongoditto.ditto.DittoProbe;
 import io.mongoditto.ditto.EndpointPolicy;
 import io.mongoditto.metrics.EffectiveConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
@@ -76,18 +75,11 @@ public final class DittoSinkConnector extends SinkConnector {
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    Config config = super.validate(connectorConfigs);
-    Map<String, ConfigValue> values = new LinkedHashMap<>();
-    for (ConfigValue v : config.configValues()) {
-      values.put(v.name(), v);
-    }
-    ConfigValue endpoint = values.get(DittoSinkConfig.ENDPOINT);
-    if (endpoint != null && endpoint.value() instanceof String s) {
-      endpoint.value(EndpointPolicy.redact(s));
-    }
-    boolean keysValid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
-    if (!keysValid) {
-      return config;
+    ConfigValidation validation =
+        new ConfigValidation(super.validate(connectorConfigs), connectorConfigs);
+    validation.show(DittoSinkConfig.ENDPOINT, EndpointPolicy::redact);
+    if (validation.hasErrors()) {
+      return validation.result();
     }
     DittoSinkConfig parsed;
     try {
@@ -97,18 +89,18 @@ public final class DittoSinkConnector extends SinkConnector {
           e.getMessage() != null && e.getMessage().contains(DittoSinkConfig.RETRY_BACKOFF_MAX_MS)
               ? DittoSinkConfig.RETRY_BACKOFF_MAX_MS
               : DittoSinkConfig.ENDPOINT;
-      values.get(key).addErrorMessage(e.getMessage());
-      return config;
+      validation.error(key, e.getMessage());
+      return validation.result();
     }
     String poll = DittoSinkConfig.pollIntervalProblem(connectorConfigs, parsed.connection());
     if (poll != null) {
-      values.get(DittoSinkConfig.RETRY_MAX_DURATION_MS).addErrorMessage(poll);
-      return config;
+      validation.error(DittoSinkConfig.RETRY_MAX_DURATION_MS, poll);
+      return validation.result();
     }
     for (DittoProbe.Finding f : DittoAccessCheck.run(parsed, connectorConfigs)) {
-      values.get(DittoAccessCheck.keyFor(f)).addErrorMessage(f.message());
+      validation.error(DittoAccessCheck.keyFor(f), f.message());
     }
-    return config;
+    return validation.result();
   }
 
   @Override

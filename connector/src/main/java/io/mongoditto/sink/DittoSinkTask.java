@@ -1,13 +1,13 @@
 package io.mongoditto.sink;
 
 import io.mongoditto.change.DittoChange;
+import io.mongoditto.connect.SinkContexts;
 import io.mongoditto.metrics.EffectiveConfig;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -52,21 +52,9 @@ public final class DittoSinkTask extends SinkTask {
         "Ditto sink task of {} starting with config {}",
         props.getOrDefault("name", "?"),
         EffectiveConfig.format(DittoSinkConfig.CONFIG_DEF, props));
-    started = StartedDittoSinkTask.start(props, context, pluginMetrics(), clock);
+    started =
+        StartedDittoSinkTask.start(props, context, SinkContexts.pluginMetrics(context), clock);
     LOG.info("Ditto sink task started: {}", started.client().executeUri());
-  }
-
-  /**
-   * The worker's plugin metrics for this task (KIP-877, Kafka 4.1+), or null where there are none.
-   */
-  private PluginMetrics pluginMetrics() {
-    try {
-      return context.pluginMetrics();
-    } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException e) {
-      LOG.info(
-          "this worker has no plugin metrics (Kafka before 4.1): sink metrics are not exported");
-      return null;
-    }
   }
 
   /** The task's metrics (totals for tests and the embedded runner). */

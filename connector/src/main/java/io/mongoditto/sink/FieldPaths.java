@@ -44,8 +44,8 @@ final class FieldPaths {
 
   /**
    * What a replace must unset: paths present in {@code stored} but absent from {@code next}, plus
-   * {@link #mapsTurnedNonMaps maps that next turns into something else}; maps recurse, arrays and
-   * scalars are leaves.
+   * {@link #kindChanges fields next turns from a map into a non-map or back}; maps recurse, arrays
+   * and scalars are leaves.
    */
   static List<List<String>> removed(Map<String, Object> stored, Map<String, Object> next) {
     List<List<String>> out = new ArrayList<>();
@@ -61,13 +61,15 @@ final class FieldPaths {
   }
 
   /**
-   * Paths holding a map in {@code stored} and a non-map (scalar, array, null) in {@code next}. Why:
-   * on the engine (5.1.0) upserting a scalar over a map hides the map's keys rather than removing
-   * them, and they reappear once the field is a map again, even if the scalar was unset meanwhile;
-   * only unsetting the field while it still holds the map clears them.
+   * Paths holding a map in one of {@code stored} and {@code next} and a non-map (scalar, array,
+   * null) in the other. Why (seen on the engine 5.1.0): a field can hold a map and a non-map at
+   * once. Upserting one over the other hides the old one instead of removing it, and {@code UNSET}
+   * removes only the one that shows, so the hidden one comes back: a map's keys when the field is
+   * unset or a map again, a scalar when the map that replaced it is unset (fault suite bug 4: a
+   * field dropped in MongoDB kept its old scalar in Ditto). Unsetting the field before the upsert,
+   * while it holds only the old value, leaves nothing underneath.
    */
-  static List<List<String>> mapsTurnedNonMaps(
-      Map<String, Object> stored, Map<String, Object> next) {
+  static List<List<String>> kindChanges(Map<String, Object> stored, Map<String, Object> next) {
     List<List<String>> out = new ArrayList<>();
     walk(stored, next, new ArrayList<>(), out, false);
     return out;
@@ -89,12 +91,10 @@ final class FieldPaths {
         if (absentToo) {
           out.add(List.copyOf(prefix));
         }
-      } else if (e.getValue() instanceof Map<?, ?> a) {
-        if (next.get(key) instanceof Map<?, ?> b) {
-          walk(a, b, prefix, out, absentToo);
-        } else {
-          out.add(List.copyOf(prefix));
-        }
+      } else if (e.getValue() instanceof Map<?, ?> a && next.get(key) instanceof Map<?, ?> b) {
+        walk(a, b, prefix, out, absentToo);
+      } else if (e.getValue() instanceof Map<?, ?> || next.get(key) instanceof Map<?, ?>) {
+        out.add(List.copyOf(prefix)); // a map turned non-map, or a non-map turned map
       }
       prefix.remove(prefix.size() - 1);
     }

@@ -3,6 +3,7 @@ package io.mongoditto.sink;
 import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.DittoChangeCodec;
 import io.mongoditto.change.SweepMarker;
+import io.mongoditto.connect.SinkContexts;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DittoProbe;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -122,21 +122,13 @@ final class StartedDittoSinkTask implements AutoCloseable {
     try {
       metrics = new SinkMetrics(pluginMetrics, clock);
       return new StartedDittoSinkTask(
-          config, label, client, metrics, context, reporter(context), clock);
+          config, label, client, metrics, context, SinkContexts.reporter(context), clock);
     } catch (RuntimeException e) {
       client.close();
       if (metrics != null) {
         metrics.close();
       }
       throw e;
-    }
-  }
-
-  private static ErrantRecordReporter reporter(SinkTaskContext context) {
-    try {
-      return context.errantRecordReporter();
-    } catch (NoSuchMethodError | NoClassDefFoundError e) {
-      return null; // a worker older than Kafka 2.6
     }
   }
 
@@ -164,7 +156,7 @@ final class StartedDittoSinkTask implements AutoCloseable {
         throw handBack(records.size(), startedMillis, e);
       }
       for (Future<Void> f : reports) {
-        awaitReport(f);
+        SinkContexts.awaitReport(f);
       }
       // Everything in this call is now applied or reported: only now may its offsets be committed.
       for (SinkRecord r : records) {
@@ -539,18 +531,6 @@ final class StartedDittoSinkTask implements AutoCloseable {
     }
     reports.add(reporter.report(record, error));
     metrics.collection(collection).deadLettered.increment();
-  }
-
-  private static void awaitReport(Future<Void> f) {
-    try {
-      f.get();
-    } catch (ExecutionException e) {
-      throw new ConnectException(
-          "reporting a bad record failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConnectException("interrupted while reporting a bad record", e);
-    }
   }
 
   /**

@@ -4,14 +4,13 @@ import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.config.CollectionSetting;
 import io.mongoditto.config.Direction;
 import io.mongoditto.config.MongoConnectionConfig;
+import io.mongoditto.connect.ConfigValidation;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.runtime.rest.errors.BadRequestException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -180,28 +179,14 @@ public final class MongoSourceConnector extends SourceConnector {
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    Config base = super.validate(connectorConfigs);
-    Map<String, ConfigValue> values = new LinkedHashMap<>();
-    for (ConfigValue v : base.configValues()) {
-      values.put(v.name(), v);
-    }
-    boolean baseOk = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
-    if (!baseOk) {
-      return base;
+    ConfigValidation validation =
+        new ConfigValidation(super.validate(connectorConfigs), connectorConfigs);
+    if (validation.hasErrors()) {
+      return validation.result();
     }
     MongoSourceConfig.Parsed parsed = MongoSourceConfig.parse(connectorConfigs);
-    Map<String, List<String>> errors = parsed.errors();
-    if (parsed.config() != null) {
-      errors = SourceConnectionCheck.check(parsed.config());
-    }
-    errors.forEach(
-        (key, messages) -> {
-          ConfigValue v =
-              values.computeIfAbsent(
-                  key,
-                  k -> new ConfigValue(k, connectorConfigs.get(k), List.of(), new ArrayList<>()));
-          messages.forEach(v::addErrorMessage);
-        });
-    return new Config(new ArrayList<>(values.values()));
+    validation.errors(
+        parsed.config() == null ? parsed.errors() : SourceConnectionCheck.check(parsed.config()));
+    return validation.result();
   }
 }

@@ -199,6 +199,29 @@ class ReverseMapperTest {
   }
 
   @Test
+  void anIdFieldADeviceLeftOutOrRemovedIsFilledInDittoWhereItHoldsNothing() {
+    ReverseMapper single =
+        new ReverseMapper(CollectionMapping.singleField("orders", "order_id"), SyncRules.NONE);
+    ReversePlan created = single.plan(null, ditto("{\"_id\": \"O-7\", \"qty\": 1}"), null);
+    assertEquals(new BsonString("O-7"), created.document().get("order_id"));
+    assertEquals(
+        List.of(ReversePlan.Normalization.fill(List.of("order_id"), "O-7")),
+        created.normalizations());
+
+    BsonDocument current = mongo("{\"_id\": 1, \"order_id\": \"O-7\", \"qty\": 1}");
+    ReversePlan removed =
+        single.plan(
+            ditto("{\"_id\": \"O-7\", \"order_id\": \"O-7\", \"qty\": 1}"),
+            ditto("{\"_id\": \"O-7\", \"qty\": 2}"),
+            current);
+    assertEquals(new BsonDocument("qty", new BsonInt32(2)), removed.set());
+    assertEquals(List.of(), removed.unset());
+    assertEquals(
+        List.of(ReversePlan.Normalization.fill(List.of("order_id"), "O-7")),
+        removed.normalizations());
+  }
+
+  @Test
   void aDocumentNewInDittoThatMongoDbHasKeepsMongoDbsDifferingValues() {
     BsonDocument current = mongo("{\"_id\": 1, \"a\": 1}");
     ReversePlan plan =

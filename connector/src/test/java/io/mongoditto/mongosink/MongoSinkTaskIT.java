@@ -161,6 +161,142 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void anOldEditDeliveredAgainAfterARestartRevertsNothing(TestInfo info) {
+    database = "oldedit" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // Both sides agree; long ago a device set meta.b, which MongoDB later dropped (the document was
+    // re-created without it), and Ditto since changed qty again.
+    inv.insertOne(
+        new Document("_id", "k1").append("qty", 7).append("meta", new Document("a", 687)));
+    inv.insertOne(new Document("_id", "k2").append("qty", 1));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:a), (:b)",
+        Map.of(
+            "a", Map.of("_id", "k1", "qty", 7, "meta", Map.of("a", 687)),
+            "b", Map.of("_id", "k2", "qty", 3)));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                "{\"_id\": \"k1\", \"qty\": 7, \"meta\": {\"a\": 687}}",
+                "{\"_id\": \"k1\", \"qty\": 7, \"meta\": {\"a\": 687, \"b\": 912}}"),
+            upsert(coll, "{\"_id\": \"k2\", \"qty\": 1}", "{\"_id\": \"k2\", \"qty\": 2}")));
+
+    assertEquals(
+        new Document("_id", "k1").append("qty", 7).append("meta", new Document("a", 687)),
+        inv.find(eq("_id", "k1")).first(),
+        "an edit Ditto no longer holds is not applied");
+    assertEquals(
+        new Document("_id", "k2").append("qty", 3),
+        inv.find(eq("_id", "k2")).first(),
+        "a path changed again in Ditto takes Ditto's current value, not the old event's");
+
+    // Once the task knows a document's history, newer events apply as they come.
+    dittoClient.execute("UPDATE `" + coll + "` SET qty = 4 WHERE _id = 'k2'", Map.of());
+    task.put(
+        List.of(upsert(coll, "{\"_id\": \"k2\", \"qty\": 3}", "{\"_id\": \"k2\", \"qty\": 4}")));
+    assertEquals(4, inv.find(eq("_id", "k2")).first().get("qty"));
+  }
+
+  @Test
+  void aRemovalAfterARestartAppliesWhenOlderEventsOfTheDocumentComeAgainBeforeIt(TestInfo info) {
+    database = "removal" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // Before the restart: qty 1 -> 2 applied; then the device removed the document in Ditto.
+    inv.insertOne(new Document("_id", "o1").append("qty", 2));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(coll, "{\"_id\": \"o1\", \"qty\": 1}", "{\"_id\": \"o1\", \"qty\": 2}"),
+            remove(coll, "{\"_id\": \"o1\", \"qty\": 2}")));
+
+    assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
+  }
+
+  @Test
+  void aReplayedInsertInTheBatchOfNewerEditsDoesNotHoldThemBack(TestInfo info) {
+    database = "reinsert" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "i1").append("count", 13));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", Map.of("_id", "i1", "count", 41)));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(coll, "null", "{\"_id\": \"i1\", \"count\": 13}"),
+            upsert(coll, "{\"_id\": \"i1\", \"count\": 13}", "{\"_id\": \"i1\", \"count\": 489}"),
+            upsert(coll, "{\"_id\": \"i1\", \"count\": 489}", "{\"_id\": \"i1\", \"count\": 41}")));
+
+    assertEquals(41, inv.find(eq("_id", "i1")).first().get("count"));
+  }
+
+  @Test
+  void aConsumerCatchingUpAppliesTheEditsOfADocumentDittoRemovedSinceAndThenItsRemoval(
+      TestInfo info) {
+    database = "catchup" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "o2").append("qty", 1).append("note", "x"));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                "{\"_id\": \"o2\", \"qty\": 1, \"note\": \"x\"}",
+                "{\"_id\": \"o2\", \"qty\": 1}")));
+    assertEquals(new Document("_id", "o2").append("qty", 1), inv.find(eq("_id", "o2")).first());
+    task.put(List.of(remove(coll, "{\"_id\": \"o2\", \"qty\": 1}")));
+
+    assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
+  }
+
+  private SinkRecord remove(String collection, String value) {
+    return record(
+        "{\"txnId\": "
+            + (++txn)
+            + ", \"type\": \"documentChanged\", \"collection\": \""
+            + collection
+            + "\", \"change\": {\"method\": \"remove\", \"value\": "
+            + value
+            + "}}");
+  }
+
+  @Test
+  void aDeviceDocumentWithoutItsIdFieldGetsItOnBothSidesAndItsDeleteApplies(TestInfo info) {
+    database = "idfield" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    Map<String, String> props = props(mongo.connectionString());
+    props.put("collection." + coll + ".id.mode", "single_field");
+    props.put("collection." + coll + ".id.fields", "order_id");
+    String created = "{\"_id\": \"O-7\", \"qty\": 1}";
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", Map.of("_id", "O-7", "qty", 1)));
+    startTask(props, true);
+
+    task.put(List.of(upsert(coll, "null", created)));
+
+    Document mongoDoc = inv.find(eq("order_id", "O-7")).first();
+    assertEquals(1, mongoDoc.get("qty"));
+    assertEquals(
+        Map.of("_id", "O-7", "order_id", "O-7", "qty", 1),
+        dittoClient.selectById("`" + coll + "`").get("O-7"),
+        "Ditto holds the id field MongoDB's document got");
+
+    dittoClient.execute("DELETE FROM `" + coll + "` WHERE _id = 'O-7'", Map.of());
+    task.put(List.of(remove(coll, "{\"_id\": \"O-7\", \"order_id\": \"O-7\", \"qty\": 1}")));
+    assertEquals(0, inv.countDocuments(), "the device's delete reaches MongoDB");
+  }
+
+  @Test
   void mongoDbUnreachableHandsTheBatchBackAndItAppliesLater(TestInfo info) {
     database = "outage" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";

@@ -321,6 +321,30 @@ class CollectionWriterEngineIT {
     assertEquals(norm(map("_id", "a", "n", List.of(2))), stored("t4", "a"));
   }
 
+  // Engine 5.1.0: a map upserted over a scalar hides the scalar, and it comes back when the map is
+  // unset (fault suite bug 4: a dropped field kept its old scalar).
+  @Test
+  void replaceOfAScalarByAMapLeavesNothingToReappear() {
+    apply("t8", up("t8", "a", map("_id", "a", "n", 5, "k", 1), List.of(), true));
+    apply("t8", up("t8", "a", map("_id", "a", "n", map("p", 1), "k", 1), List.of(), true));
+    assertEquals(norm(map("_id", "a", "n", map("p", 1), "k", 1)), stored("t8", "a"));
+    apply("t8", up("t8", "a", map("_id", "a", "k", 1), List.of("n"), true));
+    assertEquals(norm(map("_id", "a", "k", 1)), stored("t8", "a"));
+  }
+
+  @Test
+  void v4ApiScalarReplacedByAMapLeavesNothingToReappear() {
+    CollectionWriter v4 = writer(ApiVersion.V4);
+    for (Map<String, Object> doc :
+        List.of(
+            map("_id", "a", "n", 5, "k", 1),
+            map("_id", "a", "n", map("p", 1), "k", 1),
+            map("_id", "a", "k", 1))) {
+      v4.apply("t9", BatchCollapser.collapse(List.of(up("t9", "a", doc, List.of(), true))));
+    }
+    assertEquals(norm(map("_id", "a", "k", 1)), stored("t9", "a"));
+  }
+
   // Without replace the sink reads the stored document only when the change carries unset paths;
   // then it also clears maps the new document turns into something else.
   @Test

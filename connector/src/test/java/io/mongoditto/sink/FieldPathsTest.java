@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class FieldPathsTest {
 
   @Test
-  void removedRecursesIntoMapsTreatsArraysAndScalarsAsLeavesAndClearsMapsTurnedNonMaps() {
+  void removedRecursesIntoMapsTreatsArraysAndScalarsAsLeavesAndClearsKindChanges() {
     Map<String, Object> stored =
         Map.of(
             "_id",
@@ -37,12 +37,13 @@ class FieldPathsTest {
             "s",
             Map.of("t", 1));
     assertEquals(
-        List.of(List.of("gone"), List.of("m"), List.of("n", "q", "s")),
-        FieldPaths.prune(FieldPaths.removed(stored, next)));
+        List.of(List.of("gone"), List.of("m"), List.of("n", "q", "s"), List.of("s")),
+        FieldPaths.prune(FieldPaths.removed(stored, next)),
+        "m: a map turned scalar; s: a scalar turned map");
   }
 
   @Test
-  void mapsTurnedNonMapsIgnoresAbsentFieldsAndFindsNestedOnes() {
+  void kindChangesGoBothWaysIgnoreAbsentFieldsAndFindNestedOnes() {
     Map<String, Object> stored =
         Map.of(
             "_id",
@@ -71,11 +72,23 @@ class FieldPathsTest {
                 "scalar",
                 Map.of("k", 1)));
     assertEquals(
-        List.of(List.of("a", "n"), List.of("arr")),
-        FieldPaths.prune(FieldPaths.mapsTurnedNonMaps(stored, next)));
+        List.of(List.of("a", "n"), List.of("arr"), List.of("scalar")),
+        FieldPaths.prune(FieldPaths.kindChanges(stored, next)),
+        "maps turned non-maps (a.n, arr) and a non-map turned map (scalar)");
     next.put("same", null);
     assertEquals(
-        3, FieldPaths.mapsTurnedNonMaps(stored, next).size(), "null over a map is a non-map too");
+        4, FieldPaths.kindChanges(stored, next).size(), "null over a map is a non-map too");
+    assertEquals(
+        List.of(List.of("n")),
+        FieldPaths.kindChanges(
+            new java.util.HashMap<>(Map.of("n", "x")), Map.of("n", Map.of("k", 1))),
+        "a scalar turned map");
+    Map<String, Object> nullStored = new java.util.HashMap<>();
+    nullStored.put("n", null);
+    assertEquals(
+        List.of(List.of("n")),
+        FieldPaths.kindChanges(nullStored, Map.of("n", Map.of("k", 1))),
+        "a null turned map");
   }
 
   @Test

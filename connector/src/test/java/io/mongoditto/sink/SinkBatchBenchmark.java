@@ -151,6 +151,74 @@ class SinkBatchBenchmark {
     }
   }
 
+  /**
+   * Batch 500, 10,000 existing documents: deltas setting one scalar, deltas setting one nested
+   * scalar, and (for comparison) plain merge upserts of the whole document. Each runs twice on its
+   * own collection and the second round is printed. Since every v5 delta reads the stored documents
+   * (see CollectionWriter#needsStored) a delta costs about what a replace does.
+   */
+  @Test
+  void deltas() {
+    int batch = 500;
+    int total = 10_000;
+    try (LocalDitto ditto = LocalDitto.start()) {
+      DittoHttpClient client =
+          new DittoHttpClient(
+              new DittoHttpClient.Settings(
+                  ditto.endpoint(),
+                  ditto.apiKey(),
+                  ApiVersion.V5,
+                  Duration.ofSeconds(60),
+                  RetryPolicy.defaults(),
+                  false));
+      CollectionWriter writer =
+          new CollectionWriter(client, new SinkMetrics(null), WriterSettings.defaults());
+      System.out.printf("%-6s %14s %14s %14s%n", "round", "merge d/s", "delta d/s", "nested d/s");
+      for (int round = 0; round < 2; round++) {
+        String collection = "delta_" + round;
+        run(
+            writer,
+            collection,
+            total,
+            batch,
+            n -> DittoChange.upsert(collection, "p-" + n, product(n, 0), List.of(), true, 0, null));
+        double merge =
+            run(
+                writer,
+                collection,
+                total,
+                batch,
+                n ->
+                    DittoChange.upsert(
+                        collection, "p-" + n, product(n, 1), List.of(), false, 0, null));
+        double delta =
+            run(
+                writer,
+                collection,
+                total,
+                batch,
+                n ->
+                    DittoChange.delta(
+                        collection, "p-" + n, product(n, 2), List.of("name"), List.of(), 0, null));
+        double nested =
+            run(
+                writer,
+                collection,
+                total,
+                batch,
+                n -> {
+                  Map<String, Object> d = product(n, 2);
+                  d.put("dimensions", Map.of("w", 11L, "h", 20L, "d", (long) (n % 30)));
+                  return DittoChange.delta(
+                      collection, "p-" + n, d, List.of("dimensions.w"), List.of(), 0, null);
+                });
+        if (round == 1) {
+          System.out.printf("%-6d %14.0f %14.0f %14.0f%n", round, merge, delta, nested);
+        }
+      }
+    }
+  }
+
   private static double run(
       CollectionWriter writer,
       String collection,

@@ -12,9 +12,10 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 /**
  * The sink task's view of its "worker" in the embedded runner. There is no Kafka: the assignment is
  * the set of topics seen so far, offset rewinds are not possible (the source's offsets decide what
- * is replayed) and commits happen after every batch anyway.
+ * is replayed) and commits happen after every batch anyway. The benchmark drives sink tasks through
+ * it too (no dead-letter queue there: a record the task cannot apply fails the figure).
  */
-final class EmbeddedSinkContext implements SinkTaskContext {
+public final class EmbeddedSinkContext implements SinkTaskContext {
 
   private final Map<String, String> configs;
   private final ErrantRecordReporter reporter;
@@ -26,7 +27,7 @@ final class EmbeddedSinkContext implements SinkTaskContext {
   /**
    * @param pluginMetrics where the sink task's metrics go (the runner's own registry)
    */
-  EmbeddedSinkContext(
+  public EmbeddedSinkContext(
       Map<String, String> configs, ErrantRecordReporter reporter, PluginMetrics pluginMetrics) {
     this.configs = Map.copyOf(configs);
     this.reporter = reporter;

@@ -158,35 +158,15 @@ final class CdcFeed implements AutoCloseable {
     return seen;
   }
 
-  /** How a replay went: events delivered again, and events held back (see {@link #replay}). */
-  record Replay(int delivered, int heldBack) {}
+  /** How a replay went: events delivered again. */
+  record Replay(int delivered) {}
 
   /**
    * Produces {@code n} of the events already on the topic again, shuffled: duplicated and reordered
-   * delivery. Unless {@code removedToo}, the events of documents removed since are held back: an
-   * old event of a removed document delivered again after the MongoDB sink forgot the removal (a
-   * restart) re-creates the document in MongoDB (open bug, docs/reliability.md "Both directions").
+   * delivery, events of documents removed since included.
    */
-  Replay replay(Random random, int n, boolean removedToo) {
-    List<ConsumerRecord<byte[], byte[]>> seen = readAll();
-    Map<String, Boolean> removed = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : seen) {
-      if (r.key() != null) {
-        removed.put(
-            new String(r.key(), StandardCharsets.UTF_8),
-            new String(r.value(), StandardCharsets.UTF_8).contains("\"remove\""));
-      }
-    }
-    List<ConsumerRecord<byte[], byte[]>> candidates = new ArrayList<>();
-    int heldBack = 0;
-    for (ConsumerRecord<byte[], byte[]> r : seen) {
-      boolean gone = r.key() != null && removed.get(new String(r.key(), StandardCharsets.UTF_8));
-      if (gone && !removedToo) {
-        heldBack++;
-      } else {
-        candidates.add(r);
-      }
-    }
+  Replay replay(Random random, int n) {
+    List<ConsumerRecord<byte[], byte[]>> candidates = new ArrayList<>(readAll());
     Collections.shuffle(candidates, random);
     List<ConsumerRecord<byte[], byte[]>> again =
         candidates.subList(0, Math.min(n, candidates.size()));
@@ -194,7 +174,7 @@ final class CdcFeed implements AutoCloseable {
       send(r.key(), r.value());
     }
     producer.flush();
-    return new Replay(again.size(), heldBack);
+    return new Replay(again.size());
   }
 
   /** A message that is not a CDC event at all (cut-off JSON), holding {@code tag}. */

@@ -17,11 +17,13 @@ package io.mongoditto.e2e.faults;
  *   <li>Fixed (the embedded runner's dead letters must hold no heartbeat): the embedded runner
  *       handed the source's heartbeat records (topic {@code <prefix>.heartbeat}) to the sink, which
  *       dead-lettered each as "not a Ditto change record".
- *   <li>Open (only with {@code -Dfaults.known.bugs=true}): with the workload's "map-to-scalar"
- *       shape, one short run (seed 20261125, 2026-12-03) ended with products-543 holding {@code
- *       attrs: 8329} in Ditto after MongoDB had dropped the field: a scalar that replaced a map was
- *       not removed from Ditto when the field went away. Not yet narrowed down (the sink's removed
- *       paths for a field that changed type are the suspect); the shape runs only with the flag.
+ *   <li>Fixed (the workload's "map-to-scalar" shape runs by default again): a field that turned
+ *       from a map into a scalar and back (or the reverse) kept the old value hidden underneath in
+ *       Ditto, and it came back when the field was dropped (one short run, seed 20261125, ended
+ *       with products-543 holding {@code attrs: 8329} after MongoDB had dropped the field). The
+ *       sink now unsets a field before writing a map where Ditto holds a non-map and the reverse,
+ *       and compares every delta with what Ditto holds; tested by the connector module's {@code
+ *       MapScalarReplayIT} (every batching and redelivery point of such histories).
  * </ol>
  */
 final class KnownBugs {
@@ -33,7 +35,7 @@ final class KnownBugs {
     return true;
   }
 
-  /** Fail on open bugs as well, instead of reporting them (bug 4 at the moment). */
+  /** Fail on open bugs as well, instead of reporting them (none of this list is open). */
   static boolean enabled() {
     return Boolean.getBoolean("faults.known.bugs");
   }

@@ -129,9 +129,9 @@ final class ZavaWorkload {
           pick(ids),
           Updates.set("attrs", new Document("color", COLORS[random.nextInt(COLORS.length)])),
           "set-subobject");
-    } else if (roll < 62 && KnownBugs.enabled()) {
-      // an object becomes a scalar (its old keys must not come back when it is an object again);
-      // open bug 4 (KnownBugs): once such a field is removed, Ditto kept the scalar in one run
+    } else if (roll < 62) {
+      // an object becomes a scalar (its old keys must not come back when it is an object again,
+      // nor the scalar once the field is dropped: KnownBugs 4)
       update(
           c,
           pick(ids),
