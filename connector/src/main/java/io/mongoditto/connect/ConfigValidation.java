@@ -15,15 +15,12 @@ import org.apache.kafka.common.config.ConfigValue;
  */
 public final class ConfigValidation {
 
-  private final Map<String, String> props;
   private final Map<String, ConfigValue> byName = new LinkedHashMap<>();
 
   /**
    * @param base what {@code Connector.validate} found with the ConfigDef
-   * @param props the configuration validated
    */
-  public ConfigValidation(Config base, Map<String, String> props) {
-    this.props = props;
+  public ConfigValidation(Config base) {
     for (ConfigValue v : base.configValues()) {
       byName.put(v.name(), v);
     }
@@ -43,9 +40,9 @@ public final class ConfigValidation {
   }
 
   public void error(String key, String message) {
-    byName
-        .computeIfAbsent(key, k -> new ConfigValue(k, props.get(k), List.of(), new ArrayList<>()))
-        .addErrorMessage(message);
+    // no value for a key the ConfigDef lacks: the worker merges its own definition of keys such as
+    // "topics" (a list) with this result, and a raw string there fails its cast
+    byName.computeIfAbsent(key, ConfigValue::new).addErrorMessage(message);
   }
 
   /** Every message of {@code errors}, each on its key. */

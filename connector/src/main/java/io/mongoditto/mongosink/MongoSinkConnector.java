@@ -69,8 +69,7 @@ public final class MongoSinkConnector extends SinkConnector {
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    ConfigValidation validation =
-        new ConfigValidation(super.validate(connectorConfigs), connectorConfigs);
+    ConfigValidation validation = new ConfigValidation(super.validate(connectorConfigs));
     validation.show(DittoConnectionConfig.ENDPOINT, EndpointPolicy::redact);
     if (validation.hasErrors()) {
       return validation.result();

@@ -75,8 +75,7 @@ public final class DittoSinkConnector extends SinkConnector {
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    ConfigValidation validation =
-        new ConfigValidation(super.validate(connectorConfigs), connectorConfigs);
+    ConfigValidation validation = new ConfigValidation(super.validate(connectorConfigs));
     validation.show(DittoSinkConfig.ENDPOINT, EndpointPolicy::redact);
     if (validation.hasErrors()) {
       return validation.result();

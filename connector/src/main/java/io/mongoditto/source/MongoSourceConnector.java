@@ -179,8 +179,7 @@ public final class MongoSourceConnector extends SourceConnector {
    */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    ConfigValidation validation =
-        new ConfigValidation(super.validate(connectorConfigs), connectorConfigs);
+    ConfigValidation validation = new ConfigValidation(super.validate(connectorConfigs));
     if (validation.hasErrors()) {
       return validation.result();
     }
