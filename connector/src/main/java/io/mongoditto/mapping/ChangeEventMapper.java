@@ -126,7 +126,9 @@ public final class ChangeEventMapper {
    * knows the document exists), except what only MongoDB's side can make: a document the change
    * made stop matching the filter is deleted from Ditto, and a document the direction created under
    * keepMongoId gets its {@code mongo_id}. Writing anything else would send Ditto a state that may
-   * already be older than Ditto's (the echo race docs/design.md describes).
+   * already be older than Ditto's (the echo race docs/design.md describes). The source maps its own
+   * writes with {@link #map} instead while its stream catches up over a copy, whose older records
+   * of the same documents reach Ditto before them (docs/mapping.md, "Echoes").
    */
   public MappingResult mapEcho(BsonDocument changeEvent) {
     BsonValue mongoId = mongoIdOf(changeEvent);
@@ -154,6 +156,30 @@ public final class ChangeEventMapper {
     } catch (MappingException e) {
       return MappingResult.failed(error(mongoId, e));
     }
+  }
+
+  /**
+   * Maps a change the Ditto -> MongoDB direction made while a copy ran, read as the stream catches
+   * up over the copy: the copy's record of the document may hold an older state and reach Ditto
+   * after the device's write, so the change goes to Ditto as what it changed ({@link #map}: an
+   * update as a delta of the values it wrote and the paths it removed, an insert or replace whole,
+   * a delete as a delete), after that record. A document the change left outside the filter is
+   * deleted from Ditto, as for any echo ({@link #mapEcho}): Ditto holds only matching documents.
+   */
+  public MappingResult mapOwnWriteOverCopy(BsonDocument changeEvent) {
+    BsonDocument post = documentOrNull(changeEvent, "fullDocument");
+    BsonValue op = changeEvent.get("operationType");
+    boolean delete = op != null && op.isString() && op.asString().getValue().equals("delete");
+    if (!delete && post != null) {
+      try {
+        if (!matches(post)) {
+          return mapEcho(changeEvent);
+        }
+      } catch (MappingException e) {
+        return MappingResult.failed(error(mongoIdOf(changeEvent), e));
+      }
+    }
+    return map(changeEvent);
   }
 
   /** Maps one document read by the snapshot: an upsert with {@code replace=true}. */

@@ -55,6 +55,7 @@ final class CollectionMetrics {
   final Counter resnapshots;
   final Counter postImageLookups;
   final Counter echoes;
+  final Counter copyWindowEchoes;
 
   /**
    * Values left out of this collection's documents (Ditto has no JSON form for their BSON type).
@@ -101,6 +102,12 @@ final class CollectionMetrics {
             "echoes-total",
             "Changes the Ditto -> MongoDB direction made (its recorded sessions): Ditto already holds"
                 + " them, so nothing was written back");
+    copyWindowEchoes =
+        g.counter(
+            "copy-window-echoes-total",
+            "Changes the Ditto -> MongoDB direction made while a copy ran, read as the stream caught"
+                + " up over the copy: written to Ditto as what they changed, after the copy's older"
+                + " records");
     g.gauge(
         "omitted-values-total",
         "Values left out of documents because Ditto has no JSON form for their BSON type",

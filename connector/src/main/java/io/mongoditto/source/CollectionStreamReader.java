@@ -63,6 +63,9 @@ final class CollectionStreamReader implements Runnable {
   /** Set after lost history under policy resnapshot: copy again although no offset says so. */
   private boolean forceSnapshot;
 
+  /** The stream positions the last copy overlapped, while the stream reads them. */
+  private CopyWindow copyWindow = CopyWindow.none();
+
   private long lastRecordNanos = System.nanoTime();
 
   /**
@@ -213,6 +216,9 @@ final class CollectionStreamReader implements Runnable {
 
   private void readCollection() throws InterruptedException {
     SourceOffset from = publisher.lastOffset();
+    if (!copyWindow.open()) {
+      copyWindow = CopyWindow.resumed(from);
+    }
     if (from instanceof SourceOffset.Snapshot copy && copy.complete()) {
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info("Snapshot of {} was completed before; startup mode snapshot_only", namespace);
@@ -220,9 +226,16 @@ final class CollectionStreamReader implements Runnable {
         return;
       }
     } else if (needsSnapshot(from)) {
-      if (copier.copy(from, forceSnapshot) == null) {
+      SourceOffset after = copier.copy(from, forceSnapshot);
+      if (after == null) {
         return;
       }
+      // The stream, which starts before the copy began, reads up to the copy's end the changes
+      // the copy's records may be older than (see CopyWindow); a sweeping copy took that end.
+      copyWindow =
+          after instanceof SourceOffset.Stream s && s.copyEnd() != null
+              ? CopyWindow.resumed(after)
+              : CopyWindow.endingAt(opener.currentPosition());
       forceSnapshot = false;
       if (settings.startupMode() == StartupMode.SNAPSHOT_ONLY) {
         log.info(
@@ -297,6 +310,8 @@ final class CollectionStreamReader implements Runnable {
         long started = System.nanoTime();
         RawBsonDocument event = cursor.tryNext();
         if (event == null) {
+          copyWindow.idleAt(
+              cursor instanceof MongoChangeStreamCursor<?> cs ? cs.getResumeToken() : null);
           long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
           if (!heartbeat(cursor)) {
             return;
@@ -341,7 +356,7 @@ final class CollectionStreamReader implements Runnable {
     if (position == null || (last != null && position.equals(last.streamPosition()))) {
       return true;
     }
-    return publisher.position(SourceOffset.stream(position));
+    return publisher.position(copyWindow.offset(position));
   }
 
   /**
@@ -366,7 +381,6 @@ final class CollectionStreamReader implements Runnable {
     if (log.isDebugEnabled()) {
       log.debug("Change event '{}' on {} for _id {}", op, namespace, sourceId(event));
     }
-    SourceOffset offset = SourceOffset.stream(token);
     if (END_EVENTS.contains(op)) {
       state.fail(log, endMessage(op, event));
       return false;
@@ -379,14 +393,26 @@ final class CollectionStreamReader implements Runnable {
       lookUpCurrentDocument(event);
     }
     // A write of the Ditto -> MongoDB direction (one of its recorded sessions) came from Ditto:
-    // Ditto holds it already, and sending it back could revert a newer Ditto value.
+    // Ditto holds it already, and sending it back could revert a newer Ditto value. Except while
+    // the stream reads what a copy overlapped: the copy's record of the document, older than the
+    // write, may have reached Ditto after it, so the write goes to Ditto as what it changed,
+    // after that record (docs/mapping.md, "Echoes").
+    boolean inCopyWindow = copyWindow.covers(token);
+    // Past the window's end the offset drops it; inside, a restart continues it.
+    SourceOffset offset = copyWindow.offset(token);
     boolean echo = sessions.isOwn(event.getDocument("lsid", null));
-    if (echo) {
+    if (echo && inCopyWindow) {
+      metrics.copyWindowEchoes.increment();
+    } else if (echo) {
       metrics.echoes.increment();
     }
     MappingResult result;
     try {
-      result = echo ? mapper.mapEcho(event) : mapper.map(event);
+      if (!echo) {
+        result = mapper.map(event);
+      } else {
+        result = inCopyWindow ? mapper.mapOwnWriteOverCopy(event) : mapper.mapEcho(event);
+      }
     } catch (RuntimeException e) {
       // A mapper bug must not stop the stream silently nor pass as success: treat as a bad
       // document.

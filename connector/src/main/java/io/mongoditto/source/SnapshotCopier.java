@@ -170,10 +170,12 @@ final class SnapshotCopier {
       // Once the last end marker is stored the copy is over: under snapshot_only a restart then
       // reads nothing more (a stream position would make it stream), else it streams from the
       // copy's start position.
+      // The stream continues with the copy's window (CopyWindow): a restart right after the end
+      // markers still knows where the copy ended.
       SourceOffset after =
           settings.startupMode() == StartupMode.SNAPSHOT_ONLY
               ? progress.complete()
-              : SourceOffset.stream(progress.startToken());
+              : SourceOffset.stream(progress.startToken(), endPosition());
       return publisher.sweepMarkers(SweepMarker.Phase.END, sweep, after) && state.active()
           ? after
           : null;
@@ -182,6 +184,15 @@ final class SnapshotCopier {
     SourceOffset after = progress.offset();
     publisher.continueFrom(after);
     return state.active() ? after : null;
+  }
+
+  /**
+   * The stream position once the copy ended, for its window; an empty document when the server
+   * gives none (then only catching up closes the window).
+   */
+  private BsonDocument endPosition() {
+    BsonDocument end = opener.currentPosition();
+    return end == null ? new BsonDocument() : end;
   }
 
   /** Whether a fresh copy of this collection deletes the Ditto documents it does not copy. */

@@ -24,7 +24,15 @@ sealed interface SourceOffset {
   BsonDocument streamPosition();
 
   static Stream stream(BsonDocument resumeToken) {
-    return new Stream(resumeToken);
+    return new Stream(resumeToken, null);
+  }
+
+  /**
+   * @param copyEnd the stream position taken when a copy ended, while the stream catches up over it
+   *     ({@link CopyWindow}); null otherwise
+   */
+  static Stream stream(BsonDocument resumeToken, BsonDocument copyEnd) {
+    return new Stream(resumeToken, copyEnd);
   }
 
   /**
@@ -40,7 +48,7 @@ sealed interface SourceOffset {
     try {
       BsonDocument token = SourceOffsets.resumeToken(stored);
       if (token != null) {
-        return new Stream(token);
+        return new Stream(token, SourceOffsets.copyEndToken(stored));
       }
       BsonDocument start = SourceOffsets.snapshotStartToken(stored);
       if (start != null) {
@@ -65,15 +73,20 @@ sealed interface SourceOffset {
             + stored.keySet());
   }
 
-  /** Streaming: the resume token of the last event handed on, or a stream position. */
-  record Stream(BsonDocument resumeToken) implements SourceOffset {
+  /**
+   * Streaming: the resume token of the last event handed on, or a stream position.
+   *
+   * @param copyEnd while the stream catches up over a copy, the position taken when it ended; else
+   *     null
+   */
+  record Stream(BsonDocument resumeToken, BsonDocument copyEnd) implements SourceOffset {
     public Stream {
       java.util.Objects.requireNonNull(resumeToken, "resumeToken");
     }
 
     @Override
     public Map<String, Object> toMap() {
-      return SourceOffsets.streamOffset(resumeToken);
+      return SourceOffsets.streamOffset(resumeToken, copyEnd);
     }
 
     @Override

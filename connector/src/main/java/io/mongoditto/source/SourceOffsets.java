@@ -39,6 +39,13 @@ public final class SourceOffsets {
    */
   public static final String SNAPSHOT_COMPLETE = "snapshot_complete";
 
+  /**
+   * In a streaming offset while the stream catches up over a copy: the stream position taken when
+   * the copy ended (the Ditto -> MongoDB direction's writes up to there go to Ditto as what they
+   * changed; docs/mapping.md, "Echoes"). Kept so a restart in the middle of the catch-up keeps it.
+   */
+  public static final String COPY_END_TOKEN = "copy_end_token";
+
   private static final JsonWriterSettings CANONICAL =
       JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
@@ -50,6 +57,18 @@ public final class SourceOffsets {
 
   public static Map<String, Object> streamOffset(BsonDocument resumeToken) {
     return Map.of(RESUME_TOKEN, json(resumeToken));
+  }
+
+  /** A streaming offset inside a copy's window ({@link #COPY_END_TOKEN}). */
+  public static Map<String, Object> streamOffset(BsonDocument resumeToken, BsonDocument copyEnd) {
+    return copyEnd == null
+        ? streamOffset(resumeToken)
+        : Map.of(RESUME_TOKEN, json(resumeToken), COPY_END_TOKEN, json(copyEnd));
+  }
+
+  /** The end of the copy a streaming offset is catching up over, or null. */
+  public static BsonDocument copyEndToken(Map<String, ?> offset) {
+    return document(offset, COPY_END_TOKEN);
   }
 
   /** An offset inside the snapshot; {@code lastId} null means nothing copied yet. */

@@ -8,7 +8,10 @@ import java.util.List;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
 
-/** MongoDB changes the Ditto -> MongoDB direction made itself: nothing goes back to Ditto. */
+/**
+ * MongoDB changes the Ditto -> MongoDB direction made itself: nothing goes back to Ditto, except
+ * over a copy's window (what they changed).
+ */
 class EchoMappingTest {
 
   private static MappingResult echo(ChangeEventMapper mapper, String op, String body) {
@@ -67,5 +70,58 @@ class EchoMappingTest {
             "delete",
             "{\"documentKey\": {\"_id\": 7}}");
     assertTrue(r.changes().isEmpty());
+  }
+
+  @Test
+  void overACopyAnOwnUpdateIsSentAsWhatItChangedWithTheValuesItWrote() {
+    // updateLookup read the document later, after a newer write: the update's own value goes.
+    MappingResult r =
+        mapper(CollectionMapping.matchIds("inventory"), null)
+            .mapOwnWriteOverCopy(
+                Events.event(
+                    "update",
+                    "inventory",
+                    "{\"documentKey\": {\"_id\": 7}, \"updateDescription\": {\"updatedFields\":"
+                        + " {\"qty\": 3}, \"removedFields\": [\"note\"]}, \"fullDocument\":"
+                        + " {\"_id\": 7, \"qty\": 4, \"lane\": 2}}"));
+    DittoChange c = r.changes().get(0);
+    assertTrue(c.isDelta(), c::toString);
+    assertEquals(List.of("qty"), c.changedPaths());
+    assertEquals(List.of("note"), c.unsetPaths());
+    assertEquals(3, ((Number) c.document().get("qty")).intValue());
+  }
+
+  @Test
+  void overACopyAnOwnDeleteIsADeleteAndAnOwnInsertIsWhole() {
+    ChangeEventMapper mapper = mapper(CollectionMapping.matchIds("inventory"), null);
+    MappingResult deleted =
+        mapper.mapOwnWriteOverCopy(
+            Events.event("delete", "inventory", "{\"documentKey\": {\"_id\": 7}}"));
+    assertTrue(deleted.changes().get(0).isDelete());
+    assertEquals(7L, deleted.changes().get(0).id());
+    MappingResult inserted =
+        mapper.mapOwnWriteOverCopy(
+            Events.event(
+                "insert",
+                "inventory",
+                "{\"documentKey\": {\"_id\": 8}, \"fullDocument\": {\"_id\": 8, \"qty\": 1}}"));
+    DittoChange c = inserted.changes().get(0);
+    assertTrue(c.replace(), c::toString);
+    assertEquals(1, ((Number) c.document().get("qty")).intValue());
+  }
+
+  @Test
+  void overACopyAnOwnWriteLeavingTheFilterStillDeletesFromDitto() {
+    // A device's new document that never matched: written to MongoDB, then removed from Ditto.
+    MappingResult r =
+        mapper(CollectionMapping.matchIds("inventory"), "{\"active\": true}")
+            .mapOwnWriteOverCopy(
+                Events.event(
+                    "insert",
+                    "inventory",
+                    "{\"documentKey\": {\"_id\": 9}, \"fullDocument\": {\"_id\": 9, \"active\":"
+                        + " false}}"));
+    assertEquals(1, r.changes().size());
+    assertTrue(r.changes().get(0).isDelete(), r.changes()::toString);
   }
 }

@@ -130,14 +130,24 @@ final class TwoWayCluster implements AutoCloseable {
    * The source ("mongo-source"), the Ditto sink ("ditto-sink"), the MongoDB sink ("mongo-sink").
    */
   void startConnectors() {
-    connect.configureConnector("mongo-source", common(MongoSourceConnector.class.getName()));
+    connect.configureConnector("mongo-source", sourceProps());
+    connect.configureConnector("ditto-sink", dittoSinkProps());
+    connect.configureConnector("mongo-sink", mongoSinkProps());
+  }
+
+  /** The MongoDB source's config ("mongo-source"). */
+  Map<String, String> sourceProps() {
+    return common(MongoSourceConnector.class.getName());
+  }
+
+  /** The Ditto sink's config ("ditto-sink"). */
+  Map<String, String> dittoSinkProps() {
     Map<String, String> sink = common(DittoSinkConnector.class.getName());
     sink.keySet().removeIf(k -> k.startsWith("collection") || k.startsWith("mongodb."));
     sink.put("topics", String.join(",", configs().stream().map(CollectionConfig::topic).toList()));
     sink.put("ditto.endpoint", ditto.endpoint());
     sink.put("ditto.api.key", ditto.apiKey());
-    connect.configureConnector("ditto-sink", sink);
-    connect.configureConnector("mongo-sink", mongoSinkProps());
+    return sink;
   }
 
   /** The Ditto -> MongoDB sink's config ("mongo-sink"). */

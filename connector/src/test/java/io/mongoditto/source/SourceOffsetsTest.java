@@ -31,6 +31,17 @@ class SourceOffsetsTest {
   }
 
   @Test
+  void aStreamOffsetOverACopyKeepsTheCopysEnd() {
+    BsonDocument end = BsonDocument.parse("{\"_data\": \"82000000FF\"}");
+    Map<String, Object> offset = SourceOffsets.streamOffset(TOKEN, end);
+    assertEquals(TOKEN, SourceOffsets.resumeToken(offset));
+    assertEquals(end, SourceOffsets.copyEndToken(offset));
+    assertEquals(SourceOffset.stream(TOKEN, end), SourceOffset.parse(offset));
+    assertNull(SourceOffsets.copyEndToken(SourceOffsets.streamOffset(TOKEN)));
+    assertEquals(SourceOffsets.streamOffset(TOKEN), SourceOffsets.streamOffset(TOKEN, null));
+  }
+
+  @Test
   void snapshotOffsetsKeepTheExactIdType() {
     for (BsonValue id :
         new BsonValue[] {
