@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import org.bson.BsonDocument;
@@ -16,9 +17,10 @@ import org.bson.BsonDocument;
 /**
  * The invariant of DESIGN.md, checked document by document and field by field: for every enabled
  * collection, the Ditto documents equal the MongoDB documents mapped by the suite's own {@link
- * ReferenceMapping} (written from docs/mapping.md, not the connector's mapper), with JSON types
- * compared exactly; a disabled collection is absent from Ditto. Documents the reference refuses are
- * expected absent and listed, so the suite can check they are exactly the poison.
+ * ReferenceMapping} (written from docs/mapping.md, not the connector's mapper; in ejson mode
+ * MongoDB's own canonical Extended JSON), with JSON types compared exactly; a disabled collection
+ * is absent from Ditto. Documents the reference refuses are expected absent and listed, so the
+ * suite can check they are exactly the poison.
  */
 final class InvariantCheck {
 
@@ -77,14 +79,15 @@ final class InvariantCheck {
     this.ditto = ditto;
     this.othersDocument = othersDocument;
     boolean filtered = sourceConfig.containsKey("collection.customers.filter");
-    List<String> disagreements = ZavaReference.disagreements(sourceConfig, filtered);
+    Set<String> ejson = ZavaReference.ejsonCollections(sourceConfig);
+    List<String> disagreements = ZavaReference.disagreements(sourceConfig, filtered, ejson);
     if (!disagreements.isEmpty()) {
       throw new IllegalStateException(
           "the source config maps the Zava collections differently from the suite's reference"
               + " mapping (ZavaReference): "
               + disagreements);
     }
-    this.enabled = ZavaReference.collections(filtered);
+    this.enabled = ZavaReference.collections(filtered, ejson);
   }
 
   Result check() {
@@ -110,8 +113,10 @@ final class InvariantCheck {
           .selectById(collection)
           .forEach(
               (id, d) -> {
-                if (!othersDocument.test(collection, String.valueOf(id))) {
-                  actual.put(String.valueOf(id), JSON.valueToTree(DittoMetadata.without(d)));
+                // an ejson id is an object ({"$oid": ...}): matched by its sorted JSON
+                String key = ReferenceMapping.idKey(JSON.valueToTree(id));
+                if (!othersDocument.test(collection, key)) {
+                  actual.put(key, JSON.valueToTree(DittoMetadata.without(d)));
                 }
               });
       for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
