@@ -128,8 +128,16 @@ final class InvariantCheck {
         } else if (!sameJson(e.getValue(), got)) {
           stale.add(where);
           if (examples.size() < 3) {
+            // the first differing path first: an Extended JSON document is long, and its
+            // difference would be cut off
             examples.add(
-                where + " expected " + abbreviate(e.getValue()) + " got " + abbreviate(got));
+                where
+                    + " at "
+                    + firstDifference(e.getValue(), got, "")
+                    + "; expected "
+                    + abbreviate(e.getValue())
+                    + " got "
+                    + abbreviate(got));
           }
         }
       }
@@ -199,6 +207,47 @@ final class InvariantCheck {
       return true;
     }
     return expected.getNodeType() == actual.getNodeType() && expected.equals(actual);
+  }
+
+  /**
+   * Where {@code expected} and {@code actual} first differ (by {@link #sameJson}) and how, e.g.
+   * {@code amount: expected "0.1", got {"$numberDecimal":"0.1"}}; null when they do not differ.
+   */
+  static String firstDifference(JsonNode expected, JsonNode actual, String path) {
+    if (sameJson(expected, actual)) {
+      return null;
+    }
+    String here = path.isEmpty() ? "(document)" : path;
+    if (expected.isObject() && actual.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        JsonNode other = actual.get(e.getKey());
+        if (other == null) {
+          return at + ": expected " + abbreviate(e.getValue()) + ", missing";
+        }
+        String inner = firstDifference(e.getValue(), other, at);
+        if (inner != null) {
+          return inner;
+        }
+      }
+      for (Iterator<String> it = actual.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (!expected.has(name)) {
+          String at = path.isEmpty() ? name : path + "." + name;
+          return at + ": not expected, got " + abbreviate(actual.get(name));
+        }
+      }
+    }
+    if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
+      for (int i = 0; i < expected.size(); i++) {
+        String inner = firstDifference(expected.get(i), actual.get(i), path + "." + i);
+        if (inner != null) {
+          return inner;
+        }
+      }
+    }
+    return here + ": expected " + abbreviate(expected) + ", got " + abbreviate(actual);
   }
 
   private static String tagOrId(String collection, BsonDocument doc) {

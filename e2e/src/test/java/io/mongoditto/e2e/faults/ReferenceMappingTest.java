@@ -119,6 +119,29 @@ class ReferenceMappingTest {
   }
 
   @Test
+  void theFirstDifferenceNamesThePathAndBothValues() throws Exception {
+    JsonNode expected =
+        JSON.readTree("{\"a\": 1, \"m\": {\"q\": {\"$numberLong\": \"7\"}}, \"t\": [1, 2]}");
+
+    assertEquals(
+        "m.q.$numberInt: not expected, got \"5\"",
+        InvariantCheck.firstDifference(
+            expected,
+            JSON.readTree(
+                "{\"a\": 1, \"m\": {\"q\": {\"$numberInt\": \"5\", \"$numberLong\": \"7\"}},"
+                    + " \"t\": [1, 2]}"),
+            ""));
+    assertEquals(
+        "t.1: expected 2, got \"2\"",
+        InvariantCheck.firstDifference(
+            expected,
+            JSON.readTree(
+                "{\"a\": 1, \"m\": {\"q\": {\"$numberLong\": \"7\"}}, \"t\": [1, \"2\"]}"),
+            ""));
+    assertNull(InvariantCheck.firstDifference(expected, expected, ""));
+  }
+
+  @Test
   void anObjectIdMatchesWhateverOrderDittoGivesItsKeys() throws Exception {
     assertEquals(
         ReferenceMapping.idKey(
