@@ -132,7 +132,7 @@ final class ZavaWorkload {
   void step() {
     Coll c = COLLECTIONS.get(random.nextInt(COLLECTIONS.size()));
     List<Object> ids = live.get(c.name());
-    if (ejson.contains(c.name()) && ids.size() >= 5 && random.nextInt(100) < 50) {
+    if (ejson.contains(c.name()) && ids.size() >= 5 && random.nextInt(100) < 35) {
       hiddenStep(c, pick(ids));
       return;
     }
