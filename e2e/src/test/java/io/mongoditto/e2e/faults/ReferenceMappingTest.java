@@ -87,6 +87,23 @@ class ReferenceMappingTest {
   }
 
   @Test
+  void aSingleFieldIdInEjsonModeIsTheFieldsExtendedJsonAndTheMongoIdStaysOut() throws Exception {
+    BsonDocument doc =
+        new BsonDocument("_id", new BsonObjectId(new ObjectId(OID)))
+            .append("store_id", new BsonInt64(9007199254740993L))
+            .append("name", new BsonString("s"));
+
+    ReferenceMapping.Expected e = ReferenceMapping.singleField("store_id").inEjsonMode().map(doc);
+
+    assertEquals(
+        JSON.readTree(
+            "{\"_id\": {\"$numberLong\": \"9007199254740993\"},"
+                + " \"store_id\": {\"$numberLong\": \"9007199254740993\"}, \"name\": \"s\"}"),
+        e.document());
+    assertEquals("{\"$numberLong\":\"9007199254740993\"}", e.dittoId());
+  }
+
+  @Test
   void jsonModeIsUnchangedAndRefusesWhatOnlyEjsonCarries() {
     BsonDocument plain =
         new BsonDocument("_id", new BsonObjectId(new ObjectId(OID)))
