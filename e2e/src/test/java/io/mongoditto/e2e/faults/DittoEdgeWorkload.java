@@ -65,6 +65,7 @@ final class DittoEdgeWorkload {
   private final Map<String, Long> byKind = new TreeMap<>();
   private final List<String> failures = new ArrayList<>();
   private List<Object> inventory = List.of();
+  private EjsonDeviceEdits ejson;
   private long changes;
   private int counter;
 
@@ -72,6 +73,12 @@ final class DittoEdgeWorkload {
     this.ditto = ditto;
     this.random = new Random(seed);
     this.prefix = "edge-" + Long.toHexString(seed & 0xffff) + "-";
+  }
+
+  /** Devices also write Extended JSON into {@code collection}, an ejson-mode collection. */
+  DittoEdgeWorkload withEjsonEdits(String collection) {
+    ejson = new EjsonDeviceEdits(ditto, random, collection, prefix);
+    return this;
   }
 
   long changes() {
@@ -90,6 +97,10 @@ final class DittoEdgeWorkload {
   /** One device write; a write Ditto refuses is recorded, not thrown. */
   void step() {
     try {
+      if (ejson != null && random.nextInt(100) < 20) {
+        count(ejson.step());
+        return;
+      }
       int roll = random.nextInt(100);
       List<String> liveOrders = live(orders);
       if (liveOrders.size() < 3 || roll < 25) {
@@ -219,6 +230,12 @@ final class DittoEdgeWorkload {
                       e.getKey()))
               .first();
       compare("order_items/" + e.getKey(), e.getValue(), doc, List.of(), lost, stale, extra);
+    }
+    if (ejson != null) {
+      Result exact = ejson.check(db);
+      checked += exact.checked();
+      lost.addAll(exact.lost());
+      stale.addAll(exact.stale());
     }
     return new Result(checked, lost, stale, extra);
   }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import org.bson.BsonDocument;
@@ -16,9 +17,10 @@ import org.bson.BsonDocument;
 /**
  * The invariant of DESIGN.md, checked document by document and field by field: for every enabled
  * collection, the Ditto documents equal the MongoDB documents mapped by the suite's own {@link
- * ReferenceMapping} (written from docs/mapping.md, not the connector's mapper), with JSON types
- * compared exactly; a disabled collection is absent from Ditto. Documents the reference refuses are
- * expected absent and listed, so the suite can check they are exactly the poison.
+ * ReferenceMapping} (written from docs/mapping.md, not the connector's mapper; in ejson mode
+ * MongoDB's own canonical Extended JSON), with JSON types compared exactly; a disabled collection
+ * is absent from Ditto. Documents the reference refuses are expected absent and listed, so the
+ * suite can check they are exactly the poison.
  */
 final class InvariantCheck {
 
@@ -77,14 +79,15 @@ final class InvariantCheck {
     this.ditto = ditto;
     this.othersDocument = othersDocument;
     boolean filtered = sourceConfig.containsKey("collection.customers.filter");
-    List<String> disagreements = ZavaReference.disagreements(sourceConfig, filtered);
+    Set<String> ejson = ZavaReference.ejsonCollections(sourceConfig);
+    List<String> disagreements = ZavaReference.disagreements(sourceConfig, filtered, ejson);
     if (!disagreements.isEmpty()) {
       throw new IllegalStateException(
           "the source config maps the Zava collections differently from the suite's reference"
               + " mapping (ZavaReference): "
               + disagreements);
     }
-    this.enabled = ZavaReference.collections(filtered);
+    this.enabled = ZavaReference.collections(filtered, ejson);
   }
 
   Result check() {
@@ -110,8 +113,10 @@ final class InvariantCheck {
           .selectById(collection)
           .forEach(
               (id, d) -> {
-                if (!othersDocument.test(collection, String.valueOf(id))) {
-                  actual.put(String.valueOf(id), JSON.valueToTree(DittoMetadata.without(d)));
+                // an ejson id is an object ({"$oid": ...}): matched by its sorted JSON
+                String key = ReferenceMapping.idKey(JSON.valueToTree(id));
+                if (!othersDocument.test(collection, key)) {
+                  actual.put(key, JSON.valueToTree(DittoMetadata.without(d)));
                 }
               });
       for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
@@ -123,8 +128,16 @@ final class InvariantCheck {
         } else if (!sameJson(e.getValue(), got)) {
           stale.add(where);
           if (examples.size() < 3) {
+            // the first differing path first: an Extended JSON document is long, and its
+            // difference would be cut off
             examples.add(
-                where + " expected " + abbreviate(e.getValue()) + " got " + abbreviate(got));
+                where
+                    + " at "
+                    + firstDifference(e.getValue(), got, "")
+                    + "; expected "
+                    + abbreviate(e.getValue())
+                    + " got "
+                    + abbreviate(got));
           }
         }
       }
@@ -194,6 +207,47 @@ final class InvariantCheck {
       return true;
     }
     return expected.getNodeType() == actual.getNodeType() && expected.equals(actual);
+  }
+
+  /**
+   * Where {@code expected} and {@code actual} first differ (by {@link #sameJson}) and how, e.g.
+   * {@code amount: expected "0.1", got {"$numberDecimal":"0.1"}}; null when they do not differ.
+   */
+  static String firstDifference(JsonNode expected, JsonNode actual, String path) {
+    if (sameJson(expected, actual)) {
+      return null;
+    }
+    String here = path.isEmpty() ? "(document)" : path;
+    if (expected.isObject() && actual.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        JsonNode other = actual.get(e.getKey());
+        if (other == null) {
+          return at + ": expected " + abbreviate(e.getValue()) + ", missing";
+        }
+        String inner = firstDifference(e.getValue(), other, at);
+        if (inner != null) {
+          return inner;
+        }
+      }
+      for (Iterator<String> it = actual.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (!expected.has(name)) {
+          String at = path.isEmpty() ? name : path + "." + name;
+          return at + ": not expected, got " + abbreviate(actual.get(name));
+        }
+      }
+    }
+    if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
+      for (int i = 0; i < expected.size(); i++) {
+        String inner = firstDifference(expected.get(i), actual.get(i), path + "." + i);
+        if (inner != null) {
+          return inner;
+        }
+      }
+    }
+    return here + ": expected " + abbreviate(expected) + ", got " + abbreviate(actual);
   }
 
   private static String tagOrId(String collection, BsonDocument doc) {

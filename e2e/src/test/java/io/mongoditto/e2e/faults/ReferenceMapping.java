@@ -1,7 +1,9 @@
 package io.mongoditto.e2e.faults;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,18 +22,22 @@ import org.bson.BsonValue;
 
 /**
  * What Ditto must hold for one MongoDB document of a collection, written from docs/mapping.md
- * ("Ditto _id modes", "BSON to Ditto JSON (json mode)", "Filters", "Field transformations") and
- * nothing else: it shares no code with the connector's mapper, so a mapping bug that snapshot and
- * stream share shows up as a difference instead of being expected.
+ * ("Ditto _id modes", "Value modes", "BSON to Ditto JSON (json mode)", "Filters", "Field
+ * transformations") and nothing else: it shares no code with the connector's mapper, so a mapping
+ * bug that snapshot and stream share shows up as a difference instead of being expected.
  *
  * <p>It covers what the fault suite's documents hold (the Zava workload and the poison and edge
- * documents); a BSON type it does not know is a test failure, not a guess.
+ * documents); in json mode a BSON type it does not know is a test failure, not a guess. In ejson
+ * mode every value, ids included, is what MongoDB's canonical writer prints ({@link
+ * EjsonReference}).
  *
  * @param idField the single_field id field, or null for match_ids
  * @param filter which documents belong in Ditto (the collection's filter, written out in Java)
  * @param excluded top-level fields that never reach Ditto
+ * @param ejson whether the collection runs in ejson mode ({@code collection.<name>.mode=ejson})
  */
-record ReferenceMapping(String idField, Predicate<BsonDocument> filter, List<String> excluded) {
+record ReferenceMapping(
+    String idField, Predicate<BsonDocument> filter, List<String> excluded, boolean ejson) {
 
   /** The expected Ditto document, or why the document is refused, or that it is filtered out. */
   record Expected(String dittoId, JsonNode document, String refusal) {
@@ -49,19 +55,42 @@ record ReferenceMapping(String idField, Predicate<BsonDocument> filter, List<Str
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper SORTED =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final DateTimeFormatter ISO_MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   static ReferenceMapping matchIds() {
-    return new ReferenceMapping(null, d -> true, List.of());
+    return new ReferenceMapping(null, d -> true, List.of(), false);
   }
 
   static ReferenceMapping singleField(String field) {
-    return new ReferenceMapping(field, d -> true, List.of());
+    return new ReferenceMapping(field, d -> true, List.of(), false);
   }
 
   ReferenceMapping filtered(Predicate<BsonDocument> documentFilter, List<String> fields) {
-    return new ReferenceMapping(idField, documentFilter, fields);
+    return new ReferenceMapping(idField, documentFilter, fields, ejson);
+  }
+
+  /** The same collection in ejson mode. */
+  ReferenceMapping inEjsonMode() {
+    return new ReferenceMapping(idField, filter, excluded, true);
+  }
+
+  /**
+   * One text per Ditto {@code _id}, to match expected and actual documents by: a string, number or
+   * boolean id as its text (as before ejson mode), an object id (ejson's {@code {"$oid": ...}},
+   * multiple_fields) as JSON with its keys sorted, so key order does not matter.
+   */
+  static String idKey(JsonNode id) {
+    if (!id.isContainerNode()) {
+      return id.asText();
+    }
+    try {
+      return SORTED.writeValueAsString(JSON.treeToValue(id, Object.class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an id that is no JSON: " + id, e);
+    }
   }
 
   Expected map(BsonDocument doc) {
@@ -84,7 +113,7 @@ record ReferenceMapping(String idField, Predicate<BsonDocument> filter, List<Str
     }
     ObjectNode body = NODES.objectNode();
     try {
-      JsonNode dittoId = value(idName, id);
+      JsonNode dittoId = convert(idName, id);
       if (dittoId == null) {
         return Expected.refused(idName + " has a type Ditto does not carry");
       }
@@ -95,7 +124,7 @@ record ReferenceMapping(String idField, Predicate<BsonDocument> filter, List<Str
         if (name.equals("_id") || excluded.contains(name)) {
           continue;
         }
-        JsonNode converted = value(name, field.getValue());
+        JsonNode converted = convert(name, field.getValue());
         if (converted != null) {
           body.set(name, converted);
         }
@@ -107,7 +136,12 @@ record ReferenceMapping(String idField, Predicate<BsonDocument> filter, List<Str
     if (bytes > MAX_BYTES) {
       return Expected.refused("the mapped document is " + bytes + " bytes, over 5 MiB");
     }
-    return new Expected(body.get("_id").asText(), body, null);
+    return new Expected(idKey(body.get("_id")), body, null);
+  }
+
+  /** A value in the collection's mode; null for a value that is left out. */
+  private JsonNode convert(String path, BsonValue v) {
+    return ejson ? EjsonReference.value(v) : value(path, v);
   }
 
   /** The json-mode table; null for a value that is left out. */

@@ -62,6 +62,12 @@ class TwoWayFaultSuiteIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
+   * Synced in ejson mode both ways (as ConnectFaultSuiteIT.EJSON): MongoDB's hidden types go to
+   * Ditto as Extended JSON, and devices' Extended JSON comes back as the exact BSON types.
+   */
+  private static final Set<String> EJSON = Set.of("categories");
+
+  /**
    * How big a run is: the short one in every {@code mvn verify}, the long one with {@code
    * -Dfaults.long=true} (or {@code -Pfaults}); {@code -Dfaults.seed=N} replays a run.
    */
@@ -159,9 +165,10 @@ class TwoWayFaultSuiteIT {
           new CreateCollectionOptions()
               .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
     }
-    ZavaWorkload workload = new ZavaWorkload(db, plan.seed());
+    ZavaWorkload workload = new ZavaWorkload(db, plan.seed(), EJSON);
     workload.seed(plan.seedDocs());
-    DittoEdgeWorkload devices = new DittoEdgeWorkload(ditto, plan.seed() + 1);
+    DittoEdgeWorkload devices =
+        new DittoEdgeWorkload(ditto, plan.seed() + 1).withEjsonEdits("categories");
     PoisonDocuments poison = new PoisonDocuments();
     Set<String> notInMongo = new HashSet<>();
     poison.insertAll(db, 0, name -> workload.insert(coll(name)));
@@ -186,6 +193,10 @@ class TwoWayFaultSuiteIT {
     for (String key : customerKeys) {
       // one description of a collection serves both directions
       mongoSink.put(key, filtered.get(key));
+    }
+    for (String c : EJSON) {
+      source.put("collection." + c + ".mode", "ejson");
+      mongoSink.put("collection." + c + ".mode", "ejson");
     }
     InvariantCheck invariant = new InvariantCheck(db, ditto, source);
     for (Map.Entry<String, Map<String, String>> c :

@@ -10,8 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -23,6 +25,10 @@ import org.bson.types.ObjectId;
  * deletes and (on the single_field collections, which have pre-images) changes of the mapped id
  * field. The same seed gives the same sequence of operations and values. Not thread-safe: one
  * writer thread.
+ *
+ * <p>A collection named as ejson-mode gets documents that also carry the types json mode loses
+ * ({@link HiddenTypes}), match_ids _ids of those types, and changes of those fields (type changes,
+ * unsets, array elements, whole arrays) on top of the usual ones.
  */
 final class ZavaWorkload {
 
@@ -47,6 +53,8 @@ final class ZavaWorkload {
 
   private final MongoDatabase db;
   private final Random random;
+  private final Set<String> ejson;
+  private final HiddenTypes hidden;
 
   /** Mongo _id of every live document the workload made, per collection. */
   private final Map<String, List<Object>> live = new LinkedHashMap<>();
@@ -56,8 +64,15 @@ final class ZavaWorkload {
   private long counter;
 
   ZavaWorkload(MongoDatabase db, long seed) {
+    this(db, seed, Set.of());
+  }
+
+  /** With the collections in {@code ejson} carrying the hidden types (see the class comment). */
+  ZavaWorkload(MongoDatabase db, long seed, Set<String> ejson) {
     this.db = db;
     this.random = new Random(seed);
+    this.ejson = Set.copyOf(ejson);
+    this.hidden = new HiddenTypes(random);
     COLLECTIONS.forEach(c -> live.put(c.name(), new ArrayList<>()));
     for (String k :
         List.of(
@@ -72,6 +87,11 @@ final class ZavaWorkload {
             "delete",
             "id-change")) {
       byKind.put(k, new AtomicLong());
+    }
+    if (!ejson.isEmpty()) {
+      for (String k : List.of("set-hidden", "unset-hidden", "hidden-element", "hidden-array")) {
+        byKind.put(k, new AtomicLong());
+      }
     }
   }
 
@@ -112,6 +132,10 @@ final class ZavaWorkload {
   void step() {
     Coll c = COLLECTIONS.get(random.nextInt(COLLECTIONS.size()));
     List<Object> ids = live.get(c.name());
+    if (ejson.contains(c.name()) && ids.size() >= 5 && random.nextInt(100) < 35) {
+      hiddenStep(c, pick(ids));
+      return;
+    }
     int roll = random.nextInt(100);
     if (ids.size() < 5 || roll < 22) {
       insert(c);
@@ -194,10 +218,13 @@ final class ZavaWorkload {
   }
 
   Object insert(Coll c) {
+    boolean hiddenId = ejson.contains(c.name()) && c.idField() == null && random.nextInt(4) > 0;
     Object id =
-        c.uuidIds()
-            ? new UUID(random.nextLong(), random.nextLong()).toString()
-            : c.idField() != null ? new ObjectId() : c.name() + "-" + (counter++);
+        hiddenId
+            ? hidden.id()
+            : c.uuidIds()
+                ? new UUID(random.nextLong(), random.nextLong()).toString()
+                : c.idField() != null ? new ObjectId() : c.name() + "-" + (counter++);
     Document doc = body(c, id, true);
     if (c.idField() != null) {
       doc.put(c.idField(), c.name() + "-" + (counter++));
@@ -206,6 +233,30 @@ final class ZavaWorkload {
     live.get(c.name()).add(id);
     count("insert");
     return id;
+  }
+
+  /** A change of the hidden-type fields of an ejson-mode document. */
+  private void hiddenStep(Coll c, Object id) {
+    List<String> fields = HiddenTypes.FIELDS;
+    int roll = random.nextInt(100);
+    if (roll < 40) {
+      // a new value, often of another type: {"$numberLong": ...} becomes {"$date": ...}
+      update(
+          c,
+          id,
+          Updates.set(fields.get(random.nextInt(fields.size())), hidden.value()),
+          "set-hidden");
+    } else if (roll < 60) {
+      update(c, id, Updates.unset(fields.get(random.nextInt(fields.size()))), "unset-hidden");
+    } else if (roll < 80) {
+      update(
+          c,
+          Filters.and(Filters.eq("_id", id), Filters.type(HiddenTypes.MIXED, "array")),
+          Updates.set(HiddenTypes.MIXED + "." + random.nextInt(7), hidden.value()),
+          "hidden-element");
+    } else {
+      update(c, id, Updates.set(HiddenTypes.MIXED, hidden.mixedArray(2)), "hidden-array");
+    }
   }
 
   private void update(Coll c, Object id, Bson update, String kind) {
@@ -253,6 +304,14 @@ final class ZavaWorkload {
           .append("deleted", random.nextInt(10) < 2)
           .append("phone", "+1-206-555-" + (1000 + random.nextInt(9000)))
           .append("marketing_opt_in", random.nextBoolean());
+    }
+    if (ejson.contains(c.name())) {
+      BsonDocument types = hidden.fields();
+      if (!full) {
+        // a replace that drops a hidden field: Ditto must lose the whole map
+        types.remove(HiddenTypes.FIELDS.get(random.nextInt(HiddenTypes.FIELDS.size())));
+      }
+      d.putAll(types);
     }
     if (full) {
       d.append(
