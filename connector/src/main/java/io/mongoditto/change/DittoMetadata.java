@@ -40,11 +40,13 @@ public final class DittoMetadata {
 
   /**
    * Whether a Ditto change from {@code before} to {@code after} (a CDC event's old and new value)
-   * is a write of the MongoDB -> Ditto direction: the write token changed (see {@link #WRITE}).
+   * is a write of the MongoDB -> Ditto direction to a document Ditto held: the write token changed
+   * (see {@link #WRITE}). A new document is never taken for one: an app may create a document from
+   * a copy of another, metadata included, and its echo is recognised by the other rules.
    */
   public static boolean writtenByTheSink(Map<String, ?> before, Map<String, ?> after) {
     Object token = tokenOf(after);
-    return token != null && !token.equals(tokenOf(before));
+    return before != null && token != null && !token.equals(tokenOf(before));
   }
 
   private static Object tokenOf(Map<String, ?> dittoDocument) {
