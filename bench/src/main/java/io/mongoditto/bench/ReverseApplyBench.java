@@ -1,5 +1,6 @@
 package io.mongoditto.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
@@ -11,6 +12,7 @@ import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.WriteModel;
 import io.mongoditto.cli.embedded.EmbeddedSinkContext;
+import io.mongoditto.localditto.LocalDittoClient;
 import io.mongoditto.mongosink.MongoSinkTask;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +59,8 @@ final class ReverseApplyBench {
   private record Round(
       double ours, double raw, long written, long normalizations, String problem) {}
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private ReverseApplyBench() {}
 
   static Outcome run(
@@ -68,6 +72,7 @@ final class ReverseApplyBench {
       int maxEvents) {
     List<ReverseEvents.Event> events = ReverseEvents.from(zava, maxEvents, 1_000_000L);
     int inserts = (int) events.stream().filter(ReverseEvents.Event::isInsert).count();
+    holdInDitto(new LocalDittoClient(dittoEndpoint, dittoKey), events);
     Round warm = round(client, mongoUri, dittoEndpoint, dittoKey, events, 1);
     Round measured = round(client, mongoUri, dittoEndpoint, dittoKey, events, 2);
     return new Outcome(
@@ -79,6 +84,34 @@ final class ReverseApplyBench {
         measured.written(),
         measured.normalizations(),
         warm.problem() != null ? warm.problem() : measured.problem());
+  }
+
+  /**
+   * Ditto holds the documents whose changes its CDC delivers: the sink reads Ditto's current state
+   * for documents it has no memory of (a restart), as it would in production.
+   */
+  @SuppressWarnings("unchecked")
+  private static void holdInDitto(LocalDittoClient ditto, List<ReverseEvents.Event> events) {
+    Map<String, List<Object>> byCollection = new LinkedHashMap<>();
+    for (ReverseEvents.Event e : events) {
+      try {
+        Map<String, Object> message = JSON.readValue(e.json(), Map.class);
+        Object after = ((Map<String, Object>) message.get("change")).get("newValue");
+        if (after != null) {
+          byCollection.computeIfAbsent(e.collection(), k -> new ArrayList<>()).add(after);
+        }
+      } catch (java.io.IOException bad) {
+        throw new IllegalStateException("a benchmark event is not JSON: " + bad.getMessage(), bad);
+      }
+    }
+    byCollection.forEach(
+        (collection, docs) -> {
+          for (int from = 0; from < docs.size(); from += 1000) {
+            ditto.execute(
+                "INSERT INTO " + collection + " DOCUMENTS (:docs) ON ID CONFLICT DO UPDATE",
+                Map.of("docs", docs.subList(from, Math.min(docs.size(), from + 1000))));
+          }
+        });
   }
 
   private static Round round(

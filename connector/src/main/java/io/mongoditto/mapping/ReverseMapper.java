@@ -86,22 +86,25 @@ public final class ReverseMapper {
     Map<String, Object> old = before == null ? Map.of() : withoutFixed(before);
     List<ReversePlan.Normalization> out = new ArrayList<>();
     for (List<String> path : changedPaths(old, wrote, List.of())) {
-      Object seen = at(wrote, path);
-      Object now = at(mine, path);
-      if (same(seen, now)) {
-        continue;
-      }
-      if (now == MISSING) {
-        if (seen != MISSING) {
-          out.add(ReversePlan.Normalization.remove(path, seen));
-        }
-      } else if (seen == MISSING) {
-        out.add(ReversePlan.Normalization.fill(path, now));
-      } else {
-        out.add(new ReversePlan.Normalization(path, seen, now));
+      ReversePlan.Normalization back = giveBack(path, at(wrote, path), at(mine, path));
+      if (back != null) {
+        out.add(back);
       }
     }
     return out;
+  }
+
+  /** MongoDB's value {@code now} for Ditto where it holds {@code seen}; null when they agree. */
+  private static ReversePlan.Normalization giveBack(List<String> path, Object seen, Object now) {
+    if (same(seen, now)) {
+      return null;
+    }
+    if (now == MISSING) {
+      return ReversePlan.Normalization.remove(path, seen);
+    }
+    return seen == MISSING
+        ? ReversePlan.Normalization.fill(path, now)
+        : new ReversePlan.Normalization(path, seen, now);
   }
 
   /**
@@ -130,6 +133,8 @@ public final class ReverseMapper {
     }
     Map<String, Object> target = deepCopy(mine);
     List<String> conflicts = new ArrayList<>();
+    List<ReversePlan.Normalization> givenBack = new ArrayList<>();
+    Map<String, Object> dittoHolds = withoutFixed(after);
     for (List<String> path : changedPaths(oldState, newState, List.of())) {
       Object m = at(mine, path);
       Object n = at(newState, path);
@@ -139,7 +144,14 @@ public final class ReverseMapper {
       if (same(m, at(oldState, path))) {
         put(target, path, n);
       } else {
+        // made on a value MongoDB no longer holds: MongoDB's value wins, and Ditto is given it
+        // (a newer MongoDB edit on its way to Ditto would bring the same; one that is not, e.g. a
+        // device's earlier edit MongoDB took, would otherwise leave the two sides apart for good)
         conflicts.add(String.join(".", path));
+        ReversePlan.Normalization back = giveBack(path, at(dittoHolds, path), m);
+        if (back != null) {
+          givenBack.add(back);
+        }
       }
     }
     List<String> refused = refused(before, after, newState);
@@ -148,6 +160,7 @@ public final class ReverseMapper {
     restoreIdFields(updated, current);
     List<ReversePlan.Normalization> normalizations = normalizations(after, newState, target);
     normalizations.addAll(restores(refused, after, forward.dittoDocument(updated)));
+    normalizations.addAll(givenBack);
     BsonDocument set = new BsonDocument();
     List<String> unset = new ArrayList<>();
     if (!MongoUpdates.diff(current, updated, "", set, unset)) {

@@ -56,6 +56,11 @@ class TwoWayFaultSuiteIT {
   private static final String MONGO_SINK = "mongo-sink";
   private static final List<String> CONNECTORS = List.of(SOURCE, SINK, MONGO_SINK);
   private static final String CDC_TOPIC = "ditto-cdc";
+
+  /** Change events the local MongoDB keeps: the expired-resume-point fault writes more. */
+  private static final int HISTORY = 20_000;
+
+  private static final String EXPIRED = "no longer in MongoDB's oplog (error 286)";
   private static final String ERRORS_TOPIC = "zava.errors";
   private static final String DLQ_TOPIC = "zava.ditto.dlq";
   private static final String MONGO_DLQ_TOPIC = "zava.mongodb.dlq";
@@ -119,7 +124,7 @@ class TwoWayFaultSuiteIT {
     log("plan " + plan + ", seed " + plan.seed() + ", work dir " + workDir);
     // the connector configs carry their addresses inline: the workers need no environment
     kafka = KafkaProcesses.startBroker(workDir, Map.of());
-    try (LocalMongo mongo = LocalMongo.start();
+    try (LocalMongo mongo = LocalMongo.builder().historySize(HISTORY).start();
         MongoTcpProxy mongoProxy = new MongoTcpProxy(mongo.port());
         LocalDitto ditto =
             LocalDitto.start(
@@ -185,6 +190,7 @@ class TwoWayFaultSuiteIT {
     source.put("snapshot.chunk.size", "50");
     source.put("heartbeat.interval.ms", "5000");
     source.put("record.max.bytes", "16000000");
+    source.put("history.lost.policy", "resnapshot");
     Map<String, String> sink = configFile("ditto-sink.json");
     sink.put("ditto.endpoint", dittoEndpoint);
     sink.put("ditto.api.key", dittoKey);
@@ -244,6 +250,8 @@ class TwoWayFaultSuiteIT {
       for (int i = 0; i < plan.replays(); i++) {
         schedule.add(() -> replay(cdc));
       }
+      schedule.add(() -> rebalanceMongoSink(cdc, mongoSink));
+      schedule.add(() -> expireResumePoint(workload));
       AtomicInteger round = new AtomicInteger(1);
       for (int i = 0; i < plan.poisonRounds(); i++) {
         schedule.add(
@@ -540,6 +548,69 @@ class TwoWayFaultSuiteIT {
                 "MongoDB sink restarted",
                 lag + " CDC events waiting when it resumed, all read after",
                 lag > 0));
+  }
+
+  /**
+   * The MongoDB sink's tasks.max changed (1 to 2, or back): its tasks restart and the CDC consumer
+   * group hands the topic's partitions out again.
+   */
+  private void rebalanceMongoSink(CdcFeed cdc, Map<String, String> config) {
+    int tasks = "2".equals(config.get("tasks.max")) ? 1 : 2;
+    config.put("tasks.max", String.valueOf(tasks));
+    ConnectClient.Response updated = rest().put("connectors/" + MONGO_SINK + "/config", config);
+    assertTrue(updated.status() == 200, "tasks.max not changed: " + updated.text());
+    await(
+        "the MongoDB sink running with " + tasks + " tasks",
+        120,
+        () -> rest().running(MONGO_SINK) && runningTasks(MONGO_SINK) == tasks);
+    Map<TopicPartition, Long> ends = cdc.endOffsets();
+    await("the rebalanced MongoDB sink reading on", 120, () -> cdc.readUpTo(ends));
+    fault(
+        "MongoDB sink tasks.max set to "
+            + tasks
+            + ", "
+            + effects.record(
+                "CDC consumer group rebalanced",
+                tasks + " tasks running on " + ends.size() + " partitions, all events read after",
+                runningTasks(MONGO_SINK) == tasks));
+  }
+
+  private int runningTasks(String connector) {
+    String states = rest().states(connector);
+    String tasks = states.substring(states.indexOf('/') + 1);
+    return tasks.split("RUNNING", -1).length - 1;
+  }
+
+  /**
+   * The source stopped while more changes are written than MongoDB keeps: its resume point expires
+   * (error 286) and it copies again with a sweep, while the devices go on writing into Ditto.
+   */
+  private void expireResumePoint(ZavaWorkload workload) {
+    rest().put("connectors/" + SOURCE + "/stop", null);
+    await("source STOPPED", 60, () -> rest().states(SOURCE).startsWith("STOPPED"));
+    long before = SecretScan.count(kafka.logs(), EXPIRED);
+    long written;
+    int deleted;
+    synchronized (workload) {
+      written = workload.bulkUpdates(HISTORY + 500L);
+      deleted = workload.deleteSome(10);
+      rest().put("connectors/" + SOURCE + "/resume", null);
+    }
+    await(
+        "the source finding its resume point expired",
+        120,
+        () -> SecretScan.count(kafka.logs(), EXPIRED) > before);
+    fault(
+        "source stopped, "
+            + effects.record(
+                "resume point expired",
+                written
+                    + " changes written (MongoDB keeps "
+                    + HISTORY
+                    + ") and "
+                    + deleted
+                    + " documents deleted; the source found error 286 and copies again",
+                SecretScan.count(kafka.logs(), EXPIRED) > before));
   }
 
   /** Older CDC events produced again, shuffled: duplicated and reordered delivery. */
