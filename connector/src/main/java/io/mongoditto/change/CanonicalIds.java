@@ -57,11 +57,31 @@ public final class CanonicalIds {
 
   /** The normalized id as compact JSON: equal for ids Ditto treats as one. */
   public static String text(Object id) {
+    Object normalized = normalize(id);
+    // The common ids (a hex ObjectId, a plain string, an integer) without Jackson: the source
+    // computes this for every record's partition. The same text Jackson writes.
+    if (normalized instanceof Long n) {
+      return Long.toString(n);
+    }
+    if (normalized instanceof String s && plain(s)) {
+      return "\"" + s + "\"";
+    }
     try {
-      return JSON.writeValueAsString(normalize(id));
+      return JSON.writeValueAsString(normalized);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("a Ditto _id must be JSON: " + id, e);
     }
+  }
+
+  /** Printable ASCII without quote and backslash: Jackson writes it as is. */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The partition, of {@code partitions}, that carries every record of the document {@code id}. */

@@ -104,7 +104,39 @@ public final class BsonToDitto implements ValueConverter {
   }
 
   static String isoDate(long epochMillis) {
-    return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+    if (epochMillis < FIRST_YEAR_0000_MILLIS || epochMillis > LAST_YEAR_9999_MILLIS) {
+      return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis)); // a sign or a fifth digit
+    }
+    // The same text without the formatter, which cost 5 % of the source's CPU per event.
+    long seconds = Math.floorDiv(epochMillis, 1000);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    java.time.LocalDate day = java.time.LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+    char[] out = new char[24];
+    digits(out, 0, day.getYear(), 4);
+    out[4] = '-';
+    digits(out, 5, day.getMonthValue(), 2);
+    out[7] = '-';
+    digits(out, 8, day.getDayOfMonth(), 2);
+    out[10] = 'T';
+    digits(out, 11, secondOfDay / 3600, 2);
+    out[13] = ':';
+    digits(out, 14, secondOfDay / 60 % 60, 2);
+    out[16] = ':';
+    digits(out, 17, secondOfDay % 60, 2);
+    out[19] = '.';
+    digits(out, 20, (int) Math.floorMod(epochMillis, 1000L), 3);
+    out[23] = 'Z';
+    return new String(out);
+  }
+
+  private static final long FIRST_YEAR_0000_MILLIS = -62_167_219_200_000L;
+  private static final long LAST_YEAR_9999_MILLIS = 253_402_300_799_999L;
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   private Map<String, Object> document(BsonDocument doc, String path, int depth) {

@@ -240,7 +240,7 @@ public final class ChangeEventMapper {
         oldId == null || !matches(pre)
             ? List.of()
             : sinkPaths(RemovedPaths.of(null, post, pre, converter)).paths();
-    return MappingResult.of(upsert(post, removed, true, time));
+    return MappingResult.of(upsert(post, newId, removed, true, time));
   }
 
   private MappingResult update(BsonDocument event, long time) {
@@ -280,7 +280,7 @@ public final class ChangeEventMapper {
         return preMatches ? deleteOf(newId, post, time) : MappingResult.nothing(); // stops matching
       }
       if (!preMatches) {
-        return MappingResult.of(upsert(post, List.of(), true, time)); // starts matching: whole
+        return MappingResult.of(upsert(post, newId, List.of(), true, time)); // starts matching
       }
     } else if (touchesIdField(updateDescription)) {
       // Without a pre-image the old Ditto id is unknown: the old Ditto document may remain.
@@ -292,17 +292,19 @@ public final class ChangeEventMapper {
     }
     if (updateDescription == null && pre == null) {
       // No way to know what was removed: the complete document replaces the Ditto one.
-      return MappingResult.of(upsert(post, List.of(), true, time));
+      return MappingResult.of(upsert(post, newId, List.of(), true, time));
     }
     RemovedPaths.Rendered removed =
         sinkPaths(RemovedPaths.of(updateDescription, post, pre, converter));
     RemovedPaths.Rendered changed = sinkPaths(ChangedPaths.of(updateDescription, post, pre));
     if (removed.inexpressible() || changed.inexpressible()) {
       // A top-level field name no dotted path can name: the whole document replaces Ditto's.
-      return MappingResult.of(upsert(post, removed.paths(), true, time));
+      return MappingResult.of(upsert(post, newId, removed.paths(), true, time));
     }
-    return MappingResult.of(
-        delta(withExactValues(post, updateDescription), changed.paths(), removed.paths(), time));
+    BsonDocument exact = withExactValues(post, updateDescription);
+    // The values the update wrote cannot change an immutable _id: its id is the one derived above.
+    Object id = exact == post || mapping.idMode() == IdMode.MATCH_IDS ? newId : ids.idOf(exact);
+    return MappingResult.of(delta(exact, id, changed.paths(), removed.paths(), time));
   }
 
   /**
@@ -419,7 +421,12 @@ public final class ChangeEventMapper {
 
   private DittoChange delta(
       BsonDocument doc, List<String> changedPaths, List<String> unsetPaths, long time) {
-    Map<String, Object> body = sizeChecked(body(doc));
+    return delta(doc, ids.idOf(doc), changedPaths, unsetPaths, time);
+  }
+
+  private DittoChange delta(
+      BsonDocument doc, Object id, List<String> changedPaths, List<String> unsetPaths, long time) {
+    Map<String, Object> body = sizeChecked(body(doc, id));
     return DittoChange.delta(
         mapping.dittoCollection(),
         body.get(DittoIds.MONGO_ID),
@@ -444,7 +451,13 @@ public final class ChangeEventMapper {
 
   private DittoChange upsert(
       BsonDocument doc, List<String> unsetPaths, boolean replace, long time) {
-    Map<String, Object> body = sizeChecked(body(doc));
+    return upsert(doc, ids.idOf(doc), unsetPaths, replace, time);
+  }
+
+  /** As above, with the Ditto id of {@code doc} already derived (not derived twice per event). */
+  private DittoChange upsert(
+      BsonDocument doc, Object id, List<String> unsetPaths, boolean replace, long time) {
+    Map<String, Object> body = sizeChecked(body(doc, id));
     return DittoChange.upsert(
         mapping.dittoCollection(),
         body.get(DittoIds.MONGO_ID),
@@ -467,7 +480,10 @@ public final class ChangeEventMapper {
   }
 
   private Map<String, Object> body(BsonDocument source) {
-    Object id = ids.idOf(source);
+    return body(source, ids.idOf(source));
+  }
+
+  private Map<String, Object> body(BsonDocument source, Object id) {
     BsonDocument doc = transforms.apply(source);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(DittoIds.MONGO_ID, id);

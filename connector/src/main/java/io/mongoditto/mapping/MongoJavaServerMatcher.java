@@ -43,6 +43,28 @@ public final class MongoJavaServerMatcher implements QueryFilter.QueryMatcher {
     return new DefaultQueryMatcher().matches(toDocument(document), toDocument(query));
   }
 
+  /**
+   * A filter for one query, evaluated as {@link #matches} does, without its per-document copies:
+   * the query is converted once (the matcher clones what it takes apart, so it never changes it),
+   * and of each document only the top-level fields the query names ({@code fields}, see {@link
+   * QueryFilter#topLevelFields}) are converted, as the matcher looks at nothing else.
+   */
+  static DocumentFilter filter(BsonDocument query, java.util.Set<String> fields) {
+    Document converted = toDocument(query);
+    return doc -> new DefaultQueryMatcher().matches(toDocument(doc, fields), converted);
+  }
+
+  private static Document toDocument(BsonDocument doc, java.util.Set<String> fields) {
+    Document out = new Document();
+    for (String field : fields) {
+      BsonValue v = doc.get(field);
+      if (v != null) {
+        out.put(field, toValue(v));
+      }
+    }
+    return out;
+  }
+
   static Document toDocument(BsonDocument doc) {
     Document out = new Document();
     for (Map.Entry<String, BsonValue> e : doc.entrySet()) {

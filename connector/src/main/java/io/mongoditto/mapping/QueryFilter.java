@@ -96,7 +96,27 @@ public final class QueryFilter {
    * A filter that evaluates this query with MongoDB's semantics ({@link MongoJavaServerMatcher}).
    */
   public DocumentFilter documentFilter() {
-    return withMatcher(MongoJavaServerMatcher.INSTANCE);
+    return MongoJavaServerMatcher.filter(query.clone(), topLevelFields(query));
+  }
+
+  /**
+   * The top-level document fields a query looks at: the first segment of every field path, in
+   * logical operators too ({@code $elemMatch} and {@code $not} stay on their field's path).
+   */
+  static Set<String> topLevelFields(BsonDocument query) {
+    Set<String> fields = new java.util.LinkedHashSet<>();
+    for (Map.Entry<String, BsonValue> e : query.entrySet()) {
+      String key = e.getKey();
+      if (LOGICAL.contains(key)) {
+        for (BsonValue part : e.getValue().asArray()) {
+          fields.addAll(topLevelFields(part.asDocument()));
+        }
+      } else {
+        int dot = key.indexOf('.');
+        fields.add(dot < 0 ? key : key.substring(0, dot));
+      }
+    }
+    return fields;
   }
 
   /** A filter that evaluates this query with {@code matcher}. */

@@ -45,6 +45,43 @@ class BsonToDittoTest {
     return converter.value(v, "f");
   }
 
+  /** The date text is written by hand for years 0000-9999: it must be the formatter's, always. */
+  @Test
+  void datesAreWrittenAsTheIsoFormatterWritesThem() {
+    java.time.format.DateTimeFormatter iso =
+        java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+    java.util.List<Long> millis =
+        new java.util.ArrayList<>(
+            List.of(
+                0L,
+                -1L,
+                1L,
+                999L,
+                -999L,
+                -1000L,
+                86_399_999L,
+                -86_400_001L,
+                951_782_400_000L, // 2000-02-29
+                1_700_000_000_123L,
+                -62_167_219_200_000L, // 0000-01-01T00:00:00.000Z
+                -62_167_219_200_001L,
+                253_402_300_799_999L, // 9999-12-31T23:59:59.999Z
+                253_402_300_800_000L,
+                Long.MIN_VALUE / 1000,
+                Long.MAX_VALUE / 1000));
+    java.util.Random random = new java.util.Random(19);
+    for (int i = 0; i < 20_000; i++) {
+      millis.add(random.nextLong() % 300_000_000_000_000L);
+    }
+    for (long ms : millis) {
+      assertEquals(
+          iso.format(java.time.Instant.ofEpochMilli(ms)),
+          BsonToDitto.isoDate(ms),
+          () -> "epoch millis " + ms);
+    }
+  }
+
   @Test
   void doubleStaysDouble() {
     assertEquals(2.5, convert(new BsonDouble(2.5)));

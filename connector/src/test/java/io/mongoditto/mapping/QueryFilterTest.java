@@ -25,6 +25,22 @@ class QueryFilterTest {
   }
 
   @Test
+  void theDocumentFilterSeesEveryFieldTheQueryNames() {
+    String f =
+        "{\"$or\": [{\"o.p\": 1}, {\"items\": {\"$elemMatch\": {\"q\": {\"$gt\": 1}}}}],"
+            + " \"a\": {\"$not\": {\"$lt\": 5}}, \"$nor\": [{\"s\": {\"$exists\": true}}]}";
+    assertEquals(
+        java.util.Set.of("o", "items", "a", "s"),
+        QueryFilter.topLevelFields(BsonDocument.parse(f)));
+    DocumentFilter filter = QueryFilter.parse(f).documentFilter();
+    assertTrue(filter.matches(BsonDocument.parse("{\"a\": 5, \"o\": {\"p\": 1}, \"x\": 1}")));
+    assertTrue(filter.matches(BsonDocument.parse("{\"a\": 6, \"items\": [{\"q\": 2}]}")));
+    assertFalse(filter.matches(BsonDocument.parse("{\"a\": 4, \"o\": {\"p\": 1}}")));
+    assertFalse(filter.matches(BsonDocument.parse("{\"a\": 5, \"o\": {\"p\": 1}, \"s\": null}")));
+    assertFalse(filter.matches(BsonDocument.parse("{\"a\": 5, \"o\": {\"p\": 2}}")));
+  }
+
+  @Test
   void supportedOperatorsEvaluateWithMongoSemantics() {
     assertTrue(matches("{\"tags\": \"vip\"}", "{\"tags\": [\"new\", \"vip\"]}"), "array contains");
     assertTrue(
