@@ -133,8 +133,6 @@ public final class ReverseMapper {
     }
     Map<String, Object> target = deepCopy(mine);
     List<String> conflicts = new ArrayList<>();
-    List<ReversePlan.Normalization> givenBack = new ArrayList<>();
-    Map<String, Object> dittoHolds = withoutFixed(after);
     for (List<String> path : changedPaths(oldState, newState, List.of())) {
       Object m = at(mine, path);
       Object n = at(newState, path);
@@ -144,14 +142,7 @@ public final class ReverseMapper {
       if (same(m, at(oldState, path))) {
         put(target, path, n);
       } else {
-        // made on a value MongoDB no longer holds: MongoDB's value wins, and Ditto is given it
-        // (a newer MongoDB edit on its way to Ditto would bring the same; one that is not, e.g. a
-        // device's earlier edit MongoDB took, would otherwise leave the two sides apart for good)
         conflicts.add(String.join(".", path));
-        ReversePlan.Normalization back = giveBack(path, at(dittoHolds, path), m);
-        if (back != null) {
-          givenBack.add(back);
-        }
       }
     }
     List<String> refused = refused(before, after, newState);
@@ -160,7 +151,6 @@ public final class ReverseMapper {
     restoreIdFields(updated, current);
     List<ReversePlan.Normalization> normalizations = normalizations(after, newState, target);
     normalizations.addAll(restores(refused, after, forward.dittoDocument(updated)));
-    normalizations.addAll(givenBack);
     BsonDocument set = new BsonDocument();
     List<String> unset = new ArrayList<>();
     if (!MongoUpdates.diff(current, updated, "", set, unset)) {

@@ -222,26 +222,6 @@ class ReverseMapperTest {
   }
 
   @Test
-  void anEditMadeOnAValueMongoDbNoLongerHoldsLosesAndDittoIsGivenMongoDbsValue() {
-    BsonDocument current = mongo("{\"_id\": 1, \"count\": 425, \"loc\": \"A\"}");
-    ReversePlan plan =
-        matchIds(SyncRules.NONE)
-            .plan(
-                ditto("{\"_id\": 1, \"count\": 478, \"loc\": \"A\"}"),
-                ditto("{\"_id\": 1, \"count\": 315, \"loc\": \"B\"}"),
-                current);
-
-    assertEquals(new BsonDocument("loc", new BsonString("B")), plan.set());
-    assertEquals(List.of("count"), plan.conflicts());
-    assertEquals(1, plan.normalizations().size());
-    ReversePlan.Normalization back = plan.normalizations().get(0);
-    assertEquals(List.of("count"), back.path());
-    assertEquals(315L, ((Number) back.seen()).longValue(), "only while Ditto holds the edit");
-    assertEquals(425L, ((Number) back.canonical()).longValue());
-    assertEquals(false, back.unset() || back.seenAbsent());
-  }
-
-  @Test
   void aDocumentNewInDittoThatMongoDbHasKeepsMongoDbsDifferingValues() {
     BsonDocument current = mongo("{\"_id\": 1, \"a\": 1}");
     ReversePlan plan =
