@@ -1,13 +1,11 @@
 package io.mongoditto.mongosink;
 
-import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DqlNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,16 +13,12 @@ import org.slf4j.LoggerFactory;
  * Writes values back into Ditto in the form MongoDB keeps them (a device wrote {@code
  * "2026-03-02T03:04:05Z"} into a Date field: Ditto should hold {@code "2026-03-02T03:04:05.000Z"}),
  * only while Ditto still holds what the CDC event showed, so a newer device edit is never
- * overwritten. Without this the two sides would differ in that field for good. The write carries a
- * new write token ({@link DittoMetadata#WRITE}), so its CDC echo is recognised as MongoDB's own
- * state coming back and never applied to MongoDB as a device's edit.
+ * overwritten. Without this the two sides would differ in that field for good; with it the
+ * write-back comes back on CDC and finds MongoDB already holding its value.
  */
 final class DittoWriteBack {
 
   private static final Logger LOG = LoggerFactory.getLogger(DittoWriteBack.class);
-
-  private static final String TOKEN_PATH =
-      DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.WRITE));
 
   private final DittoHttpClient client;
 
@@ -39,18 +33,12 @@ final class DittoWriteBack {
    */
   int write(List<CdcApplier.Normalize> values) {
     int done = 0;
-    String token = "back-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     for (CdcApplier.Normalize n : values) {
       String path = DqlNames.path(n.value().path());
       Map<String, Object> args = new HashMap<>();
       args.put("id", n.dittoId());
       args.put("canonical", n.value().canonical());
-      // stamped like the Ditto sink's writes: its CDC echo is then never taken for a device's edit
-      String change =
-          n.value().unset()
-              ? " SET " + TOKEN_PATH + " = :token UNSET " + path
-              : " SET " + path + " = :canonical, " + TOKEN_PATH + " = :token";
-      args.put("token", token);
+      String change = n.value().unset() ? " UNSET " + path : " SET " + path + " = :canonical";
       if (n.value().unset()) {
         args.remove("canonical");
       }
