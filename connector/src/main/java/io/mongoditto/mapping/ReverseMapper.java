@@ -166,7 +166,7 @@ public final class ReverseMapper {
           null);
     }
     if (set.isEmpty() && unset.isEmpty()) {
-      return nothing(
+      return ReversePlan.nothing(
           conflicts.isEmpty() ? "MongoDB already holds this state" : "MongoDB holds newer edits",
           conflicts,
           refused,
@@ -217,15 +217,16 @@ public final class ReverseMapper {
 
   private ReversePlan remove(Map<String, Object> removed, BsonDocument current) {
     if (current == null) {
-      return nothing("MongoDB has no such document", null, null, null);
+      return ReversePlan.nothing("MongoDB has no such document", null, null, null);
     }
     if (!forward.matchesFilter(current)) {
       // Ditto only held it while it matched: the removal is the forward direction's own.
-      return nothing("the MongoDB document does not match the filter", null, null, null);
+      return ReversePlan.nothing(
+          "the MongoDB document does not match the filter", null, null, null);
     }
     Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
     if (removed != null && !same(mine, normalized(removed, current))) {
-      return nothing(
+      return ReversePlan.nothing(
           "MongoDB changed the document since; that edit re-creates it in Ditto",
           List.of("(document)"),
           null,
@@ -409,23 +410,6 @@ public final class ReverseMapper {
     doc.forEach(
         (k, v) -> out.put(k, v instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : v));
     return out;
-  }
-
-  private static ReversePlan nothing(
-      String reason,
-      List<String> conflicts,
-      List<String> refused,
-      List<ReversePlan.Normalization> normalizations) {
-    return new ReversePlan(
-        ReversePlan.Action.NOTHING,
-        null,
-        null,
-        null,
-        null,
-        conflicts,
-        refused,
-        normalizations,
-        reason);
   }
 
   /** For tests and logs: the candidate BSON values a Ditto id may have had. */

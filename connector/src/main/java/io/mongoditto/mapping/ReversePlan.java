@@ -70,6 +70,16 @@ public record ReversePlan(
     normalizations = normalizations == null ? List.of() : List.copyOf(normalizations);
   }
 
+  /** A plan that writes nothing to MongoDB, with why, and what to tell Ditto. */
+  public static ReversePlan nothing(
+      String reason,
+      List<String> conflicts,
+      List<String> refused,
+      List<Normalization> normalizations) {
+    return new ReversePlan(
+        Action.NOTHING, null, null, null, null, conflicts, refused, normalizations, reason);
+  }
+
   public boolean writes() {
     return action != Action.NOTHING;
   }

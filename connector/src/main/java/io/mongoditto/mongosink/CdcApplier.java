@@ -63,16 +63,11 @@ final class CdcApplier<R> implements AutoCloseable {
    * newer one; where it holds a newer one, Ditto is given it back (conditionally).
    */
   private static ReversePlan sinkWrite(List<ReversePlan.Normalization> corrections) {
-    return new ReversePlan(
-        ReversePlan.Action.NOTHING,
+    return ReversePlan.nothing(
+        "a write of the MongoDB -> Ditto direction: MongoDB holds that state or a newer one",
         null,
         null,
-        null,
-        null,
-        null,
-        null,
-        corrections,
-        "a write of the MongoDB -> Ditto direction: MongoDB holds that state or a newer one");
+        corrections);
   }
 
   /** One document's fold of events: where it was, where it ends, and what was decided. */
@@ -333,16 +328,8 @@ final class CdcApplier<R> implements AutoCloseable {
     fold.state = fold.original;
     if (current == null) {
       fold.plans.add(
-          new ReversePlan(
-              ReversePlan.Action.NOTHING,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              "Ditto no longer holds the document: an old event is not applied"));
+          ReversePlan.nothing(
+              "Ditto no longer holds the document: an old event is not applied", null, null, null));
       return;
     }
     Map<String, Object> before = null;
