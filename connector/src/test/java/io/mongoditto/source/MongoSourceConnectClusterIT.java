@@ -459,12 +459,13 @@ class MongoSourceConnectClusterIT {
             () ->
                 assertTrue(
                     topics.read(prefix + ".orders").size() >= orders / 10, () -> statusText(name)));
-    // The worker running the copy goes away mid-collection; a new one takes the tasks over.
+    // The worker running the copy goes away mid-collection; a new one takes the tasks over. It
+    // leaves before the new one starts: a worker's start-up takes long enough for the copy to end.
     Set<WorkerHandle> before = new HashSet<>(connect.workers());
-    connect.addWorker();
     for (WorkerHandle w : before) {
       connect.removeWorker(w);
     }
+    connect.addWorker();
     int copiedBeforeStop = untouchedCopies(prefix, untouchedFrom, orders);
     Map<String, ?> ordersOffset =
         connect.connectorOffsets(name).offsets().stream()
