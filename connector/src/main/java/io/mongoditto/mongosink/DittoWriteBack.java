@@ -3,6 +3,8 @@ package io.mongoditto.mongosink;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DqlNames;
+import io.mongoditto.mapping.ReversePlan;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,26 +37,34 @@ final class DittoWriteBack {
     int done = 0;
     for (CdcApplier.Normalize n : values) {
       String path = DqlNames.path(n.value().path());
+      String target = "UPDATE " + DqlNames.quote(n.dittoCollection()) + " ";
       Map<String, Object> args = new HashMap<>();
       args.put("id", n.dittoId());
-      args.put("canonical", n.value().canonical());
-      String change = n.value().unset() ? " UNSET " + path : " SET " + path + " = :canonical";
-      if (n.value().unset()) {
-        args.remove("canonical");
-      }
       // "= :seen" with a null never matches an absent field; IS MISSING does (seen on 5.1.0)
-      String condition = n.value().seenAbsent() ? path + " IS MISSING" : path + " = :seen";
+      String condition = " WHERE _id = :id AND " + path + " IS MISSING";
       if (!n.value().seenAbsent()) {
+        condition = " WHERE _id = :id AND " + path + " = :seen";
         args.put("seen", n.value().seen());
       }
-      String statement =
-          "UPDATE "
-              + DqlNames.quote(n.dittoCollection())
-              + change
-              + " WHERE _id = :id AND "
-              + condition;
+      List<Statement> statements = new ArrayList<>();
+      if (n.value().unset()) {
+        statements.add(new Statement(target + "UNSET " + path + condition, args));
+      } else {
+        if (!n.value().seenAbsent() && replacesAMap(n.value())) {
+          // A SET merges a map into the map it meets ({"$binary"} and {"$oid"} become one value
+          // no type reads) and hides a scalar under a map or a map under a scalar (FieldPaths):
+          // the old value goes first, and the new one is set only where nothing came in between.
+          statements.add(new Statement(target + "UNSET " + path + condition, args));
+          condition = " WHERE _id = :id AND " + path + " IS MISSING";
+          args = new HashMap<>(Map.of("id", n.dittoId()));
+        }
+        args.put("canonical", n.value().canonical());
+        statements.add(new Statement(target + "SET " + path + " = :canonical" + condition, args));
+      }
       try {
-        client.execute(statement, args);
+        for (Statement statement : statements) {
+          client.execute(statement.text(), statement.args());
+        }
         done++;
       } catch (DittoException.RetriesExhausted unavailable) {
         throw unavailable;
@@ -70,5 +80,11 @@ final class DittoWriteBack {
       }
     }
     return done;
+  }
+
+  private record Statement(String text, Map<String, Object> args) {}
+
+  private static boolean replacesAMap(ReversePlan.Normalization value) {
+    return value.seen() instanceof Map<?, ?> || value.canonical() instanceof Map<?, ?>;
   }
 }
