@@ -121,25 +121,70 @@ public final class ReverseMapper {
     if (current == null) {
       return insert(after);
     }
-    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
-    Map<String, Object> newState = normalized(after, current);
     Map<String, Object> oldState;
     if (before != null) {
       oldState = normalized(before, current);
     } else if (forward.matchesFilter(current)) {
       oldState = Map.of(); // new in Ditto: only paths MongoDB lacks are taken (see rule)
     } else {
-      oldState = mine; // MongoDB's document is not in Ditto's view: Ditto's insert wins
+      // MongoDB's document is not in Ditto's view: Ditto's insert wins
+      oldState = withoutFixed(forward.dittoDocument(current));
     }
+    return update(List.of(oldState), before, after, current);
+  }
+
+  /**
+   * As {@link #plan(Map, Map, BsonDocument)} for a change whose starting point is not known exactly
+   * (events delivered again after a restart, old ones among them): {@code history} holds states
+   * Ditto's document went through before {@code after}, oldest first. A path where MongoDB holds
+   * the value of any of them takes Ditto's value (MongoDB holds it from this direction, or Ditto
+   * had it from MongoDB); a path where MongoDB holds a value Ditto never had is MongoDB's own edit
+   * and stays (a conflict). Judged against the first state alone, an old event delivered again made
+   * every later device edit of its paths look like a conflict MongoDB wins.
+   *
+   * @param history at least one Ditto state of the document; null for "not in Ditto yet" (an
+   *     insert's old state), which takes the paths MongoDB lacks as {@link #plan} does
+   */
+  public ReversePlan planFromHistory(
+      List<Map<String, Object>> history, Map<String, Object> after, BsonDocument current) {
+    if (current == null || after == null || history.size() < 2) {
+      return plan(history.isEmpty() ? null : history.get(0), after, current);
+    }
+    List<Map<String, Object>> oldStates = new ArrayList<>();
+    Map<String, Object> first = null;
+    for (Map<String, Object> state : history) {
+      if (state != null) {
+        first = first == null ? state : first;
+        oldStates.add(normalized(state, current));
+      } else if (forward.matchesFilter(current)) {
+        oldStates.add(Map.of());
+      } else {
+        oldStates.add(withoutFixed(forward.dittoDocument(current)));
+      }
+    }
+    return update(oldStates, first, after, current);
+  }
+
+  private ReversePlan update(
+      List<Map<String, Object>> oldStates,
+      Map<String, Object> before,
+      Map<String, Object> after,
+      BsonDocument current) {
+    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> newState = normalized(after, current);
     Map<String, Object> target = deepCopy(mine);
     List<String> conflicts = new ArrayList<>();
-    for (List<String> path : changedPaths(oldState, newState, List.of())) {
+    java.util.Set<List<String>> paths = new java.util.LinkedHashSet<>();
+    for (Map<String, Object> oldState : oldStates) {
+      paths.addAll(changedPaths(oldState, newState, List.of()));
+    }
+    for (List<String> path : paths) {
       Object m = at(mine, path);
       Object n = at(newState, path);
       if (same(m, n)) {
         continue;
       }
-      if (same(m, at(oldState, path))) {
+      if (oldStates.stream().anyMatch(old -> same(m, at(old, path)))) {
         put(target, path, n);
       } else {
         conflicts.add(String.join(".", path));

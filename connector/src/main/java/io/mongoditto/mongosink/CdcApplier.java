@@ -283,10 +283,11 @@ final class CdcApplier<R> implements AutoCloseable {
    * <ul>
    *   <li>one MongoDB lacks is created only as Ditto holds it now, and not at all when Ditto no
    *       longer holds it (its removal is on its way, or was applied);
-   *   <li>one MongoDB holds and Ditto holds is planned as the change from the first event's old
-   *       state to Ditto's current state: a path the event changed but Ditto has changed again
-   *       since takes Ditto's current value (or nothing, when MongoDB holds it already), never the
-   *       event's;
+   *   <li>one MongoDB holds and Ditto holds is planned as the change to Ditto's current state from
+   *       the states the events show: a path the event changed but Ditto has changed again since
+   *       takes Ditto's current value (or nothing, when MongoDB holds it already), never the
+   *       event's; a path where MongoDB holds a value none of those states had is MongoDB's own
+   *       edit and stays;
    *   <li>one MongoDB holds and Ditto no longer holds is planned event by event, as its removal (in
    *       this batch or on its way) compares MongoDB with the state Ditto removed.
    * </ul>
@@ -332,18 +333,20 @@ final class CdcApplier<R> implements AutoCloseable {
               "Ditto no longer holds the document: an old event is not applied", null, null, null));
       return;
     }
-    Map<String, Object> before = null;
+    // Every state the events show Ditto's document in: which of them MongoDB holds is not known
+    // (some events may be old ones delivered again), so MongoDB holding any of them at a path
+    // means it has not edited that path itself.
+    List<Map<String, Object>> history = new ArrayList<>();
     if (fold.original != null) {
-      // an insert delivered again says nothing about the state the later events changed
       for (DocumentChanges.Item<R> item : fold.group.items()) {
-        if (item.event().before() != null) {
-          before = item.event().before();
-          break;
+        history.add(item.event().before()); // null: an insert's "not in Ditto yet"
+        if (item.event().after() != null) {
+          history.add(item.event().after());
         }
       }
     }
     try {
-      ReversePlan plan = fold.mapper.plan(before, current, fold.original);
+      ReversePlan plan = fold.mapper.planFromHistory(history, current, fold.original);
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);
     } catch (MappingException | IllegalArgumentException bad) {

@@ -238,6 +238,42 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void anOldEventDeliveredAgainAmongNewerOnesHoldsNoneOfThemBack(TestInfo info) {
+    database = "oldamong" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // Applied before the restart: price 3 -> 5. MongoDB changed note itself since (not yet in
+    // Ditto). After the restart the old event comes again (the two-way suite's replay) with the
+    // device's newer edits of price and qty.
+    inv.insertOne(
+        new Document("_id", "e4").append("price", 5).append("qty", 1).append("note", "mongo"));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)",
+        Map.of("d", Map.of("_id", "e4", "price", 7, "qty", 2, "note", "device")));
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                "{\"_id\": \"e4\", \"price\": 3, \"qty\": 1, \"note\": \"a\"}",
+                "{\"_id\": \"e4\", \"price\": 5, \"qty\": 1, \"note\": \"a\"}"),
+            upsert(
+                coll,
+                "{\"_id\": \"e4\", \"price\": 5, \"qty\": 1, \"note\": \"a\"}",
+                "{\"_id\": \"e4\", \"price\": 5, \"qty\": 2, \"note\": \"a\"}"),
+            upsert(
+                coll,
+                "{\"_id\": \"e4\", \"price\": 5, \"qty\": 2, \"note\": \"a\"}",
+                "{\"_id\": \"e4\", \"price\": 7, \"qty\": 2, \"note\": \"device\"}")));
+
+    assertEquals(
+        new Document("_id", "e4").append("price", 7).append("qty", 2).append("note", "mongo"),
+        inv.find(eq("_id", "e4")).first(),
+        "the device's edits reach MongoDB; MongoDB's own edit of a value Ditto never held stays");
+  }
+
+  @Test
   void aConsumerCatchingUpAppliesTheEditsOfADocumentDittoRemovedSinceAndThenItsRemoval(
       TestInfo info) {
     database = "catchup" + Math.abs(info.getDisplayName().hashCode());
@@ -292,6 +328,44 @@ class MongoSinkTaskIT {
                 "{\"_id\": \"o1\", \"color\": \"red\", " + meta + "\"b2\"}}",
                 "{\"_id\": \"o1\", \"color\": \"blue\", " + meta + "\"b2\"}}")));
     assertEquals("blue", inv.find(eq("_id", "o1")).first().get("color"));
+  }
+
+  @Test
+  void aValueGivenBackInAnotherEjsonTypeReplacesTheOldOneInDitto(TestInfo info) throws Exception {
+    database = "ejsonback" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // MongoDB moved on to an ObjectId; the Ditto sink's late write put a UUID there.
+    org.bson.types.ObjectId now = new org.bson.types.ObjectId();
+    inv.insertOne(new Document("_id", "c1").append("uuid", now));
+    String binary =
+        "{\"$binary\": {\"base64\": \"Us5cZfOxnpbnNO77Zvs/Ig==\", \"subType\": \"04\"}}";
+    String meta = "\"_mongoditto\": {\"source\": \"src\", \"write\": ";
+    String after = "{\"_id\": \"c1\", \"uuid\": " + binary + ", " + meta + "\"b2\"}}";
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)",
+        Map.of("d", new com.fasterxml.jackson.databind.ObjectMapper().readValue(after, Map.class)));
+    Map<String, String> props = props(mongo.connectionString());
+    props.put("collection." + coll + ".mode", "ejson");
+    startTask(props, true);
+
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                "{\"_id\": \"c1\", \"uuid\": {\"$oid\": \""
+                    + new org.bson.types.ObjectId()
+                    + "\"}, "
+                    + meta
+                    + "\"a1\"}}",
+                after)));
+
+    assertEquals(
+        Map.of("$oid", now.toHexString()),
+        dittoClient.selectById("`" + coll + "`").get("c1").get("uuid"),
+        "Ditto holds MongoDB's ObjectId alone: a SET over the UUID's map merged both keys into a"
+            + " value no type reads");
+    assertEquals(List.of(), deadLettered);
   }
 
   private SinkRecord remove(String collection, String value) {
