@@ -251,7 +251,12 @@ class TwoWayFaultSuiteIT {
         schedule.add(() -> replay(cdc));
       }
       schedule.add(() -> rebalanceMongoSink(cdc, mongoSink));
-      schedule.add(() -> expireResumePoint(workload));
+      if (KnownBugs.enabled()) {
+        // the re-copy that follows: a copy's record landing in Ditto after a device's later
+        // delete or unset brings the old state back on both sides (open bug 7,
+        // docs/reliability.md "Both directions")
+        schedule.add(() -> expireResumePoint(workload));
+      }
       AtomicInteger round = new AtomicInteger(1);
       for (int i = 0; i < plan.poisonRounds(); i++) {
         schedule.add(
