@@ -56,34 +56,39 @@ public final class MetricGroup implements AutoCloseable {
   }
 
   public synchronized void gauge(String name, String description, LongSupplier value) {
-    if (plugin == null) {
-      return;
-    }
-    MetricName metricName = plugin.metricName(name, description, tags);
-    plugin.addMetric(metricName, (Gauge<Long>) (config, now) -> value.getAsLong());
-    registered.add(metricName);
+    register(name, description, (Gauge<Long>) (config, now) -> value.getAsLong());
   }
 
   /** A gauge with a fractional value (percentages, rates). */
   public synchronized void doubleGauge(
       String name, String description, java.util.function.DoubleSupplier value) {
-    if (plugin == null) {
-      return;
-    }
-    MetricName metricName = plugin.metricName(name, description, tags);
-    plugin.addMetric(metricName, (Gauge<Double>) (config, now) -> value.getAsDouble());
-    registered.add(metricName);
+    register(name, description, (Gauge<Double>) (config, now) -> value.getAsDouble());
   }
 
   /** A gauge with a text value (a state name); JMX shows it, Prometheus exporters skip it. */
   public synchronized void textGauge(
       String name, String description, java.util.function.Supplier<String> value) {
+    register(name, description, (Gauge<String>) (config, now) -> value.get());
+  }
+
+  private void register(String name, String description, Gauge<?> gauge) {
     if (plugin == null) {
       return;
     }
     MetricName metricName = plugin.metricName(name, description, tags);
-    plugin.addMetric(metricName, (Gauge<String>) (config, now) -> value.get());
-    registered.add(metricName);
+    try {
+      plugin.addMetric(metricName, gauge);
+      registered.add(metricName);
+    } catch (IllegalArgumentException exported) {
+      // An earlier instance of this task still exports the name: Connect started this one while
+      // that one had not stopped yet (a stop that outlasts task.shutdown.graceful.timeout.ms, as in
+      // a rebalance under load). Failing the task for a metric would stop the data; the metric
+      // goes without this instance's values until the task restarts.
+      LOG.warn(
+          "metric {} {} not exported: an earlier instance of this task still exports it",
+          name,
+          tags);
+    }
   }
 
   /**

@@ -68,6 +68,29 @@ class MetricGroupTest {
   }
 
   @Test
+  void aTaskStartedWhileItsEarlierInstanceStillStopsRunsWithoutFailingOnTheMetricName()
+      throws Exception {
+    Map<String, String> task = Map.of("connector", "c1", "task", "0");
+    try (Metrics metrics = new Metrics();
+        PluginMetricsImpl stopping = new PluginMetricsImpl(metrics, task);
+        PluginMetricsImpl started = new PluginMetricsImpl(metrics, task)) {
+      MetricGroup earlier = new MetricGroup(stopping, Map.of());
+      earlier.counter("events-total", "events").add(3);
+      MetricGroup later = new MetricGroup(started, Map.of());
+
+      Counter c = later.counter("events-total", "events");
+      c.add(5);
+
+      assertEquals(5, c.count(), "the new instance counts");
+      assertEquals(3L, value(metrics, "events-total", task), "still the earlier one's export");
+      later.close(); // removes nothing of the earlier instance's
+      assertEquals(3L, value(metrics, "events-total", task));
+      earlier.close();
+      assertFalse(metrics.metrics().keySet().stream().anyMatch(n -> n.group().equals("plugins")));
+    }
+  }
+
+  @Test
   void withoutPluginMetricsValuesAreKeptButNotExported() {
     MetricGroup group = new MetricGroup(null, Map.of());
     Counter c = group.with("collection", "x").counter("writes-total", "writes");
