@@ -70,7 +70,7 @@ class EmbeddedRunnerTwoWayFaultIT {
       if (Boolean.getBoolean("faults.long")) {
         return new Plan("long", seed, 2000, 30, 15, 10, 8000, 600, 30);
       }
-      return new Plan("short", seed, 150, 15, 8, 5, 3000, 150, 15);
+      return new Plan("short", seed, 150, 15, 8, 6, 5000, 150, 15);
     }
   }
 
@@ -96,13 +96,15 @@ class EmbeddedRunnerTwoWayFaultIT {
     progress = workDir.resolve("progress.log");
     log("plan " + plan + ", work dir " + workDir);
     String dittoKey = "runnerTwoWayKey" + Long.toHexString(random.nextLong());
+    // the local Ditto's CDC feed on a broker process of its own, as Ditto's cloud Kafka would be
+    KafkaProcesses kafka = KafkaProcesses.startBroker(workDir, Map.of());
     try (LocalMongo mongo = LocalMongo.builder().historySize(HISTORY).start();
         LocalDitto localDitto =
             LocalDitto.start(
                 LocalDitto.Options.defaults()
                     .withApiKey(dittoKey)
                     .withDataDir(workDir.resolve("ditto-data"))
-                    .withCdc(CdcOptions.inProcessBroker()));
+                    .withCdc(CdcOptions.toKafka(kafka.bootstrapServers())));
         MongoClient client = MongoClients.create(mongo.connectionString());
         // the runner keeps its CDC positions in its offsets file, not in a consumer group: the
         // feed is only watched here (its end offset, for the loop check and the histories)
@@ -167,6 +169,8 @@ class EmbeddedRunnerTwoWayFaultIT {
               env)) {
         run(runners, workload, devices, both, db, cdc, offsets, deadLetters, dittoKey, began);
       }
+    } finally {
+      kafka.close();
     }
   }
 
