@@ -33,23 +33,51 @@ public final class DittoMetadata {
     return Map.of(SOURCE, origin);
   }
 
-  /** The metadata value for documents written by {@code origin} in the write {@code token}. */
-  public static Map<String, Object> of(String origin, String token) {
-    return Map.of(SOURCE, origin, WRITE, token);
+  /**
+   * The metadata key holding the id of the document the sink wrote ({@link CanonicalIds#text}): a
+   * document an app creates from a copy of another, metadata included, names the other's id, so its
+   * creation is not taken for the sink's write, while the sink's own re-creation of a document (a
+   * copy's record landing after a device deleted the document) is.
+   */
+  public static final String ID = "id";
+
+  /**
+   * The metadata value for the document {@code dittoId} written by {@code origin} in the write
+   * {@code token}.
+   */
+  public static Map<String, Object> of(String origin, String token, Object dittoId) {
+    return Map.of(SOURCE, origin, WRITE, token, ID, CanonicalIds.text(dittoId));
   }
 
   /**
    * Whether a Ditto change from {@code before} to {@code after} (a CDC event's old and new value)
-   * is a write of the MongoDB -> Ditto direction to a document Ditto held: the write token changed
-   * (see {@link #WRITE}). A new document is never taken for one: an app may create a document from
-   * a copy of another, metadata included, and its echo is recognised by the other rules.
+   * is a write of the MongoDB -> Ditto direction: the write token changed (see {@link #WRITE}), or,
+   * for a document new in Ditto, its metadata names the document itself ({@link #ID}); an app may
+   * create a document from a copy of another, metadata included, and that is not the sink's.
    */
   public static boolean writtenByTheSink(Map<String, ?> before, Map<String, ?> after) {
     Object token = tokenOf(after);
-    return before != null && token != null && !token.equals(tokenOf(before));
+    if (token == null) {
+      return false;
+    }
+    return before == null ? namesItself(after) : !token.equals(tokenOf(before));
   }
 
-  private static Object tokenOf(Map<String, ?> dittoDocument) {
+  /** Whether the document's metadata names the document's own id (see {@link #ID}). */
+  private static boolean namesItself(Map<String, ?> dittoDocument) {
+    if (!(dittoDocument.get(FIELD) instanceof Map<?, ?> meta
+        && meta.get(ID) instanceof String id)) {
+      return false;
+    }
+    try {
+      return id.equals(CanonicalIds.text(dittoDocument.get("_id")));
+    } catch (IllegalArgumentException noValidId) {
+      return false;
+    }
+  }
+
+  /** The write token of a document the sink wrote, or null. */
+  public static Object tokenOf(Map<String, ?> dittoDocument) {
     return dittoDocument != null && dittoDocument.get(FIELD) instanceof Map<?, ?> meta
         ? meta.get(WRITE)
         : null;

@@ -56,6 +56,19 @@ public record ReversePlan(
       return new Normalization(path, seen, false, null, true);
     }
 
+    /**
+     * The whole document removed from Ditto, only while it holds the Ditto sink's write {@code
+     * token} (its {@link #path} is empty): the sink re-created a document MongoDB no longer holds.
+     */
+    public static Normalization removeDocument(Object token) {
+      return new Normalization(List.of(), token, false, null, true);
+    }
+
+    /** Whether this removes the whole document ({@link #removeDocument}). */
+    public boolean wholeDocument() {
+      return path.isEmpty();
+    }
+
     /** {@code canonical} at {@code path} where Ditto holds nothing. */
     public static Normalization fill(List<String> path, Object canonical) {
       return new Normalization(path, null, true, canonical, false);

@@ -318,16 +318,33 @@ final class CdcApplier<R> implements AutoCloseable {
     }
   }
 
-  /** Plans the document's change from its earliest known old state to Ditto's {@code current}. */
+  /**
+   * Plans the document's change from the states its events show to Ditto's {@code current}; when
+   * the batch ends with the Ditto sink's writes, to the state the last other event left instead
+   * (Ditto's current document then holds MongoDB's state as the sink read it, which may predate
+   * that event: a copy's record landing after a device's edit), followed by those writes'
+   * corrections.
+   */
   private void replan(Fold<R> fold, Map<String, Object> current) {
-    if (current == null && fold.original != null) {
+    List<DocumentChanges.Item<R>> items = fold.group.items();
+    int own = items.size();
+    while (own > 0 && sinkWrote(items.get(own - 1))) {
+      own--;
+    }
+    if (own == 0) {
+      return; // only the sink's writes: their corrections stand
+    }
+    boolean sinkWroteLast = own < items.size();
+    Map<String, Object> target = sinkWroteLast ? items.get(own - 1).event().after() : current;
+    if (target == null && (fold.original != null || sinkWroteLast)) {
       // Ditto removed it since. Its removal compares MongoDB with the state it removed, so the
-      // events before it (a consumer catching up after a restart) are applied as they come.
+      // events before it (a consumer catching up after a restart) are applied as they come, and
+      // so are the corrections of the sink's writes after it.
       return;
     }
     fold.plans.clear();
     fold.state = fold.original;
-    if (current == null) {
+    if (target == null) {
       fold.plans.add(
           ReversePlan.nothing(
               "Ditto no longer holds the document: an old event is not applied", null, null, null));
@@ -338,7 +355,7 @@ final class CdcApplier<R> implements AutoCloseable {
     // means it has not edited that path itself.
     List<Map<String, Object>> history = new ArrayList<>();
     if (fold.original != null) {
-      for (DocumentChanges.Item<R> item : fold.group.items()) {
+      for (DocumentChanges.Item<R> item : items.subList(0, own)) {
         history.add(item.event().before()); // null: an insert's "not in Ditto yet"
         if (item.event().after() != null) {
           history.add(item.event().after());
@@ -346,14 +363,23 @@ final class CdcApplier<R> implements AutoCloseable {
       }
     }
     try {
-      ReversePlan plan = fold.mapper.planFromHistory(history, current, fold.original);
+      ReversePlan plan = fold.mapper.planFromHistory(history, target, fold.original);
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);
+      for (DocumentChanges.Item<R> item : items.subList(own, items.size())) {
+        fold.plans.add(
+            sinkWrite(
+                fold.mapper.corrections(item.event().before(), item.event().after(), fold.state)));
+      }
     } catch (MappingException | IllegalArgumentException bad) {
       fold.group
           .items()
           .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
     }
+  }
+
+  private static boolean sinkWrote(DocumentChanges.Item<?> item) {
+    return DittoMetadata.writtenByTheSink(item.event().before(), item.event().after());
   }
 
   /** Reads what Ditto holds now for some of its documents. */
@@ -371,7 +397,7 @@ final class CdcApplier<R> implements AutoCloseable {
       return;
     }
     for (DocumentChanges.Item<R> item : fold.group.items()) {
-      if (DittoMetadata.writtenByTheSink(item.event().before(), item.event().after())) {
+      if (sinkWrote(item)) {
         try {
           fold.plans.add(
               sinkWrite(

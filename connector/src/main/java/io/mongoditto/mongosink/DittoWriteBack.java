@@ -1,5 +1,6 @@
 package io.mongoditto.mongosink;
 
+import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.ditto.DqlNames;
@@ -47,7 +48,17 @@ final class DittoWriteBack {
         args.put("seen", n.value().seen());
       }
       List<Statement> statements = new ArrayList<>();
-      if (n.value().unset()) {
+      if (n.value().wholeDocument()) {
+        String token = DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.WRITE));
+        statements.add(
+            new Statement(
+                "DELETE FROM "
+                    + DqlNames.quote(n.dittoCollection())
+                    + " WHERE _id = :id AND "
+                    + token
+                    + " = :seen",
+                args));
+      } else if (n.value().unset()) {
         statements.add(new Statement(target + "UNSET " + path + condition, args));
       } else {
         if (!n.value().seenAbsent() && replacesAMap(n.value())) {

@@ -236,7 +236,7 @@ final class CollectionWriter {
     Map<String, Object> copy = new LinkedHashMap<>(doc);
     copy.putIfAbsent("_id", u.id());
     if (u.origin() != null) {
-      copy.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin(), writeToken));
+      copy.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin(), writeToken, u.id()));
     }
     return copy;
   }
@@ -257,7 +257,7 @@ final class CollectionWriter {
       }
     }
     if (u.origin() != null) {
-      partial.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin(), writeToken));
+      partial.put(DittoMetadata.FIELD, DittoMetadata.of(u.origin(), writeToken, u.id()));
     }
     return partial;
   }

@@ -11,7 +11,7 @@ class DittoMetadataTest {
   private static Map<String, Object> doc(String token) {
     return token == null
         ? Map.of("_id", "a", "v", 1)
-        : Map.of("_id", "a", "v", 1, DittoMetadata.FIELD, DittoMetadata.of("src", token));
+        : Map.of("_id", "a", "v", 1, DittoMetadata.FIELD, DittoMetadata.of("src", token, "a"));
   }
 
   @Test
@@ -20,7 +20,17 @@ class DittoMetadataTest {
     assertTrue(DittoMetadata.writtenByTheSink(doc(null), doc("t2")), "first write of the sink");
     assertFalse(DittoMetadata.writtenByTheSink(doc("t1"), doc("t1")), "a device's edit");
     assertFalse(DittoMetadata.writtenByTheSink(doc(null), doc(null)), "no sink involved");
-    assertFalse(DittoMetadata.writtenByTheSink(null, doc("t1")), "a new document: an app's copy");
+    assertTrue(
+        DittoMetadata.writtenByTheSink(null, doc("t1")),
+        "a document new in Ditto whose metadata names it: the sink re-created it");
+    assertFalse(
+        DittoMetadata.writtenByTheSink(
+            null, Map.of("_id", "copy", DittoMetadata.FIELD, DittoMetadata.of("src", "t1", "a"))),
+        "an app's copy of another document, metadata included");
+    assertFalse(
+        DittoMetadata.writtenByTheSink(
+            null, Map.of("_id", "a", DittoMetadata.FIELD, Map.of("source", "src", "write", "t1"))),
+        "written before the metadata named the document: not known to be the sink's");
     assertFalse(DittoMetadata.writtenByTheSink(doc("t1"), null), "a removal");
   }
 }

@@ -368,6 +368,73 @@ class MongoSinkTaskIT {
     assertEquals(List.of(), deadLettered);
   }
 
+  /** A Ditto document the Ditto sink wrote in the write {@code token}, as JSON. */
+  private static String sinkWritten(String token, Map<String, Object> fields) throws Exception {
+    Map<String, Object> doc = new java.util.LinkedHashMap<>(fields);
+    doc.put(
+        io.mongoditto.change.DittoMetadata.FIELD,
+        io.mongoditto.change.DittoMetadata.of("src", token, fields.get("_id")));
+    return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc);
+  }
+
+  private void insertIntoDitto(String coll, String json) throws Exception {
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)",
+        Map.of("d", new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class)));
+  }
+
+  @Test
+  void aCopysRecordLandingAfterADevicesDeleteIsRemovedFromDittoAndNotCreatedInMongoDb(TestInfo info)
+      throws Exception {
+    database = "recreated" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // The source's re-copy read the document; a device deleted it; the copy's record reached
+    // Ditto after that and created it again (the two-way suite, seed 7: deleted orders back on
+    // both sides).
+    inv.insertOne(new Document("_id", "d1").append("qty", 3));
+    String recreated = sinkWritten("t2", Map.of("_id", "d1", "qty", 3));
+    insertIntoDitto(coll, recreated);
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(remove(coll, "{\"_id\": \"d1\", \"qty\": 3}"), upsert(coll, "null", recreated)));
+
+    assertEquals(0, inv.countDocuments(), "the device's delete stands in MongoDB");
+    assertEquals(
+        Map.of(),
+        dittoClient.selectById("`" + coll + "`"),
+        "and in Ditto, where the sink's late write is taken back");
+    assertEquals(List.of(), deadLettered);
+  }
+
+  @Test
+  void aCopysRecordLandingAfterADevicesUnsetLosesToItOnBothSidesAfterARestart(TestInfo info)
+      throws Exception {
+    database = "reunset" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // The copy read {note, city}; a device unset note; the copy's record reached Ditto after that.
+    // The task restarted before it applied either event, so it has no memory of the document.
+    inv.insertOne(new Document("_id", "e1").append("note", "x").append("city", "Kent"));
+    String before = sinkWritten("t1", Map.of("_id", "e1", "note", "x", "city", "Kent"));
+    String unset = sinkWritten("t1", Map.of("_id", "e1", "city", "Kent"));
+    String copied = sinkWritten("t2", Map.of("_id", "e1", "note", "x", "city", "Kent"));
+    insertIntoDitto(coll, copied);
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(List.of(upsert(coll, before, unset), upsert(coll, unset, copied)));
+
+    assertEquals(
+        new Document("_id", "e1").append("city", "Kent"),
+        inv.find(eq("_id", "e1")).first(),
+        "the device's unset reaches MongoDB");
+    Map<String, Object> ditto = dittoClient.selectById("`" + coll + "`").get("e1");
+    assertEquals(
+        null, ditto.get("note"), "and Ditto is given it back over the copy's older record");
+    assertEquals("Kent", ditto.get("city"));
+  }
+
   private SinkRecord remove(String collection, String value) {
     return record(
         "{\"txnId\": "

@@ -424,13 +424,20 @@ class CollectionWriterEngineIT {
     assertEquals(norm(expected), withoutWriteToken(stored("d2", "b")));
   }
 
-  /** The stored document with its metadata's write token checked and left out. */
+  /**
+   * The stored document with its metadata's write token and the id it names (the document's own)
+   * checked and left out.
+   */
   @SuppressWarnings("unchecked")
   private static Object withoutWriteToken(Object stored) {
     Map<String, Object> doc = new LinkedHashMap<>((Map<String, Object>) stored);
     Map<String, Object> meta =
         new LinkedHashMap<>((Map<String, Object>) doc.get(DittoMetadata.FIELD));
     assertTrue(meta.remove(DittoMetadata.WRITE) instanceof String, "a write token: " + stored);
+    assertEquals(
+        io.mongoditto.change.CanonicalIds.text(doc.get("_id")),
+        meta.remove(DittoMetadata.ID),
+        "the document's own id: " + stored);
     doc.put(DittoMetadata.FIELD, meta);
     return doc;
   }

@@ -218,23 +218,25 @@ class MongoSourceTaskIT {
     p.put("snapshot.chunk.size", "10");
     MongoSourceTask task = SourceTaskDriver.start(p, Map.of());
     try {
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (task.stats().collection("categories").state() != CollectionMetrics.State.STREAMING
-          && System.currentTimeMillis() < deadline) {
-        task.poll();
-      }
+      // Nothing is polled before the drop, so the orders copy waits on the full buffer with almost
+      // all of its documents left (polled meanwhile, it could end before categories streamed:
+      // then nothing refilled the buffer). The copy of the empty categories needs no place in it.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  task.stats().collection("categories").state() == CollectionMetrics.State.STREAMING
+                      && task.bufferedRecords() == 20);
       db.getCollection("categories").drop();
       await().atMost(Duration.ofSeconds(20)).until(task::readerFailed);
       int afterDrop = 0;
       ConnectException failure = null;
       while (failure == null && afterDrop < 3000) {
-        // as a long copy keeps it: full before every poll, while the other reader still fills it
-        // (it may stop once the task failed: what is asserted is that the failure comes after at
-        // most the records buffered before it, not that the other copy goes on)
-        long fullBy = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (task.bufferedRecords() < 20 && System.nanoTime() < fullBy) {
-          Thread.onSpinWait();
-        }
+        // as a long copy keeps it: full before every poll
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> task.bufferedRecords() >= 20);
         try {
           List<SourceRecord> batch = task.poll();
           afterDrop += batch == null ? 0 : batch.size();
@@ -245,7 +247,8 @@ class MongoSourceTaskIT {
       assertTrue(
           failure != null && failure.getMessage().contains("t_fail.categories was dropped"),
           "the task failed, after " + afterDrop + " more records: " + failure);
-      assertTrue(afterDrop <= 20, afterDrop + " records were handed out before the failure");
+      // the 20 buffered when it failed, and none the copy put after the failure
+      assertEquals(20, afterDrop, "records handed out before the failure");
     } finally {
       task.stop();
     }

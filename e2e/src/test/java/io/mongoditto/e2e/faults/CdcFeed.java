@@ -188,10 +188,9 @@ final class CdcFeed implements AutoCloseable {
 
   /**
    * A well-formed CDC event creating a {@code collection} document whose {@code _id} is {@code tag}
-   * (made from a real event of that collection, so only the id is wrong). Returns false when the
-   * topic holds no event of that collection yet.
+   * (made from a real event of that collection when the topic holds one, so only the id is wrong).
    */
-  boolean sendWithId(String collection, String tag) {
+  void sendWithId(String collection, String tag) {
     for (ConsumerRecord<byte[], byte[]> r : readAll()) {
       try {
         JsonNode event = JSON.readTree(r.value());
@@ -209,12 +208,24 @@ final class CdcFeed implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8),
             JSON.writeValueAsBytes(copy));
         producer.flush();
-        return true;
+        return;
       } catch (java.io.IOException notJson) {
         // a poison message of an earlier round: not a template
       }
     }
-    return false;
+    // No event of the collection yet (the poison round came before the devices' first write):
+    // one in the engine's own shape, as the feed publishes it.
+    send(
+        ("{\"collection\":\"" + collection + "\",\"_id\":\"" + tag + "\"}")
+            .getBytes(StandardCharsets.UTF_8),
+        ("{\"txnId\":1,\"type\":\"documentChanged\",\"collection\":\""
+                + collection
+                + "\",\"change\":{\"method\":\"upsert\",\"oldValue\":null,"
+                + "\"newValue\":{\"_id\":\""
+                + tag
+                + "\",\"count\":1}}}")
+            .getBytes(StandardCharsets.UTF_8));
+    producer.flush();
   }
 
   private void send(byte[] key, byte[] value) {
