@@ -14,7 +14,6 @@ import io.mongoditto.localditto.FaultProxy;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
 import io.mongoditto.localmongo.LocalMongo;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +46,11 @@ class EmbeddedRunnerFaultIT {
   private final List<String> faults = new ArrayList<>();
   private final FaultEffects effects = new FaultEffects();
   private final List<String> messages = new ArrayList<>();
-  private final List<Path> logs = new ArrayList<>();
-  private Process runner;
-
-  private int starts;
 
   @Test
   void killedRunnerLosesNothing() throws Exception {
     Path jar = CliJar.fresh();
+    RunnerProcesses runners = null;
     Path workDir =
         Files.createDirectories(
             Path.of(
@@ -87,8 +83,7 @@ class EmbeddedRunnerFaultIT {
       poison.insertAll(db, 0, name -> workload.insert(coll(name)));
 
       Map<String, String> source =
-          new LinkedHashMap<>(
-              readConfig(KafkaProcesses.projectRoot().resolve("config/zava-retail-source.json")));
+          new LinkedHashMap<>(TwoWayConfigs.read("zava-retail-source.json"));
       source.put("tasks.max", "2");
       source.put("snapshot.chunk.size", "20");
       source.put("history.lost.policy", "resnapshot");
@@ -111,7 +106,22 @@ class EmbeddedRunnerFaultIT {
       LocalDittoClient dittoClient = new LocalDittoClient(ditto.endpoint(), dittoKey);
       InvariantCheck invariant = new InvariantCheck(db, dittoClient, source);
 
-      start(jar, workDir, config, offsets, deadLetters, env);
+      runners =
+          new RunnerProcesses(
+              jar,
+              workDir,
+              List.of(
+                  "-c",
+                  config.toString(),
+                  "--offsets",
+                  offsets.toString(),
+                  "--dead-letters",
+                  deadLetters.toString(),
+                  "--status-interval",
+                  "5"),
+              env);
+      RunnerProcesses runner = runners;
+      runner.start();
       AtomicBoolean writing = new AtomicBoolean(true);
       Thread writer =
           new Thread(
@@ -135,14 +145,13 @@ class EmbeddedRunnerFaultIT {
         long inDitto = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (inDitto == 0 && System.nanoTime() < deadline) {
-          assertTrue(runner.isAlive(), "the runner exited: " + tail(logs.get(0)));
+          assertTrue(runner.current().isAlive(), "the runner exited: " + runner.tail());
           inDitto = countDitto(dittoClient, source);
           Pause.millis(20);
         }
         boolean offsetsWritten = Files.exists(offsets);
         long inMongo = countMongo(db, source);
-        runner.destroyForcibly();
-        KafkaProcesses.waitFor(runner, 15);
+        runner.kill();
         fault(
             "kill -9 of the embedded runner in its initial copy, "
                 + effects.record(
@@ -154,23 +163,21 @@ class EmbeddedRunnerFaultIT {
                         + " documents, offsets file "
                         + (offsetsWritten ? "written" : "not written yet"),
                     inDitto > 0 && (inDitto < inMongo || !offsetsWritten)));
-        start(jar, workDir, config, offsets, deadLetters, env);
+        runner.start();
         List<Runnable> schedule = new ArrayList<>();
         for (int i = 0; i < Math.max(2, plan.streamingKills() + 1); i++) {
           schedule.add(
               () -> {
-                boolean alive = runner.isAlive();
-                runner.destroyForcibly();
-                KafkaProcesses.waitFor(runner, 15);
+                boolean alive = runner.kill();
                 fault(
                     "kill -9 of the embedded runner (start "
-                        + starts
+                        + runner.starts()
                         + "), "
                         + effects.record(
                             "kill -9 while streaming",
                             alive ? "the runner was running" : "the runner had already exited",
                             alive));
-                start(jar, workDir, config, offsets, deadLetters, env);
+                runner.start();
               });
         }
         String[] modes = {"503", "hang"};
@@ -211,7 +218,8 @@ class EmbeddedRunnerFaultIT {
               // streams (its status line reports applied changes) and its driver is connected. (A
               // cut during the runner's start-up validation makes it exit: another fault.)
               long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-              while ((mongoProxy.openSockets() == 0 || !applying(logs.get(logs.size() - 1)))
+              while ((mongoProxy.openSockets() == 0
+                      || !RunnerProcesses.applying(runner.latestLog()))
                   && System.nanoTime() < connectBy) {
                 Pause.millis(100);
               }
@@ -241,7 +249,7 @@ class EmbeddedRunnerFaultIT {
         for (Runnable r : schedule) {
           r.run();
           Pause.millis(2000 + random.nextInt(3000));
-          assertTrue(runner.isAlive(), "the runner exited: " + tail(logs.get(logs.size() - 1)));
+          assertTrue(runner.current().isAlive(), "the runner exited: " + runner.tail());
         }
       } finally {
         writing.set(false);
@@ -256,8 +264,8 @@ class EmbeddedRunnerFaultIT {
         clean = result.clean() ? clean + 1 : 0;
         Pause.millis(2000);
       }
-      runner.destroy();
-      KafkaProcesses.waitFor(runner, 30);
+      runners.current().destroy();
+      KafkaProcesses.waitFor(runners.current(), 30);
 
       Map<String, String> deadLettered = new TreeMap<>();
       Map<String, List<String>> reasons = new TreeMap<>();
@@ -290,7 +298,7 @@ class EmbeddedRunnerFaultIT {
               : poison.refusalProblems(result.refused(), Set.of());
       List<String> leaks =
           SecretScan.scan(
-              logs,
+              runners.logs(),
               List.of(),
               messages,
               Map.of("MongoDB secret", mongoSecret, "Ditto API key", dittoKey));
@@ -355,46 +363,9 @@ class EmbeddedRunnerFaultIT {
       assertEquals(List.of(), unexpected, "dead-lettered records that are not poison" + report);
       assertEquals(List.of(), leaks, "secrets leaked" + report);
     } finally {
-      if (runner != null) {
-        runner.destroyForcibly();
+      if (runners != null) {
+        runners.close();
       }
-    }
-  }
-
-  private void start(
-      Path jar,
-      Path workDir,
-      Path config,
-      Path offsets,
-      Path deadLetters,
-      Map<String, String> env) {
-    Path log = workDir.resolve("runner-" + (++starts) + ".log");
-    logs.add(log);
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString(),
-                "run",
-                "-c",
-                config.toString(),
-                "--offsets",
-                offsets.toString(),
-                "--dead-letters",
-                deadLetters.toString(),
-                "--status-interval",
-                "5")
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    try {
-      runner = pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start the runner", e);
     }
   }
 
@@ -406,16 +377,6 @@ class EmbeddedRunnerFaultIT {
   private void fault(String what) {
     faults.add(what);
     System.out.println("[fault-suite] fault: " + what);
-  }
-
-  /** The runner writing {@code log} has reported applied changes (it is past its start-up). */
-  private static boolean applying(Path log) {
-    try {
-      return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-          .anyMatch(l -> l.contains(" applied: ") && !l.contains("nothing yet"));
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** Documents in the Ditto collections the enabled MongoDB collections map to. */
@@ -444,29 +405,6 @@ class EmbeddedRunnerFaultIT {
         .map(String::trim)
         .filter(c -> !"false".equals(source.get("collection." + c + ".enabled")))
         .toList();
-  }
-
-  private static Map<String, String> readConfig(Path file) throws IOException {
-    JsonNode node = JSON.readTree(file.toFile());
-    JsonNode body = node.has("config") ? node.get("config") : node;
-    Map<String, String> m = new LinkedHashMap<>();
-    body.fields()
-        .forEachRemaining(
-            e ->
-                m.put(
-                    e.getKey(),
-                    e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
-    m.remove("name");
-    return m;
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 
   private static ZavaWorkload.Coll coll(String name) {

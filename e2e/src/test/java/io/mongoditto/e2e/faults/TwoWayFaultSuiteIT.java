@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -65,12 +64,6 @@ class TwoWayFaultSuiteIT {
   private static final String DLQ_TOPIC = "zava.ditto.dlq";
   private static final String MONGO_DLQ_TOPIC = "zava.mongodb.dlq";
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * Synced in ejson mode both ways (as ConnectFaultSuiteIT.EJSON): MongoDB's hidden types go to
-   * Ditto as Extended JSON, and devices' Extended JSON comes back as the exact BSON types.
-   */
-  private static final Set<String> EJSON = Set.of("categories");
 
   /**
    * How big a run is: the short one in every {@code mvn verify}, the long one with {@code
@@ -170,7 +163,7 @@ class TwoWayFaultSuiteIT {
           new CreateCollectionOptions()
               .changeStreamPreAndPostImagesOptions(new ChangeStreamPreAndPostImagesOptions(true)));
     }
-    ZavaWorkload workload = new ZavaWorkload(db, plan.seed(), EJSON);
+    ZavaWorkload workload = new ZavaWorkload(db, plan.seed(), TwoWayConfigs.EJSON);
     workload.seed(plan.seedDocs());
     DittoEdgeWorkload devices =
         new DittoEdgeWorkload(ditto, plan.seed() + 1).withEjsonEdits("categories");
@@ -178,32 +171,21 @@ class TwoWayFaultSuiteIT {
     Set<String> notInMongo = new HashSet<>();
     poison.insertAll(db, 0, name -> workload.insert(coll(name)));
 
-    Map<String, String> source = configFile("zava-retail-source.json");
-    Map<String, String> filtered = configFile("zava-retail-source-filtered.json");
-    List<String> customerKeys =
-        List.of("collection.customers.filter", "collection.customers.fields.exclude");
-    for (String key : customerKeys) {
-      source.put(key, filtered.get(key));
-    }
+    Map<String, String> source = TwoWayConfigs.read("zava-retail-source.json");
+    TwoWayConfigs.describeCollections(source);
     source.put("mongodb.uri", mongoUri);
     source.put("tasks.max", "2");
     source.put("snapshot.chunk.size", "50");
     source.put("heartbeat.interval.ms", "5000");
     source.put("record.max.bytes", "16000000");
     source.put("history.lost.policy", "resnapshot");
-    Map<String, String> sink = configFile("ditto-sink.json");
+    Map<String, String> sink = TwoWayConfigs.read("ditto-sink.json");
     sink.put("ditto.endpoint", dittoEndpoint);
     sink.put("ditto.api.key", dittoKey);
     sink.put("tasks.max", "2");
     Map<String, String> mongoSink = mongoSinkConfig(mongoUri, dittoEndpoint, dittoKey);
-    for (String key : customerKeys) {
-      // one description of a collection serves both directions
-      mongoSink.put(key, filtered.get(key));
-    }
-    for (String c : EJSON) {
-      source.put("collection." + c + ".mode", "ejson");
-      mongoSink.put("collection." + c + ".mode", "ejson");
-    }
+    // one description of a collection serves both directions
+    TwoWayConfigs.describeCollections(mongoSink);
     InvariantCheck invariant = new InvariantCheck(db, ditto, source);
     for (Map.Entry<String, Map<String, String>> c :
         Map.of(SOURCE, source, SINK, sink, MONGO_SINK, mongoSink).entrySet()) {
@@ -215,9 +197,21 @@ class TwoWayFaultSuiteIT {
 
     AtomicBoolean writing = new AtomicBoolean(true);
     Thread mongoWriter =
-        writer("mongo-workload", writing, plan.mongoOpsPerSecond(), workload, workload::step);
+        WorkloadWriter.thread(
+            "mongo-workload",
+            writing,
+            plan.mongoOpsPerSecond(),
+            workload,
+            workload::step,
+            workloadErrors);
     Thread deviceWriter =
-        writer("ditto-devices", writing, plan.deviceOpsPerSecond(), devices, devices::step);
+        WorkloadWriter.thread(
+            "ditto-devices",
+            writing,
+            plan.deviceOpsPerSecond(),
+            devices,
+            devices::step,
+            workloadErrors);
     mongoWriter.start();
     try {
       awaitRunning();
@@ -284,9 +278,11 @@ class TwoWayFaultSuiteIT {
 
     // settle: both directions agree, twice in a row; then the quiet period, then once more
     awaitRunning();
-    Checked converged = awaitConverged(invariant, devices, db, plan.settleSeconds());
+    TwoWayCheck both = new TwoWayCheck(invariant, devices, db);
+    TwoWayCheck.Checked converged =
+        both.awaitConverged(plan.settleSeconds(), this::requireNotFailed, this::log);
     QuietPeriod.Result quiet = QuietPeriod.watch(db, cdc, Duration.ofSeconds(plan.quietSeconds()));
-    Checked after = check(invariant, devices, db);
+    TwoWayCheck.Checked after = both.check();
 
     List<DeadLetters.Letter> letters =
         DeadLetters.read(
@@ -315,41 +311,11 @@ class TwoWayFaultSuiteIT {
     report.append("faults injected: ").append(faults.size()).append('\n');
     faults.forEach(f -> report.append("  - ").append(f).append('\n'));
     effects.appendTo(report);
-    report.append("--- MongoDB -> Ditto\n");
-    report
-        .append("changes: ")
-        .append(workload.changes())
-        .append(' ')
-        .append(workload.changesByKind())
-        .append('\n');
-    report.append("documents checked: ").append(after.forward().checked()).append('\n');
-    report.append("lost: ").append(after.forward().lost().size()).append('\n');
-    report.append("stale: ").append(after.forward().stale().size()).append('\n');
-    report.append("extra: ").append(after.forward().extra().size()).append('\n');
+    TwoWayCheck.appendForward(report, workload, after);
     appendLetters(report, forwardLetters, poison);
-    report.append("--- Ditto -> MongoDB\n");
-    report
-        .append("changes: ")
-        .append(devices.changes())
-        .append(' ')
-        .append(devices.changesByKind())
-        .append('\n');
-    report.append("documents checked: ").append(after.reverse().checked()).append('\n');
-    report.append("lost: ").append(after.reverse().lost().size()).append('\n');
-    report.append("stale: ").append(after.reverse().stale().size()).append('\n');
-    report.append("extra: ").append(after.reverse().extra().size()).append('\n');
+    TwoWayCheck.appendReverse(report, devices, after);
     appendLetters(report, reverseLetters, poison);
-    report
-        .append("--- loop check (")
-        .append(plan.quietSeconds())
-        .append(" s quiet period after convergence)\n");
-    report
-        .append("MongoDB writes: ")
-        .append(quiet.mongoChanges().size())
-        .append(' ')
-        .append(quiet.mongoChanges().subList(0, Math.min(5, quiet.mongoChanges().size())))
-        .append('\n');
-    report.append("Ditto writes (CDC events): ").append(quiet.cdcEvents()).append('\n');
+    TwoWayCheck.appendLoopCheck(report, quiet, plan.quietSeconds());
     report.append("--- other checks\n");
     report.append("converged before the quiet period: ").append(converged.summary()).append('\n');
     report
@@ -395,27 +361,9 @@ class TwoWayFaultSuiteIT {
         workload.changes() > 50 && devices.changes() > 20, "both sides wrote enough" + report);
   }
 
-  private Thread writer(
-      String name, AtomicBoolean writing, int opsPerSecond, Object lock, Runnable step) {
-    return new Thread(
-        () -> {
-          while (writing.get()) {
-            try {
-              synchronized (lock) {
-                step.run();
-              }
-            } catch (RuntimeException e) {
-              workloadErrors.add(name + ": " + e.getMessage());
-            }
-            Pause.millis(1000 / opsPerSecond);
-          }
-        },
-        name);
-  }
-
   private Map<String, String> mongoSinkConfig(
       String mongoUri, String dittoEndpoint, String dittoKey) throws IOException {
-    Map<String, String> c = configFile("ditto-to-mongodb.json");
+    Map<String, String> c = TwoWayConfigs.read("ditto-to-mongodb.json");
     // the local Ditto's feed is on the suite's broker, without the cloud's SSL settings
     c.keySet()
         .removeIf(k -> k.startsWith("consumer.override.") && !k.endsWith("auto.offset.reset"));
@@ -423,9 +371,7 @@ class TwoWayFaultSuiteIT {
     c.put("mongodb.uri", mongoUri);
     c.put("ditto.endpoint", dittoEndpoint);
     c.put("ditto.api.key", dittoKey);
-    // inventory and order_items hold UUID _ids: a Ditto id that is no UUID is unmappable
-    c.put("collection.inventory.id.mongo.type", "uuid");
-    c.put("collection.order_items.id.mongo.type", "uuid");
+    TwoWayConfigs.mongoIdTypes(c);
     return c;
   }
 
@@ -677,68 +623,6 @@ class TwoWayFaultSuiteIT {
 
   // --- checking
 
-  /** Both directions compared once. */
-  record Checked(InvariantCheck.Result forward, DittoEdgeWorkload.Result reverse) {
-    boolean clean() {
-      return forward.clean() && reverse.clean();
-    }
-
-    String summary() {
-      return "MongoDB -> Ditto: " + forward.summary() + "; Ditto -> MongoDB: " + reverse.summary();
-    }
-
-    /** The documents either direction found different ("collection/id ..."), at most 10. */
-    List<String> differing() {
-      List<String> all = new ArrayList<>();
-      for (List<String> l :
-          List.of(
-              forward.lost(),
-              forward.stale(),
-              forward.extra(),
-              reverse.lost(),
-              reverse.stale(),
-              reverse.extra())) {
-        all.addAll(l);
-      }
-      return all.subList(0, Math.min(10, all.size()));
-    }
-  }
-
-  private Checked check(InvariantCheck invariant, DittoEdgeWorkload devices, MongoDatabase db) {
-    return new Checked(invariant.check(), devices.check(db));
-  }
-
-  private Checked awaitConverged(
-      InvariantCheck invariant, DittoEdgeWorkload devices, MongoDatabase db, int seconds) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    Checked last = null;
-    int cleanInARow = 0;
-    int checks = 0;
-    while (System.nanoTime() < deadline) {
-      requireNotFailed();
-      try {
-        last = check(invariant, devices, db);
-      } catch (RuntimeException e) {
-        // a check that cannot read a side (a fault's aftermath) is retried; its cause is logged
-        if (++checks % 10 == 1) {
-          log("converging: check failed: " + e);
-        }
-        Pause.millis(1000);
-        continue;
-      }
-      cleanInARow = last.clean() ? cleanInARow + 1 : 0;
-      if (++checks % 10 == 1) {
-        log("converging: " + last.summary());
-      }
-      if (cleanInARow >= 2) {
-        return last;
-      }
-      Pause.millis(1000);
-    }
-    log("not converged after " + seconds + " s: " + (last == null ? "no check" : last.summary()));
-    return last;
-  }
-
   private void awaitRunning() {
     await(
         "all three connectors RUNNING",
@@ -797,21 +681,6 @@ class TwoWayFaultSuiteIT {
         .filter(c -> c.name().equals(name))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static Map<String, String> configFile(String name) throws IOException {
-    JsonNode node =
-        JSON.readTree(KafkaProcesses.projectRoot().resolve("config").resolve(name).toFile());
-    JsonNode body = node.has("config") ? node.get("config") : node;
-    Map<String, String> config = new LinkedHashMap<>();
-    body.fields()
-        .forEachRemaining(
-            e ->
-                config.put(
-                    e.getKey(),
-                    e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
-    config.remove("name");
-    return config;
   }
 
   private static String abbreviate(String s) {
