@@ -63,8 +63,11 @@ public final class DittoMetadata {
     return before == null ? namesItself(after) : !token.equals(tokenOf(before));
   }
 
-  /** Whether the document's metadata names the document's own id (see {@link #ID}). */
-  private static boolean namesItself(Map<String, ?> dittoDocument) {
+  /**
+   * Whether the document's metadata names the document's own id (see {@link #ID}): the Ditto sink
+   * wrote it from a MongoDB document.
+   */
+  public static boolean namesItself(Map<String, ?> dittoDocument) {
     if (!(dittoDocument.get(FIELD) instanceof Map<?, ?> meta
         && meta.get(ID) instanceof String id)) {
       return false;

@@ -125,6 +125,14 @@ public final class ReverseMapper {
       return remove(before, current);
     }
     if (current == null) {
+      if (DittoMetadata.namesItself(after)) {
+        // The Ditto sink wrote this document from MongoDB's, which MongoDB no longer holds: it
+        // deleted it (that delete is on its way to Ditto), or this direction did after a removal.
+        // Created again it would be a new MongoDB document the forward direction takes for its
+        // own echo, and Ditto would lose it for good once MongoDB's delete arrives.
+        return ReversePlan.nothing(
+            "MongoDB deleted the document the Ditto sink wrote", null, null, null);
+      }
       return insert(after);
     }
     Map<String, Object> oldState;
