@@ -62,7 +62,7 @@ final class CollectionWriter {
    * @throws io.mongoditto.ditto.DittoException as the client classifies it
    */
   void apply(String collection, List<FinalOp> ops, long deadlineNanos) {
-    writeToken = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    writeToken = newToken();
     Statements s = new Statements(collection, deadlineNanos);
     List<FinalOp.Upsert> upserts = new ArrayList<>();
     List<Object> deletes = new ArrayList<>();
@@ -90,6 +90,10 @@ final class CollectionWriter {
       s.execute(Dql.delete(collection), Map.of(Dql.IDS, ids));
       s.m.deletes.add(ids.size());
     }
+  }
+
+  private static String newToken() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
   /** What one step of a sweep did. */
@@ -316,9 +320,18 @@ final class CollectionWriter {
     return stored;
   }
 
+  /** The paths one UNSET statement removes, and whether it stamps the write token. */
+  private record UnsetGroup(List<List<String>> paths, boolean stamped) {}
+
+  /**
+   * Each UNSET statement of a document the sink writes with metadata also sets a write token of its
+   * own (the upsert after it sets the batch's): without it, its change event would look like a
+   * device's edit to the Ditto -> MongoDB direction. Strict mode (v4) refuses a SET below the
+   * metadata register, so there the statement's event keeps the token it had.
+   */
   private void unsetRemovedPaths(
       Statements s, List<FinalOp.Upsert> upserts, Map<Object, Map<String, Object>> stored) {
-    Map<List<List<String>>, List<Object>> idsByPaths = new LinkedHashMap<>();
+    Map<UnsetGroup, List<Object>> idsByPaths = new LinkedHashMap<>();
     for (FinalOp.Upsert u : upserts) {
       Map<String, Object> current = stored.get(u.id());
       if (current == null) {
@@ -350,14 +363,18 @@ final class CollectionWriter {
       }
       List<List<String>> pruned = FieldPaths.prune(paths);
       if (!pruned.isEmpty()) {
-        idsByPaths.computeIfAbsent(pruned, k -> new ArrayList<>()).add(u.id());
+        UnsetGroup group = new UnsetGroup(pruned, u.origin() != null && !settings.registersOnly());
+        idsByPaths.computeIfAbsent(group, k -> new ArrayList<>()).add(u.id());
       }
     }
-    for (Map.Entry<List<List<String>>, List<Object>> e : idsByPaths.entrySet()) {
+    for (Map.Entry<UnsetGroup, List<Object>> e : idsByPaths.entrySet()) {
+      UnsetGroup group = e.getKey();
       for (List<Object> ids : IdKinds.split(e.getValue(), settings.idsPerStatement())) {
-        s.execute(Dql.unset(s.collection, e.getKey()), Map.of(Dql.IDS, ids));
+        Map<String, Object> args =
+            group.stamped() ? Map.of(Dql.IDS, ids, Dql.TOKEN, newToken()) : Map.of(Dql.IDS, ids);
+        s.execute(Dql.unset(s.collection, group.paths(), group.stamped()), args);
         s.m.unsetStatements.increment();
-        s.m.unsetPaths.add((long) e.getKey().size() * ids.size());
+        s.m.unsetPaths.add((long) group.paths().size() * ids.size());
       }
     }
   }

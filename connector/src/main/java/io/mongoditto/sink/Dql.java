@@ -14,10 +14,15 @@ final class Dql {
   static final String IDS = "ids";
   static final String DOCS = "docs";
   static final String ORIGIN = "origin";
+  static final String TOKEN = "token";
 
   /** The metadata field naming the source that wrote a document. */
   private static final String SOURCE_FIELD =
       DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.SOURCE));
+
+  /** The metadata field holding the sink's write token. */
+  private static final String WRITE_FIELD =
+      DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.WRITE));
 
   private Dql() {}
 
@@ -55,8 +60,17 @@ final class Dql {
   }
 
   static String unset(String collection, List<List<String>> paths) {
+    return unset(collection, paths, false);
+  }
+
+  /**
+   * With {@code stamped}, the statement also sets the write token to {@code :token}, so its change
+   * event is told from a device's edit as the upsert's is ({@link DittoMetadata#WRITE}).
+   */
+  static String unset(String collection, List<List<String>> paths, boolean stamped) {
     return "UPDATE "
         + quote(collection)
+        + (stamped ? " SET " + WRITE_FIELD + " = :" + TOKEN : "")
         + " UNSET "
         + paths.stream().map(Dql::path).collect(Collectors.joining(", "))
         + " WHERE _id IN :"
