@@ -121,6 +121,19 @@ public final class ReverseMapper {
    */
   public ReversePlan plan(
       Map<String, Object> before, Map<String, Object> after, BsonDocument current) {
+    return plan(before, after, current, Set.of());
+  }
+
+  /**
+   * As {@link #plan(Map, Map, BsonDocument)}, where at the paths {@code staleInDitto} the old value
+   * was the Ditto sink's write of an older MongoDB state: MongoDB holding something else there is
+   * not a MongoDB edit on its way to Ditto, and the change's value is taken.
+   */
+  public ReversePlan plan(
+      Map<String, Object> before,
+      Map<String, Object> after,
+      BsonDocument current,
+      Set<List<String>> staleInDitto) {
     if (after == null) {
       return remove(before, current);
     }
@@ -144,7 +157,7 @@ public final class ReverseMapper {
       // MongoDB's document is not in Ditto's view: Ditto's insert wins
       oldState = withoutFixed(forward.dittoDocument(current));
     }
-    return update(List.of(oldState), before, after, current);
+    return update(List.of(oldState), before, after, current, staleInDitto);
   }
 
   /**
@@ -176,14 +189,15 @@ public final class ReverseMapper {
         oldStates.add(withoutFixed(forward.dittoDocument(current)));
       }
     }
-    return update(oldStates, first, after, current);
+    return update(oldStates, first, after, current, Set.of());
   }
 
   private ReversePlan update(
       List<Map<String, Object>> oldStates,
       Map<String, Object> before,
       Map<String, Object> after,
-      BsonDocument current) {
+      BsonDocument current,
+      Set<List<String>> staleInDitto) {
     Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
     Map<String, Object> newState = normalized(after, current);
     Map<String, Object> target = deepCopy(mine);
@@ -198,7 +212,8 @@ public final class ReverseMapper {
       if (same(m, n)) {
         continue;
       }
-      if (oldStates.stream().anyMatch(old -> same(m, at(old, path)))) {
+      if (staleInDitto.contains(path)
+          || oldStates.stream().anyMatch(old -> same(m, at(old, path)))) {
         put(target, path, n);
       } else {
         conflicts.add(String.join(".", path));

@@ -55,6 +55,7 @@ final class CdcApplier<R> implements AutoCloseable {
   private final String connector;
   private final String task;
   private final AppliedTransactions applied = new AppliedTransactions(100_000);
+  private final StaleSinkWrites staleWrites = new StaleSinkWrites(100_000);
   private final DittoState dittoState;
   private ClientSession session;
 
@@ -366,10 +367,12 @@ final class CdcApplier<R> implements AutoCloseable {
       ReversePlan plan = fold.mapper.planFromHistory(history, target, fold.original);
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);
+      String key = AppliedTransactions.key(fold.group.collection(), fold.group.idKey());
       for (DocumentChanges.Item<R> item : items.subList(own, items.size())) {
-        fold.plans.add(
-            sinkWrite(
-                fold.mapper.corrections(item.event().before(), item.event().after(), fold.state)));
+        List<ReversePlan.Normalization> giveBacks =
+            fold.mapper.corrections(item.event().before(), item.event().after(), fold.state);
+        staleWrites.gaveBack(key, giveBacks);
+        fold.plans.add(sinkWrite(giveBacks));
       }
     } catch (MappingException | IllegalArgumentException bad) {
       fold.group
@@ -397,12 +400,13 @@ final class CdcApplier<R> implements AutoCloseable {
       return;
     }
     for (DocumentChanges.Item<R> item : fold.group.items()) {
+      String key = AppliedTransactions.key(fold.group.collection(), fold.group.idKey());
       if (sinkWrote(item)) {
         try {
-          fold.plans.add(
-              sinkWrite(
-                  fold.mapper.corrections(
-                      item.event().before(), item.event().after(), fold.state)));
+          List<ReversePlan.Normalization> giveBacks =
+              fold.mapper.corrections(item.event().before(), item.event().after(), fold.state);
+          staleWrites.gaveBack(key, giveBacks);
+          fold.plans.add(sinkWrite(giveBacks));
         } catch (MappingException | IllegalArgumentException bad) {
           fold.failures.add(new Failure<>(item, describe(fold.group, bad)));
         }
@@ -410,7 +414,11 @@ final class CdcApplier<R> implements AutoCloseable {
       }
       try {
         ReversePlan plan =
-            fold.mapper.plan(item.event().before(), item.event().after(), fold.state);
+            fold.mapper.plan(
+                item.event().before(),
+                item.event().after(),
+                fold.state,
+                staleWrites.takeStale(key, item.event().before()));
         fold.plans.add(plan);
         fold.state = after(fold.state, plan);
       } catch (MappingException | IllegalArgumentException bad) {

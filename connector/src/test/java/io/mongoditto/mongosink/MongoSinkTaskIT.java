@@ -461,6 +461,40 @@ class MongoSinkTaskIT {
     assertEquals("Kent", ditto.get("city"));
   }
 
+  @Test
+  void aDeviceEditMadeOnTheSinksStaleWriteReachesMongoDbAfterTheGiveBackMissed(TestInfo info)
+      throws Exception {
+    database = "stalewrite" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "c6").append("price", 7));
+    String seven = sinkWritten("t1", Map.of("_id", "c6", "price", 7));
+    String one = sinkWritten("t1", Map.of("_id", "c6", "price", 1));
+    String copied = sinkWritten("t2", Map.of("_id", "c6", "price", 7));
+    String edited = sinkWritten("t2", Map.of("_id", "c6", "price", 19));
+    insertIntoDitto(coll, one);
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(List.of(upsert(coll, seven, one))); // a device's edit: MongoDB takes 1
+    assertEquals(1, inv.find(eq("_id", "c6")).first().get("price"));
+    // the device's last edit is what Ditto holds when the give-back is tried: it does nothing
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d) ON ID CONFLICT DO UPDATE",
+        Map.of(
+            "d", new com.fasterxml.jackson.databind.ObjectMapper().readValue(edited, Map.class)));
+    // a copy's record read before that edit lands in Ditto (price 7 again), and a device edits
+    // the price again on top of it before MongoDB's 1 is given back
+    task.put(List.of(upsert(coll, one, copied)));
+    task.put(List.of(upsert(coll, copied, edited)));
+
+    assertEquals(
+        19,
+        inv.find(eq("_id", "c6")).first().get("price"),
+        "the device's later edit reaches MongoDB: MongoDB's 1 came from Ditto, it is no MongoDB"
+            + " edit on its way there");
+    assertEquals(19, dittoClient.selectById("`" + coll + "`").get("c6").get("price"));
+  }
+
   private SinkRecord remove(String collection, String value) {
     return record(
         "{\"txnId\": "
