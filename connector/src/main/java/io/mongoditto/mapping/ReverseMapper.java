@@ -192,6 +192,45 @@ public final class ReverseMapper {
     return update(oldStates, first, after, current, Set.of());
   }
 
+  /** One change of a Ditto document: its old and new state, and whether the Ditto sink made it. */
+  public record Step(Map<String, Object> before, Map<String, Object> after, boolean bySink) {}
+
+  /**
+   * {@code target} with each path a Ditto sink write among {@code steps} (oldest first) changed set
+   * back to what Ditto held there before that write, unless a later change of a device set the path
+   * again. The sink's value is MongoDB's state as the sink read it, possibly older than MongoDB's
+   * now (a copy's record landing after a device's edit MongoDB already took): MongoDB is never
+   * planned to it; the write's corrections give MongoDB's value back to Ditto instead.
+   */
+  public static Map<String, Object> withoutSinkWrites(
+      Map<String, Object> target, List<Step> steps) {
+    Map<List<String>, Object> restored = new LinkedHashMap<>();
+    for (Step step : steps) {
+      if (step.before() == null || step.after() == null) {
+        if (!step.bySink()) {
+          restored.clear(); // a device created or removed the document: its state decides
+        }
+        continue;
+      }
+      for (List<String> path : changedPaths(step.before(), step.after(), List.of())) {
+        if (path.get(0).equals(DittoMetadata.FIELD)) {
+          continue;
+        }
+        if (step.bySink()) {
+          restored.putIfAbsent(path, at(step.before(), path));
+        } else {
+          restored.remove(path);
+        }
+      }
+    }
+    if (target == null || restored.isEmpty()) {
+      return target;
+    }
+    Map<String, Object> out = deepCopy(target);
+    restored.forEach((path, value) -> put(out, path, value));
+    return out;
+  }
+
   private ReversePlan update(
       List<Map<String, Object>> oldStates,
       Map<String, Object> before,

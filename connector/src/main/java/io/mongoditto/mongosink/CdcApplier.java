@@ -320,11 +320,11 @@ final class CdcApplier<R> implements AutoCloseable {
   }
 
   /**
-   * Plans the document's change from the states its events show to Ditto's {@code current}; when
-   * the batch ends with the Ditto sink's writes, to the state the last other event left instead
-   * (Ditto's current document then holds MongoDB's state as the sink read it, which may predate
-   * that event: a copy's record landing after a device's edit), followed by those writes'
-   * corrections.
+   * Plans the document's change from the states its devices' events show to Ditto's {@code
+   * current}; when the batch ends with the Ditto sink's writes, to the state the last other event
+   * left instead. Either way without the values the sink's writes in the batch left there (Ditto
+   * then holds MongoDB's state as the sink read it, which may predate a device's edit MongoDB took:
+   * a copy's record landing after it), followed by those writes' corrections.
    */
   private void replan(Fold<R> fold, Map<String, Object> current) {
     List<DocumentChanges.Item<R>> items = fold.group.items();
@@ -336,7 +336,14 @@ final class CdcApplier<R> implements AutoCloseable {
       return; // only the sink's writes: their corrections stand
     }
     boolean sinkWroteLast = own < items.size();
-    Map<String, Object> target = sinkWroteLast ? items.get(own - 1).event().after() : current;
+    List<ReverseMapper.Step> steps = new ArrayList<>();
+    for (DocumentChanges.Item<R> item : items.subList(0, own)) {
+      steps.add(
+          new ReverseMapper.Step(item.event().before(), item.event().after(), sinkWrote(item)));
+    }
+    Map<String, Object> target =
+        ReverseMapper.withoutSinkWrites(
+            sinkWroteLast ? items.get(own - 1).event().after() : current, steps);
     if (target == null && (fold.original != null || sinkWroteLast)) {
       // Ditto removed it since. Its removal compares MongoDB with the state it removed, so the
       // events before it (a consumer catching up after a restart) are applied as they come, and
@@ -351,12 +358,15 @@ final class CdcApplier<R> implements AutoCloseable {
               "Ditto no longer holds the document: an old event is not applied", null, null, null));
       return;
     }
-    // Every state the events show Ditto's document in: which of them MongoDB holds is not known
-    // (some events may be old ones delivered again), so MongoDB holding any of them at a path
-    // means it has not edited that path itself.
+    // Every state the devices' events show Ditto's document in: which of them MongoDB holds is not
+    // known (some events may be old ones delivered again), so MongoDB holding any of them at a
+    // path means it has not edited that path itself. The sink's writes show MongoDB's own states.
     List<Map<String, Object>> history = new ArrayList<>();
     if (fold.original != null) {
       for (DocumentChanges.Item<R> item : items.subList(0, own)) {
+        if (sinkWrote(item)) {
+          continue;
+        }
         history.add(item.event().before()); // null: an insert's "not in Ditto yet"
         if (item.event().after() != null) {
           history.add(item.event().after());
@@ -368,7 +378,10 @@ final class CdcApplier<R> implements AutoCloseable {
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);
       String key = AppliedTransactions.key(fold.group.collection(), fold.group.idKey());
-      for (DocumentChanges.Item<R> item : items.subList(own, items.size())) {
+      for (DocumentChanges.Item<R> item : items) {
+        if (!sinkWrote(item)) {
+          continue;
+        }
         List<ReversePlan.Normalization> giveBacks =
             fold.mapper.corrections(item.event().before(), item.event().after(), fold.state);
         staleWrites.gaveBack(key, giveBacks);

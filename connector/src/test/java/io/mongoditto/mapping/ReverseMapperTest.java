@@ -41,6 +41,30 @@ class ReverseMapperTest {
   }
 
   @Test
+  void theSinksWritesAreTakenOutOfATargetUnlessADeviceSetThePathAgain() {
+    Map<String, Object> s0 = ditto("{\"_id\": \"a\", \"at\": 2, \"n\": {\"p\": 1, \"q\": 1}}");
+    Map<String, Object> s1 =
+        ditto(
+            "{\"_id\": \"a\", \"at\": 1, \"n\": {\"p\": 0, \"q\": 0, \"r\": 0},"
+                + " \"_mongoditto\": {\"write\": \"t\"}}");
+    Map<String, Object> s2 =
+        ditto(
+            "{\"_id\": \"a\", \"at\": 1, \"n\": {\"p\": 0, \"q\": 5, \"r\": 0},"
+                + " \"_mongoditto\": {\"write\": \"t\"}}");
+    List<ReverseMapper.Step> steps =
+        List.of(new ReverseMapper.Step(s0, s1, true), new ReverseMapper.Step(s1, s2, false));
+
+    assertEquals(
+        ditto(
+            "{\"_id\": \"a\", \"at\": 2, \"n\": {\"p\": 1, \"q\": 5},"
+                + " \"_mongoditto\": {\"write\": \"t\"}}"),
+        ReverseMapper.withoutSinkWrites(s2, steps),
+        "the sink's values go back to what Ditto held before them (a key it added goes); the"
+            + " device's later n.q stays");
+    assertEquals(s2, ReverseMapper.withoutSinkWrites(s2, steps.subList(1, 2)));
+  }
+
+  @Test
   void aFieldDittoChangedIsSetAloneAndUntouchedFieldsKeepTheirBsonTypes() {
     BsonDocument current =
         mongo(

@@ -462,6 +462,33 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void aCopysRecordAmongADevicesEventsAfterARestartNeverRevertsMongoDb(TestInfo info)
+      throws Exception {
+    database = "midcopy" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> cat = client.getDatabase(database).getCollection(coll);
+    // MongoDB took a device's edit of "at" (2) before the restart; the copy's record, read before
+    // that, then reached Ditto (at 1 again) and a device edited the price on top of it. The
+    // restarted task has no memory of the document (two-way suite, seed 3: a category's date).
+    cat.insertOne(new Document("_id", "c7").append("at", 2).append("price", 7));
+    String edited = sinkWritten("t1", Map.of("_id", "c7", "at", 2, "price", 7));
+    String copied = sinkWritten("t2", Map.of("_id", "c7", "at", 1, "price", 7));
+    String priced = sinkWritten("t2", Map.of("_id", "c7", "at", 1, "price", 19));
+    insertIntoDitto(coll, priced);
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(List.of(upsert(coll, edited, copied), upsert(coll, copied, priced)));
+
+    assertEquals(
+        new Document("_id", "c7").append("at", 2).append("price", 19),
+        cat.find(eq("_id", "c7")).first(),
+        "the device's price reaches MongoDB, the copy's older date does not");
+    Map<String, Object> ditto = dittoClient.selectById("`" + coll + "`").get("c7");
+    assertEquals(2, ditto.get("at"), "Ditto is given MongoDB's date back over the copy's record");
+    assertEquals(19, ditto.get("price"));
+  }
+
+  @Test
   void aDeviceEditMadeOnTheSinksStaleWriteReachesMongoDbAfterTheGiveBackMissed(TestInfo info)
       throws Exception {
     database = "stalewrite" + Math.abs(info.getDisplayName().hashCode());
