@@ -71,17 +71,17 @@ public final class ReverseMapper {
    * MongoDB's now, e.g. a copy's record landing after a device edit MongoDB already took): the
    * paths it changed where MongoDB holds something else now, as values to write into Ditto only
    * while Ditto still holds what the sink wrote. Nothing when MongoDB holds what the sink wrote
-   * (the usual echo), holds one outside the filter (the forward direction removes it from Ditto),
-   * or lacks a document the sink changed (MongoDB deleted it: its delete is on its way, or a
-   * device's removal of it follows). Where the sink created a document MongoDB lacks (a copy's
-   * record landing after a device deleted the document, and this direction deleted it in MongoDB),
-   * the document is removed from Ditto while it holds that write.
+   * (the usual echo) or holds one outside the filter (the forward direction removes it from Ditto).
+   * Where the sink wrote a document MongoDB lacks (a copy's record landing after a device deleted
+   * the document, and this direction deleted it in MongoDB; or MongoDB deleted it since, and its
+   * delete is on its way), the document is removed from Ditto while it holds that write, whether
+   * the write created it or wrote it again.
    *
    * @param current the MongoDB document now, or null
    */
   public List<ReversePlan.Normalization> corrections(
       Map<String, Object> before, Map<String, Object> after, BsonDocument current) {
-    if (after != null && current == null && before == null) {
+    if (after != null && current == null) {
       return List.of(ReversePlan.Normalization.removeDocument(DittoMetadata.tokenOf(after)));
     }
     if (after == null || current == null || !forward.matchesFilter(current)) {

@@ -358,15 +358,12 @@ final class CdcApplier<R> implements AutoCloseable {
               "Ditto no longer holds the document: an old event is not applied", null, null, null));
       return;
     }
-    // Every state the devices' events show Ditto's document in: which of them MongoDB holds is not
-    // known (some events may be old ones delivered again), so MongoDB holding any of them at a
-    // path means it has not edited that path itself. The sink's writes show MongoDB's own states.
+    // Every state the events show Ditto's document in: which of them MongoDB holds is not known
+    // (some events may be old ones delivered again), so MongoDB holding any of them at a path
+    // means it has not edited that path itself.
     List<Map<String, Object>> history = new ArrayList<>();
     if (fold.original != null) {
       for (DocumentChanges.Item<R> item : items.subList(0, own)) {
-        if (sinkWrote(item)) {
-          continue;
-        }
         history.add(item.event().before()); // null: an insert's "not in Ditto yet"
         if (item.event().after() != null) {
           history.add(item.event().after());
