@@ -245,17 +245,9 @@ class TwoWayFaultSuiteIT {
         schedule.add(() -> replay(cdc));
       }
       schedule.add(() -> rebalanceMongoSink(cdc, mongoSink));
-      if (KnownBugs.enabled()) {
-        // the re-copy that follows: a copy's record landing in Ditto after a device's later
-        // delete or unset brings the old state back on both sides (open bug 7,
-        // docs/reliability.md "Both directions")
-        if (KnownBugs.enabled()) {
-        // the re-copy that follows lands copies' records in Ditto after devices' later edits:
-        // open bug 9 (docs/reliability.md "Both directions"; seeds 7 and 20261125 converge, seed
-        // 3 does not)
-        schedule.add(() -> expireResumePoint(workload));
-      }
-      }
+      // the re-copy that follows lands copies' records in Ditto around devices' edits (bugs 7 and
+      // 9, docs/reliability.md "Both directions")
+      schedule.add(() -> expireResumePoint(workload));
       AtomicInteger round = new AtomicInteger(1);
       for (int i = 0; i < plan.poisonRounds(); i++) {
         schedule.add(
