@@ -10,7 +10,6 @@ import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
-import io.mongoditto.ditto.RetryPolicy;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
 import java.time.Duration;
@@ -39,14 +38,7 @@ class CollectionWriterEngineIT {
   }
 
   private static DittoHttpClient client(ApiVersion version) {
-    return new DittoHttpClient(
-        new DittoHttpClient.Settings(
-            ditto.endpoint(),
-            ditto.apiKey(),
-            version,
-            Duration.ofSeconds(10),
-            RetryPolicy.defaults(),
-            false));
+    return LocalDittoHttp.client(ditto, version, Duration.ofSeconds(10));
   }
 
   private static CollectionWriter writer(ApiVersion version) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mongoditto.change.DittoChange;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoHttpClient;
-import io.mongoditto.ditto.RetryPolicy;
 import io.mongoditto.localditto.LocalDitto;
 import io.mongoditto.localditto.LocalDittoClient;
 import io.mongoditto.mapping.ChangeEventMapper;
@@ -56,15 +55,7 @@ class MapScalarReplayIT {
   static void start() {
     ditto = LocalDitto.start();
     reader = new LocalDittoClient(ditto);
-    DittoHttpClient client =
-        new DittoHttpClient(
-            new DittoHttpClient.Settings(
-                ditto.endpoint(),
-                ditto.apiKey(),
-                ApiVersion.V5,
-                Duration.ofSeconds(30),
-                RetryPolicy.defaults(),
-                false));
+    DittoHttpClient client = LocalDittoHttp.client(ditto, ApiVersion.V5, Duration.ofSeconds(30));
     writer = new CollectionWriter(client, new SinkMetrics(null), WriterSettings.defaults());
   }
 

@@ -3,7 +3,6 @@ package io.mongoditto.sink;
 import io.mongoditto.change.DittoChange;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoHttpClient;
-import io.mongoditto.ditto.RetryPolicy;
 import io.mongoditto.localditto.LocalDitto;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,15 +36,7 @@ class SinkBatchBenchmark {
   @Test
   void documentsPerSecondByBatchSize() {
     try (LocalDitto ditto = LocalDitto.start()) {
-      DittoHttpClient client =
-          new DittoHttpClient(
-              new DittoHttpClient.Settings(
-                  ditto.endpoint(),
-                  ditto.apiKey(),
-                  ApiVersion.V5,
-                  Duration.ofSeconds(60),
-                  RetryPolicy.defaults(),
-                  false));
+      DittoHttpClient client = LocalDittoHttp.client(ditto, ApiVersion.V5, Duration.ofSeconds(60));
       CollectionWriter writer =
           new CollectionWriter(client, new SinkMetrics(null), WriterSettings.defaults());
       System.out.printf("%-10s %-8s %-8s %10s %12s%n", "batch", "replace", "docs", "ms", "docs/s");
@@ -88,15 +79,7 @@ class SinkBatchBenchmark {
     int batch = 500;
     int total = 10_000;
     try (LocalDitto ditto = LocalDitto.start()) {
-      DittoHttpClient client =
-          new DittoHttpClient(
-              new DittoHttpClient.Settings(
-                  ditto.endpoint(),
-                  ditto.apiKey(),
-                  ApiVersion.V5,
-                  Duration.ofSeconds(60),
-                  RetryPolicy.defaults(),
-                  false));
+      DittoHttpClient client = LocalDittoHttp.client(ditto, ApiVersion.V5, Duration.ofSeconds(60));
       System.out.printf(
           "%-8s %14s %18s %12s%n", "in-list", "replace d/s", "replace+unset d/s", "delete d/s");
       for (int round = 0; round < 2; round++) {
@@ -162,15 +145,7 @@ class SinkBatchBenchmark {
     int batch = 500;
     int total = 10_000;
     try (LocalDitto ditto = LocalDitto.start()) {
-      DittoHttpClient client =
-          new DittoHttpClient(
-              new DittoHttpClient.Settings(
-                  ditto.endpoint(),
-                  ditto.apiKey(),
-                  ApiVersion.V5,
-                  Duration.ofSeconds(60),
-                  RetryPolicy.defaults(),
-                  false));
+      DittoHttpClient client = LocalDittoHttp.client(ditto, ApiVersion.V5, Duration.ofSeconds(60));
       CollectionWriter writer =
           new CollectionWriter(client, new SinkMetrics(null), WriterSettings.defaults());
       System.out.printf("%-6s %14s %14s %14s%n", "round", "merge d/s", "delta d/s", "nested d/s");

@@ -9,7 +9,6 @@ import io.mongoditto.change.DittoChange;
 import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoHttpClient;
-import io.mongoditto.ditto.RetryPolicy;
 import io.mongoditto.localditto.CdcOptions;
 import io.mongoditto.localditto.LocalDitto;
 import java.nio.charset.StandardCharsets;
@@ -52,15 +51,7 @@ class SinkWriteTokenCdcIT {
   }
 
   private static CollectionWriter writer() {
-    DittoHttpClient client =
-        new DittoHttpClient(
-            new DittoHttpClient.Settings(
-                ditto.endpoint(),
-                ditto.apiKey(),
-                ApiVersion.V5,
-                Duration.ofSeconds(10),
-                RetryPolicy.defaults(),
-                false));
+    DittoHttpClient client = LocalDittoHttp.client(ditto, ApiVersion.V5, Duration.ofSeconds(10));
     return new CollectionWriter(client, new SinkMetrics(null), WriterSettings.defaults());
   }
 
