@@ -60,6 +60,13 @@ final class StartedMongoSinkTask implements AutoCloseable {
   private int failuresInARow;
   private long lastSummaryMillis;
 
+  /**
+   * Values still to give back to Ditto from batches whose MongoDB writes are committed: Connect
+   * delivers such a batch again after a failure, but its events are then duplicates, never planned
+   * again, so what Ditto was owed would be lost.
+   */
+  private final List<CdcApplier.Normalize> owedToDitto = new ArrayList<>();
+
   private StartedMongoSinkTask(
       MongoSinkConfig config,
       String label,
@@ -129,7 +136,7 @@ final class StartedMongoSinkTask implements AutoCloseable {
 
   void put(Collection<SinkRecord> records) {
     maybeLogSummary();
-    if (records.isEmpty()) {
+    if (records.isEmpty() && owedToDitto.isEmpty()) {
       return;
     }
     List<Future<Void>> reports = new ArrayList<>();
@@ -158,12 +165,14 @@ final class StartedMongoSinkTask implements AutoCloseable {
       }
     }
     try {
+      writeOwed();
       CdcApplier.Result<SinkRecord> result = applier.apply(items);
       count(result);
       for (CdcApplier.Failure<SinkRecord> f : result.failures()) {
         report(f.item().source(), f.reason(), reports);
       }
-      metrics.normalizations.add(writeBack.write(result.normalize()));
+      owedToDitto.addAll(result.normalize());
+      writeOwed();
       for (CdcEvent requery : requeries) {
         requery(requery);
       }
@@ -188,6 +197,16 @@ final class StartedMongoSinkTask implements AutoCloseable {
     }
     failuresInARow = 0;
     metrics.lag.applied(newest);
+  }
+
+  /**
+   * Writes what Ditto is owed, oldest first; Ditto unavailable leaves the rest for the next put.
+   */
+  private void writeOwed() {
+    while (!owedToDitto.isEmpty()) {
+      metrics.normalizations.add(writeBack.write(List.of(owedToDitto.get(0))));
+      owedToDitto.remove(0);
+    }
   }
 
   private void count(CdcApplier.Result<SinkRecord> r) {
