@@ -320,11 +320,11 @@ final class CdcApplier<R> implements AutoCloseable {
   }
 
   /**
-   * Plans the document's change from the states its devices' events show to Ditto's {@code
-   * current}; when the batch ends with the Ditto sink's writes, to the state the last other event
-   * left instead. Either way without the values the sink's writes in the batch left there (Ditto
-   * then holds MongoDB's state as the sink read it, which may predate a device's edit MongoDB took:
-   * a copy's record landing after it), followed by those writes' corrections.
+   * Plans the document's change from the states its events show to Ditto's {@code current}; when
+   * the batch ends with the Ditto sink's writes, to the state the last other event left instead.
+   * Either way without the values the sink's writes in the batch left there (Ditto then holds
+   * MongoDB's state as the sink read it, which may predate a device's edit MongoDB took: a copy's
+   * record landing after it), followed by those writes' corrections.
    */
   private void replan(Fold<R> fold, Map<String, Object> current) {
     List<DocumentChanges.Item<R>> items = fold.group.items();
