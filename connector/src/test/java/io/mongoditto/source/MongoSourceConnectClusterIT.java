@@ -459,8 +459,11 @@ class MongoSourceConnectClusterIT {
             () ->
                 assertTrue(
                     topics.read(prefix + ".orders").size() >= orders / 10, () -> statusText(name)));
-    // The worker running the copy goes away mid-collection; a new one takes the tasks over. It
-    // leaves before the new one starts: a worker's start-up takes long enough for the copy to end.
+    // The worker running the copy goes away mid-collection; a new one takes the tasks over. The
+    // connector is paused first: a paused task polls no more, so its full buffer holds the copy
+    // where it is (a worker's stop, or start-up, took long enough in CI for the copy to end).
+    connect.pauseConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksArePaused(name, 3, "paused mid-copy");
     Set<WorkerHandle> before = new HashSet<>(connect.workers());
     for (WorkerHandle w : before) {
       connect.removeWorker(w);
@@ -481,6 +484,7 @@ class MongoSourceConnectClusterIT {
             + " after "
             + copiedBeforeStop
             + " copies");
+    connect.resumeConnector(name);
     connect
         .assertions()
         .assertConnectorAndExactlyNumTasksAreRunning(name, 3, "running on the new worker");
