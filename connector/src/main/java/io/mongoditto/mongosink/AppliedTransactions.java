@@ -32,6 +32,11 @@ final class AppliedTransactions {
     return txn == null ? Long.MIN_VALUE : txn;
   }
 
+  /** Forgets every document: what others applied since is not known here. */
+  synchronized void clear() {
+    newest.clear();
+  }
+
   synchronized void applied(String key, long txnId) {
     newest.merge(key, txnId, Math::max);
   }

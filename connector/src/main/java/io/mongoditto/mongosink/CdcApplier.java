@@ -198,6 +198,18 @@ final class CdcApplier<R> implements AutoCloseable {
     return new Result<>(written, echoes, dropped.size(), unknown, plans, normalize, failures);
   }
 
+  /**
+   * Forgets what this task knows of documents' histories, when it is given partitions: while a
+   * partition was away, another task applied its events, so what was known of its documents is old,
+   * and an event delivered again (from that task's last committed offset) would look newer than the
+   * last one applied here and revert MongoDB. Their events are then checked against what Ditto
+   * holds, as after a restart.
+   */
+  void forgetHistory() {
+    applied.clear();
+    staleWrites.clear();
+  }
+
   /** Reads, per collection, the MongoDB documents of the batch's Ditto ids. */
   private List<Fold<R>> read(List<DocumentChanges.Group<R>> groups) {
     Map<String, List<DocumentChanges.Group<R>>> byCollection = new LinkedHashMap<>();

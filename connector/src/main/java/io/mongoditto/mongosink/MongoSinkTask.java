@@ -5,6 +5,7 @@ import io.mongoditto.metrics.EffectiveConfig;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -50,6 +51,11 @@ public final class MongoSinkTask extends SinkTask {
   /** The task's metrics (for the embedded runner and tests). */
   public MongoSinkMetrics metrics() {
     return started.metrics();
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    started.partitionsAssigned(partitions);
   }
 
   @Override

@@ -33,6 +33,11 @@ final class StaleSinkWrites {
         };
   }
 
+  /** Forgets every document: another task may have taken its give-backs and edits since. */
+  synchronized void clear() {
+    byDocument.clear();
+  }
+
   /** The sink's write to document {@code key} was given these values back. */
   synchronized void gaveBack(String key, List<ReversePlan.Normalization> giveBacks) {
     for (ReversePlan.Normalization n : giveBacks) {

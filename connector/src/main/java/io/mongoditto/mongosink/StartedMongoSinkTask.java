@@ -130,6 +130,12 @@ final class StartedMongoSinkTask implements AutoCloseable {
     }
   }
 
+  /** The task was given partitions (at its start, or in a rebalance). */
+  void partitionsAssigned(Collection<?> partitions) {
+    LOG.info("{}: given {}: what it knew of documents' histories is forgotten", label, partitions);
+    applier.forgetHistory();
+  }
+
   MongoSinkMetrics metrics() {
     return metrics;
   }
