@@ -28,6 +28,9 @@ public final class ReverseMapper {
 
   private static final Object MISSING = new Object();
 
+  /** In {@link #withoutSinkWrites}: MongoDB's own value goes there. */
+  private static final Object KEEP = new Object();
+
   private final CollectionMapping mapping;
   private final ChangeEventMapper forward;
   private final ReverseIds ids;
@@ -197,38 +200,60 @@ public final class ReverseMapper {
 
   /**
    * {@code target} with each path a Ditto sink write among {@code steps} (oldest first) changed set
-   * back to what Ditto held there before that write, unless a later change of a device set the path
-   * again. The sink's value is MongoDB's state as the sink read it, possibly older than MongoDB's
-   * now (a copy's record landing after a device's edit MongoDB already took): MongoDB is never
-   * planned to it; the write's corrections give MongoDB's value back to Ditto instead.
+   * back, unless a later change of a device set the path again: to the value a device's change
+   * among the steps left there before that write, and otherwise to MongoDB's own ({@code current},
+   * null when MongoDB lacks the document). The sink's value is MongoDB's state as the sink read it,
+   * possibly older than MongoDB's now (a copy's record landing after a device's edit MongoDB
+   * already took): MongoDB is never planned to it; the write's corrections give MongoDB's value
+   * back to Ditto instead. Nor to a value Ditto held before the steps or an earlier sink write
+   * left: that can be an older MongoDB state too (the sink created the document, then wrote
+   * MongoDB's replace of it: MongoDB went back to its first version).
    */
-  public static Map<String, Object> withoutSinkWrites(
-      Map<String, Object> target, List<Step> steps) {
+  public Map<String, Object> withoutSinkWrites(
+      Map<String, Object> target, List<Step> steps, BsonDocument current) {
     Map<List<String>, Object> restored = new LinkedHashMap<>();
+    Set<List<String>> setByDevice = new java.util.HashSet<>();
+    boolean deviceCreated = false;
     for (Step step : steps) {
       if (step.before() == null || step.after() == null) {
-        if (!step.bySink()) {
-          restored.clear(); // a device created or removed the document: its state decides
+        restored.clear(); // created or removed: that change's state decides
+        setByDevice.clear();
+        deviceCreated = !step.bySink() && step.after() != null;
+        if (step.bySink() && step.after() != null) {
+          for (List<String> path : changedPaths(Map.of(), step.after(), List.of())) {
+            if (!fixedOrMetadata(path)) {
+              restored.put(path, KEEP);
+            }
+          }
         }
         continue;
       }
       for (List<String> path : changedPaths(step.before(), step.after(), List.of())) {
-        if (path.get(0).equals(DittoMetadata.FIELD)) {
+        if (fixedOrMetadata(path)) {
           continue;
         }
-        if (step.bySink()) {
-          restored.putIfAbsent(path, at(step.before(), path));
-        } else {
+        if (!step.bySink()) {
           restored.remove(path);
+          setByDevice.add(path);
+        } else if (!restored.containsKey(path)) {
+          restored.put(
+              path, deviceCreated || setByDevice.contains(path) ? at(step.before(), path) : KEEP);
         }
       }
     }
     if (target == null || restored.isEmpty()) {
       return target;
     }
+    Map<String, Object> mine =
+        current == null ? Map.of() : withoutFixed(forward.dittoDocument(current));
     Map<String, Object> out = deepCopy(target);
-    restored.forEach((path, value) -> put(out, path, value));
+    restored.forEach((path, value) -> put(out, path, value == KEEP ? at(mine, path) : value));
     return out;
+  }
+
+  /** Paths Ditto's changes never decide in MongoDB: the ids and the sync's own metadata. */
+  private boolean fixedOrMetadata(List<String> path) {
+    return path.get(0).equals(DittoMetadata.FIELD) || fixedFields.contains(path.get(0));
   }
 
   private ReversePlan update(

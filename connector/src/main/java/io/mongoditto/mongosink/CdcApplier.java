@@ -353,10 +353,8 @@ final class CdcApplier<R> implements AutoCloseable {
       steps.add(
           new ReverseMapper.Step(item.event().before(), item.event().after(), sinkWrote(item)));
     }
-    Map<String, Object> target =
-        ReverseMapper.withoutSinkWrites(
-            sinkWroteLast ? items.get(own - 1).event().after() : current, steps);
-    if (target == null && (fold.original != null || sinkWroteLast)) {
+    Map<String, Object> base = sinkWroteLast ? items.get(own - 1).event().after() : current;
+    if (base == null && (fold.original != null || sinkWroteLast)) {
       // Ditto removed it since. Its removal compares MongoDB with the state it removed, so the
       // events before it (a consumer catching up after a restart) are applied as they come, and
       // so are the corrections of the sink's writes after it.
@@ -364,7 +362,7 @@ final class CdcApplier<R> implements AutoCloseable {
     }
     fold.plans.clear();
     fold.state = fold.original;
-    if (target == null) {
+    if (base == null) {
       fold.plans.add(
           ReversePlan.nothing(
               "Ditto no longer holds the document: an old event is not applied", null, null, null));
@@ -383,6 +381,7 @@ final class CdcApplier<R> implements AutoCloseable {
       }
     }
     try {
+      Map<String, Object> target = fold.mapper.withoutSinkWrites(base, steps, fold.original);
       ReversePlan plan = fold.mapper.planFromHistory(history, target, fold.original);
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);

@@ -32,6 +32,15 @@ class ReverseMapperTest {
     }
   }
 
+  /** The document as JSON: Ditto compares numbers by value, whatever Java type holds them. */
+  private static String json(Object doc) {
+    try {
+      return JSON.writeValueAsString(doc instanceof String text ? ditto(text) : doc);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
   private static ReverseMapper matchIds(SyncRules rules) {
     return new ReverseMapper(CollectionMapping.matchIds("inventory"), rules);
   }
@@ -42,26 +51,61 @@ class ReverseMapperTest {
 
   @Test
   void theSinksWritesAreTakenOutOfATargetUnlessADeviceSetThePathAgain() {
-    Map<String, Object> s0 = ditto("{\"_id\": \"a\", \"at\": 2, \"n\": {\"p\": 1, \"q\": 1}}");
+    Map<String, Object> s0 =
+        ditto("{\"_id\": \"a\", \"at\": 2, \"k\": 1, \"n\": {\"p\": 1, \"q\": 1}}");
     Map<String, Object> s1 =
-        ditto(
-            "{\"_id\": \"a\", \"at\": 1, \"n\": {\"p\": 0, \"q\": 0, \"r\": 0},"
-                + " \"_mongoditto\": {\"write\": \"t\"}}");
+        ditto("{\"_id\": \"a\", \"at\": 2, \"k\": 4, \"n\": {\"p\": 1, \"q\": 1}}");
     Map<String, Object> s2 =
         ditto(
-            "{\"_id\": \"a\", \"at\": 1, \"n\": {\"p\": 0, \"q\": 5, \"r\": 0},"
+            "{\"_id\": \"a\", \"at\": 1, \"k\": 0, \"n\": {\"p\": 0, \"q\": 0, \"r\": 0},"
+                + " \"_mongoditto\": {\"write\": \"t\"}}");
+    Map<String, Object> s3 =
+        ditto(
+            "{\"_id\": \"a\", \"at\": 1, \"k\": 0, \"n\": {\"p\": 0, \"q\": 5, \"r\": 0},"
                 + " \"_mongoditto\": {\"write\": \"t\"}}");
     List<ReverseMapper.Step> steps =
-        List.of(new ReverseMapper.Step(s0, s1, true), new ReverseMapper.Step(s1, s2, false));
+        List.of(
+            new ReverseMapper.Step(s0, s1, false),
+            new ReverseMapper.Step(s1, s2, true),
+            new ReverseMapper.Step(s2, s3, false));
+    BsonDocument mongo = mongo("{\"_id\": \"a\", \"at\": 3, \"k\": 1, \"n\": {\"p\": 7}}");
 
     assertEquals(
-        ditto(
-            "{\"_id\": \"a\", \"at\": 2, \"n\": {\"p\": 1, \"q\": 5},"
+        json(
+            "{\"_id\": \"a\", \"at\": 3, \"k\": 4, \"n\": {\"p\": 7, \"q\": 5},"
                 + " \"_mongoditto\": {\"write\": \"t\"}}"),
-        ReverseMapper.withoutSinkWrites(s2, steps),
-        "the sink's values go back to what Ditto held before them (a key it added goes); the"
-            + " device's later n.q stays");
-    assertEquals(s2, ReverseMapper.withoutSinkWrites(s2, steps.subList(1, 2)));
+        json(matchIds(SyncRules.NONE).withoutSinkWrites(s3, steps, mongo)),
+        "a path the sink wrote goes back to the device's value before it (k), or else to"
+            + " MongoDB's own (at, n.p; a key MongoDB lacks goes), never to an older state that"
+            + " may be MongoDB's; the device's later n.q stays");
+    assertEquals(s3, matchIds(SyncRules.NONE).withoutSinkWrites(s3, steps.subList(2, 3), mongo));
+  }
+
+  @Test
+  void aDocumentTheSinkCreatedKeepsMongoDbsValuesWhereOnlyTheSinkWroteThem() {
+    Map<String, Object> created =
+        ditto("{\"_id\": \"a\", \"v\": 1, \"w\": 1, \"_mongoditto\": {\"write\": \"t1\"}}");
+    Map<String, Object> replaced =
+        ditto("{\"_id\": \"a\", \"v\": 2, \"w\": 2, \"_mongoditto\": {\"write\": \"t2\"}}");
+    Map<String, Object> edited =
+        ditto(
+            "{\"_id\": \"a\", \"v\": 2, \"w\": 9, \"x\": 1,"
+                + " \"_mongoditto\": {\"write\": \"t2\"}}");
+    List<ReverseMapper.Step> steps =
+        List.of(
+            new ReverseMapper.Step(null, created, true),
+            new ReverseMapper.Step(created, replaced, true),
+            new ReverseMapper.Step(replaced, edited, false));
+
+    assertEquals(
+        json(
+            "{\"_id\": \"a\", \"v\": 3, \"w\": 9, \"x\": 1,"
+                + " \"_mongoditto\": {\"write\": \"t2\"}}"),
+        json(
+            matchIds(SyncRules.NONE)
+                .withoutSinkWrites(edited, steps, mongo("{\"_id\": \"a\", \"v\": 3, \"w\": 2}"))),
+        "MongoDB's v (its own newer edit) stays, not the sink's first one; the device's w and x"
+            + " stay");
   }
 
   @Test

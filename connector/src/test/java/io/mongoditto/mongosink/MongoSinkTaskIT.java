@@ -597,6 +597,34 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void theSinksWritesOfADocumentAfterARestartNeverTakeMongoDbBackToAnOlderOfThem(TestInfo info)
+      throws Exception {
+    database = "sinkchain" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> cat = client.getDatabase(database).getCollection(coll);
+    // MongoDB created the document, then replaced it; the sink wrote both into Ditto and a device
+    // added a field. The restarted task reads all three events in one batch (two-way suite, seed
+    // 20261125 in CI: a category went back to the copy's first record in MongoDB).
+    cat.insertOne(new Document("_id", "c8").append("name", "b").append("qty", 2));
+    String created = sinkWritten("t1", Map.of("_id", "c8", "name", "a", "qty", 1));
+    String replaced = sinkWritten("t2", Map.of("_id", "c8", "name", "b", "qty", 2));
+    String located = sinkWritten("t2", Map.of("_id", "c8", "name", "b", "qty", 2, "loc", "X"));
+    insertIntoDitto(coll, located);
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(
+        List.of(
+            upsert(coll, "null", created),
+            upsert(coll, created, replaced),
+            upsert(coll, replaced, located)));
+
+    assertEquals(
+        new Document("_id", "c8").append("name", "b").append("qty", 2).append("loc", "X"),
+        cat.find(eq("_id", "c8")).first(),
+        "the device's field reaches MongoDB; MongoDB keeps its own newer values");
+  }
+
+  @Test
   void aDeviceEditMadeOnTheSinksStaleWriteReachesMongoDbAfterTheGiveBackMissed(TestInfo info)
       throws Exception {
     database = "stalewrite" + Math.abs(info.getDisplayName().hashCode());
