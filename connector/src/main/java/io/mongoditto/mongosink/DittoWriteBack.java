@@ -44,7 +44,7 @@ final class DittoWriteBack {
       // "= :seen" with a null never matches an absent field; IS MISSING does (seen on 5.1.0)
       String condition = " WHERE _id = :id AND " + path + " IS MISSING";
       if (!n.value().seenAbsent()) {
-        condition = " WHERE _id = :id AND " + path + " = :seen";
+        condition = " WHERE _id = :id AND " + holds(path, n.value().seen());
         args.put("seen", n.value().seen());
       }
       List<Statement> statements = new ArrayList<>();
@@ -91,6 +91,32 @@ final class DittoWriteBack {
       }
     }
     return done;
+  }
+
+  /**
+   * The condition that {@code path} holds {@code seen} (the parameter {@code :seen}). DQL's {@code
+   * =} is never true where it compares a null, at any depth ({@code [1, null] = [1, null]} is
+   * unknown, seen on the engine), so such a value would never be given back: a null is tested with
+   * {@code IS NULL}, and a list or map holding one is compared as the engine's JSON text of both
+   * sides ({@code CAST(... AS STRING)}, keys in one order).
+   */
+  static String holds(String path, Object seen) {
+    if (seen == null) {
+      return path + " IS NULL"; // false where the field is missing (seen on the engine)
+    }
+    return holdsNull(seen)
+        ? "CAST(" + path + " AS STRING) = CAST(:seen AS STRING)"
+        : path + " = :seen";
+  }
+
+  private static boolean holdsNull(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return map.values().stream().anyMatch(v -> v == null || holdsNull(v));
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().anyMatch(v -> v == null || holdsNull(v));
+    }
+    return false;
   }
 
   private record Statement(String text, Map<String, Object> args) {}
