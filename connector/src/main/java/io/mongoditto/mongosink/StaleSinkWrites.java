@@ -61,9 +61,7 @@ final class StaleSinkWrites {
         .entrySet()
         .removeIf(
             e -> {
-              Object now = DittoValues.at(before, e.getKey());
-              boolean stale =
-                  DittoValues.same(now == DittoValues.ABSENT ? null : now, e.getValue());
+              boolean stale = DittoValues.same(at(before, e.getKey()), e.getValue());
               if (stale) {
                 out.add(e.getKey());
               }
@@ -73,5 +71,16 @@ final class StaleSinkWrites {
       byDocument.remove(key);
     }
     return out;
+  }
+
+  private static Object at(Map<String, Object> doc, List<String> path) {
+    Object node = doc;
+    for (String key : path) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return null;
+      }
+      node = map.get(key);
+    }
+    return node;
   }
 }
