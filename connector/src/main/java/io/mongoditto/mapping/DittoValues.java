@@ -14,6 +14,21 @@ public final class DittoValues {
 
   private DittoValues() {}
 
+  /** What {@link #at} returns where a document has no value at the path (a null is a value). */
+  public static final Object ABSENT = new Object();
+
+  /** The value at {@code path} of a Ditto document, or {@link #ABSENT}. */
+  public static Object at(Map<String, ?> doc, List<String> path) {
+    Object node = doc;
+    for (String key : path) {
+      if (!(node instanceof Map<?, ?> map) || !map.containsKey(key)) {
+        return ABSENT;
+      }
+      node = map.get(key);
+    }
+    return node;
+  }
+
   public static boolean same(Object a, Object b) {
     if (a == b) {
       return true;

@@ -15,6 +15,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import io.mongoditto.change.CanonicalIds;
 import io.mongoditto.change.DittoMetadata;
+import io.mongoditto.mapping.DittoValues;
 import io.mongoditto.mapping.MappingException;
 import io.mongoditto.mapping.MongoUpdates;
 import io.mongoditto.mapping.ReverseMapper;
@@ -393,13 +394,41 @@ final class CdcApplier<R> implements AutoCloseable {
         List<ReversePlan.Normalization> giveBacks =
             fold.mapper.corrections(item.event().before(), item.event().after(), fold.state);
         staleWrites.gaveBack(key, giveBacks);
-        fold.plans.add(sinkWrite(giveBacks));
+        fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
       }
     } catch (MappingException | IllegalArgumentException bad) {
       fold.group
           .items()
           .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
     }
+  }
+
+  /**
+   * The give-backs of a sink write Ditto can still take. Each is conditional on Ditto holding what
+   * the write left at its path; where a later event of the batch shows another value there, it
+   * cannot apply and is not sent (a document the sink wrote many times in a batch had its paths
+   * given back once per write, one request each: the long fault run's MongoDB sink fell behind).
+   */
+  private static List<ReversePlan.Normalization> stillHeld(
+      List<ReversePlan.Normalization> giveBacks, Map<String, Object> newest) {
+    List<ReversePlan.Normalization> out = new ArrayList<>();
+    for (ReversePlan.Normalization n : giveBacks) {
+      Object now = newest == null ? DittoValues.ABSENT : DittoValues.at(newest, n.path());
+      boolean held =
+          n.seenAbsent()
+              ? now == DittoValues.ABSENT
+              : now != DittoValues.ABSENT && DittoValues.same(now, n.seen());
+      if (n.wholeDocument() || (newest != null && held)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** The document as the newest event of the batch shows Ditto holding it (null: removed). */
+  private static Map<String, Object> newest(Fold<?> fold) {
+    List<? extends DocumentChanges.Item<?>> items = fold.group.items();
+    return items.get(items.size() - 1).event().after();
   }
 
   private static boolean sinkWrote(DocumentChanges.Item<?> item) {
@@ -427,7 +456,7 @@ final class CdcApplier<R> implements AutoCloseable {
           List<ReversePlan.Normalization> giveBacks =
               fold.mapper.corrections(item.event().before(), item.event().after(), fold.state);
           staleWrites.gaveBack(key, giveBacks);
-          fold.plans.add(sinkWrite(giveBacks));
+          fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
         } catch (MappingException | IllegalArgumentException bad) {
           fold.failures.add(new Failure<>(item, describe(fold.group, bad)));
         }

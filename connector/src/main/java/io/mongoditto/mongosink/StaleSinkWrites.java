@@ -61,7 +61,9 @@ final class StaleSinkWrites {
         .entrySet()
         .removeIf(
             e -> {
-              boolean stale = DittoValues.same(at(before, e.getKey()), e.getValue());
+              Object now = DittoValues.at(before, e.getKey());
+              boolean stale =
+                  DittoValues.same(now == DittoValues.ABSENT ? null : now, e.getValue());
               if (stale) {
                 out.add(e.getKey());
               }
@@ -71,16 +73,5 @@ final class StaleSinkWrites {
       byDocument.remove(key);
     }
     return out;
-  }
-
-  private static Object at(Map<String, Object> doc, List<String> path) {
-    Object node = doc;
-    for (String key : path) {
-      if (!(node instanceof Map<?, ?> map)) {
-        return null;
-      }
-      node = map.get(key);
-    }
-    return node;
   }
 }
