@@ -94,10 +94,11 @@ public final class ReverseMapper {
     Map<String, Object> wrote = withoutFixed(after);
     Map<String, Object> old = before == null ? Map.of() : withoutFixed(before);
     List<ReversePlan.Normalization> out = new ArrayList<>();
+    Object token = DittoMetadata.tokenOf(after);
     for (List<String> path : changedPaths(old, wrote, List.of())) {
       ReversePlan.Normalization back = giveBack(path, at(wrote, path), at(mine, path));
       if (back != null) {
-        out.add(back);
+        out.add(token == null ? back : back.whileWrittenBy(token));
       }
     }
     return out;

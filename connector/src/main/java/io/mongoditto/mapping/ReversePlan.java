@@ -47,9 +47,29 @@ public record ReversePlan(
    * nothing there (a field MongoDB's mapping never produces, e.g. an excluded one a device wrote).
    */
   public record Normalization(
-      List<String> path, Object seen, boolean seenAbsent, Object canonical, boolean unset) {
+      List<String> path,
+      Object seen,
+      boolean seenAbsent,
+      Object canonical,
+      boolean unset,
+      Object writtenBy) {
+    public Normalization(
+        List<String> path, Object seen, boolean seenAbsent, Object canonical, boolean unset) {
+      this(path, seen, seenAbsent, canonical, unset, null);
+    }
+
     public Normalization(List<String> path, Object seen, Object canonical) {
       this(path, seen, false, canonical, false);
+    }
+
+    /**
+     * This value given back only while Ditto's document still holds the Ditto sink's write {@code
+     * token} (a sink write's correction): a later sink write carries MongoDB's newer state, and may
+     * leave the same value at the path (a field both writes lack), so the value alone does not tell
+     * that the correction is old.
+     */
+    public Normalization whileWrittenBy(Object token) {
+      return new Normalization(path, seen, seenAbsent, canonical, unset, token);
     }
 
     public static Normalization remove(List<String> path, Object seen) {

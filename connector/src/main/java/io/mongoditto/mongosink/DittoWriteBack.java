@@ -47,6 +47,7 @@ final class DittoWriteBack {
         condition = " WHERE _id = :id AND " + holds(path, n.value().seen());
         args.put("seen", n.value().seen());
       }
+      condition += whileWrittenBy(n.value(), args);
       List<Statement> statements = new ArrayList<>();
       if (n.value().wholeDocument()) {
         String token = DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.WRITE));
@@ -68,6 +69,7 @@ final class DittoWriteBack {
           statements.add(new Statement(target + "UNSET " + path + condition, args));
           condition = " WHERE _id = :id AND " + path + " IS MISSING";
           args = new HashMap<>(Map.of("id", n.dittoId()));
+          condition += whileWrittenBy(n.value(), args);
         }
         args.put("canonical", n.value().canonical());
         statements.add(new Statement(target + "SET " + path + " = :canonical" + condition, args));
@@ -117,6 +119,15 @@ final class DittoWriteBack {
       return list.stream().anyMatch(v -> v == null || holdsNull(v));
     }
     return false;
+  }
+
+  /** The condition on the sink's write token, where the value has one. */
+  private static String whileWrittenBy(ReversePlan.Normalization value, Map<String, Object> args) {
+    if (value.writtenBy() == null) {
+      return "";
+    }
+    args.put("token", value.writtenBy());
+    return " AND " + DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.WRITE)) + " = :token";
   }
 
   private record Statement(String text, Map<String, Object> args) {}
