@@ -70,13 +70,16 @@ final class ReverseFigures {
             Locale.ROOT,
             "%,d CDC upserts of Zava orders and order_items (%,d new documents, %,d updates),"
                 + " %d per put(), against the driver's bulkWrite of the same MongoDB documents"
-                + " (insertOne / replaceOne by _id) into the same starting state; second of two"
-                + " rounds (first: ratio %.2f); %,d documents written, %,d values written back to"
-                + " Ditto",
+                + " (insertOne / replaceOne by _id) into the same starting state; the median of %d"
+                + " rounds after a warm-up (ratios %.2f-%.2f; warm-up %.2f); %,d documents written,"
+                + " %,d values written back to Ditto",
             o.events(),
             o.inserts(),
             o.events() - o.inserts(),
             ReverseApplyBench.PUT_BATCH,
+            ReverseApplyBench.MEASURED_ROUNDS,
+            o.lowestRatio(),
+            o.highestRatio(),
             o.warmUpRatio(),
             o.written(),
             o.normalizations()));

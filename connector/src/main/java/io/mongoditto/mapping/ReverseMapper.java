@@ -72,13 +72,14 @@ public final class ReverseMapper {
   /**
    * For a change the Ditto sink made (MongoDB's state when it was read, which may be older than
    * MongoDB's now, e.g. a copy's record landing after a device edit MongoDB already took): the
-   * paths it changed where MongoDB holds something else now, as values to write into Ditto only
-   * while Ditto still holds what the sink wrote. Nothing when MongoDB holds what the sink wrote
-   * (the usual echo) or holds one outside the filter (the forward direction removes it from Ditto).
-   * Where the sink wrote a document MongoDB lacks (a copy's record landing after a device deleted
-   * the document, and this direction deleted it in MongoDB; or MongoDB deleted it since, and its
-   * delete is on its way), the document is removed from Ditto while it holds that write, whether
-   * the write created it or wrote it again.
+   * paths where MongoDB holds something else now (all of them for a write with a write token, the
+   * paths it changed otherwise), as values to write into Ditto only while Ditto still holds what
+   * the sink wrote, and its token. Nothing when MongoDB holds what the sink wrote (the usual echo)
+   * or holds one outside the filter (the forward direction removes it from Ditto). Where the sink
+   * wrote a document MongoDB lacks (a copy's record landing after a device deleted the document,
+   * and this direction deleted it in MongoDB; or MongoDB deleted it since, and its delete is on its
+   * way), the document is removed from Ditto while it holds that write, whether the write created
+   * it or wrote it again.
    *
    * @param current the MongoDB document now, or null
    */
@@ -95,7 +96,16 @@ public final class ReverseMapper {
     Map<String, Object> old = before == null ? Map.of() : withoutFixed(before);
     List<ReversePlan.Normalization> out = new ArrayList<>();
     Object token = DittoMetadata.tokenOf(after);
-    for (List<String> path : changedPaths(old, wrote, List.of())) {
+    // Given back only while Ditto holds this write's token, so an earlier sink write's give-back
+    // no longer lands once this write is in Ditto: this one carries every path where what it left
+    // differs from MongoDB, not only those it changed (the earlier write's stale count stayed in
+    // Ditto when this write changed another field; two-way suite in CI, seed 20261125).
+    List<List<String>> paths =
+        token == null ? changedPaths(old, wrote, List.of()) : changedPaths(mine, wrote, List.of());
+    for (List<String> path : paths) {
+      if (fixedOrMetadata(path)) {
+        continue;
+      }
       ReversePlan.Normalization back = giveBack(path, at(wrote, path), at(mine, path));
       if (back != null) {
         out.add(token == null ? back : back.whileWrittenBy(token));
@@ -139,7 +149,7 @@ public final class ReverseMapper {
       BsonDocument current,
       Set<List<String>> staleInDitto) {
     if (after == null) {
-      return remove(before, current);
+      return remove(before, current, staleInDitto);
     }
     if (current == null) {
       if (DittoMetadata.namesItself(after)) {
@@ -175,11 +185,16 @@ public final class ReverseMapper {
    *
    * @param history at least one Ditto state of the document; null for "not in Ditto yet" (an
    *     insert's old state), which takes the paths MongoDB lacks as {@link #plan} does
+   * @param staleInDitto paths where a state of the history held the Ditto sink's write of an older
+   *     MongoDB state, as in {@link #plan(Map, Map, BsonDocument, Set)}
    */
   public ReversePlan planFromHistory(
-      List<Map<String, Object>> history, Map<String, Object> after, BsonDocument current) {
+      List<Map<String, Object>> history,
+      Map<String, Object> after,
+      BsonDocument current,
+      Set<List<String>> staleInDitto) {
     if (current == null || after == null || history.size() < 2) {
-      return plan(history.isEmpty() ? null : history.get(0), after, current);
+      return plan(history.isEmpty() ? null : history.get(0), after, current, staleInDitto);
     }
     List<Map<String, Object>> oldStates = new ArrayList<>();
     Map<String, Object> first = null;
@@ -193,7 +208,7 @@ public final class ReverseMapper {
         oldStates.add(withoutFixed(forward.dittoDocument(current)));
       }
     }
-    return update(oldStates, first, after, current, Set.of());
+    return update(oldStates, first, after, current, staleInDitto);
   }
 
   /** One change of a Ditto document: its old and new state, and whether the Ditto sink made it. */
@@ -354,7 +369,13 @@ public final class ReverseMapper {
         ReversePlan.Action.INSERT, out, null, null, null, null, refused, normalizations, null);
   }
 
-  private ReversePlan remove(Map<String, Object> removed, BsonDocument current) {
+  /**
+   * A removal applies where MongoDB still holds the state Ditto removed; at the paths {@code
+   * staleInDitto} that state held the Ditto sink's write of an older MongoDB state, so MongoDB's
+   * value there is not an edit of its own and does not keep the document.
+   */
+  private ReversePlan remove(
+      Map<String, Object> removed, BsonDocument current, Set<List<String>> staleInDitto) {
     if (current == null) {
       return ReversePlan.nothing("MongoDB has no such document", null, null, null);
     }
@@ -364,7 +385,14 @@ public final class ReverseMapper {
           "the MongoDB document does not match the filter", null, null, null);
     }
     Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
-    if (removed != null && !same(mine, normalized(removed, current))) {
+    Map<String, Object> gone = removed == null ? null : normalized(removed, current);
+    if (gone != null && !staleInDitto.isEmpty()) {
+      mine = deepCopy(mine);
+      for (List<String> path : staleInDitto) {
+        put(mine, path, at(gone, path));
+      }
+    }
+    if (gone != null && !same(mine, gone)) {
       return ReversePlan.nothing(
           "MongoDB changed the document since; that edit re-creates it in Ditto",
           List.of("(document)"),

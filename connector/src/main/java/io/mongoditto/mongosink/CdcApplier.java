@@ -23,9 +23,11 @@ import io.mongoditto.mapping.ReversePlan;
 import io.mongoditto.mongo.ConnectorSessions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
@@ -56,7 +58,7 @@ final class CdcApplier<R> implements AutoCloseable {
   private final String connector;
   private final String task;
   private final AppliedTransactions applied = new AppliedTransactions(100_000);
-  private final StaleSinkWrites staleWrites = new StaleSinkWrites(100_000);
+  private final StaleSinkWrites staleWrites;
   private final DittoState dittoState;
   private ClientSession session;
 
@@ -80,6 +82,9 @@ final class CdcApplier<R> implements AutoCloseable {
     BsonDocument state;
     final List<ReversePlan> plans = new ArrayList<>();
     final List<Failure<R>> failures = new ArrayList<>();
+
+    /** Paths where a device's event of the batch changed the Ditto sink's stale write. */
+    final Set<List<String>> stale = new HashSet<>();
 
     Fold(DocumentChanges.Group<R> group, ReverseMapper mapper, BsonDocument original) {
       this.group = group;
@@ -140,6 +145,7 @@ final class CdcApplier<R> implements AutoCloseable {
     this.dittoState = dittoState;
     this.client = client;
     this.database = database;
+    this.staleWrites = new StaleSinkWrites(100_000, new StaleWriteStore(database));
     this.byDittoCollection = Map.copyOf(byDittoCollection);
     this.sessions = sessions;
     this.connector = connector;
@@ -163,6 +169,7 @@ final class CdcApplier<R> implements AutoCloseable {
     }
     List<DocumentChanges.Item<R>> dropped = new ArrayList<>();
     List<DocumentChanges.Group<R>> groups = DocumentChanges.group(known, applied, dropped);
+    staleWrites.load(groups.stream().map(CdcApplier::keyOf).toList());
     List<Fold<R>> folds = read(groups);
     List<Failure<R>> failures = new ArrayList<>();
     List<ReversePlan> plans = new ArrayList<>();
@@ -174,6 +181,9 @@ final class CdcApplier<R> implements AutoCloseable {
     }
     checkAgainstDitto(folds);
     for (Fold<R> fold : folds) {
+      if (fold.failures.isEmpty()) {
+        staleWrites.settle(keyOf(fold.group), newest(fold));
+      }
       failures.addAll(fold.failures);
       plans.addAll(fold.plans);
       for (ReversePlan p : fold.plans) {
@@ -187,10 +197,20 @@ final class CdcApplier<R> implements AutoCloseable {
       }
     }
     int written = 0;
-    for (int from = 0; from < toWrite.size(); from += WRITE_CHUNK) {
-      written +=
-          write(toWrite.subList(from, Math.min(toWrite.size(), from + WRITE_CHUNK)), failures);
+    Map<String, Map<List<String>, Object>> stale = staleWrites.changes();
+    try {
+      if (toWrite.isEmpty() && !stale.isEmpty()) {
+        saveStaleWrites(stale);
+      }
+      for (int from = 0; from < toWrite.size(); from += WRITE_CHUNK) {
+        int to = Math.min(toWrite.size(), from + WRITE_CHUNK);
+        written += write(toWrite.subList(from, to), failures, to == toWrite.size() ? stale : null);
+      }
+    } catch (RuntimeException notWritten) {
+      staleWrites.unsaved();
+      throw notWritten;
     }
+    staleWrites.saved();
     for (Fold<R> fold : folds) {
       applied.applied(
           AppliedTransactions.key(fold.group.collection(), fold.group.idKey()),
@@ -209,6 +229,10 @@ final class CdcApplier<R> implements AutoCloseable {
   void forgetHistory() {
     applied.clear();
     staleWrites.clear();
+  }
+
+  private static String keyOf(DocumentChanges.Group<?> group) {
+    return AppliedTransactions.key(group.collection(), group.idKey());
   }
 
   /** Reads, per collection, the MongoDB documents of the batch's Ditto ids. */
@@ -381,12 +405,12 @@ final class CdcApplier<R> implements AutoCloseable {
         }
       }
     }
+    String key = keyOf(fold.group);
     try {
       Map<String, Object> target = fold.mapper.withoutSinkWrites(base, steps, fold.original);
-      ReversePlan plan = fold.mapper.planFromHistory(history, target, fold.original);
+      ReversePlan plan = fold.mapper.planFromHistory(history, target, fold.original, fold.stale);
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);
-      String key = AppliedTransactions.key(fold.group.collection(), fold.group.idKey());
       for (DocumentChanges.Item<R> item : items) {
         if (!sinkWrote(item)) {
           continue;
@@ -449,8 +473,8 @@ final class CdcApplier<R> implements AutoCloseable {
     if (!fold.failures.isEmpty()) {
       return;
     }
+    String key = keyOf(fold.group);
     for (DocumentChanges.Item<R> item : fold.group.items()) {
-      String key = AppliedTransactions.key(fold.group.collection(), fold.group.idKey());
       if (sinkWrote(item)) {
         try {
           List<ReversePlan.Normalization> giveBacks =
@@ -463,12 +487,10 @@ final class CdcApplier<R> implements AutoCloseable {
         continue;
       }
       try {
+        Set<List<String>> stale = staleWrites.takeStale(key, item.event().before());
+        fold.stale.addAll(stale);
         ReversePlan plan =
-            fold.mapper.plan(
-                item.event().before(),
-                item.event().after(),
-                fold.state,
-                staleWrites.takeStale(key, item.event().before()));
+            fold.mapper.plan(item.event().before(), item.event().after(), fold.state, stale);
         fold.plans.add(plan);
         fold.state = after(fold.state, plan);
       } catch (MappingException | IllegalArgumentException bad) {
@@ -497,8 +519,25 @@ final class CdcApplier<R> implements AutoCloseable {
     };
   }
 
-  /** Writes a chunk of folds in one transaction; returns how many documents were written. */
-  private int write(List<Fold<R>> folds, List<Failure<R>> failures) {
+  /** Writes what {@link StaleSinkWrites} learnt from a batch that writes no document. */
+  private void saveStaleWrites(Map<String, Map<List<String>, Object>> stale) {
+    ClientSession s = session();
+    sessions.register(s, connector, task);
+    s.withTransaction(
+        () -> {
+          staleWrites.save(s, stale);
+          return null;
+        });
+  }
+
+  /**
+   * Writes a chunk of folds in one transaction, with what {@link StaleSinkWrites} learnt from the
+   * batch when {@code stale} is not null; returns how many documents were written.
+   */
+  private int write(
+      List<Fold<R>> folds,
+      List<Failure<R>> failures,
+      Map<String, Map<List<String>, Object>> stale) {
     List<Fold<R>> pending = new ArrayList<>(folds);
     while (!pending.isEmpty()) {
       Map<String, List<WriteModel<BsonDocument>>> ops = new LinkedHashMap<>();
@@ -524,6 +563,9 @@ final class CdcApplier<R> implements AutoCloseable {
                   throw new RefusedWrite(e.getKey(), refused);
                 }
               }
+              if (stale != null) {
+                staleWrites.save(s, stale);
+              }
               return null;
             });
         return pending.size();
@@ -546,6 +588,9 @@ final class CdcApplier<R> implements AutoCloseable {
         }
         pending.remove(bad);
       }
+    }
+    if (stale != null) {
+      saveStaleWrites(stale);
     }
     return 0;
   }

@@ -174,6 +174,7 @@ final class MongoSinkCheck {
     List<String> collections = new ArrayList<>();
     config.writtenCollections().stream().map(CollectionConfig::name).forEach(collections::add);
     collections.add(ConnectorSessions.COLLECTION);
+    collections.add(StaleWriteStore.COLLECTION);
     List<String> missing = new ArrayList<>();
     for (String collection : collections) {
       for (String action : WRITE_ACTIONS) {

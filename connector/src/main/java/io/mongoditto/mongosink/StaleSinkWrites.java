@@ -1,7 +1,9 @@
 package io.mongoditto.mongosink;
 
+import com.mongodb.client.ClientSession;
 import io.mongoditto.mapping.DittoValues;
 import io.mongoditto.mapping.ReversePlan;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,18 +19,28 @@ import java.util.Set;
  * was made on the stale value, so MongoDB holding something else there is not a MongoDB edit on its
  * way to Ditto (the rule that keeps MongoDB's value in a conflict): MongoDB's value came from Ditto
  * before the stale write, and the device's later edit is applied. Without this the two sides stayed
- * apart for good (the two-way fault suite, seed 3: a category's price).
+ * apart for good (the two-way fault suite, seed 3: a category's price). Kept in a {@link
+ * StaleWriteStore} too, written with the batch that learnt it, so a restart or a rebalance between
+ * the sink's write and the device's edit loses nothing (seeds 1 and 3 of the same suite: a task
+ * restarted in between took the device's edit for a conflict, or kept a deleted order).
  */
 final class StaleSinkWrites {
 
   private final Map<String, Map<List<String>, Object>> byDocument;
+  private final StaleWriteStore store;
+  private final Set<String> changed = new HashSet<>();
 
-  StaleSinkWrites(int capacity) {
+  /**
+   * @param store where what is known outlives the task (null: in memory only, for tests)
+   */
+  StaleSinkWrites(int capacity, StaleWriteStore store) {
+    this.store = store;
     this.byDocument =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, Map<List<String>, Object>> e) {
-            return size() > capacity;
+            // A document with changes not saved yet stays: dropping it would lose them.
+            return size() > capacity && !changed.contains(e.getKey());
           }
         };
   }
@@ -36,6 +48,19 @@ final class StaleSinkWrites {
   /** Forgets every document: another task may have taken its give-backs and edits since. */
   synchronized void clear() {
     byDocument.clear();
+    changed.clear();
+  }
+
+  /** Reads what the store knows of the documents {@code keys} this task does not hold yet. */
+  synchronized void load(Collection<String> keys) {
+    if (store == null) {
+      return;
+    }
+    List<String> missing = keys.stream().filter(k -> !byDocument.containsKey(k)).toList();
+    Map<String, Map<List<String>, Object>> found = store.load(missing);
+    for (String key : missing) {
+      byDocument.put(key, found.getOrDefault(key, new HashMap<>()));
+    }
   }
 
   /** The sink's write to document {@code key} was given these values back. */
@@ -43,6 +68,7 @@ final class StaleSinkWrites {
     for (ReversePlan.Normalization n : giveBacks) {
       if (!n.wholeDocument() && !n.seenAbsent()) {
         byDocument.computeIfAbsent(key, k -> new HashMap<>()).put(n.path(), n.seen());
+        changed.add(key);
       }
     }
   }
@@ -57,21 +83,64 @@ final class StaleSinkWrites {
     if (paths == null || before == null) {
       return out;
     }
-    paths
-        .entrySet()
-        .removeIf(
-            e -> {
-              Object now = DittoValues.at(before, e.getKey());
-              boolean stale =
-                  DittoValues.same(now == DittoValues.ABSENT ? null : now, e.getValue());
-              if (stale) {
-                out.add(e.getKey());
-              }
-              return stale;
-            });
-    if (paths.isEmpty()) {
-      byDocument.remove(key);
+    paths.entrySet().removeIf(e -> holds(before, e.getKey(), e.getValue()) && out.add(e.getKey()));
+    if (!out.isEmpty()) {
+      changed.add(key);
     }
     return out;
+  }
+
+  /**
+   * Forgets the paths where {@code newest} (the document as the batch's newest event shows Ditto
+   * holding it, null: removed) no longer holds the sink's stale value: Ditto took MongoDB's value
+   * back, or another write replaced it, so no later change is made on it.
+   */
+  synchronized void settle(String key, Map<String, Object> newest) {
+    Map<List<String>, Object> paths = byDocument.get(key);
+    if (paths != null
+        && paths
+            .entrySet()
+            .removeIf(e -> newest == null || !holds(newest, e.getKey(), e.getValue()))) {
+      changed.add(key);
+    }
+  }
+
+  /** What changed since the last {@link #saved}, per document (empty: nothing left). */
+  synchronized Map<String, Map<List<String>, Object>> changes() {
+    Map<String, Map<List<String>, Object>> out = new HashMap<>();
+    for (String key : changed) {
+      out.put(key, new HashMap<>(byDocument.getOrDefault(key, Map.of())));
+    }
+    return out;
+  }
+
+  /** The changes were written with the batch. */
+  synchronized void saved() {
+    changed.clear();
+  }
+
+  /**
+   * The batch's writes failed: what it changed is forgotten, so its second delivery reads again
+   * what the store holds (a stale path taken by an event that was not applied would be lost).
+   */
+  synchronized void unsaved() {
+    if (store != null) {
+      changed.forEach(byDocument::remove);
+    }
+    changed.clear();
+  }
+
+  /**
+   * Writes {@code changes} (from {@link #changes}) to the store in {@code session}'s transaction.
+   */
+  void save(ClientSession session, Map<String, Map<List<String>, Object>> changes) {
+    if (store != null) {
+      store.save(session, changes);
+    }
+  }
+
+  private static boolean holds(Map<String, Object> doc, List<String> path, Object value) {
+    Object now = DittoValues.at(doc, path);
+    return DittoValues.same(now == DittoValues.ABSENT ? null : now, value);
   }
 }

@@ -540,6 +540,34 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void aValueAnEarlierSinkWriteLeftStaleIsGivenBackWithTheSinksNextWriteOfAnotherField(
+      TestInfo info) throws Exception {
+    database = "nextwrite" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // MongoDB took a device's count 593; a copy's record wrote the older 650 over it in Ditto
+    // (t1), and MongoDB's next edit (color) was written by the sink (t2) before the give-back of
+    // 593, conditional on t1, was tried: it finds t2 and does nothing (two-way suite in CI: the
+    // device then edited the stale 650 and the sides stayed apart).
+    inv.insertOne(new Document("_id", "g1").append("count", 593).append("color", "red"));
+    String device = sinkWritten("t0", Map.of("_id", "g1", "count", 593, "color", "white"));
+    String stale = sinkWritten("t1", Map.of("_id", "g1", "count", 650, "color", "white"));
+    String colored = sinkWritten("t2", Map.of("_id", "g1", "count", 650, "color", "red"));
+    insertIntoDitto(coll, colored);
+    startTask(props(mongo.connectionString()), true);
+
+    task.put(List.of(upsert(coll, device, stale)));
+    assertEquals(650, dittoClient.selectById("`" + coll + "`").get("g1").get("count"));
+    task.put(List.of(upsert(coll, stale, colored)));
+
+    assertEquals(
+        593,
+        dittoClient.selectById("`" + coll + "`").get("g1").get("count"),
+        "the sink's latest write carries the give-back of every value MongoDB holds otherwise");
+    assertEquals(593, inv.find(eq("_id", "g1")).first().get("count"));
+  }
+
+  @Test
   void aDevicesEditOnACopysRecordAfterARestartReachesMongoDb(TestInfo info) throws Exception {
     database = "editoncopy" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";
@@ -752,6 +780,61 @@ class MongoSinkTaskIT {
         "the device's later edit reaches MongoDB: MongoDB's 1 came from Ditto, it is no MongoDB"
             + " edit on its way there");
     assertEquals(19, dittoClient.selectById("`" + coll + "`").get("c6").get("price"));
+  }
+
+  @Test
+  void aDeviceEditOnTheSinksStaleWriteReachesMongoDbWhenTheTaskRestartedInBetween(TestInfo info)
+      throws Exception {
+    database = "stalerestart" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "c7").append("price", 1).append("qty", 4));
+    String one = sinkWritten("t1", Map.of("_id", "c7", "price", 1, "qty", 4));
+    String copied = sinkWritten("t2", Map.of("_id", "c7", "price", 7, "qty", 4));
+    String edited = sinkWritten("t2", Map.of("_id", "c7", "price", 19, "qty", 4));
+    insertIntoDitto(coll, edited);
+    Map<String, String> props = props(mongo.connectionString());
+    startTask(props, true);
+    // a copy's record read before a device's edit MongoDB took (price 1) lands in Ditto: stale 7;
+    // Ditto already holds the device's next edit, so the give-back of 1 does nothing
+    task.put(List.of(upsert(coll, one, copied)));
+    task.stop();
+    startTask(props, true); // a restart or a rebalance: the task's memory is gone
+
+    task.put(List.of(upsert(coll, copied, edited))); // the device edited the stale 7
+
+    assertEquals(
+        19,
+        inv.find(eq("_id", "c7")).first().get("price"),
+        "MongoDB's 1 came from Ditto before the stale write: the device's edit of it is applied");
+    assertEquals(19, dittoClient.selectById("`" + coll + "`").get("c7").get("price"));
+    assertEquals(
+        0,
+        client.getDatabase(database).getCollection(StaleWriteStore.COLLECTION).countDocuments(),
+        "the stale value is forgotten once a change decided it");
+  }
+
+  @Test
+  void aDeviceRemovalOfADocumentHoldingTheSinksStaleWriteReachesMongoDbAfterARestart(TestInfo info)
+      throws Exception {
+    database = "staleremove" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "c8").append("city", "Oslo"));
+    String oslo = sinkWritten("t1", Map.of("_id", "c8", "city", "Oslo"));
+    String copied = sinkWritten("t2", Map.of("_id", "c8", "city", "Bergen"));
+    Map<String, String> props = props(mongo.connectionString());
+    startTask(props, true);
+    task.put(List.of(upsert(coll, oslo, copied))); // a copy's stale record: Bergen; MongoDB: Oslo
+    task.stop();
+    startTask(props, true);
+
+    task.put(List.of(remove(coll, copied))); // a device deleted the document holding it
+
+    assertEquals(
+        0,
+        inv.countDocuments(eq("_id", "c8")),
+        "MongoDB's Oslo is no edit of its own: the device's delete applies");
   }
 
   private SinkRecord remove(String collection, String value) {
