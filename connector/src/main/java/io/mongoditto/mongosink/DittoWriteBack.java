@@ -102,7 +102,7 @@ final class DittoWriteBack {
    * {@code IS NULL}, and a list or map holding one is compared as the engine's JSON text of both
    * sides ({@code CAST(... AS STRING)}, keys in one order).
    */
-  static String holds(String path, Object seen) {
+  private static String holds(String path, Object seen) {
     if (seen == null) {
       return path + " IS NULL"; // false where the field is missing (seen on the engine)
     }

@@ -1,0 +1,46 @@
+package io.mongoditto.mongosink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mongoditto.mapping.ReversePlan;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class StaleSinkWritesTest {
+
+  private static final List<String> COUNT = List.of("count");
+  private static final String KEY = AppliedTransactions.key("inventory", "i1");
+
+  private final StaleSinkWrites stale = new StaleSinkWrites(10, null);
+
+  @Test
+  void aDevicesEditOfTheStaleValueTakesItOnce() {
+    stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
+
+    assertEquals(Set.of(COUNT), stale.takeStale(KEY, Map.of("count", 650)));
+    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 650)), "taken, so forgotten");
+    assertEquals(Map.of(KEY, Map.of()), stale.changes(), "the store is told it is gone");
+  }
+
+  @Test
+  void aValueDittoNoLongerHoldsIsForgottenAndAnEditOfAnotherValueIsNoEditOfTheStaleOne() {
+    stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
+    stale.settle(KEY, Map.of("count", 650));
+    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 12)));
+
+    stale.settle(KEY, Map.of("count", 593)); // the give-back landed
+    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 650)));
+  }
+
+  @Test
+  void whatWasSavedIsNoChangeAnyMore() {
+    stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
+    assertEquals(Map.of(KEY, Map.of(COUNT, 650)), stale.changes());
+    stale.saved();
+    assertEquals(Map.of(), stale.changes());
+    stale.settle(KEY, null); // Ditto removed the document
+    assertEquals(Map.of(KEY, Map.of()), stale.changes());
+  }
+}
