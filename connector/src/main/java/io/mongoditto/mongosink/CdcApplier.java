@@ -429,20 +429,25 @@ final class CdcApplier<R> implements AutoCloseable {
 
   /**
    * The give-backs of a sink write Ditto can still take. Each is conditional on Ditto holding what
-   * the write left at its path; where a later event of the batch shows another value there, it
-   * cannot apply and is not sent (a document the sink wrote many times in a batch had its paths
-   * given back once per write, one request each: the long fault run's MongoDB sink fell behind).
+   * the write left at its path, and on its token; where a later event of the batch shows another
+   * value there, or a later sink write's token, it cannot apply and is not sent (a document the
+   * sink wrote many times in a batch had its paths given back once per write, one request each: the
+   * long fault run's MongoDB sink fell behind).
    */
   private static List<ReversePlan.Normalization> stillHeld(
       List<ReversePlan.Normalization> giveBacks, Map<String, Object> newest) {
     List<ReversePlan.Normalization> out = new ArrayList<>();
+    Object newestToken = newest == null ? null : DittoMetadata.tokenOf(newest);
     for (ReversePlan.Normalization n : giveBacks) {
       Object now = newest == null ? DittoValues.ABSENT : DittoValues.at(newest, n.path());
       boolean held =
           n.seenAbsent()
               ? now == DittoValues.ABSENT
               : now != DittoValues.ABSENT && DittoValues.same(now, n.seen());
-      if (n.wholeDocument() || (newest != null && held)) {
+      // conditional on a token a later sink write of the batch replaced: that write's own
+      // corrections carry the path
+      boolean replaced = n.writtenBy() != null && !n.writtenBy().equals(newestToken);
+      if (n.wholeDocument() || (newest != null && held && !replaced)) {
         out.add(n);
       }
     }
