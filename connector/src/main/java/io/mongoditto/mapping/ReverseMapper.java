@@ -72,19 +72,31 @@ public final class ReverseMapper {
   /**
    * For a change the Ditto sink made (MongoDB's state when it was read, which may be older than
    * MongoDB's now, e.g. a copy's record landing after a device edit MongoDB already took): the
-   * paths where MongoDB holds something else now (all of them for a write with a write token, the
-   * paths it changed otherwise), as values to write into Ditto only while Ditto still holds what
-   * the sink wrote, and its token. Nothing when MongoDB holds what the sink wrote (the usual echo)
-   * or holds one outside the filter (the forward direction removes it from Ditto). Where the sink
-   * wrote a document MongoDB lacks (a copy's record landing after a device deleted the document,
-   * and this direction deleted it in MongoDB; or MongoDB deleted it since, and its delete is on its
-   * way), the document is removed from Ditto while it holds that write, whether the write created
-   * it or wrote it again.
+   * paths it changed where MongoDB holds something else now, as values to write into Ditto only
+   * while Ditto still holds what the sink wrote, and its token. Nothing when MongoDB holds what the
+   * sink wrote (the usual echo) or holds one outside the filter (the forward direction removes it
+   * from Ditto). Where the sink wrote a document MongoDB lacks (a copy's record landing after a
+   * device deleted the document, and this direction deleted it in MongoDB; or MongoDB deleted it
+   * since, and its delete is on its way), the document is removed from Ditto while it holds that
+   * write, whether the write created it or wrote it again.
    *
    * @param current the MongoDB document now, or null
    */
   public List<ReversePlan.Normalization> corrections(
       Map<String, Object> before, Map<String, Object> after, BsonDocument current) {
+    return corrections(before, after, current, Set.of());
+  }
+
+  /**
+   * As {@link #corrections(Map, Map, BsonDocument)}, also for the paths {@code alsoStale}, where an
+   * earlier sink write left a stale value whose give-back, conditional on that write's token, can
+   * no longer land.
+   */
+  public List<ReversePlan.Normalization> corrections(
+      Map<String, Object> before,
+      Map<String, Object> after,
+      BsonDocument current,
+      Set<List<String>> alsoStale) {
     if (after != null && current == null) {
       return List.of(ReversePlan.Normalization.removeDocument(DittoMetadata.tokenOf(after)));
     }
@@ -97,11 +109,15 @@ public final class ReverseMapper {
     List<ReversePlan.Normalization> out = new ArrayList<>();
     Object token = DittoMetadata.tokenOf(after);
     // Given back only while Ditto holds this write's token, so an earlier sink write's give-back
-    // no longer lands once this write is in Ditto: this one carries every path where what it left
-    // differs from MongoDB, not only those it changed (the earlier write's stale count stayed in
-    // Ditto when this write changed another field; two-way suite in CI, seed 20261125).
-    List<List<String>> paths =
-        token == null ? changedPaths(old, wrote, List.of()) : changedPaths(mine, wrote, List.of());
+    // no longer lands once this write is in Ditto: this one carries the earlier writes' stale
+    // paths too (an earlier write's stale count stayed in Ditto when this write changed another
+    // field; two-way suite in CI, seed 20261125).
+    List<List<String>> paths = changedPaths(old, wrote, List.of());
+    for (List<String> path : alsoStale) {
+      if (!paths.contains(path)) {
+        paths.add(path);
+      }
+    }
     for (List<String> path : paths) {
       if (fixedOrMetadata(path)) {
         continue;

@@ -416,7 +416,8 @@ final class CdcApplier<R> implements AutoCloseable {
           continue;
         }
         List<ReversePlan.Normalization> giveBacks =
-            fold.mapper.corrections(item.event().before(), item.event().after(), fold.state);
+            fold.mapper.corrections(
+                item.event().before(), item.event().after(), fold.state, staleWrites.paths(key));
         staleWrites.gaveBack(key, giveBacks);
         fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
       }
@@ -483,7 +484,8 @@ final class CdcApplier<R> implements AutoCloseable {
       if (sinkWrote(item)) {
         try {
           List<ReversePlan.Normalization> giveBacks =
-              fold.mapper.corrections(item.event().before(), item.event().after(), fold.state);
+              fold.mapper.corrections(
+                  item.event().before(), item.event().after(), fold.state, staleWrites.paths(key));
           staleWrites.gaveBack(key, giveBacks);
           fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
         } catch (MappingException | IllegalArgumentException bad) {

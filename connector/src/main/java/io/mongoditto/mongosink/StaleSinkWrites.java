@@ -73,6 +73,12 @@ final class StaleSinkWrites {
     }
   }
 
+  /** The paths where document {@code key} holds a stale value the sink wrote, as far as known. */
+  synchronized Set<List<String>> paths(String key) {
+    Map<List<String>, Object> paths = byDocument.get(key);
+    return paths == null ? Set.of() : Set.copyOf(paths.keySet());
+  }
+
   /**
    * The paths where {@code before} (a device event's old state) holds the sink's stale value; they
    * are forgotten (the event decides them).
