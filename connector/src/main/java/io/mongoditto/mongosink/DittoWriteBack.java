@@ -1,5 +1,6 @@
 package io.mongoditto.mongosink;
 
+import io.mongoditto.change.CanonicalIds;
 import io.mongoditto.change.DittoMetadata;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
@@ -7,8 +8,13 @@ import io.mongoditto.ditto.DqlNames;
 import io.mongoditto.mapping.ReversePlan;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +25,102 @@ import org.slf4j.LoggerFactory;
  * overwritten. Without this the two sides would differ in that field for good; with it the
  * write-back comes back on CDC and finds MongoDB already holding its value.
  */
-final class DittoWriteBack {
+final class DittoWriteBack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DittoWriteBack.class);
 
+  /**
+   * Documents written back at once. One request per value: after a re-copy most of a batch's events
+   * can need one, and one at a time the MongoDB sink fell behind (the long two-way run).
+   */
+  static final int CONCURRENCY = 4;
+
   private final DittoHttpClient client;
+  private final ExecutorService pool;
 
   DittoWriteBack(DittoHttpClient client) {
     this.client = client;
+    this.pool =
+        Executors.newFixedThreadPool(
+            CONCURRENCY,
+            r -> {
+              Thread t = new Thread(r, "mongo-sink-write-back");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * What {@link #writeAll} did.
+   *
+   * @param written values written
+   * @param owed values not written because Ditto stayed unavailable, in their order
+   * @param unavailable why, or null when every value was written
+   */
+  record Outcome(int written, List<CdcApplier.Normalize> owed, DittoException unavailable) {}
+
+  /**
+   * Writes {@code values}: each document's in their order, documents {@value #CONCURRENCY} at a
+   * time.
+   */
+  Outcome writeAll(List<CdcApplier.Normalize> values) {
+    Map<List<Object>, List<CdcApplier.Normalize>> byDocument = new LinkedHashMap<>();
+    for (CdcApplier.Normalize n : values) {
+      byDocument
+          .computeIfAbsent(
+              List.of(n.dittoCollection(), CanonicalIds.text(n.dittoId())), k -> new ArrayList<>())
+          .add(n);
+    }
+    if (byDocument.size() <= 1) {
+      return inOrder(values);
+    }
+    List<Future<Outcome>> running = new ArrayList<>();
+    for (List<CdcApplier.Normalize> document : byDocument.values()) {
+      running.add(pool.submit(() -> inOrder(document)));
+    }
+    int written = 0;
+    List<CdcApplier.Normalize> owed = new ArrayList<>();
+    RuntimeException failed = null;
+    DittoException unavailable = null;
+    for (Future<Outcome> f : running) {
+      try {
+        Outcome o = f.get();
+        written += o.written();
+        owed.addAll(o.owed());
+        unavailable = unavailable == null ? o.unavailable() : unavailable;
+      } catch (InterruptedException stop) {
+        Thread.currentThread().interrupt();
+        running.forEach(r -> r.cancel(true));
+        return new Outcome(
+            written,
+            values,
+            new DittoException.RetriesExhausted(
+                "interrupted while writing values back to Ditto", 0, 0, stop));
+      } catch (ExecutionException e) {
+        failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    return new Outcome(written, owed, unavailable);
+  }
+
+  private Outcome inOrder(List<CdcApplier.Normalize> values) {
+    int done = 0;
+    for (int i = 0; i < values.size(); i++) {
+      try {
+        done += write(List.of(values.get(i)));
+      } catch (DittoException.RetriesExhausted unavailable) {
+        return new Outcome(done, List.copyOf(values.subList(i, values.size())), unavailable);
+      }
+    }
+    return new Outcome(done, List.of(), null);
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
   }
 
   /**
@@ -79,8 +173,8 @@ final class DittoWriteBack {
           client.execute(statement.text(), statement.args());
         }
         done++;
-      } catch (DittoException.RetriesExhausted unavailable) {
-        throw unavailable;
+      } catch (DittoException.RetriesExhausted | DittoException.AuthFailure stop) {
+        throw stop;
       } catch (DittoException refused) {
         // The value stays as the device wrote it; MongoDB holds its canonical form.
         LOG.warn(

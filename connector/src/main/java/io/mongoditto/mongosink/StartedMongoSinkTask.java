@@ -209,9 +209,15 @@ final class StartedMongoSinkTask implements AutoCloseable {
    * Writes what Ditto is owed, oldest first; Ditto unavailable leaves the rest for the next put.
    */
   private void writeOwed() {
-    while (!owedToDitto.isEmpty()) {
-      metrics.normalizations.add(writeBack.write(List.of(owedToDitto.get(0))));
-      owedToDitto.remove(0);
+    if (owedToDitto.isEmpty()) {
+      return;
+    }
+    DittoWriteBack.Outcome outcome = writeBack.writeAll(List.copyOf(owedToDitto));
+    metrics.normalizations.add(outcome.written());
+    owedToDitto.clear();
+    owedToDitto.addAll(outcome.owed());
+    if (outcome.unavailable() != null) {
+      throw outcome.unavailable();
     }
   }
 
@@ -308,6 +314,7 @@ final class StartedMongoSinkTask implements AutoCloseable {
   public void close() {
     LOG.info("{}: Ditto -> MongoDB task stopped: {}", label, metrics.totals());
     applier.close();
+    writeBack.close();
     ditto.close();
     mongo.close();
     metrics.close();

@@ -504,6 +504,43 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void theGiveBacksOfManyDocumentsAreAllWrittenAndThoseDittoRefusedStayOwed(TestInfo info)
+      throws Exception {
+    database = "owedmany" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    List<SinkRecord> batch = new java.util.ArrayList<>();
+    int documents = 3 * DittoWriteBack.CONCURRENCY;
+    for (int i = 0; i < documents; i++) {
+      String id = "m" + i;
+      inv.insertOne(new Document("_id", id).append("qty", 20 + i).append("note", "n" + i));
+      String mongo = sinkWritten("t1", Map.of("_id", id, "qty", 20 + i, "note", "n" + i));
+      String copied = sinkWritten("t2", Map.of("_id", id, "qty", 5, "note", "old"));
+      insertIntoDitto(coll, copied);
+      batch.add(upsert(coll, mongo, copied));
+    }
+    try (UpdateRefusingDitto proxy = new UpdateRefusingDitto(ditto.endpoint())) {
+      Map<String, String> props = props(mongo.connectionString());
+      props.put("ditto.endpoint", proxy.endpoint());
+      props.put("ditto.allow.insecure.http", "true");
+      props.put("ditto.retry.max.duration.ms", "300");
+      startTask(props, true);
+
+      proxy.refuse = true;
+      assertThrows(RetriableException.class, () -> task.put(batch));
+      proxy.refuse = false;
+      task.put(batch);
+
+      Map<Object, Map<String, Object>> inDitto = dittoClient.selectById("`" + coll + "`");
+      for (int i = 0; i < documents; i++) {
+        assertEquals(20 + i, inDitto.get("m" + i).get("qty"), "m" + i);
+        assertEquals("n" + i, inDitto.get("m" + i).get("note"), "m" + i);
+      }
+      assertEquals(2L * documents, task.metrics().normalizations.count());
+    }
+  }
+
+  @Test
   void aGiveBackWrittenLateLosesToTheSinksNewerWriteOfTheDocument(TestInfo info) throws Exception {
     database = "latefill" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";
