@@ -247,8 +247,8 @@ class TwoWayFaultSuiteIT {
       schedule.add(() -> rebalanceMongoSink(cdc, mongoSink));
       if (KnownBugs.enabled()) {
         // the re-copy that follows lands copies' records in Ditto around devices' edits (bugs 7
-        // and 9, docs/reliability.md "Both directions"): bug 9 is open where the MongoDB sink's
-        // task restarts between a copy's stale record and a device's edit on top of it (seed 3)
+        // and 9, docs/reliability.md "Both directions"): bug 9 is open in one more timing (seed 1,
+        // a device category's qty at the copy's older value on both sides)
         schedule.add(() -> expireResumePoint(workload));
       }
       AtomicInteger round = new AtomicInteger(1);
