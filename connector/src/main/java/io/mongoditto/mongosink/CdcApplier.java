@@ -494,7 +494,8 @@ final class CdcApplier<R> implements AutoCloseable {
         continue;
       }
       try {
-        Set<List<String>> stale = staleWrites.takeStale(key, item.event().before());
+        Set<List<String>> stale =
+            staleWrites.takeStale(key, item.event().before(), item.event().after());
         fold.stale.addAll(stale);
         ReversePlan plan =
             fold.mapper.plan(item.event().before(), item.event().after(), fold.state, stale);

@@ -80,16 +80,26 @@ final class StaleSinkWrites {
   }
 
   /**
-   * The paths where {@code before} (a device event's old state) holds the sink's stale value; they
-   * are forgotten (the event decides them).
+   * The paths where {@code before} (a device event's old state) holds the sink's stale value and
+   * {@code after} (its new state, null: removed) does not: the device changed that value, and the
+   * change is applied; they are forgotten. A path the event left at the stale value stays known
+   * (taken, a replan with the event's history wrote the stale value into MongoDB: the two-way
+   * suite, seed 1, a category's qty).
    */
-  synchronized Set<List<String>> takeStale(String key, Map<String, Object> before) {
+  synchronized Set<List<String>> takeStale(
+      String key, Map<String, Object> before, Map<String, Object> after) {
     Map<List<String>, Object> paths = byDocument.get(key);
     Set<List<String>> out = new HashSet<>();
     if (paths == null || before == null) {
       return out;
     }
-    paths.entrySet().removeIf(e -> holds(before, e.getKey(), e.getValue()) && out.add(e.getKey()));
+    paths
+        .entrySet()
+        .removeIf(
+            e ->
+                holds(before, e.getKey(), e.getValue())
+                    && (after == null || !holds(after, e.getKey(), e.getValue()))
+                    && out.add(e.getKey()));
     if (!out.isEmpty()) {
       changed.add(key);
     }

@@ -19,8 +19,11 @@ class StaleSinkWritesTest {
   void aDevicesEditOfTheStaleValueTakesItOnce() {
     stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
 
-    assertEquals(Set.of(COUNT), stale.takeStale(KEY, Map.of("count", 650)));
-    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 650)), "taken, so forgotten");
+    assertEquals(Set.of(COUNT), stale.takeStale(KEY, Map.of("count", 650), Map.of("count", 1)));
+    assertEquals(
+        Set.of(),
+        stale.takeStale(KEY, Map.of("count", 650), Map.of("count", 1)),
+        "taken, so forgotten");
     assertEquals(Map.of(KEY, Map.of()), stale.changes(), "the store is told it is gone");
   }
 
@@ -28,10 +31,19 @@ class StaleSinkWritesTest {
   void aValueDittoNoLongerHoldsIsForgottenAndAnEditOfAnotherValueIsNoEditOfTheStaleOne() {
     stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
     stale.settle(KEY, Map.of("count", 650));
-    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 12)));
+    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 12), Map.of("count", 1)));
 
     stale.settle(KEY, Map.of("count", 593)); // the give-back landed
-    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 650)));
+    assertEquals(Set.of(), stale.takeStale(KEY, Map.of("count", 650), Map.of("count", 1)));
+  }
+
+  @Test
+  void anEditLeavingTheStaleValueAloneTakesNothing() {
+    stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
+
+    assertEquals(
+        Set.of(), stale.takeStale(KEY, Map.of("count", 650), Map.of("count", 650, "at", "y")));
+    assertEquals(Set.of(COUNT), stale.takeStale(KEY, Map.of("count", 650), null), "a removal");
   }
 
   @Test
