@@ -247,8 +247,8 @@ class TwoWayFaultSuiteIT {
       schedule.add(() -> rebalanceMongoSink(cdc, mongoSink));
       if (KnownBugs.enabled()) {
         // the re-copy that follows lands copies' records in Ditto around devices' edits (bugs 7
-        // and 9, docs/reliability.md "Both directions"): bug 9 is open in one more timing (seed 1,
-        // a device category's qty at the copy's older value on both sides)
+        // and 9, docs/reliability.md "Both directions"): on by default once more seeds pass with
+        // it after bug 9's last fixes
         schedule.add(() -> expireResumePoint(workload));
       }
       AtomicInteger round = new AtomicInteger(1);
