@@ -82,9 +82,9 @@ final class StaleSinkWrites {
   /**
    * The paths where {@code before} (a device event's old state) holds the sink's stale value and
    * {@code after} (its new state, null: removed) does not: the device changed that value, and the
-   * change is applied; they are forgotten. A path the event left at the stale value stays known
-   * (taken, a replan with the event's history wrote the stale value into MongoDB: the two-way
-   * suite, seed 1, a category's qty).
+   * change is applied; they are forgotten. A path the event left at the stale value stays known:
+   * taken too, it made a replan of the event's history write the stale value into MongoDB (the
+   * two-way suite, seed 1, a category's qty).
    */
   synchronized Set<List<String>> takeStale(
       String key, Map<String, Object> before, Map<String, Object> after) {
