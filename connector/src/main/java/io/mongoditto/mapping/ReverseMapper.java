@@ -26,7 +26,7 @@ import org.bson.BsonValue;
  */
 public final class ReverseMapper {
 
-  private static final Object MISSING = new Object();
+  private static final Object MISSING = DittoValues.ABSENT;
 
   /** In {@link #withoutSinkWrites}: MongoDB's own value goes there. */
   private static final Object KEEP = new Object();
@@ -558,14 +558,7 @@ public final class ReverseMapper {
   }
 
   private static Object at(Map<String, Object> doc, List<String> path) {
-    Object node = doc;
-    for (String key : path) {
-      if (!(node instanceof Map<?, ?> map) || !map.containsKey(key)) {
-        return MISSING;
-      }
-      node = map.get(key);
-    }
-    return node;
+    return DittoValues.at(doc, path);
   }
 
   @SuppressWarnings("unchecked")

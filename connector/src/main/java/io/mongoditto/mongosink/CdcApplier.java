@@ -212,9 +212,7 @@ final class CdcApplier<R> implements AutoCloseable {
     }
     staleWrites.saved();
     for (Fold<R> fold : folds) {
-      applied.applied(
-          AppliedTransactions.key(fold.group.collection(), fold.group.idKey()),
-          fold.group.newestTxnId());
+      applied.applied(keyOf(fold.group), fold.group.newestTxnId());
     }
     return new Result<>(written, echoes, dropped.size(), unknown, plans, normalize, failures);
   }
