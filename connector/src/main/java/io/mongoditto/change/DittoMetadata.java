@@ -26,6 +26,15 @@ public final class DittoMetadata {
    */
   public static final String WRITE = "write";
 
+  /**
+   * The metadata key the MongoDB sink sets, new with every value it gives back to Ditto (MongoDB's
+   * value where Ditto holds an older one, or a canonical form): its change event comes back on CDC
+   * with the write token unchanged, and when it comes late (MongoDB changed the path again since)
+   * it must not be taken for a device's edit of that path (the long two-way run wrote old values
+   * into MongoDB that way).
+   */
+  public static final String BACK = "back";
+
   private DittoMetadata() {}
 
   /** The metadata value for documents written by {@code origin}. */
@@ -64,6 +73,15 @@ public final class DittoMetadata {
   }
 
   /**
+   * Whether a Ditto change from {@code before} to {@code after} is a value the MongoDB sink gave
+   * back (see {@link #BACK}): MongoDB's state, as the sink's writes are.
+   */
+  public static boolean givenBack(Map<String, ?> before, Map<String, ?> after) {
+    Object mark = metadata(after, BACK);
+    return before != null && mark != null && !mark.equals(metadata(before, BACK));
+  }
+
+  /**
    * Whether the document's metadata names the document's own id (see {@link #ID}): the Ditto sink
    * wrote it from a MongoDB document.
    */
@@ -81,8 +99,12 @@ public final class DittoMetadata {
 
   /** The write token of a document the sink wrote, or null. */
   public static Object tokenOf(Map<String, ?> dittoDocument) {
+    return metadata(dittoDocument, WRITE);
+  }
+
+  private static Object metadata(Map<String, ?> dittoDocument, String key) {
     return dittoDocument != null && dittoDocument.get(FIELD) instanceof Map<?, ?> meta
-        ? meta.get(WRITE)
+        ? meta.get(key)
         : null;
   }
 

@@ -459,8 +459,14 @@ final class CdcApplier<R> implements AutoCloseable {
     return items.get(items.size() - 1).event().after();
   }
 
+  /**
+   * Whether the event is a write of the MongoDB -> Ditto direction: the Ditto sink's, or a value
+   * this sink gave back. Either holds MongoDB's state (now or older), never a device's edit.
+   */
   private static boolean sinkWrote(DocumentChanges.Item<?> item) {
-    return DittoMetadata.writtenByTheSink(item.event().before(), item.event().after());
+    Map<String, Object> before = item.event().before();
+    Map<String, Object> after = item.event().after();
+    return DittoMetadata.writtenByTheSink(before, after) || DittoMetadata.givenBack(before, after);
   }
 
   /** Reads what Ditto holds now for some of its documents. */

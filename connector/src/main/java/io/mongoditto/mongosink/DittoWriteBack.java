@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,11 +36,21 @@ final class DittoWriteBack implements AutoCloseable {
    */
   static final int CONCURRENCY = 4;
 
+  private static final String BACK_FIELD =
+      DqlNames.path(List.of(DittoMetadata.FIELD, DittoMetadata.BACK));
+
   private final DittoHttpClient client;
+  private final boolean marked;
   private final ExecutorService pool;
 
-  DittoWriteBack(DittoHttpClient client) {
+  /**
+   * @param marked whether each statement sets a new {@link DittoMetadata#BACK} mark; strict mode
+   *     (v4) refuses a SET below the metadata register, so there the value's change event keeps the
+   *     metadata it had
+   */
+  DittoWriteBack(DittoHttpClient client, boolean marked) {
     this.client = client;
+    this.marked = marked;
     this.pool =
         Executors.newFixedThreadPool(
             CONCURRENCY,
@@ -154,19 +165,19 @@ final class DittoWriteBack implements AutoCloseable {
                     + " = :seen",
                 args));
       } else if (n.value().unset()) {
-        statements.add(new Statement(target + "UNSET " + path + condition, args));
+        statements.add(unset(target, path, condition, args));
       } else {
         if (!n.value().seenAbsent() && replacesAMap(n.value())) {
           // A SET merges a map into the map it meets ({"$binary"} and {"$oid"} become one value
           // no type reads) and hides a scalar under a map or a map under a scalar (FieldPaths):
           // the old value goes first, and the new one is set only where nothing came in between.
-          statements.add(new Statement(target + "UNSET " + path + condition, args));
+          statements.add(unset(target, path, condition, args));
           condition = " WHERE _id = :id AND " + path + " IS MISSING";
           args = new HashMap<>(Map.of("id", n.dittoId()));
           condition += whileWrittenBy(n.value(), args);
         }
         args.put("canonical", n.value().canonical());
-        statements.add(new Statement(target + "SET " + path + " = :canonical" + condition, args));
+        statements.add(set(target, path, condition, args));
       }
       try {
         for (Statement statement : statements) {
@@ -225,6 +236,29 @@ final class DittoWriteBack implements AutoCloseable {
   }
 
   private record Statement(String text, Map<String, Object> args) {}
+
+  /** UNSET {@code path}, setting a new give-back mark where {@link #marked}. */
+  private Statement unset(String target, String path, String condition, Map<String, Object> args) {
+    return marked
+        ? new Statement(
+            target + "SET " + BACK_FIELD + " = :back UNSET " + path + condition, withMark(args))
+        : new Statement(target + "UNSET " + path + condition, args);
+  }
+
+  /** SET {@code path} to {@code :canonical}, with a new give-back mark where {@link #marked}. */
+  private Statement set(String target, String path, String condition, Map<String, Object> args) {
+    return marked
+        ? new Statement(
+            target + "SET " + path + " = :canonical, " + BACK_FIELD + " = :back" + condition,
+            withMark(args))
+        : new Statement(target + "SET " + path + " = :canonical" + condition, args);
+  }
+
+  private static Map<String, Object> withMark(Map<String, Object> args) {
+    Map<String, Object> out = new HashMap<>(args);
+    out.put("back", UUID.randomUUID().toString());
+    return out;
+  }
 
   private static boolean replacesAMap(ReversePlan.Normalization value) {
     return value.seen() instanceof Map<?, ?> || value.canonical() instanceof Map<?, ?>;

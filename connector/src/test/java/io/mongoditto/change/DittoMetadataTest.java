@@ -33,4 +33,19 @@ class DittoMetadataTest {
         "written before the metadata named the document: not known to be the sink's");
     assertFalse(DittoMetadata.writtenByTheSink(doc("t1"), null), "a removal");
   }
+
+  private static Map<String, Object> back(String mark) {
+    return Map.of(
+        "_id", "a", "v", 1, DittoMetadata.FIELD, Map.of("write", "t1", DittoMetadata.BACK, mark));
+  }
+
+  @Test
+  void aChangedGiveBackMarkMarksTheMongoDbSinksGiveBackAndNothingElseDoes() {
+    assertTrue(DittoMetadata.givenBack(doc("t1"), back("b1")), "the first give-back");
+    assertTrue(DittoMetadata.givenBack(back("b1"), back("b2")), "another give-back");
+    assertFalse(DittoMetadata.givenBack(back("b1"), back("b1")), "a device's edit after one");
+    assertFalse(DittoMetadata.givenBack(doc("t1"), doc("t1")), "a device's edit");
+    assertFalse(DittoMetadata.givenBack(null, back("b1")), "an app's copy of a document");
+    assertFalse(DittoMetadata.givenBack(back("b1"), null), "a removal");
+  }
 }

@@ -605,6 +605,40 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void aLateEchoOfAValueTheSinkGaveBackNeverRevertsMongoDbsLaterEditOfIt(TestInfo info)
+      throws Exception {
+    database = "lategiveback" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    // The sink wrote an older count (650) over MongoDB's 593; 593 is given back. MongoDB then
+    // went back to 650 itself before the give-back's change event arrived: that event, 650 -> 593
+    // with the write token unchanged, is not a device's edit (the long two-way run wrote such
+    // old values into MongoDB, e.g. a product's address.zip).
+    inv.insertOne(new Document("_id", "k1").append("count", 593));
+    String device = sinkWritten("t0", Map.of("_id", "k1", "count", 593));
+    String stale = sinkWritten("t1", Map.of("_id", "k1", "count", 650));
+    insertIntoDitto(coll, stale);
+    startTask(props(mongo.connectionString()), true);
+    task.put(List.of(upsert(coll, device, stale)));
+    Map<String, Object> givenBack = dittoClient.selectById("`" + coll + "`").get("k1");
+    assertEquals(593, givenBack.get("count"), "the give-back landed");
+
+    inv.updateOne(eq("_id", "k1"), new Document("$set", new Document("count", 650)));
+    task.put(
+        List.of(
+            upsert(
+                coll,
+                stale,
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(givenBack))));
+
+    assertEquals(650, inv.find(eq("_id", "k1")).first().get("count"), "MongoDB keeps its edit");
+    assertEquals(
+        650,
+        dittoClient.selectById("`" + coll + "`").get("k1").get("count"),
+        "and Ditto is given it (its own change event would bring it too)");
+  }
+
+  @Test
   void aDevicesEditOnACopysRecordAfterARestartReachesMongoDb(TestInfo info) throws Exception {
     database = "editoncopy" + Math.abs(info.getDisplayName().hashCode());
     String coll = database + "_inv";
