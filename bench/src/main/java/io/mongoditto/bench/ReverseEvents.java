@@ -22,10 +22,13 @@ import org.bson.BsonString;
 /**
  * The Ditto -> MongoDB load: Ditto CDC upsert events of Zava orders and order_items, half of them
  * new documents (oldValue null), half updates of documents MongoDB already holds (an order's
- * status, an item's quantity), in a shuffled order as a feed would interleave them. Each event
- * carries the documents as the forward mapping puts them into Ditto, so the sink maps them back as
- * it would for a device's write; each event also keeps the MongoDB document it stands for, for the
- * raw bulk write of the same documents.
+ * status, an item's quantity), in a shuffled order as a feed would interleave them, their {@code
+ * txnId}s increasing along it as Ditto's do (numbered before the shuffle, most events of a batch
+ * looked older than the ones before them and were checked against Ditto as possible old events
+ * delivered again, which no live feed shows). Each event carries the documents as the forward
+ * mapping puts them into Ditto, so the sink maps them back as it would for a device's write; each
+ * event also keeps the MongoDB document it stands for, for the raw bulk write of the same
+ * documents.
  */
 final class ReverseEvents {
 
@@ -72,10 +75,11 @@ final class ReverseEvents {
    */
   static List<Event> from(MongoDatabase zava, int max, long firstTxnId) {
     List<Event> events = new ArrayList<>();
+    List<Change> changes = new ArrayList<>();
     long txn = firstTxnId;
     int perCollection = Math.max(1, max / COLLECTIONS.size());
     for (String c : COLLECTIONS) {
-      int limit = events.size() + perCollection;
+      int limit = changes.size() + perCollection;
       String idField = ZavaData.idField(c);
       ChangeEventMapper mapper =
           new ChangeEventMapper(
@@ -85,23 +89,35 @@ final class ReverseEvents {
               new ConversionStats());
       int i = 0;
       for (BsonDocument doc : zava.getCollection(c, BsonDocument.class).find()) {
-        if (events.size() >= limit) {
+        if (changes.size() >= limit) {
           break;
         }
         boolean update = i++ % 2 == 0;
         BsonDocument after = update ? edited(c, doc) : doc;
         Object oldValue = update ? dittoDocument(mapper, doc) : null;
-        events.add(
-            new Event(
-                c,
-                cdcMessage(txn++, c, oldValue, dittoDocument(mapper, after)),
-                update ? doc : null,
-                after));
+        changes.add(
+            new Change(c, oldValue, dittoDocument(mapper, after), update ? doc : null, after));
       }
     }
-    Collections.shuffle(events, new Random(ZavaData.SEED));
+    Collections.shuffle(changes, new Random(ZavaData.SEED));
+    // numbered in feed order: Ditto's txnId increases along the feed
+    for (Change ch : changes) {
+      events.add(
+          new Event(
+              ch.collection(),
+              cdcMessage(txn++, ch.collection(), ch.oldValue(), ch.newValue()),
+              ch.before(),
+              ch.after()));
+    }
     return events;
   }
+
+  private record Change(
+      String collection,
+      Object oldValue,
+      Object newValue,
+      BsonDocument before,
+      BsonDocument after) {}
 
   /** What a device changes: an order's status, an item's quantity. */
   private static BsonDocument edited(String collection, BsonDocument doc) {

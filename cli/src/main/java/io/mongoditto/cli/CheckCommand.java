@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
       "Check that MongoDB is ready for the sync: connection, server version, replica set,",
       "find/changeStream privileges, and for each configured collection that it exists, is not capped",
       "and has change-stream pre- and post-images where its id mapping needs them; for collections",
-      "synced from Ditto to MongoDB, insert/update/remove on them, on mongoditto_sessions and on",
-      "mongoditto_stale_writes.",
+      "synced from Ditto to MongoDB, insert/update/remove on them, on mongoditto_sessions,",
+      "mongoditto_stale_writes and mongoditto_applied.",
       "Every problem is printed with its fix. Exit code 1 when something must be fixed."
     })
 final class CheckCommand implements Callable<Integer> {

@@ -59,6 +59,15 @@ final class CdcApplier<R> implements AutoCloseable {
   private final String task;
   private final AppliedTransactions applied = new AppliedTransactions(100_000);
   private final StaleSinkWrites staleWrites;
+  private final AppliedMarks marks;
+
+  /**
+   * The highest {@code txnId} the connector applied ({@link AppliedMarks}), read when the task is
+   * given partitions and kept up by its own batches: other tasks only apply events of partitions
+   * this task does not hold until the next rebalance; {@link #UNREAD} until read.
+   */
+  private long appliedUpTo = UNREAD;
+
   private final DittoState dittoState;
   private ClientSession session;
 
@@ -146,6 +155,7 @@ final class CdcApplier<R> implements AutoCloseable {
     this.client = client;
     this.database = database;
     this.staleWrites = new StaleSinkWrites(100_000, new StaleWriteStore(database));
+    this.marks = new AppliedMarks(database, connector, task);
     this.byDittoCollection = Map.copyOf(byDittoCollection);
     this.sessions = sessions;
     this.connector = connector;
@@ -168,7 +178,11 @@ final class CdcApplier<R> implements AutoCloseable {
       }
     }
     List<DocumentChanges.Item<R>> dropped = new ArrayList<>();
-    List<DocumentChanges.Group<R>> groups = DocumentChanges.group(known, applied, dropped);
+    if (appliedUpTo == UNREAD) {
+      appliedUpTo = marks.highest();
+    }
+    List<DocumentChanges.Group<R>> groups =
+        DocumentChanges.group(known, applied, appliedUpTo, dropped);
     staleWrites.load(groups.stream().map(CdcApplier::keyOf).toList());
     List<Fold<R>> folds = read(groups);
     List<Failure<R>> failures = new ArrayList<>();
@@ -197,20 +211,31 @@ final class CdcApplier<R> implements AutoCloseable {
       }
     }
     int written = 0;
-    Map<String, Map<List<String>, Object>> stale = staleWrites.changes();
+    long newest = items.stream().mapToLong(i -> i.event().txnId()).max().orElse(NO_MARK);
+    Progress progress =
+        new Progress(
+            staleWrites.changes(),
+            appliedUpTo == AppliedMarks.NONE || newest > appliedUpTo ? newest : NO_MARK);
     try {
-      if (toWrite.isEmpty() && !stale.isEmpty()) {
-        saveStaleWrites(stale);
+      if (toWrite.isEmpty() && !progress.isEmpty()) {
+        saveProgress(progress);
       }
       for (int from = 0; from < toWrite.size(); from += WRITE_CHUNK) {
         int to = Math.min(toWrite.size(), from + WRITE_CHUNK);
-        written += write(toWrite.subList(from, to), failures, to == toWrite.size() ? stale : null);
+        written +=
+            write(toWrite.subList(from, to), failures, to == toWrite.size() ? progress : null);
       }
     } catch (RuntimeException notWritten) {
       staleWrites.unsaved();
       throw notWritten;
     }
     staleWrites.saved();
+    if (progress.mark() != NO_MARK) {
+      appliedUpTo =
+          appliedUpTo == AppliedMarks.NONE
+              ? progress.mark()
+              : Math.max(appliedUpTo, progress.mark());
+    }
     for (Fold<R> fold : folds) {
       applied.applied(keyOf(fold.group), fold.group.newestTxnId());
     }
@@ -227,6 +252,7 @@ final class CdcApplier<R> implements AutoCloseable {
   void forgetHistory() {
     applied.clear();
     staleWrites.clear();
+    appliedUpTo = UNREAD;
   }
 
   private static String keyOf(DocumentChanges.Group<?> group) {
@@ -329,7 +355,9 @@ final class CdcApplier<R> implements AutoCloseable {
    * </ul>
    *
    * Events of a document whose last applied transaction is known are newer than it (older ones were
-   * dropped), so they are applied as they come: one read of Ditto per batch only where needed.
+   * dropped), and events above every one the connector applied ({@link AppliedMarks}) are newer
+   * than anything applied, so they are applied as they come, and a document Ditto created in such
+   * an event is created as it shows it: one read of Ditto per batch only where needed.
    */
   private void checkAgainstDitto(List<Fold<R>> folds) {
     if (dittoState == null) {
@@ -337,7 +365,11 @@ final class CdcApplier<R> implements AutoCloseable {
     }
     Map<String, List<Fold<R>>> unsure = new LinkedHashMap<>();
     for (Fold<R> fold : folds) {
-      boolean creation = fold.original == null && fold.state != null;
+      // A document the events create in Ditto, newer than everything applied to it, is created as
+      // they say: should Ditto have removed it since, that removal follows.
+      boolean createdInDitto =
+          fold.group.historyKnown() && fold.group.items().get(0).event().before() == null;
+      boolean creation = fold.original == null && fold.state != null && !createdInDitto;
       boolean unknownHistory =
           !fold.group.historyKnown() && !sameDocument(fold.original, fold.state);
       if (fold.failures.isEmpty() && (creation || unknownHistory)) {
@@ -531,25 +563,46 @@ final class CdcApplier<R> implements AutoCloseable {
     };
   }
 
-  /** Writes what {@link StaleSinkWrites} learnt from a batch that writes no document. */
-  private void saveStaleWrites(Map<String, Map<List<String>, Object>> stale) {
+  /** No event's mark to record. */
+  private static final long NO_MARK = Long.MIN_VALUE;
+
+  /** {@link #appliedUpTo} not read yet. */
+  private static final long UNREAD = Long.MIN_VALUE + 1;
+
+  /**
+   * What a batch took in besides its documents' writes: what {@link StaleSinkWrites} learnt, and
+   * the highest {@code txnId} of its events when above the {@link AppliedMarks} (else {@link
+   * #NO_MARK}).
+   */
+  private record Progress(Map<String, Map<List<String>, Object>> stale, long mark) {
+    boolean isEmpty() {
+      return stale.isEmpty() && mark == NO_MARK;
+    }
+  }
+
+  private void save(ClientSession s, Progress progress) {
+    staleWrites.save(s, progress.stale());
+    if (progress.mark() != NO_MARK) {
+      marks.save(s, progress.mark());
+    }
+  }
+
+  /** Writes the progress of a batch that writes no document. */
+  private void saveProgress(Progress progress) {
     ClientSession s = session();
     sessions.register(s, connector, task);
     s.withTransaction(
         () -> {
-          staleWrites.save(s, stale);
+          save(s, progress);
           return null;
         });
   }
 
   /**
-   * Writes a chunk of folds in one transaction, with what {@link StaleSinkWrites} learnt from the
-   * batch when {@code stale} is not null; returns how many documents were written.
+   * Writes a chunk of folds in one transaction, with the batch's {@code progress} when it is not
+   * null (the batch's last chunk); returns how many documents were written.
    */
-  private int write(
-      List<Fold<R>> folds,
-      List<Failure<R>> failures,
-      Map<String, Map<List<String>, Object>> stale) {
+  private int write(List<Fold<R>> folds, List<Failure<R>> failures, Progress progress) {
     List<Fold<R>> pending = new ArrayList<>(folds);
     while (!pending.isEmpty()) {
       Map<String, List<WriteModel<BsonDocument>>> ops = new LinkedHashMap<>();
@@ -575,8 +628,8 @@ final class CdcApplier<R> implements AutoCloseable {
                   throw new RefusedWrite(e.getKey(), refused);
                 }
               }
-              if (stale != null) {
-                staleWrites.save(s, stale);
+              if (progress != null) {
+                save(s, progress);
               }
               return null;
             });
@@ -601,8 +654,8 @@ final class CdcApplier<R> implements AutoCloseable {
         pending.remove(bad);
       }
     }
-    if (stale != null) {
-      saveStaleWrites(stale);
+    if (progress != null) {
+      saveProgress(progress);
     }
     return 0;
   }

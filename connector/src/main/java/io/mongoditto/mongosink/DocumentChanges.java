@@ -23,9 +23,10 @@ final class DocumentChanges<R> {
   /**
    * The events of one Ditto document, oldest first.
    *
-   * @param historyKnown whether an earlier event of this document was applied by this task (false
-   *     after a restart, or once the document left {@link AppliedTransactions}): only then is the
-   *     first event known to be newer than everything applied before
+   * @param historyKnown whether the first event is known to be newer than everything applied to
+   *     this document before: an earlier event of it was applied by this task, or the first event
+   *     is above every event the connector applied ({@link AppliedMarks}); false after a restart
+   *     for events that may be old ones delivered again
    */
   record Group<R>(
       String collection, String idKey, Object dittoId, List<Item<R>> items, boolean historyKnown) {
@@ -38,10 +39,11 @@ final class DocumentChanges<R> {
 
   /**
    * @param applied the last transaction applied per document ({@link AppliedTransactions#key})
+   * @param appliedUpTo the highest transaction the connector applied ({@link AppliedMarks#highest})
    * @param dropped receives the items dropped as duplicates or older than what was applied
    */
   static <R> List<Group<R>> group(
-      List<Item<R>> items, AppliedTransactions applied, List<Item<R>> dropped) {
+      List<Item<R>> items, AppliedTransactions applied, long appliedUpTo, List<Item<R>> dropped) {
     Map<String, List<Item<R>>> byDocument = new LinkedHashMap<>();
     Map<String, Object> ids = new LinkedHashMap<>();
     for (Item<R> item : items) {
@@ -55,7 +57,9 @@ final class DocumentChanges<R> {
       List<Item<R>> ordered = new ArrayList<>(e.getValue());
       ordered.sort(Comparator.comparingLong(i -> i.event().txnId()));
       long last = applied.lastApplied(e.getKey());
-      boolean historyKnown = last != Long.MIN_VALUE;
+      boolean historyKnown =
+          last != Long.MIN_VALUE
+              || (appliedUpTo != AppliedMarks.NONE && ordered.get(0).event().txnId() > appliedUpTo);
       List<Item<R>> kept = new ArrayList<>();
       for (Item<R> item : ordered) {
         if (item.event().txnId() <= last) {

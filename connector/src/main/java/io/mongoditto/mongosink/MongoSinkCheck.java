@@ -175,6 +175,7 @@ final class MongoSinkCheck {
     config.writtenCollections().stream().map(CollectionConfig::name).forEach(collections::add);
     collections.add(ConnectorSessions.COLLECTION);
     collections.add(StaleWriteStore.COLLECTION);
+    collections.add(AppliedMarks.COLLECTION);
     List<String> missing = new ArrayList<>();
     for (String collection : collections) {
       for (String action : WRITE_ACTIONS) {

@@ -31,6 +31,13 @@ final class StaleSinkWrites {
   private final Set<String> changed = new HashSet<>();
 
   /**
+   * Whether the store holds nothing, so a batch's documents need no query: checked once after each
+   * {@link #clear} (other tasks record documents of partitions this task does not hold until the
+   * next rebalance), false once this task records one; null until checked.
+   */
+  private Boolean storeEmpty;
+
+  /**
    * @param store where what is known outlives the task (null: in memory only, for tests)
    */
   StaleSinkWrites(int capacity, StaleWriteStore store) {
@@ -49,6 +56,7 @@ final class StaleSinkWrites {
   synchronized void clear() {
     byDocument.clear();
     changed.clear();
+    storeEmpty = null;
   }
 
   /** Reads what the store knows of the documents {@code keys} this task does not hold yet. */
@@ -57,7 +65,10 @@ final class StaleSinkWrites {
       return;
     }
     List<String> missing = keys.stream().filter(k -> !byDocument.containsKey(k)).toList();
-    Map<String, Map<List<String>, Object>> found = store.load(missing);
+    if (storeEmpty == null) {
+      storeEmpty = store.isEmpty();
+    }
+    Map<String, Map<List<String>, Object>> found = storeEmpty ? Map.of() : store.load(missing);
     for (String key : missing) {
       byDocument.put(key, found.getOrDefault(key, new HashMap<>()));
     }
@@ -151,6 +162,11 @@ final class StaleSinkWrites {
    */
   void save(ClientSession session, Map<String, Map<List<String>, Object>> changes) {
     if (store != null) {
+      if (changes.values().stream().anyMatch(paths -> !paths.isEmpty())) {
+        synchronized (this) {
+          storeEmpty = false;
+        }
+      }
       store.save(session, changes);
     }
   }

@@ -41,6 +41,11 @@ final class StaleWriteStore {
     this.collection = database.getCollection(COLLECTION, BsonDocument.class);
   }
 
+  /** Whether no document has stale paths recorded. */
+  boolean isEmpty() {
+    return collection.find().limit(1).first() == null;
+  }
+
   /** The stale paths recorded for {@code keys} (documents with none are left out). */
   Map<String, Map<List<String>, Object>> load(Collection<String> keys) {
     Map<String, Map<List<String>, Object>> out = new HashMap<>();

@@ -218,11 +218,19 @@ class MongoSinkTaskIT {
     assertEquals(2, inv.find(eq("_id", "r1")).first().get("qty"));
 
     // A rebalance gave the partition to another task, which applied qty 2 -> 3 and 3 -> 2 (both
-    // sides hold 2) and was killed before committing its offsets; the partition comes back here
-    // and its events are delivered again, the first one alone in a batch.
+    // sides hold 2), recording its mark with its writes, and was killed before committing its
+    // offsets; the partition comes back here and its events are delivered again, the first one
+    // alone in a batch.
     task.close(List.of(partition));
     long taken = txn + 1;
     txn += 2;
+    client
+        .getDatabase(database)
+        .getCollection(AppliedMarks.COLLECTION)
+        .insertOne(
+            new Document("_id", "reverse-test/other")
+                .append("connector", "reverse-test")
+                .append("txnId", txn));
     task.open(List.of(partition));
     long newest = txn;
     txn = taken - 1;
@@ -235,6 +243,50 @@ class MongoSinkTaskIT {
         2,
         inv.find(eq("_id", "r1")).first().get("qty"),
         "what this task knew of the document before the partition went away is no longer true");
+  }
+
+  @Test
+  void eventsNewerThanEveryAppliedOneNeedNoReadOfDittoAfterARestart(TestInfo info)
+      throws Exception {
+    database = "marks" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    insertIntoDitto(coll, "{\"_id\": \"m1\", \"qty\": 1}");
+    insertIntoDitto(coll, "{\"_id\": \"m2\", \"qty\": 7}");
+    try (UpdateRefusingDitto proxy = new UpdateRefusingDitto(ditto.endpoint())) {
+      Map<String, String> props = props(mongo.connectionString());
+      props.put("ditto.endpoint", proxy.endpoint());
+      props.put("ditto.allow.insecure.http", "true");
+      startTask(props, true);
+      task.put(List.of(upsert(coll, "null", "{\"_id\": \"m1\", \"qty\": 1}")));
+      assertEquals(1, inv.find(eq("_id", "m1")).first().get("qty"));
+      dittoClient.execute("UPDATE `" + coll + "` SET qty = 2 WHERE _id = 'm1'", Map.of());
+      task.stop();
+      startTask(props, true); // a restart: no memory of m1
+      proxy.reads.set(0);
+
+      task.put(
+          List.of(
+              upsert(coll, "{\"_id\": \"m1\", \"qty\": 1}", "{\"_id\": \"m1\", \"qty\": 2}"),
+              upsert(coll, "null", "{\"_id\": \"m2\", \"qty\": 7}")));
+      assertEquals(2, inv.find(eq("_id", "m1")).first().get("qty"));
+      assertEquals(7, inv.find(eq("_id", "m2")).first().get("qty"));
+      assertEquals(
+          0,
+          proxy.reads.get(),
+          "events above every txnId applied are new: nothing to check against Ditto");
+
+      // an old creation of a document Ditto removed since, delivered again: at or below the mark
+      long newest = txn;
+      txn = 5;
+      SinkRecord old = upsert(coll, "null", "{\"_id\": \"m3\", \"qty\": 4}");
+      txn = newest;
+      task.stop();
+      startTask(props, true);
+      task.put(List.of(old));
+      assertTrue(proxy.reads.get() > 0, "an event at or below the mark is checked against Ditto");
+      assertEquals(null, inv.find(eq("_id", "m3")).first(), "Ditto no longer holds it");
+    }
   }
 
   @Test

@@ -10,11 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fault for tests: a proxy in front of a Ditto endpoint that answers 503 to every {@code UPDATE}
  * statement while {@link #refuse} is set and forwards everything else, so the MongoDB sink's writes
- * back to Ditto fail while its reads of Ditto go through.
+ * back to Ditto fail while its reads of Ditto go through; it counts the reads ({@code SELECT}).
  */
 final class UpdateRefusingDitto implements AutoCloseable {
 
@@ -25,6 +26,7 @@ final class UpdateRefusingDitto implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   volatile boolean refuse;
   volatile int refused;
+  final AtomicInteger reads = new AtomicInteger();
 
   UpdateRefusingDitto(String target) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -33,6 +35,9 @@ final class UpdateRefusingDitto implements AutoCloseable {
         exchange -> {
           try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (new String(body, StandardCharsets.UTF_8).contains("\"SELECT ")) {
+              reads.incrementAndGet();
+            }
             if (refuse && new String(body, StandardCharsets.UTF_8).contains("\"UPDATE ")) {
               refused++;
               exchange.sendResponseHeaders(503, -1);
