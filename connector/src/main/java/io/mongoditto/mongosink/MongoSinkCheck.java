@@ -10,7 +10,6 @@ import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.config.ConfigErrors;
 import io.mongoditto.config.MongoConnectionConfig;
 import io.mongoditto.ditto.DittoProbe;
-import io.mongoditto.mongo.ConnectorSessions;
 import io.mongoditto.mongo.MongoClientFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -173,9 +172,7 @@ final class MongoSinkCheck {
         auth.getList("authenticatedUserPrivileges", Document.class, List.of());
     List<String> collections = new ArrayList<>();
     config.writtenCollections().stream().map(CollectionConfig::name).forEach(collections::add);
-    collections.add(ConnectorSessions.COLLECTION);
-    collections.add(StaleWriteStore.COLLECTION);
-    collections.add(AppliedMarks.COLLECTION);
+    collections.addAll(MongoSinkConfig.ownCollections());
     List<String> missing = new ArrayList<>();
     for (String collection : collections) {
       for (String action : WRITE_ACTIONS) {

@@ -8,6 +8,7 @@ import io.mongoditto.config.Direction;
 import io.mongoditto.config.MongoConnectionConfig;
 import io.mongoditto.ditto.DittoConnectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
+import io.mongoditto.mongo.ConnectorSessions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +184,17 @@ public final class MongoSinkConfig {
 
   public String database() {
     return mongo.database();
+  }
+
+  /**
+   * The collections this direction keeps its own state in, next to the data, which it writes as it
+   * writes the synced ones: its sessions ({@link ConnectorSessions}), the values Ditto holds from
+   * an older MongoDB state ({@link StaleWriteStore}) and the highest CDC transaction each task
+   * applied ({@link AppliedMarks}).
+   */
+  public static List<String> ownCollections() {
+    return List.of(
+        ConnectorSessions.COLLECTION, StaleWriteStore.COLLECTION, AppliedMarks.COLLECTION);
   }
 
   public DittoHttpClient.Settings ditto() {

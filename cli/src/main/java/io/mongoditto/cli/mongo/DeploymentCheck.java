@@ -9,7 +9,7 @@ import com.mongodb.client.MongoDatabase;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.config.Direction;
 import io.mongoditto.mapping.IdMode;
-import io.mongoditto.mongo.ConnectorSessions;
+import io.mongoditto.mongosink.MongoSinkConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -191,7 +191,7 @@ public final class DeploymentCheck {
 
   /**
    * The Ditto -> MongoDB direction writes the collections whose direction includes ditto_to_mongo
-   * and records its sessions in {@value ConnectorSessions#COLLECTION}: none of those, nothing to
+   * and keeps its own state in {@link MongoSinkConfig#ownCollections()}: none of those, nothing to
    * check.
    */
   List<Finding> writePrivileges(List<Document> privileges) {
@@ -203,7 +203,7 @@ public final class DeploymentCheck {
     if (written.isEmpty()) {
       return List.of();
     }
-    written.add(ConnectorSessions.COLLECTION);
+    written.addAll(MongoSinkConfig.ownCollections());
     List<String> missing = new ArrayList<>();
     for (String collection : written) {
       for (String action : WRITE_ACTIONS) {

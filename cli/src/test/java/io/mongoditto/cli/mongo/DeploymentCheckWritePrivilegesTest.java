@@ -56,7 +56,7 @@ class DeploymentCheckWritePrivilegesTest {
   }
 
   @Test
-  void theSessionRegistryNeedsWritesToo() {
+  void theConnectorsOwnCollectionsNeedWritesToo() {
     List<Finding> f =
         check(
             Map.of("collections", "inventory"),
@@ -64,6 +64,8 @@ class DeploymentCheckWritePrivilegesTest {
             privilege("inventory", "find", "insert", "update", "remove"));
     assertEquals(Finding.Level.ERROR, f.get(0).level());
     assertTrue(f.get(0).message().contains("insert on zava.mongoditto_sessions"));
+    assertTrue(f.get(0).message().contains("update on zava.mongoditto_stale_writes"));
+    assertTrue(f.get(0).message().contains("remove on zava.mongoditto_applied"));
     assertFalse(f.get(0).message().contains("zava.inventory"), f.get(0).message());
   }
 
