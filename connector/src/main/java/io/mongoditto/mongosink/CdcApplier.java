@@ -32,6 +32,8 @@ import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
 import org.bson.BsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies Ditto's CDC events to MongoDB: per document, its events of the batch are planned one
@@ -44,6 +46,13 @@ import org.bson.BsonValue;
  * @param <R> what each event came from (a SinkRecord, for the dead-letter queue)
  */
 final class CdcApplier<R> implements AutoCloseable {
+
+  /**
+   * What each batch decides per document, at DEBUG (the fault suites turn it on: a lost change is
+   * then traced to its event, dropped, planned as nothing, or written).
+   */
+  private static final Logger DECISIONS =
+      LoggerFactory.getLogger("io.mongoditto.mongosink.decisions");
 
   /** Most documents read with one query. */
   private static final int READ_CHUNK = 500;
@@ -194,6 +203,16 @@ final class CdcApplier<R> implements AutoCloseable {
       plan(fold);
     }
     checkAgainstDitto(folds);
+    if (DECISIONS.isDebugEnabled()) {
+      folds.forEach(CdcApplier::logDecision);
+      for (DocumentChanges.Item<R> d : dropped) {
+        DECISIONS.debug(
+            "Ditto collection {}, _id {}: event {} dropped (a duplicate, or older than one applied)",
+            d.event().collection(),
+            CanonicalIds.text(d.event().documentId()),
+            d.event().txnId());
+      }
+    }
     for (Fold<R> fold : folds) {
       if (fold.failures.isEmpty()) {
         staleWrites.settle(keyOf(fold.group), newest(fold));
@@ -483,6 +502,37 @@ final class CdcApplier<R> implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private static void logDecision(Fold<?> fold) {
+    StringBuilder events = new StringBuilder();
+    for (DocumentChanges.Item<?> item : fold.group.items()) {
+      events
+          .append(events.length() == 0 ? "" : ", ")
+          .append(item.event().txnId())
+          .append(item.event().after() == null ? " remove" : " upsert")
+          .append(sinkWrote(item) ? " (ours)" : "");
+    }
+    StringBuilder plans = new StringBuilder();
+    for (ReversePlan p : fold.plans) {
+      plans
+          .append(plans.length() == 0 ? "" : "; ")
+          .append(p.action())
+          .append(p.reason() == null ? "" : " (" + p.reason() + ")")
+          .append(p.conflicts().isEmpty() ? "" : " conflicts " + p.conflicts())
+          .append(p.normalizations().isEmpty() ? "" : " give back " + p.normalizations().size());
+    }
+    DECISIONS.debug(
+        "Ditto collection {}, _id {}: events [{}], history {}; plans [{}]; MongoDB {}{}",
+        fold.group.collection(),
+        fold.group.idKey(),
+        events,
+        fold.group.historyKnown() ? "known" : "unknown",
+        plans,
+        sameDocument(fold.original, fold.state)
+            ? "unchanged"
+            : fold.state == null ? "deleted" : fold.original == null ? "created" : "updated",
+        fold.failures.isEmpty() ? "" : ", failed: " + fold.failures.get(0).reason());
   }
 
   /** The document as the newest event of the batch shows Ditto holding it (null: removed). */

@@ -200,6 +200,9 @@ final class KafkaProcesses implements AutoCloseable {
                 "logger.worker.level = INFO",
                 "logger.ours.name = io.mongoditto",
                 "logger.ours.level = INFO",
+                // each MongoDB sink batch's decision per document: how a lost change went
+                "logger.decisions.name = io.mongoditto.mongosink.decisions",
+                "logger.decisions.level = DEBUG",
                 "logger.driver.name = org.mongodb.driver",
                 "logger.driver.level = INFO",
                 ""),
