@@ -9,7 +9,6 @@ import io.mongoditto.cdc.CdcEvent;
 import io.mongoditto.cdc.CdcEvents;
 import io.mongoditto.config.CollectionConfig;
 import io.mongoditto.connect.SinkContexts;
-import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoException;
 import io.mongoditto.ditto.DittoHttpClient;
 import io.mongoditto.mapping.ReverseMapper;
@@ -99,7 +98,7 @@ final class StartedMongoSinkTask implements AutoCloseable {
             config.connectorName(),
             config.taskId(),
             new DittoDocuments(ditto));
-    this.writeBack = new DittoWriteBack(ditto, config.ditto().apiVersion() != ApiVersion.V4);
+    this.writeBack = new DittoWriteBack(ditto, !config.ditto().apiVersion().strictMode());
     this.reconciler = new RequeryReconciler(ditto, List.copyOf(mappers.keySet()));
   }
 

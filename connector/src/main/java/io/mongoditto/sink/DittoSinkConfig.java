@@ -1,6 +1,5 @@
 package io.mongoditto.sink;
 
-import io.mongoditto.ditto.ApiVersion;
 import io.mongoditto.ditto.DittoConnectionConfig;
 import io.mongoditto.ditto.DittoHttpClient;
 import java.time.Duration;
@@ -184,7 +183,7 @@ public final class DittoSinkConfig extends AbstractConfig {
   }
 
   public boolean registersOnly() {
-    return connection.apiVersion() == ApiVersion.V4;
+    return connection.apiVersion().strictMode();
   }
 
   public int batchSize() {
