@@ -135,6 +135,55 @@ class MongoSinkTaskIT {
     assertEquals(1, task.metrics().conflicts.count());
   }
 
+  /**
+   * A worker killed while its task's transaction was open leaves that transaction to MongoDB until
+   * its lifetime ends. Its successor, given the same events again, must apply them on what MongoDB
+   * committed: had it read the killed task's uncommitted writes as done (the local MongoDB showed
+   * them to every reader before it isolated transactions), it would have written nothing, and the
+   * transaction's abort would then have taken the device's changes out of MongoDB for good (open
+   * bug 15 of docs/reliability.md).
+   */
+  @Test
+  void theSuccessorOfATaskKilledInTheMiddleOfATransactionLosesNoDeviceChange(TestInfo info) {
+    database = "killed" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    try (LocalMongo shortLived =
+            LocalMongo.builder().transactionLifetime(java.time.Duration.ofSeconds(2)).start();
+        MongoClient killedWorker = MongoClients.create(shortLived.connectionString());
+        MongoClient reader = MongoClients.create(shortLived.connectionString())) {
+      MongoCollection<Document> inv = reader.getDatabase(database).getCollection(coll);
+      inv.insertOne(new Document("_id", "removed").append("qty", 1));
+      inv.insertOne(new Document("_id", "edited").append("qty", 1));
+      dittoClient.execute(
+          "INSERT INTO `" + coll + "` DOCUMENTS (:e)",
+          Map.of("e", Map.of("_id", "edited", "qty", 2)));
+      // the killed task had written both changes in a transaction it never committed
+      var session = killedWorker.startSession();
+      session.startTransaction();
+      MongoCollection<Document> killedView = killedWorker.getDatabase(database).getCollection(coll);
+      killedView.deleteOne(session, eq("_id", "removed"));
+      killedView.updateOne(
+          session, eq("_id", "edited"), new Document("$set", new Document("qty", 2)));
+
+      startTask(props(shortLived.connectionString()), true);
+      task.put(
+          List.of(
+              remove(coll, "{\"_id\": \"removed\", \"qty\": 1}"),
+              upsert(
+                  coll, "{\"_id\": \"edited\", \"qty\": 1}", "{\"_id\": \"edited\", \"qty\": 2}")));
+      task.stop();
+      task = null;
+
+      // it ends, as its lifetime would (here it already has: the successor waited for it)
+      session.abortTransaction();
+      assertEquals(0, inv.countDocuments(eq("_id", "removed")), "the device's removal is applied");
+      assertEquals(
+          new Document("_id", "edited").append("qty", 2),
+          inv.find(eq("_id", "edited")).first(),
+          "the device's edit is applied");
+    }
+  }
+
   @Test
   void anOldEventNeverBringsBackADocumentDittoRemovedAndCreationsTakeDittosCurrentState(
       TestInfo info) {

@@ -89,6 +89,8 @@ final class ChangeStreamBackend extends MemoryBackend {
     // Like a real server, the session's transaction is checked before fail points fire, so an
     // injected error inside a transaction aborts it as any other error there does.
     return transactions.run(
+        TransactionIsolation.namespaceOf(
+            databaseName, command, query, "aggregate".equals(name) && isChangeStream(query)),
         query,
         () ->
             failPointOr(

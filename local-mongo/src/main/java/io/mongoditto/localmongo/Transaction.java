@@ -4,15 +4,16 @@ import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One multi-document transaction. Its writes are applied to the collections at once (readers may
- * see them before the commit, unlike on a real server); their change events wait here and enter the
- * {@link ChangeEventLog} together at commit. Each write also leaves the document's prior state in
- * an undo log, which an abort replays backwards, without change events.
+ * One multi-document transaction. Its writes are applied to the collections at once (other sessions
+ * wait for its end before they read them: {@link TransactionIsolation}); their change events wait
+ * here and enter the {@link ChangeEventLog} together at commit. Each write also leaves the
+ * document's prior state in an undo log, which an abort replays backwards, without change events.
  *
  * <p>Writes find the transaction of the request running on their thread through {@link #current()}:
  * mongo-java-server runs a command's writes on the thread that handles the command. Commands of the
@@ -37,6 +38,7 @@ final class Transaction {
   private final long txnNumber;
   private final long deadlineNanos;
   private final ReentrantLock lock = new ReentrantLock();
+  private final Consumer<Transaction> ended;
 
   private volatile State state = State.IN_PROGRESS;
   private List<ChangeEvent.Draft> events = new ArrayList<>();
@@ -46,11 +48,13 @@ final class Transaction {
   /**
    * @param lsid the session as change events show it: {@code {id: <UUID>, uid: <SHA-256>}}
    * @param deadlineNanos the {@link System#nanoTime()} after which the transaction expires
+   * @param ended told when the transaction commits or aborts
    */
-  Transaction(Document lsid, long txnNumber, long deadlineNanos) {
+  Transaction(Document lsid, long txnNumber, long deadlineNanos, Consumer<Transaction> ended) {
     this.lsid = lsid;
     this.txnNumber = txnNumber;
     this.deadlineNanos = deadlineNanos;
+    this.ended = ended;
   }
 
   /** The transaction whose command runs on this thread, or null. */
@@ -112,6 +116,7 @@ final class Transaction {
     state = State.COMMITTED;
     events = List.of();
     undo = List.of();
+    ended.accept(this);
   }
 
   /** Undoes the transaction's writes, newest first, and publishes nothing. */
@@ -146,6 +151,7 @@ final class Transaction {
       state = State.ABORTED;
       events = List.of();
       undo = List.of();
+      ended.accept(this);
     } finally {
       lock.unlock();
     }

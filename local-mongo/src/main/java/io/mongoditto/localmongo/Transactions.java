@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * are not transactions. Misuse gets MongoDB's error codes and labels (NoSuchTransaction 251 with
  * TransientTransactionError, TransactionTooOld 225, ...).
  *
+ * <p>Other sessions do not see a transaction's writes before it ends ({@link
+ * TransactionIsolation}).
+ *
  * <p>A transaction nobody ends is aborted after its lifetime (a real server's
  * transactionLifetimeLimitSeconds, 60 s by default), when its session ends ({@code endSessions}),
  * or when its session starts a newer transaction or retryable write.
@@ -45,6 +48,17 @@ final class Transactions implements AutoCloseable {
   private static final byte[] UNAUTHENTICATED_UID = sha256("");
 
   private static final List<String> TRANSIENT = List.of("TransientTransactionError");
+
+  /**
+   * How long a transaction's command waits for a collection another transaction holds before its
+   * WriteConflict (a real server waits 5 ms for a document's lock,
+   * maxTransactionLockRequestTimeout; here whole collections are held, so a little longer before
+   * the driver retries).
+   */
+  private static final Duration TRANSACTION_WAIT = Duration.ofMillis(500);
+
+  /** How much longer than a transaction's lifetime another command waits for its end. */
+  private static final Duration OTHER_WAIT_BEYOND_LIFETIME = Duration.ofSeconds(10);
 
   /** One logical session: the newest txnNumber it used and its latest transaction. */
   private static final class Session {
@@ -82,6 +96,7 @@ final class Transactions implements AutoCloseable {
 
   private final ChangeEventLog log;
   private final long lifetimeNanos;
+  private final TransactionIsolation isolation;
   private final Map<Object, Session> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper =
       Executors.newSingleThreadScheduledExecutor(
@@ -97,6 +112,11 @@ final class Transactions implements AutoCloseable {
     }
     this.log = log;
     this.lifetimeNanos = lifetime.toNanos();
+    this.isolation =
+        new TransactionIsolation(
+            TRANSACTION_WAIT.toNanos(),
+            lifetimeNanos + OTHER_WAIT_BEYOND_LIFETIME.toNanos(),
+            TimeUnit.NANOSECONDS);
     long period = Math.max(10, Math.min(1000, lifetime.toMillis() / 4));
     reaper.scheduleWithFixedDelay(this::reap, period, period, TimeUnit.MILLISECONDS);
   }
@@ -106,7 +126,7 @@ final class Transactions implements AutoCloseable {
    * (after noting a retryable write's txnNumber). A command of a transaction that fails aborts the
    * transaction, as on a real server.
    */
-  Document run(Document query, Supplier<Document> command) {
+  Document run(String namespace, Document query, Supplier<Document> command) {
     Object lsid = query.get("lsid");
     Object txnNumber = query.get("txnNumber");
     if (!query.containsKey("autocommit")) {
@@ -120,7 +140,11 @@ final class Transactions implements AutoCloseable {
           return e.reply();
         }
       }
-      return command.get();
+      try {
+        return isolation.run(namespace, null, command);
+      } catch (TransactionError e) {
+        return e.reply();
+      }
     }
     Transaction transaction;
     try {
@@ -142,7 +166,7 @@ final class Transactions implements AutoCloseable {
       checkInProgress(transaction);
       Document reply;
       try {
-        reply = transaction.run(command);
+        reply = transaction.run(() -> isolation.run(namespace, transaction, command));
       } catch (RuntimeException e) {
         transaction.abort();
         throw e;
@@ -241,7 +265,9 @@ final class Transactions implements AutoCloseable {
             List.of());
       }
       replaced = session.transaction;
-      started = new Transaction(session.lsid, txnNumber, System.nanoTime() + lifetimeNanos);
+      started =
+          new Transaction(
+              session.lsid, txnNumber, System.nanoTime() + lifetimeNanos, isolation::ended);
       session.transaction = started;
       session.highestTxnNumber = txnNumber;
     }
@@ -337,6 +363,19 @@ final class Transactions implements AutoCloseable {
             + newer
             + " has already started.",
         List.of());
+  }
+
+  /** The error of a command that waited too long for another transaction's collection. */
+  static TransactionError writeConflict(String namespace, long holder) {
+    return new TransactionError(
+        112,
+        "WriteConflict",
+        "Write conflict: "
+            + namespace
+            + " is in use by open transaction "
+            + holder
+            + ". Please retry your operation or multi-document transaction.",
+        TRANSIENT);
   }
 
   private static TransactionError invalidOptions(String message) {

@@ -250,7 +250,8 @@ final class DittoEdgeWorkload {
       List<String> extra) {
     if (expected == null) {
       if (doc != null) {
-        extra.add(where + " (deleted in Ditto)");
+        // what MongoDB holds tells which device change before the removal was applied
+        extra.add(where + " (deleted in Ditto; MongoDB holds " + doc.toJson(RELAXED) + ")");
       }
       return;
     }

@@ -98,7 +98,7 @@ class EmbeddedRunnerTwoWayFaultIT {
     String dittoKey = "runnerTwoWayKey" + Long.toHexString(random.nextLong());
     // the local Ditto's CDC feed on a broker process of its own, as Ditto's cloud Kafka would be
     KafkaProcesses kafka = KafkaProcesses.startBroker(workDir, Map.of());
-    try (LocalMongo mongo = LocalMongo.builder().historySize(HISTORY).start();
+    try (LocalMongo mongo = FaultMongo.start(HISTORY);
         LocalDitto localDitto =
             LocalDitto.start(
                 LocalDitto.Options.defaults()

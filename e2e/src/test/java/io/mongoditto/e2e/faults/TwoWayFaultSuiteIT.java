@@ -117,7 +117,7 @@ class TwoWayFaultSuiteIT {
     log("plan " + plan + ", seed " + plan.seed() + ", work dir " + workDir);
     // the connector configs carry their addresses inline: the workers need no environment
     kafka = KafkaProcesses.startBroker(workDir, Map.of());
-    try (LocalMongo mongo = LocalMongo.builder().historySize(HISTORY).start();
+    try (LocalMongo mongo = FaultMongo.start(HISTORY);
         MongoTcpProxy mongoProxy = new MongoTcpProxy(mongo.port());
         LocalDitto ditto =
             LocalDitto.start(
