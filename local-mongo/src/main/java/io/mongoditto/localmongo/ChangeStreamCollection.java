@@ -28,6 +28,7 @@ final class ChangeStreamCollection extends MemoryCollection {
 
   private volatile boolean preAndPostImages;
   private Object runningUpdate;
+  private final InQueries inQueries = new InQueries();
 
   ChangeStreamCollection(
       ChangeStreamDatabase database,
@@ -55,6 +56,12 @@ final class ChangeStreamCollection extends MemoryCollection {
       Oplog oplog) {
     return withUpdate(
         update, () -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog));
+  }
+
+  @Override
+  protected boolean documentMatchesQuery(Document document, Document query) {
+    Boolean matches = inQueries.matches(document, query);
+    return matches != null ? matches : super.documentMatchesQuery(document, query);
   }
 
   /** Replaces documents with the results of a pipeline update, reported as updates. */
