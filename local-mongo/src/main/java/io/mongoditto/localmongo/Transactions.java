@@ -124,7 +124,10 @@ final class Transactions implements AutoCloseable {
   /**
    * Runs a command: inside its session's transaction when it has {@code autocommit}, else as is
    * (after noting a retryable write's txnNumber). A command of a transaction that fails aborts the
-   * transaction, as on a real server.
+   * transaction, as on a real server. Either waits while another open transaction holds the
+   * command's collection ({@link TransactionIsolation}).
+   *
+   * @param namespace the collection whose documents the command reads or writes, or null
    */
   Document run(String namespace, Document query, Supplier<Document> command) {
     Object lsid = query.get("lsid");

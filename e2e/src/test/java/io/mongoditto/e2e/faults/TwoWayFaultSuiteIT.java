@@ -245,12 +245,9 @@ class TwoWayFaultSuiteIT {
         schedule.add(() -> replay(cdc));
       }
       schedule.add(() -> rebalanceMongoSink(cdc, mongoSink));
-      if (KnownBugs.enabled()) {
-        // the re-copy that follows lands copies' records in Ditto around devices' edits (bugs 7
-        // and 9, docs/reliability.md "Both directions"): on by default once more seeds pass with
-        // it after bug 9's last fixes
-        schedule.add(() -> expireResumePoint(workload));
-      }
+      // the re-copy that follows lands copies' records in Ditto around devices' edits (bugs 7, 9
+      // and 15 of docs/reliability.md "Both directions", all fixed)
+      schedule.add(() -> expireResumePoint(workload));
       AtomicInteger round = new AtomicInteger(1);
       for (int i = 0; i < plan.poisonRounds(); i++) {
         schedule.add(
