@@ -1,6 +1,7 @@
 package io.mongoditto.localmongo;
 
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.LegacyUUID;
 import de.bwaldvogel.mongo.bson.ObjectId;
 import java.util.Collection;
 import java.util.HashSet;
@@ -61,6 +62,9 @@ final class InQueries {
   }
 
   private static boolean plain(Object value) {
-    return value instanceof String || value instanceof ObjectId || value instanceof UUID;
+    return value instanceof String
+        || value instanceof ObjectId
+        || value instanceof UUID
+        || value instanceof LegacyUUID;
   }
 }

@@ -35,6 +35,7 @@ class InQueriesIT {
 
   private static final ObjectId OID = new ObjectId();
   private static final UUID ID = UUID.randomUUID();
+  private static final UUID LEGACY = UUID.randomUUID();
 
   private static LocalMongo mongo;
   private static MongoClient client;
@@ -54,6 +55,7 @@ class InQueriesIT {
             doc(4, new BsonBinary(ID, UuidRepresentation.STANDARD)),
             doc(5, new BsonInt64(7)),
             doc(6, new BsonArray(List.of(new BsonString("c"), new BsonString("d")))),
+            doc(8, new BsonBinary(LEGACY, UuidRepresentation.PYTHON_LEGACY)),
             new BsonDocument("_id", new BsonInt32(7))
                 .append("n", new BsonDocument("k", new BsonString("a")))));
   }
@@ -89,6 +91,16 @@ class InQueriesIT {
                     new BsonObjectId(OID),
                     new BsonBinary(ID, UuidRepresentation.STANDARD)))));
     assertEquals(List.of(2), ids(Filters.in("k", List.of(new BsonString("b")))));
+    assertEquals(
+        List.of(8),
+        ids(
+            Filters.in(
+                "k",
+                List.of(
+                    new BsonBinary(LEGACY, UuidRepresentation.STANDARD),
+                    new BsonBinary(LEGACY, UuidRepresentation.PYTHON_LEGACY),
+                    new BsonString(LEGACY.toString())))),
+        "a legacy (subtype 3) UUID: only its own representation");
     assertEquals(List.of(), ids(Filters.in("k", List.of(new BsonString("A")))));
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.LegacyUUID;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,15 @@ class InQueriesTest {
   @Test
   void plainValuesAtATopLevelFieldAreMatchedByHashing() {
     UUID id = UUID.randomUUID();
-    Document query = in("k", List.of("a", id));
+    Document query = in("k", List.of("a", id, new LegacyUUID(id)));
     assertEquals(Boolean.TRUE, in.matches(new Document("k", "a"), query));
     assertEquals(Boolean.TRUE, in.matches(new Document("k", id), query));
+    assertEquals(Boolean.TRUE, in.matches(new Document("k", new LegacyUUID(id)), query));
     assertEquals(Boolean.FALSE, in.matches(new Document("k", "b"), query));
+    assertEquals(
+        Boolean.FALSE,
+        in.matches(new Document("k", new LegacyUUID(UUID.randomUUID())), query),
+        "another legacy UUID");
   }
 
   @Test
