@@ -320,7 +320,9 @@ public final class ReverseMapper {
     updated.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
     restoreIdFields(updated, current);
     List<ReversePlan.Normalization> normalizations = normalizations(after, newState, target);
-    normalizations.addAll(restores(refused, after, forward.dittoDocument(updated)));
+    if (!refused.isEmpty()) {
+      normalizations.addAll(restores(refused, after, forward.dittoDocument(updated)));
+    }
     BsonDocument set = new BsonDocument();
     List<String> unset = new ArrayList<>();
     if (!MongoUpdates.diff(current, updated, "", set, unset)) {
