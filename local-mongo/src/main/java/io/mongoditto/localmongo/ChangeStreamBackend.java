@@ -299,6 +299,7 @@ final class ChangeStreamBackend extends MemoryBackend {
   }
 
   private Document lookup(String db, String coll, Object id) {
+    transactions.awaitCommitted(db + "." + coll);
     MongoCollection<?> collection = resolveDatabase(db).resolveCollection(coll, false);
     if (collection == null) {
       return null;

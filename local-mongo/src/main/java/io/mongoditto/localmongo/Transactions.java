@@ -185,6 +185,19 @@ final class Transactions implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until no open transaction holds the collection, so a read made outside any command
+   * ({@code fullDocument: updateLookup}) sees only committed writes; after a transaction's lifetime
+   * and more it reads anyway.
+   */
+  void awaitCommitted(String namespace) {
+    try {
+      isolation.run(namespace, null, () -> null);
+    } catch (TransactionError stillHeld) {
+      // the holder outlived its lifetime by far: read what there is
+    }
+  }
+
   /** {@code commitTransaction}: publishes the events; repeating it after success is fine. */
   Document commit(String databaseName, Document query) {
     return end("commitTransaction", databaseName, query, true);

@@ -12,6 +12,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.changestream.FullDocument;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,29 @@ class TransactionIsolationIT {
       Thread.sleep(300);
       session.commitTransaction();
       assertEquals(List.of(doc("{_id: 1, a: 2}")), read.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void anUpdateLookupDuringAnotherSessionsTransactionSeesOnlyWhatWasCommitted() throws Exception {
+    try (MongoCursor<BsonDocument> stream =
+            coll(reader)
+                .watch()
+                .fullDocument(FullDocument.UPDATE_LOOKUP)
+                .maxAwaitTime(100, TimeUnit.MILLISECONDS)
+                .withDocumentClass(BsonDocument.class)
+                .cursor();
+        ClientSession session = writer.startSession()) {
+      coll(writer).updateOne(Filters.eq("_id", 1), Updates.set("a", 5));
+      session.startTransaction();
+      coll(writer).updateOne(session, Filters.eq("_id", 1), Updates.set("a", 9));
+      CompletableFuture<BsonDocument> event = CompletableFuture.supplyAsync(() -> next(stream));
+      Thread.sleep(300);
+      session.abortTransaction();
+      assertEquals(
+          doc("{_id: 1, a: 5}"),
+          event.get(10, TimeUnit.SECONDS).getDocument("fullDocument"),
+          "the committed document, never the open transaction's");
     }
   }
 
