@@ -422,6 +422,22 @@ final class CdcApplier<R> implements AutoCloseable {
       return; // only the sink's writes: their corrections stand
     }
     boolean sinkWroteLast = own < items.size();
+    if (!sinkWroteLast && fold.original != null && sinkWroteSince(fold, current)) {
+      // Ditto's current state holds a later write of the MongoDB -> Ditto direction (its token),
+      // whose event this task has not read: it may carry an older MongoDB state (a copy's record),
+      // so it is no target for MongoDB. That event follows on the partition, or was applied before
+      // the task forgot the document's history; it decides. The events here were applied before,
+      // or that write replaced their values in Ditto.
+      fold.plans.clear();
+      fold.state = fold.original;
+      fold.plans.add(
+          ReversePlan.nothing(
+              "Ditto holds a later write of the MongoDB -> Ditto direction, whose event decides",
+              null,
+              null,
+              null));
+      return;
+    }
     List<ReverseMapper.Step> steps = new ArrayList<>();
     for (DocumentChanges.Item<R> item : items.subList(0, own)) {
       steps.add(
@@ -533,6 +549,16 @@ final class CdcApplier<R> implements AutoCloseable {
             ? "unchanged"
             : fold.state == null ? "deleted" : fold.original == null ? "created" : "updated",
         fold.failures.isEmpty() ? "" : ", failed: " + fold.failures.get(0).reason());
+  }
+
+  /**
+   * Whether Ditto's {@code current} document carries another write token than the batch's newest
+   * event shows: the Ditto sink wrote it since (devices' edits and give-backs keep the token).
+   */
+  private static boolean sinkWroteSince(Fold<?> fold, Map<String, Object> current) {
+    return current != null
+        && !java.util.Objects.equals(
+            DittoMetadata.tokenOf(current), DittoMetadata.tokenOf(newest(fold)));
   }
 
   /** The document as the newest event of the batch shows Ditto holding it (null: removed). */
