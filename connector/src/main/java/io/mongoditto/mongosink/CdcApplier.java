@@ -422,27 +422,15 @@ final class CdcApplier<R> implements AutoCloseable {
       return; // only the sink's writes: their corrections stand
     }
     boolean sinkWroteLast = own < items.size();
-    if (!sinkWroteLast && fold.original != null && sinkWroteSince(fold, current)) {
-      // Ditto's current state holds a later write of the MongoDB -> Ditto direction (its token),
-      // whose event this task has not read: it may carry an older MongoDB state (a copy's record),
-      // so it is no target for MongoDB. That event follows on the partition, or was applied before
-      // the task forgot the document's history; it decides. The events here were applied before,
-      // or that write replaced their values in Ditto.
-      fold.plans.clear();
-      fold.state = fold.original;
-      fold.plans.add(
-          ReversePlan.nothing(
-              "Ditto holds a later write of the MongoDB -> Ditto direction, whose event decides",
-              null,
-              null,
-              null));
-      return;
-    }
     List<ReverseMapper.Step> steps = new ArrayList<>();
     for (DocumentChanges.Item<R> item : items.subList(0, own)) {
       steps.add(
           new ReverseMapper.Step(item.event().before(), item.event().after(), sinkWrote(item)));
     }
+    // Ditto's current state holds a later write of the MongoDB -> Ditto direction (its token),
+    // whose event this task has not read: possibly a copy's record of an older MongoDB state.
+    boolean unseenSinkWrite =
+        !sinkWroteLast && fold.original != null && sinkWroteSince(fold, current);
     Map<String, Object> base = sinkWroteLast ? items.get(own - 1).event().after() : current;
     if (base == null && (fold.original != null || sinkWroteLast)) {
       // Ditto removed it since. Its removal compares MongoDB with the state it removed, so the
@@ -464,7 +452,11 @@ final class CdcApplier<R> implements AutoCloseable {
     List<Map<String, Object>> history = new ArrayList<>();
     if (fold.original != null) {
       for (DocumentChanges.Item<R> item : items.subList(0, own)) {
-        history.add(item.event().before()); // null: an insert's "not in Ditto yet"
+        // null: an insert's "not in Ditto yet"; not after an unseen sink write, which wrote the
+        // document from MongoDB's, so a path MongoDB lacks now it removed since
+        if (item.event().before() != null || !unseenSinkWrite) {
+          history.add(item.event().before());
+        }
         if (item.event().after() != null) {
           history.add(item.event().after());
         }
@@ -473,6 +465,14 @@ final class CdcApplier<R> implements AutoCloseable {
     String key = keyOf(fold.group);
     try {
       Map<String, Object> target = fold.mapper.withoutSinkWrites(base, steps, fold.original);
+      if (unseenSinkWrite) {
+        // what changed after the batch's events keeps MongoDB's value: their own events decide
+        target =
+            fold.mapper.withoutSinkWrites(
+                target,
+                List.of(new ReverseMapper.Step(newest(fold), current, true)),
+                fold.original);
+      }
       ReversePlan plan = fold.mapper.planFromHistory(history, target, fold.original, fold.stale);
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);

@@ -205,18 +205,36 @@ class MongoSinkTaskIT {
     copied.put(
         io.mongoditto.change.DittoMetadata.FIELD,
         io.mongoditto.change.DittoMetadata.of("zava-retail-mongo", "copy-token", "o1"));
-    dittoClient.execute("INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", copied));
+    // o2: a device's edit of qty the task never applied (it crashed), then the copy's stale loc
+    inv.insertOne(new Document("_id", "o2").append("qty", 1).append("loc", "A"));
+    Map<String, Object> edited = new HashMap<>();
+    edited.put("_id", "o2");
+    edited.put("qty", 2);
+    edited.put("loc", "Z");
+    edited.put(
+        io.mongoditto.change.DittoMetadata.FIELD,
+        io.mongoditto.change.DittoMetadata.of("zava-retail-mongo", "copy-token-2", "o2"));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d), (:e)", Map.of("d", copied, "e", edited));
     startTask(props(mongo.connectionString()), true);
 
     task.put(
         List.of(
             upsert(
-                coll, "null", "{\"_id\": \"o1\", \"qty\": 1, \"note\": \"from a store device\"}")));
+                coll, "null", "{\"_id\": \"o1\", \"qty\": 1, \"note\": \"from a store device\"}"),
+            upsert(
+                coll,
+                "{\"_id\": \"o2\", \"qty\": 1, \"loc\": \"A\"}",
+                "{\"_id\": \"o2\", \"qty\": 2, \"loc\": \"A\"}")));
 
     assertEquals(
         new Document("_id", "o1").append("qty", 1),
         inv.find(eq("_id", "o1")).first(),
         "the device's removal of note stays applied");
+    assertEquals(
+        new Document("_id", "o2").append("qty", 2).append("loc", "A"),
+        inv.find(eq("_id", "o2")).first(),
+        "the device's edit is applied, the sink's later (stale) loc is left to its event");
   }
 
   @Test
