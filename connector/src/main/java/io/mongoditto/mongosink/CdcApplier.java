@@ -422,6 +422,29 @@ final class CdcApplier<R> implements AutoCloseable {
       return; // only the sink's writes: their corrections stand
     }
     boolean sinkWroteLast = own < items.size();
+    if (sinkWroteLast && fold.original == null && newest(fold) != null) {
+      // The batch ends with a write of the MongoDB -> Ditto direction of a document MongoDB no
+      // longer holds: MongoDB had it when that write was made (a copy's record, maybe delivered
+      // again), so it was deleted since, in MongoDB or by this direction applying a device's
+      // removal. The events before that write are older: none creates it again. The write's
+      // correction removes it from Ditto.
+      fold.plans.clear();
+      fold.state = null;
+      fold.plans.add(
+          ReversePlan.nothing(
+              "MongoDB deleted the document since the MongoDB -> Ditto direction wrote it",
+              null,
+              null,
+              null));
+      try {
+        correctSinkWrites(fold, keyOf(fold.group));
+      } catch (MappingException | IllegalArgumentException bad) {
+        fold.group
+            .items()
+            .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
+      }
+      return;
+    }
     List<ReverseMapper.Step> steps = new ArrayList<>();
     for (DocumentChanges.Item<R> item : items.subList(0, own)) {
       steps.add(
@@ -476,20 +499,25 @@ final class CdcApplier<R> implements AutoCloseable {
       ReversePlan plan = fold.mapper.planFromHistory(history, target, fold.original, fold.stale);
       fold.plans.add(plan);
       fold.state = after(fold.original, plan);
-      for (DocumentChanges.Item<R> item : items) {
-        if (!sinkWrote(item)) {
-          continue;
-        }
-        List<ReversePlan.Normalization> giveBacks =
-            fold.mapper.corrections(
-                item.event().before(), item.event().after(), fold.state, staleWrites.paths(key));
-        staleWrites.gaveBack(key, giveBacks);
-        fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
-      }
+      correctSinkWrites(fold, key);
     } catch (MappingException | IllegalArgumentException bad) {
       fold.group
           .items()
           .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
+    }
+  }
+
+  /** Plans the corrections of the batch's sink writes on the document as planned so far. */
+  private void correctSinkWrites(Fold<R> fold, String key) {
+    for (DocumentChanges.Item<R> item : fold.group.items()) {
+      if (!sinkWrote(item)) {
+        continue;
+      }
+      List<ReversePlan.Normalization> giveBacks =
+          fold.mapper.corrections(
+              item.event().before(), item.event().after(), fold.state, staleWrites.paths(key));
+      staleWrites.gaveBack(key, giveBacks);
+      fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
     }
   }
 

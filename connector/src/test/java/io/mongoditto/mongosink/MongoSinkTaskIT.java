@@ -237,6 +237,44 @@ class MongoSinkTaskIT {
         "the device's edit is applied, the sink's later (stale) loc is left to its event");
   }
 
+  /**
+   * The long fault run of 2026-12-05, 01:3x: a device deleted an order item (MongoDB deleted it), a
+   * copy's record of it came again (the Ditto sink re-created it in Ditto), and after a restart an
+   * old device edit of the item came again in the same batch as that sink write. MongoDB lacks the
+   * item: the sink write's correction removes it from Ditto; the old edit must not create it.
+   */
+  @Test
+  void anOldEditNeverCreatesADocumentMongoDbDeletedThatASinkWriteBroughtBack(TestInfo info) {
+    database = "recopied" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "other").append("qty", 9)); // the collection exists
+    Map<String, Object> copied = new HashMap<>();
+    copied.put("_id", "gone");
+    copied.put("qty", 1);
+    copied.put(
+        io.mongoditto.change.DittoMetadata.FIELD,
+        io.mongoditto.change.DittoMetadata.of("zava-retail-mongo", "copy-token", "gone"));
+    dittoClient.execute("INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", copied));
+    startTask(props(mongo.connectionString()), true);
+
+    String copiedJson =
+        "{\"_id\": \"gone\", \"qty\": 1, \"_mongoditto\": {\"source\": \"zava-retail-mongo\","
+            + " \"write\": \"copy-token\", \"id\": \"\\\"gone\\\"\"}}";
+    task.put(
+        List.of(
+            upsert(coll, "{\"_id\": \"gone\", \"qty\": 1}", "{\"_id\": \"gone\", \"qty\": 2}"),
+            upsert(coll, "{\"_id\": \"gone\", \"qty\": 2}", copiedJson)));
+
+    assertEquals(0, inv.countDocuments(eq("_id", "gone")), "not created from the old edit");
+    assertEquals(
+        0,
+        LocalDittoClient.items(
+                dittoClient.execute("SELECT * FROM `" + coll + "` WHERE _id = 'gone'", Map.of()))
+            .size(),
+        "the sink write's correction removed it from Ditto");
+  }
+
   @Test
   void anOldEventNeverBringsBackADocumentDittoRemovedAndCreationsTakeDittosCurrentState(
       TestInfo info) {
