@@ -198,22 +198,12 @@ class MongoSinkTaskIT {
     String coll = database + "_inv";
     MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
     inv.insertOne(new Document("_id", "o1").append("qty", 1));
-    Map<String, Object> copied = new HashMap<>();
-    copied.put("_id", "o1");
-    copied.put("qty", 1);
-    copied.put("note", "from a store device");
-    copied.put(
-        io.mongoditto.change.DittoMetadata.FIELD,
-        io.mongoditto.change.DittoMetadata.of("zava-retail-mongo", "copy-token", "o1"));
+    Map<String, Object> copied =
+        sinkCopy(Map.of("_id", "o1", "qty", 1, "note", "from a store device"), "copy-token");
     // o2: a device's edit of qty the task never applied (it crashed), then the copy's stale loc
     inv.insertOne(new Document("_id", "o2").append("qty", 1).append("loc", "A"));
-    Map<String, Object> edited = new HashMap<>();
-    edited.put("_id", "o2");
-    edited.put("qty", 2);
-    edited.put("loc", "Z");
-    edited.put(
-        io.mongoditto.change.DittoMetadata.FIELD,
-        io.mongoditto.change.DittoMetadata.of("zava-retail-mongo", "copy-token-2", "o2"));
+    Map<String, Object> edited =
+        sinkCopy(Map.of("_id", "o2", "qty", 2, "loc", "Z"), "copy-token-2");
     dittoClient.execute(
         "INSERT INTO `" + coll + "` DOCUMENTS (:d), (:e)", Map.of("d", copied, "e", edited));
     startTask(props(mongo.connectionString()), true);
@@ -249,12 +239,7 @@ class MongoSinkTaskIT {
     String coll = database + "_inv";
     MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
     inv.insertOne(new Document("_id", "other").append("qty", 9)); // the collection exists
-    Map<String, Object> copied = new HashMap<>();
-    copied.put("_id", "gone");
-    copied.put("qty", 1);
-    copied.put(
-        io.mongoditto.change.DittoMetadata.FIELD,
-        io.mongoditto.change.DittoMetadata.of("zava-retail-mongo", "copy-token", "gone"));
+    Map<String, Object> copied = sinkCopy(Map.of("_id", "gone", "qty", 1), "copy-token");
     dittoClient.execute("INSERT INTO `" + coll + "` DOCUMENTS (:d)", Map.of("d", copied));
     startTask(props(mongo.connectionString()), true);
 
@@ -1149,6 +1134,15 @@ class MongoSinkTaskIT {
         0,
         inv.countDocuments(eq("_id", "c8")),
         "MongoDB's Oslo is no edit of its own: the device's delete applies");
+  }
+
+  /** A Ditto document as the Ditto sink writes it from MongoDB's, with its metadata. */
+  private static Map<String, Object> sinkCopy(Map<String, Object> fields, String token) {
+    Map<String, Object> doc = new HashMap<>(fields);
+    doc.put(
+        io.mongoditto.change.DittoMetadata.FIELD,
+        io.mongoditto.change.DittoMetadata.of("zava-retail-mongo", token, fields.get("_id")));
+    return doc;
   }
 
   private SinkRecord remove(String collection, String value) {
