@@ -178,16 +178,16 @@ public final class ReverseMapper {
       }
       return insert(after);
     }
+    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
     Map<String, Object> oldState;
     if (before != null) {
-      oldState = normalized(before, current);
+      oldState = normalized(before, current, mine);
     } else if (forward.matchesFilter(current)) {
       oldState = Map.of(); // new in Ditto: only paths MongoDB lacks are taken (see rule)
     } else {
-      // MongoDB's document is not in Ditto's view: Ditto's insert wins
-      oldState = withoutFixed(forward.dittoDocument(current));
+      oldState = mine; // MongoDB's document is not in Ditto's view: Ditto's insert wins
     }
-    return update(List.of(oldState), before, after, current, staleInDitto);
+    return update(List.of(oldState), before, after, current, mine, staleInDitto);
   }
 
   /**
@@ -212,19 +212,20 @@ public final class ReverseMapper {
     if (current == null || after == null || history.size() < 2) {
       return plan(history.isEmpty() ? null : history.get(0), after, current, staleInDitto);
     }
+    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
     List<Map<String, Object>> oldStates = new ArrayList<>();
     Map<String, Object> first = null;
     for (Map<String, Object> state : history) {
       if (state != null) {
         first = first == null ? state : first;
-        oldStates.add(normalized(state, current));
+        oldStates.add(normalized(state, current, mine));
       } else if (forward.matchesFilter(current)) {
         oldStates.add(Map.of());
       } else {
-        oldStates.add(withoutFixed(forward.dittoDocument(current)));
+        oldStates.add(mine);
       }
     }
-    return update(oldStates, first, after, current, staleInDitto);
+    return update(oldStates, first, after, current, mine, staleInDitto);
   }
 
   /** One change of a Ditto document: its old and new state, and whether the Ditto sink made it. */
@@ -293,9 +294,9 @@ public final class ReverseMapper {
       Map<String, Object> before,
       Map<String, Object> after,
       BsonDocument current,
+      Map<String, Object> mine,
       Set<List<String>> staleInDitto) {
-    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
-    Map<String, Object> newState = normalized(after, current);
+    Map<String, Object> newState = normalized(after, current, mine);
     Map<String, Object> target = deepCopy(mine);
     List<String> conflicts = new ArrayList<>();
     java.util.Set<List<String>> paths = new java.util.LinkedHashSet<>();
@@ -403,7 +404,7 @@ public final class ReverseMapper {
           "the MongoDB document does not match the filter", null, null, null);
     }
     Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
-    Map<String, Object> gone = removed == null ? null : normalized(removed, current);
+    Map<String, Object> gone = removed == null ? null : normalized(removed, current, mine);
     if (gone != null && !staleInDitto.isEmpty()) {
       mine = deepCopy(mine);
       for (List<String> path : staleInDitto) {
@@ -429,9 +430,19 @@ public final class ReverseMapper {
         null);
   }
 
-  /** A Ditto document as MongoDB would give it back: through MongoDB's types and back. */
-  private Map<String, Object> normalized(Map<String, Object> ditto, BsonDocument current) {
-    BsonDocument bson = documents.toBson(withoutFixed(ditto), current);
+  /**
+   * A Ditto document as MongoDB would give it back: through MongoDB's types and back. One that
+   * already equals {@code mine}, MongoDB's own document as Ditto holds it, comes back as it is: the
+   * usual old state of a device's edit, whose trip through MongoDB's types and back was a third of
+   * the sink's planning.
+   */
+  private Map<String, Object> normalized(
+      Map<String, Object> ditto, BsonDocument current, Map<String, Object> mine) {
+    Map<String, Object> plain = withoutFixed(ditto);
+    if (DittoValues.same(plain, mine)) {
+      return mine;
+    }
+    BsonDocument bson = documents.toBson(plain, current);
     bson.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
     restoreIdFields(bson, current);
     return withoutFixed(forward.dittoDocument(bson));

@@ -110,6 +110,18 @@ final class CdcApplier<R> implements AutoCloseable {
       this.original = original;
       this.state = original;
     }
+
+    /** Drops what was planned: MongoDB keeps the document as it holds it, for {@code reason}. */
+    void nothing(String reason) {
+      plans.clear();
+      state = original;
+      plans.add(ReversePlan.nothing(reason, null, null, null));
+    }
+
+    /** Every event of the document fails, with what {@code bad} says. */
+    void failAll(Exception bad) {
+      group.items().forEach(i -> failures.add(new Failure<>(i, describe(group, bad))));
+    }
   }
 
   /** An event that was not applied, and why. */
@@ -301,7 +313,7 @@ final class CdcApplier<R> implements AutoCloseable {
             readable.add(g);
           } catch (MappingException bad) {
             Fold<R> fold = new Fold<>(g, mapper, null);
-            g.items().forEach(i -> fold.failures.add(new Failure<>(i, describe(g, bad))));
+            fold.failAll(bad);
             folds.add(fold);
           }
         }
@@ -428,20 +440,11 @@ final class CdcApplier<R> implements AutoCloseable {
       // again), so it was deleted since, in MongoDB or by this direction applying a device's
       // removal. The events before that write are older: none creates it again. The write's
       // correction removes it from Ditto.
-      fold.plans.clear();
-      fold.state = null;
-      fold.plans.add(
-          ReversePlan.nothing(
-              "MongoDB deleted the document since the MongoDB -> Ditto direction wrote it",
-              null,
-              null,
-              null));
+      fold.nothing("MongoDB deleted the document since the MongoDB -> Ditto direction wrote it");
       try {
         correctSinkWrites(fold, keyOf(fold.group));
       } catch (MappingException | IllegalArgumentException bad) {
-        fold.group
-            .items()
-            .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
+        fold.failAll(bad);
       }
       return;
     }
@@ -461,14 +464,12 @@ final class CdcApplier<R> implements AutoCloseable {
       // so are the corrections of the sink's writes after it.
       return;
     }
-    fold.plans.clear();
-    fold.state = fold.original;
     if (base == null) {
-      fold.plans.add(
-          ReversePlan.nothing(
-              "Ditto no longer holds the document: an old event is not applied", null, null, null));
+      fold.nothing("Ditto no longer holds the document: an old event is not applied");
       return;
     }
+    fold.plans.clear();
+    fold.state = fold.original;
     // Every state the events show Ditto's document in: which of them MongoDB holds is not known
     // (some events may be old ones delivered again), so MongoDB holding any of them at a path
     // means it has not edited that path itself.
@@ -501,9 +502,7 @@ final class CdcApplier<R> implements AutoCloseable {
       fold.state = after(fold.original, plan);
       correctSinkWrites(fold, key);
     } catch (MappingException | IllegalArgumentException bad) {
-      fold.group
-          .items()
-          .forEach(i -> fold.failures.add(new Failure<>(i, describe(fold.group, bad))));
+      fold.failAll(bad);
     }
   }
 
