@@ -74,11 +74,19 @@ final class StaleSinkWrites {
     }
   }
 
-  /** The sink's write to document {@code key} was given these values back. */
+  /**
+   * The sink's write to document {@code key} was given these values back. A path the write left
+   * absent is recorded too (as null, which {@link #holds} matches): a give-back replacing a map
+   * unsets the old value before it sets MongoDB's, and a device setting the path in between made
+   * its edit on that gap, not against a MongoDB edit (the long two-way run of 2026-12-05, bug 18: a
+   * category's date stayed apart).
+   */
   synchronized void gaveBack(String key, List<ReversePlan.Normalization> giveBacks) {
     for (ReversePlan.Normalization n : giveBacks) {
-      if (!n.wholeDocument() && !n.seenAbsent()) {
-        byDocument.computeIfAbsent(key, k -> new HashMap<>()).put(n.path(), n.seen());
+      if (!n.wholeDocument()) {
+        byDocument
+            .computeIfAbsent(key, k -> new HashMap<>())
+            .put(n.path(), n.seenAbsent() ? null : n.seen());
         changed.add(key);
       }
     }

@@ -1083,6 +1083,49 @@ class MongoSinkTaskIT {
   }
 
   @Test
+  void aDeviceEditMadeBetweenTheTwoHalvesOfAGiveBackReachesMongoDb(TestInfo info) throws Exception {
+    database = "halfback" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> cat = client.getDatabase(database).getCollection(coll);
+    // A device set a date MongoDB took (D); a copy's record read before that wrote the older B
+    // back into Ditto. The give-back of D replaces a map ({"$date": ...}), so it unsets the old
+    // value first and sets D where the field is missing; a device set the date (E) in between,
+    // and the SET found it there and did nothing (long two-way run of 2026-12-05: a category's
+    // date stayed apart, Ditto's E against MongoDB's D).
+    long d = 2948022929167L;
+    cat.insertOne(new Document("_id", "k8").append("at", new java.util.Date(d)));
+    String dateB = date(-1911973940980L);
+    String dateE = date(-1662979260011L);
+    String meta =
+        "\"_mongoditto\": {\"source\": \"src\", \"id\": \"\\\"k8\\\"\", \"write\": \"t2\"";
+    String devices = "{\"_id\": \"k8\", \"at\": " + date(d) + "}";
+    String copied = "{\"_id\": \"k8\", \"at\": " + dateB + ", " + meta + "}}";
+    String unsetHalf = "{\"_id\": \"k8\", " + meta + ", \"back\": \"m1\"}}";
+    String edited = "{\"_id\": \"k8\", \"at\": " + dateE + ", " + meta + ", \"back\": \"m1\"}}";
+    insertIntoDitto(coll, edited);
+    Map<String, String> props = props(mongo.connectionString());
+    props.put("collection." + coll + ".mode", "ejson");
+    startTask(props, true);
+
+    task.put(List.of(upsert(coll, devices, copied)));
+    task.put(List.of(upsert(coll, copied, unsetHalf), upsert(coll, unsetHalf, edited)));
+
+    assertEquals(
+        new java.util.Date(-1662979260011L),
+        cat.find(eq("_id", "k8")).first().get("at"),
+        "the device's date reaches MongoDB: it was set on the give-back's own gap, not against a"
+            + " MongoDB edit on its way to Ditto");
+    assertEquals(
+        Map.of("$date", Map.of("$numberLong", "-1662979260011")),
+        dittoClient.selectById("`" + coll + "`").get("k8").get("at"));
+    assertEquals(List.of(), deadLettered);
+  }
+
+  private static String date(long millis) {
+    return "{\"$date\": {\"$numberLong\": \"" + millis + "\"}}";
+  }
+
+  @Test
   void aReplayedCreationWithADevicesEditOfAnotherFieldNeverWritesTheSinksStaleValue(TestInfo info)
       throws Exception {
     database = "stalereplay" + Math.abs(info.getDisplayName().hashCode());

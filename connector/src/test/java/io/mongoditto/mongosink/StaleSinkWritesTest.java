@@ -47,6 +47,21 @@ class StaleSinkWritesTest {
   }
 
   @Test
+  void aPathTheSinksWriteLeftAbsentIsStaleUntilDittoHoldsAValueThere() {
+    stale.gaveBack(KEY, List.of(ReversePlan.Normalization.fill(COUNT, 593)));
+
+    assertEquals(
+        Set.of(), stale.takeStale(KEY, Map.of("at", "x"), Map.of("at", "y")), "left absent");
+    assertEquals(
+        Set.of(COUNT),
+        stale.takeStale(KEY, Map.of("at", "x"), Map.of("at", "x", "count", 1)),
+        "a device set it on the gap");
+    stale.gaveBack(KEY, List.of(ReversePlan.Normalization.fill(COUNT, 593)));
+    stale.settle(KEY, Map.of("count", 593)); // the give-back landed
+    assertEquals(Map.of(KEY, Map.of()), stale.changes());
+  }
+
+  @Test
   void whatWasSavedIsNoChangeAnyMore() {
     stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
     assertEquals(Map.of(KEY, Map.of(COUNT, 650)), stale.changes());
