@@ -103,7 +103,7 @@ public final class ReverseMapper {
     if (after == null || current == null || !forward.matchesFilter(current)) {
       return List.of();
     }
-    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> mine = mongoView(current);
     Map<String, Object> wrote = withoutFixed(after);
     Map<String, Object> old = before == null ? Map.of() : withoutFixed(before);
     List<ReversePlan.Normalization> out = new ArrayList<>();
@@ -178,7 +178,7 @@ public final class ReverseMapper {
       }
       return insert(after);
     }
-    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> mine = mongoView(current);
     Map<String, Object> oldState;
     if (before != null) {
       oldState = normalized(before, current, mine);
@@ -212,7 +212,7 @@ public final class ReverseMapper {
     if (current == null || after == null || history.size() < 2) {
       return plan(history.isEmpty() ? null : history.get(0), after, current, staleInDitto);
     }
-    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> mine = mongoView(current);
     List<Map<String, Object>> oldStates = new ArrayList<>();
     Map<String, Object> first = null;
     for (Map<String, Object> state : history) {
@@ -277,8 +277,7 @@ public final class ReverseMapper {
     if (target == null || restored.isEmpty()) {
       return target;
     }
-    Map<String, Object> mine =
-        current == null ? Map.of() : withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> mine = current == null ? Map.of() : mongoView(current);
     Map<String, Object> out = deepCopy(target);
     restored.forEach((path, value) -> put(out, path, value == KEEP ? at(mine, path) : value));
     return out;
@@ -403,7 +402,7 @@ public final class ReverseMapper {
       return ReversePlan.nothing(
           "the MongoDB document does not match the filter", null, null, null);
     }
-    Map<String, Object> mine = withoutFixed(forward.dittoDocument(current));
+    Map<String, Object> mine = mongoView(current);
     Map<String, Object> gone = removed == null ? null : normalized(removed, current, mine);
     if (gone != null && !staleInDitto.isEmpty()) {
       mine = deepCopy(mine);
@@ -438,14 +437,13 @@ public final class ReverseMapper {
    */
   private Map<String, Object> normalized(
       Map<String, Object> ditto, BsonDocument current, Map<String, Object> mine) {
-    Map<String, Object> plain = withoutFixed(ditto);
-    if (DittoValues.same(plain, mine)) {
+    if (sameOutsideFixed(ditto, mine)) {
       return mine;
     }
-    BsonDocument bson = documents.toBson(plain, current);
+    BsonDocument bson = documents.toBson(withoutFixed(ditto), current);
     bson.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
     restoreIdFields(bson, current);
-    return withoutFixed(forward.dittoDocument(bson));
+    return mongoView(bson);
   }
 
   /** Id fields never change from Ditto: the MongoDB document keeps its own. */
@@ -517,15 +515,37 @@ public final class ReverseMapper {
   private List<ReversePlan.Normalization> normalizations(
       Map<String, Object> dittoHolds, Map<String, Object> canonical, Map<String, Object> taken) {
     List<ReversePlan.Normalization> out = new ArrayList<>();
-    Map<String, Object> holds = withoutFixed(dittoHolds);
-    for (List<String> path : changedPaths(holds, canonical, List.of())) {
-      Object seen = at(holds, path);
+    // fixed paths need no filtering: canonical lacks them, so they are never given back
+    for (List<String> path : changedPaths(dittoHolds, canonical, List.of())) {
+      Object seen = at(dittoHolds, path);
       Object canon = at(canonical, path);
       if (seen != MISSING && canon != MISSING && same(at(taken, path), canon)) {
         out.add(new ReversePlan.Normalization(path, seen, canon));
       }
     }
     return out;
+  }
+
+  /** A MongoDB document as Ditto holds it, without the paths Ditto's changes never decide. */
+  private Map<String, Object> mongoView(BsonDocument doc) {
+    Map<String, Object> view = forward.dittoDocument(doc); // a new map: changed in place
+    view.keySet().removeAll(fixedFields);
+    return view;
+  }
+
+  /** Whether {@code ditto} holds what {@code view} (without fixed paths) does, outside them. */
+  private boolean sameOutsideFixed(Map<String, Object> ditto, Map<String, Object> view) {
+    int compared = 0;
+    for (Map.Entry<String, Object> e : ditto.entrySet()) {
+      if (fixedFields.contains(e.getKey())) {
+        continue;
+      }
+      compared++;
+      if (!view.containsKey(e.getKey()) || !DittoValues.same(e.getValue(), view.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return compared == view.size();
   }
 
   private Map<String, Object> withoutFixed(Map<String, Object> doc) {
@@ -540,23 +560,33 @@ public final class ReverseMapper {
    */
   static List<List<String>> changedPaths(Object a, Object b, List<String> at) {
     List<List<String>> out = new ArrayList<>();
+    collectChanged(a, b, new ArrayList<>(at), out);
+    return out;
+  }
+
+  /** {@link #changedPaths} on one path list, copied only where a difference is found. */
+  private static void collectChanged(
+      Object a, Object b, List<String> path, List<List<String>> out) {
     if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y && !isValue(x) && !isValue(y)) {
-      java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
-      x.keySet().forEach(k -> keys.add(String.valueOf(k)));
-      y.keySet().forEach(k -> keys.add(String.valueOf(k)));
-      for (String k : keys) {
-        Object va = x.containsKey(k) ? x.get(k) : MISSING;
-        Object vb = y.containsKey(k) ? y.get(k) : MISSING;
-        List<String> child = new ArrayList<>(at);
-        child.add(k);
-        out.addAll(changedPaths(va, vb, child));
+      for (Map.Entry<?, ?> e : x.entrySet()) {
+        String k = String.valueOf(e.getKey());
+        path.add(k);
+        collectChanged(e.getValue(), y.containsKey(k) ? y.get(k) : MISSING, path, out);
+        path.remove(path.size() - 1);
       }
-      return out;
+      for (Map.Entry<?, ?> e : y.entrySet()) {
+        String k = String.valueOf(e.getKey());
+        if (!x.containsKey(k)) {
+          path.add(k);
+          collectChanged(MISSING, e.getValue(), path, out);
+          path.remove(path.size() - 1);
+        }
+      }
+      return;
     }
     if (!same(a, b)) {
-      out.add(at);
+      out.add(new ArrayList<>(path));
     }
-    return out;
   }
 
   private static boolean isValue(Map<?, ?> m) {

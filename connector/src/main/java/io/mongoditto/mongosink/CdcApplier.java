@@ -318,7 +318,8 @@ final class CdcApplier<R> implements AutoCloseable {
           }
         }
         if (!any.isEmpty()) {
-          for (BsonDocument doc : collection.find(anyOf(any))) {
+          // every document of the chunk in the first reply: no getMore round trip
+          for (BsonDocument doc : collection.find(anyOf(any)).batchSize(READ_CHUNK)) {
             try {
               found.putIfAbsent(CanonicalIds.text(mapper.dittoIdOf(doc)), doc);
             } catch (IllegalArgumentException notMappable) {
