@@ -295,7 +295,8 @@ public final class ReverseMapper {
       BsonDocument current,
       Map<String, Object> mine,
       Set<List<String>> staleInDitto) {
-    Map<String, Object> newState = normalized(after, current, mine);
+    Normal normal = normal(after, current, mine);
+    Map<String, Object> newState = normal.view();
     Map<String, Object> target = deepCopy(mine);
     List<String> conflicts = new ArrayList<>();
     java.util.Set<List<String>> paths = new java.util.LinkedHashSet<>();
@@ -316,9 +317,14 @@ public final class ReverseMapper {
       }
     }
     List<String> refused = refused(before, after, newState);
-    BsonDocument updated = documents.toBson(target, current);
-    updated.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
-    restoreIdFields(updated, current);
+    BsonDocument updated;
+    if (normal.bson() != null && target.equals(newState)) {
+      updated = normal.bson(); // the new state is taken whole: its MongoDB form is made already
+    } else {
+      updated = documents.toBson(target, current);
+      updated.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
+      restoreIdFields(updated, current);
+    }
     List<ReversePlan.Normalization> normalizations = normalizations(after, newState, target);
     if (!refused.isEmpty()) {
       normalizations.addAll(restores(refused, after, forward.dittoDocument(updated)));
@@ -437,13 +443,24 @@ public final class ReverseMapper {
    */
   private Map<String, Object> normalized(
       Map<String, Object> ditto, BsonDocument current, Map<String, Object> mine) {
+    return normal(ditto, current, mine).view();
+  }
+
+  /**
+   * A Ditto document in MongoDB's form ({@code bson}, null where it equals {@code mine}) and as
+   * Ditto would hold that ({@code view}).
+   */
+  private record Normal(Map<String, Object> view, BsonDocument bson) {}
+
+  /** {@link #normalized}, with the MongoDB form it went through. */
+  private Normal normal(Map<String, Object> ditto, BsonDocument current, Map<String, Object> mine) {
     if (sameOutsideFixed(ditto, mine)) {
-      return mine;
+      return new Normal(mine, null);
     }
     BsonDocument bson = documents.toBson(withoutFixed(ditto), current);
     bson.put(DittoIds.MONGO_ID, current.get(DittoIds.MONGO_ID));
     restoreIdFields(bson, current);
-    return mongoView(bson);
+    return new Normal(mongoView(bson), bson);
   }
 
   /** Id fields never change from Ditto: the MongoDB document keeps its own. */
