@@ -283,6 +283,13 @@ public final class ReverseMapper {
     return out;
   }
 
+  /** The paths where {@code a} and {@code b} differ that Ditto's changes decide in MongoDB. */
+  public List<List<String>> decidedPathsChanged(Map<String, Object> a, Map<String, Object> b) {
+    List<List<String>> out = changedPaths(a, b, List.of());
+    out.removeIf(this::fixedOrMetadata);
+    return out;
+  }
+
   /** Paths Ditto's changes never decide in MongoDB: the ids and the sync's own metadata. */
   private boolean fixedOrMetadata(List<String> path) {
     return path.get(0).equals(DittoMetadata.FIELD) || fixedFields.contains(path.get(0));

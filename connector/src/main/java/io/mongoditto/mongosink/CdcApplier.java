@@ -491,7 +491,11 @@ final class CdcApplier<R> implements AutoCloseable {
     try {
       Map<String, Object> target = fold.mapper.withoutSinkWrites(base, steps, fold.original);
       if (unseenSinkWrite) {
-        // what changed after the batch's events keeps MongoDB's value: their own events decide
+        // What changed after the batch's events keeps MongoDB's value: their own events decide.
+        // The events' values there are not applied, so a device's later change made on them is
+        // no MongoDB edit's conflict when its event comes (bug 19).
+        staleWrites.notApplied(
+            key, newest(fold), fold.mapper.decidedPathsChanged(newest(fold), current));
         target =
             fold.mapper.withoutSinkWrites(
                 target,

@@ -92,6 +92,22 @@ final class StaleSinkWrites {
     }
   }
 
+  /**
+   * Ditto held {@code state}'s values at {@code paths} of document {@code key}, which MongoDB did
+   * not take (a batch with no known history kept MongoDB's value where a later write changed Ditto,
+   * leaving that path to the later write's own event): a device's change made on one of them is not
+   * made against a MongoDB edit either.
+   */
+  synchronized void notApplied(String key, Map<String, Object> state, List<List<String>> paths) {
+    for (List<String> path : paths) {
+      Object value = DittoValues.at(state, path);
+      byDocument
+          .computeIfAbsent(key, k -> new HashMap<>())
+          .put(path, value == DittoValues.ABSENT ? null : value);
+      changed.add(key);
+    }
+  }
+
   /** The paths where document {@code key} holds a stale value the sink wrote, as far as known. */
   synchronized Set<List<String>> paths(String key) {
     Map<List<String>, Object> paths = byDocument.get(key);

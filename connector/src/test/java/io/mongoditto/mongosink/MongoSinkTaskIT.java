@@ -228,6 +228,38 @@ class MongoSinkTaskIT {
   }
 
   /**
+   * The long fault run of 2026-12-05, 04:1x (bug 19): a device set an inventory count twice (972 to
+   * 836, then to 720) and the Ditto sink then wrote another field (a MongoDB edit of color). After
+   * a restart, the first edit came with no known history; Ditto's current document carries the
+   * sink's later token, so its count (the second edit's) kept MongoDB's 972, left to that edit's
+   * own event; which then found MongoDB holding 972, not the 836 it changed, and was kept out as a
+   * conflict: Ditto 720, MongoDB 972, for good.
+   */
+  @Test
+  void aDeviceEditAfterAnUnseenSinkWriteIsAppliedWhenItsEventComes(TestInfo info) throws Exception {
+    database = "unseenedit" + Math.abs(info.getDisplayName().hashCode());
+    String coll = database + "_inv";
+    MongoCollection<Document> inv = client.getDatabase(database).getCollection(coll);
+    inv.insertOne(new Document("_id", "i1").append("count", 972).append("color", "blue"));
+    dittoClient.execute(
+        "INSERT INTO `" + coll + "` DOCUMENTS (:d)",
+        Map.of("d", sinkCopy(Map.of("_id", "i1", "count", 720, "color", "blue"), "later-token")));
+    startTask(props(mongo.connectionString()), true);
+    String at972 = sinkWritten("t1", Map.of("_id", "i1", "count", 972, "color", "red"));
+    String at836 = sinkWritten("t1", Map.of("_id", "i1", "count", 836, "color", "red"));
+    String at720 = sinkWritten("t1", Map.of("_id", "i1", "count", 720, "color", "red"));
+
+    task.put(List.of(upsert(coll, at972, at836)));
+    task.put(List.of(upsert(coll, at836, at720)));
+
+    assertEquals(
+        new Document("_id", "i1").append("count", 720).append("color", "blue"),
+        inv.find(eq("_id", "i1")).first(),
+        "the device's last count is applied; MongoDB's color (the sink's write) stays");
+    assertEquals(List.of(), deadLettered);
+  }
+
+  /**
    * The long fault run of 2026-12-05, 01:3x: a device deleted an order item (MongoDB deleted it), a
    * copy's record of it came again (the Ditto sink re-created it in Ditto), and after a restart an
    * old device edit of the item came again in the same batch as that sink write. MongoDB lacks the
