@@ -62,6 +62,14 @@ class StaleSinkWritesTest {
   }
 
   @Test
+  void aDevicesEditOfAValueNotAppliedIsTaken() {
+    stale.notApplied(KEY, Map.of("count", 836, "at", "x"), List.of(COUNT));
+
+    assertEquals(Map.of(KEY, Map.of(COUNT, 836)), stale.changes(), "the store is told");
+    assertEquals(Set.of(COUNT), stale.takeStale(KEY, Map.of("count", 836), Map.of("count", 720)));
+  }
+
+  @Test
   void whatWasSavedIsNoChangeAnyMore() {
     stale.gaveBack(KEY, List.of(new ReversePlan.Normalization(COUNT, 650, 593)));
     assertEquals(Map.of(KEY, Map.of(COUNT, 650)), stale.changes());
