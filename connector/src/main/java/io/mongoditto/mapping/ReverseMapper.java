@@ -253,18 +253,13 @@ public final class ReverseMapper {
         setByDevice.clear();
         deviceCreated = !step.bySink() && step.after() != null;
         if (step.bySink() && step.after() != null) {
-          for (List<String> path : changedPaths(Map.of(), step.after(), List.of())) {
-            if (!fixedOrMetadata(path)) {
-              restored.put(path, KEEP);
-            }
+          for (List<String> path : decidedPathsChanged(Map.of(), step.after())) {
+            restored.put(path, KEEP);
           }
         }
         continue;
       }
-      for (List<String> path : changedPaths(step.before(), step.after(), List.of())) {
-        if (fixedOrMetadata(path)) {
-          continue;
-        }
+      for (List<String> path : decidedPathsChanged(step.before(), step.after())) {
         if (!step.bySink()) {
           restored.remove(path);
           setByDevice.add(path);

@@ -514,15 +514,19 @@ final class CdcApplier<R> implements AutoCloseable {
   /** Plans the corrections of the batch's sink writes on the document as planned so far. */
   private void correctSinkWrites(Fold<R> fold, String key) {
     for (DocumentChanges.Item<R> item : fold.group.items()) {
-      if (!sinkWrote(item)) {
-        continue;
+      if (sinkWrote(item)) {
+        correctSinkWrite(fold, item, key);
       }
-      List<ReversePlan.Normalization> giveBacks =
-          fold.mapper.corrections(
-              item.event().before(), item.event().after(), fold.state, staleWrites.paths(key));
-      staleWrites.gaveBack(key, giveBacks);
-      fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
     }
+  }
+
+  /** Plans the corrections of one sink write on the document as planned so far. */
+  private void correctSinkWrite(Fold<R> fold, DocumentChanges.Item<R> item, String key) {
+    List<ReversePlan.Normalization> giveBacks =
+        fold.mapper.corrections(
+            item.event().before(), item.event().after(), fold.state, staleWrites.paths(key));
+    staleWrites.gaveBack(key, giveBacks);
+    fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
   }
 
   /**
@@ -627,11 +631,7 @@ final class CdcApplier<R> implements AutoCloseable {
     for (DocumentChanges.Item<R> item : fold.group.items()) {
       if (sinkWrote(item)) {
         try {
-          List<ReversePlan.Normalization> giveBacks =
-              fold.mapper.corrections(
-                  item.event().before(), item.event().after(), fold.state, staleWrites.paths(key));
-          staleWrites.gaveBack(key, giveBacks);
-          fold.plans.add(sinkWrite(stillHeld(giveBacks, newest(fold))));
+          correctSinkWrite(fold, item, key);
         } catch (MappingException | IllegalArgumentException bad) {
           fold.failures.add(new Failure<>(item, describe(fold.group, bad)));
         }

@@ -84,10 +84,7 @@ final class StaleSinkWrites {
   synchronized void gaveBack(String key, List<ReversePlan.Normalization> giveBacks) {
     for (ReversePlan.Normalization n : giveBacks) {
       if (!n.wholeDocument()) {
-        byDocument
-            .computeIfAbsent(key, k -> new HashMap<>())
-            .put(n.path(), n.seenAbsent() ? null : n.seen());
-        changed.add(key);
+        record(key, n.path(), n.seenAbsent() ? null : n.seen());
       }
     }
   }
@@ -101,11 +98,14 @@ final class StaleSinkWrites {
   synchronized void notApplied(String key, Map<String, Object> state, List<List<String>> paths) {
     for (List<String> path : paths) {
       Object value = DittoValues.at(state, path);
-      byDocument
-          .computeIfAbsent(key, k -> new HashMap<>())
-          .put(path, value == DittoValues.ABSENT ? null : value);
-      changed.add(key);
+      record(key, path, value == DittoValues.ABSENT ? null : value);
     }
+  }
+
+  /** Document {@code key} holds {@code value} (null: absent) at {@code path}, no MongoDB edit's. */
+  private void record(String key, List<String> path, Object value) {
+    byDocument.computeIfAbsent(key, k -> new HashMap<>()).put(path, value);
+    changed.add(key);
   }
 
   /** The paths where document {@code key} holds a stale value the sink wrote, as far as known. */
